@@ -1,0 +1,106 @@
+/// What a clustering pass did.
+public struct ClusterSummary: Sendable, Codable {
+    public var articles = 0
+    public var storiesNew = 0
+    public var storiesGrown = 0
+    public var candidates = 0
+    public var edges = 0
+    public var pairsInWindow = 0
+    public var denseGFLOPS = 0.0
+    public var similaritySeconds = 0.0
+    public var clusterSeconds = 0.0
+}
+
+/// The cluster stage: puts every vectorized article not yet in a story into one.
+///
+/// New articles are clustered together with the articles of the open stories their time
+/// window reaches; those stories start as fixed groups (average linkage never merges two of
+/// them), so a story keeps its id as it grows and new articles either join one or form new
+/// stories. New story ids follow the stories' first publication. All writes of a pass are one
+/// transaction.
+struct StoryClusterer {
+    let store: Store
+    let profile: Profile
+    let runID: Int64
+    let progress: ProgressReporter
+
+    func run() throws -> ClusterSummary {
+        var summary = ClusterSummary()
+        let fresh = try store.unclustered()
+        guard !fresh.isEmpty else { return summary }
+        var clock = Stopwatch()
+        progress.begin("similarity", total: 0)
+        let times = fresh.compactMap(\.published)
+        let old = try store.openStoryArticles(from: times.min(), to: times.max(),
+                                              windowSeconds: min(profile.windowDays, 1e7) * 86400)
+        let items = old + fresh
+        let vocabulary = try store.loadVocabulary()
+        let weighting = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight,
+                                       documentCount: try store.vectorizedCount(),
+                                       documentFrequency: vocabulary.documentFrequency)
+        let rows = weighting.rows(items.map(\.terms))
+        #if DEBUG
+        rows._checkInvariants()
+        #endif
+        let days = items.map { $0.published.map { $0 / 86400 } }
+        let oldCount = old.count
+        let (edges, stats) = CandidateSearch(profile: profile).edges(rows: rows, days: days) { a, b in
+            a < oldCount && b < oldCount
+        }
+        summary.candidates = stats.candidates
+        summary.edges = stats.edges
+        summary.pairsInWindow = stats.pairsInWindow
+        summary.denseGFLOPS = stats.denseSeconds > 0 ? stats.denseFlops / stats.denseSeconds / 1e9 : 0
+        summary.similaritySeconds = clock.restart()
+        progress.end("\(items.count) articles (\(fresh.count) new), \(stats.candidates) candidates, \(stats.edges) edges")
+
+        progress.begin("cluster", total: 0)
+        let groups = items.enumerated().map { k, item in item.storyID.map { Int($0) } ?? -(k + 1) }
+        let fixed = Set(old.compactMap { $0.storyID.map { Int($0) } })
+        let labels = AverageLinkage(threshold: profile.similarity.threshold)
+            .cluster(count: items.count, edges: edges, groups: groups, fixed: fixed)
+
+        // Centrality of each item inside its cluster: the sum of its edge weights there.
+        var centrality = [Double](repeating: 0, count: items.count)
+        for e in edges where labels[Int(e.a)] == labels[Int(e.b)] {
+            centrality[Int(e.a)] += Double(e.weight)
+            centrality[Int(e.b)] += Double(e.weight)
+        }
+        var members: [Int: [Int]] = [:]
+        for (k, label) in labels.enumerated() { members[label, default: []].append(k) }
+        // Clusters with new articles, in order of their first publication (undated last), then first item.
+        func firstTime(_ ks: [Int]) -> Double { ks.compactMap { items[$0].published }.min() ?? .infinity }
+        let touched = members.values.filter { $0.contains { $0 >= oldCount } }
+            .map { (firstTime($0), $0.min()!, $0) }
+            .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+
+        let titles = try titlesBySeq(items.map(\.seq))
+        try store.db.transaction {
+            var nextID = try store.nextStoryID()
+            for (_, _, ks) in touched {
+                let existing = ks.lazy.compactMap { items[$0].storyID }.first
+                let id = existing ?? nextID
+                if existing == nil { nextID += 1; summary.storiesNew += 1 } else { summary.storiesGrown += 1 }
+                let central = ks.max { (centrality[$0], -items[$0].seq) < (centrality[$1], -items[$1].seq) }!
+                let newSeqs = ks.filter { $0 >= oldCount }.map { items[$0].seq }
+                try store.assign(story: id, articles: newSeqs, title: titles[items[central].seq] ?? "",
+                                 isNew: existing == nil, runID: runID)
+            }
+        }
+        summary.articles = fresh.count
+        summary.clusterSeconds = clock.restart()
+        progress.end("\(summary.storiesNew) new stories, \(summary.storiesGrown) grown")
+        return summary
+    }
+
+    private func titlesBySeq(_ seqs: [Int64]) throws -> [Int64: String] {
+        var out: [Int64: String] = [:]
+        let s = try store.db.prepare("SELECT title FROM articles WHERE seq = ?")
+        for seq in seqs {
+            s.reset()
+            try s.bind([.int(seq)])
+            if try s.step() { out[seq] = s.text(0) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,58 @@
+/// One news article, as read from a dump.
+public struct Article: Sendable, Equatable {
+    /// The publisher's or the dump's id; unique in a store.
+    public var id: String
+    public var outlet: String
+    /// Publication time in seconds since 1970-01-01 UTC, when known.
+    public var published: Double?
+    public var title: String
+    public var text: String
+    public var url: String?
+    /// ISO 639-1 language code, when the dump gives one.
+    public var lang: String?
+    /// The gold story id, in labeled data used for evaluation.
+    public var story: String?
+    /// Fields the reader does not know, kept as a JSON object (sorted keys), or nil.
+    public var extra: String?
+
+    public init(id: String, outlet: String, published: Double? = nil, title: String, text: String,
+                url: String? = nil, lang: String? = nil, story: String? = nil, extra: String? = nil) {
+        self.id = id
+        self.outlet = outlet
+        self.published = published
+        self.title = title
+        self.text = text
+        self.url = url
+        self.lang = lang
+        self.story = story
+        self.extra = extra
+    }
+
+    /// Fingerprint of what the article says, for deduplication: the same outlet publishing the
+    /// same title and text under another id is a duplicate; another outlet carrying a wire copy is not.
+    public var contentHash: String {
+        Hashing.fingerprint([outlet, title, text])
+    }
+}
+
+extension Article {
+    /// Cleans fields read from a dump: NUL bytes removed, title trimmed; fills a missing id
+    /// and outlet. Returns a reason when the record cannot be an article.
+    mutating func normalize() -> String? {
+        if title.contains("\u{0}") { title = title.replacingOccurrences(of: "\u{0}", with: "") }
+        if text.contains("\u{0}") { text = text.replacingOccurrences(of: "\u{0}", with: "") }
+        title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        if title.isEmpty && text.allSatisfy({ $0.isWhitespace }) {
+            return "no text and no title"
+        }
+        outlet = outlet.trimmingCharacters(in: .whitespacesAndNewlines)
+        if outlet.isEmpty { outlet = "unknown" }
+        id = id.trimmingCharacters(in: .whitespacesAndNewlines)
+        if id.isEmpty { id = "h:" + contentHash.prefix(20) }
+        if let l = lang?.trimmingCharacters(in: .whitespaces).lowercased(), !l.isEmpty { lang = l } else { lang = nil }
+        if let u = url, u.isEmpty { url = nil }
+        return nil
+    }
+}
+
+import Foundation

@@ -1,0 +1,101 @@
+import Foundation
+
+/// Dump formats Storyline reads.
+public enum DumpFormat: String, CaseIterable, Sendable {
+    case auto, jsonl, csv, text
+
+    /// The format of `path` under `.auto`: folders and .txt/.md files are text; .csv is CSV;
+    /// everything else is read as JSON Lines.
+    static func detect(_ path: String) -> DumpFormat {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return .text
+        }
+        switch (path as NSString).pathExtension.lowercased() {
+        case "csv", "tsv": return .csv
+        case "txt", "md", "text": return .text
+        default: return .jsonl
+        }
+    }
+}
+
+/// One record of a dump, as a reader saw it.
+struct RecordEvent {
+    /// The file the record came from (a folder's member for text folders).
+    var file: String
+    /// 1-based line where the record starts (1 for whole-file records).
+    var line: Int
+    var article: Article?
+    /// Why the record is not an article, when it is not.
+    var problem: String?
+    /// Things worth saying that do not reject the record (an unreadable date).
+    var warnings: [String] = []
+}
+
+/// A reader turns a dump into ``RecordEvent``s, streaming, in file order.
+protocol ArticleReader {
+    func read(_ path: String, _ body: (RecordEvent) throws -> Void) throws
+}
+
+extension DumpFormat {
+    func reader() -> ArticleReader {
+        switch self {
+        case .auto, .jsonl: return JSONLReader()
+        case .csv: return CSVReader()
+        case .text: return TextFolderReader()
+        }
+    }
+}
+
+/// Maps the many names dumps give the same field to ours.
+enum FieldNames {
+    static let aliases: [String: String] = [
+        "id": "id", "article_id": "id", "guid": "id",
+        "outlet": "outlet", "source": "outlet", "publisher": "outlet", "site": "outlet",
+        "published": "published", "date": "published", "published_at": "published",
+        "publish_date": "published", "pubdate": "published", "timestamp": "published",
+        "title": "title", "headline": "title",
+        "text": "text", "body": "text", "content": "text", "article": "text",
+        "url": "url", "link": "url",
+        "lang": "lang", "language": "lang",
+        "story": "story", "story_id": "story",
+    ]
+
+    static func canonical(_ name: String) -> String? {
+        aliases[name.trimmingCharacters(in: .whitespaces).lowercased()]
+    }
+}
+
+/// Builds an ``Article`` from named string fields, whatever the dump's format.
+struct ArticleBuilder {
+    var fields: [String: String] = [:]
+    var extra: [String: Any] = [:]
+    var warnings: [String] = []
+
+    mutating func set(_ name: String, _ value: String?) {
+        if let key = FieldNames.canonical(name) {
+            if let value, fields[key] == nil { fields[key] = value }
+        } else {
+            extra[name] = value ?? NSNull()
+        }
+    }
+
+    mutating func build() -> (Article?, String?) {
+        var published: Double? = nil
+        if let raw = fields["published"], !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            published = ISODate.parse(raw)
+            if published == nil { warnings.append("unreadable date \"\(raw.prefix(40))\": kept undated") }
+        }
+        var extraJSON: String? = nil
+        if !extra.isEmpty, JSONSerialization.isValidJSONObject(extra),
+           let data = try? JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys]) {
+            extraJSON = String(decoding: data, as: UTF8.self)
+        }
+        var article = Article(
+            id: fields["id"] ?? "", outlet: fields["outlet"] ?? "", published: published,
+            title: fields["title"] ?? "", text: fields["text"] ?? "", url: fields["url"],
+            lang: fields["lang"], story: fields["story"], extra: extraJSON)
+        if let problem = article.normalize() { return (nil, problem) }
+        return (article, nil)
+    }
+}

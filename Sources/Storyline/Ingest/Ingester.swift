@@ -1,0 +1,114 @@
+import Foundation
+
+/// A record that was rejected or warned about, with where it is.
+public struct IngestIssue: Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var reason: String
+    /// A warning: the record was kept.
+    public var isWarning: Bool
+    public var description: String { "\(file):\(line): \(isWarning ? "warning: " : "")\(reason)" }
+}
+
+/// What an ingest did.
+public struct IngestSummary: Sendable, Codable {
+    public var files = 0
+    public var records = 0
+    public var stored = 0
+    public var duplicates = 0
+    public var rejected = 0
+    public var warnings = 0
+    /// Files that failed as a whole (unreadable, or a bad record under `--strict`).
+    public var failedFiles: [String] = []
+    /// True when a file failed because of `--strict`.
+    public var strictFailure = false
+}
+
+/// Reads dumps into the store, in batches of one transaction each. Under `strict`, each file is
+/// one transaction: a bad record rolls the whole file back.
+struct Ingester {
+    let store: Store
+    let runID: Int64
+    let progress: ProgressReporter
+    let onIssue: (IngestIssue) -> Void
+    var batchSize = 2000
+
+    private struct StrictAbort: Error {}
+
+    func ingest(paths: [String], format: DumpFormat, strict: Bool) throws -> IngestSummary {
+        var summary = IngestSummary()
+        for path in paths {
+            summary.files += 1
+            let fileFormat = format == .auto ? DumpFormat.detect(path) : format
+            guard FileManager.default.fileExists(atPath: path) else {
+                onIssue(IngestIssue(file: path, line: 0, reason: "no such file or folder", isWarning: false))
+                summary.failedFiles.append(path)
+                continue
+            }
+            progress.begin("ingest \((path as NSString).lastPathComponent)", total: 0)
+            var fileSummary = IngestSummary()
+            do {
+                if strict {
+                    try store.db.transaction {
+                        fileSummary = try ingestFile(path, format: fileFormat, strict: true)
+                    }
+                } else {
+                    fileSummary = try ingestFile(path, format: fileFormat, strict: false)
+                }
+            } catch is StrictAbort {
+                summary.failedFiles.append(path)
+                summary.strictFailure = true
+                summary.records += fileSummary.records
+                summary.rejected += 1
+                progress.end("\(path): rejected as a whole (--strict); nothing stored from it")
+                continue
+            } catch let error as StorylineError where error.code == .io || error.code == .badInput {
+                onIssue(IngestIssue(file: error.file ?? path, line: error.line ?? 0, reason: error.message, isWarning: false))
+                summary.failedFiles.append(path)
+                if strict { summary.strictFailure = true }
+                progress.end("failed")
+                continue
+            }
+            summary.records += fileSummary.records
+            summary.stored += fileSummary.stored
+            summary.duplicates += fileSummary.duplicates
+            summary.rejected += fileSummary.rejected
+            summary.warnings += fileSummary.warnings
+            progress.end("\(fileSummary.records) records, \(fileSummary.stored) new, \(fileSummary.duplicates) duplicate, \(fileSummary.rejected) rejected")
+        }
+        return summary
+    }
+
+    private func ingestFile(_ path: String, format: DumpFormat, strict: Bool) throws -> IngestSummary {
+        var summary = IngestSummary()
+        var batch: [(Article, String)] = []
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            let stored = strict ? try store.insert(batch, runID: runID)
+                                : try store.db.transaction { try store.insert(batch, runID: runID) }
+            summary.stored += stored
+            summary.duplicates += batch.count - stored
+            batch.removeAll(keepingCapacity: true)
+        }
+        try format.reader().read(path) { event in
+            summary.records += 1
+            for w in event.warnings {
+                summary.warnings += 1
+                onIssue(IngestIssue(file: event.file, line: event.line, reason: w, isWarning: true))
+            }
+            if let problem = event.problem {
+                summary.rejected += 1
+                onIssue(IngestIssue(file: event.file, line: event.line, reason: problem, isWarning: false))
+                if strict { throw StrictAbort() }
+                return
+            }
+            if let article = event.article {
+                batch.append((article, "\(event.file):\(event.line)"))
+                if batch.count >= batchSize { try flush() }
+            }
+            progress.advance()
+        }
+        try flush()
+        return summary
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// The engine's one facade: what the CLI and library users call.
+///
+/// ```swift
+/// let pipeline = try Pipeline(store: Store(path: "storyline.sqlite"))
+/// let ingested = try pipeline.ingest(["dump.jsonl"])
+/// let clustered = try pipeline.cluster()
+/// for story in try pipeline.store.stories(minArticles: 2) { print(story.title) }
+/// ```
+public final class Pipeline {
+    public let store: Store
+    public let profile: Profile
+    public let models: ModelDirectory
+    public let progress: ProgressReporter
+    /// Called for each rejected record and each warning, in input order.
+    public var onIssue: (IngestIssue) -> Void
+
+    public init(store: Store, models: ModelDirectory? = nil, profile: Profile? = nil,
+                progress: ProgressReporter = ProgressReporter(style: .silent), onIssue: @escaping (IngestIssue) -> Void = { _ in }) throws {
+        self.store = store
+        let models = try models ?? ModelDirectory.locate()
+        self.models = models
+        self.profile = try profile ?? Profile.load(models.profilePath)
+        self.progress = progress
+        self.onIssue = onIssue
+    }
+
+    /// Stores the articles of `paths` (files or folders). See ``IngestSummary``.
+    public func ingest(_ paths: [String], format: DumpFormat = .auto, strict: Bool = false) throws -> IngestSummary {
+        try recordRun("ingest") { runID in
+            try Ingester(store: store, runID: runID, progress: progress, onIssue: onIssue)
+                .ingest(paths: paths, format: format, strict: strict)
+        }
+    }
+
+    /// Timings and counts of a clustering pass.
+    public struct ClusterReport: Sendable, Codable {
+        public var vectorized = 0
+        public var vectorizeSeconds = 0.0
+        public var cluster = ClusterSummary()
+    }
+
+    /// Vectorizes and clusters every article not yet in a story (incremental).
+    public func cluster() throws -> ClusterReport {
+        try recordRun("cluster") { runID in try clusterPass(runID: runID) }
+    }
+
+    private func clusterPass(runID: Int64) throws -> ClusterReport {
+        var report = ClusterReport()
+        var clock = Stopwatch()
+        report.vectorized = try Vectorizer(store: store, profile: profile, models: models, progress: progress).run()
+        report.vectorizeSeconds = clock.restart()
+        report.cluster = try StoryClusterer(store: store, profile: profile, runID: runID, progress: progress).run()
+        return report
+    }
+
+    /// The nightly job: ingest, then cluster what is new.
+    public struct RunReport: Sendable, Codable {
+        public var ingest: IngestSummary
+        public var cluster: ClusterReport
+    }
+
+    public func run(_ paths: [String], format: DumpFormat = .auto, strict: Bool = false) throws -> RunReport {
+        try recordRun("run") { runID in
+            let ingested = try Ingester(store: store, runID: runID, progress: progress, onIssue: onIssue)
+                .ingest(paths: paths, format: format, strict: strict)
+            return RunReport(ingest: ingested, cluster: try clusterPass(runID: runID))
+        }
+    }
+
+    /// Records a command in the store's `runs` table around `body`.
+    private func recordRun<T: Encodable>(_ command: String, _ body: (Int64) throws -> T) throws -> T {
+        let runID = try store.beginRun(command)
+        do {
+            let result = try body(runID)
+            let json = (try? JSONEncoder().encode(result)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            try store.finishRun(runID, status: "ok", summary: json)
+            return result
+        } catch {
+            try? store.finishRun(runID, status: "failed", summary: "\(error)")
+            throw error
+        }
+    }
+}
+
+/// The result of ``Pipeline/evaluate(_:models:profile:progress:)``; keys as in the CLI contract.
+public struct Evaluation: Sendable, Codable {
+    public struct Timings: Sendable, Codable {
+        public var ingest = 0.0, vectorize = 0.0, similarity = 0.0, cluster = 0.0, total = 0.0
+    }
+    public var articles = 0
+    public var gold_stories = 0
+    public var found_stories = 0
+    public var b3_precision = 0.0, b3_recall = 0.0, b3_f1 = 0.0
+    public var pair_precision = 0.0, pair_recall = 0.0, pair_f1 = 0.0
+    public var ari = 0.0, ami = 0.0
+    public var timings = Timings()
+    public var peak_rss_mb = 0.0
+}
+
+extension Pipeline {
+    /// Clusters a labeled dataset from scratch in a private in-memory store and scores the
+    /// stories against its `story` field. Articles without a gold story are clustered but not scored.
+    public static func evaluate(_ dataset: String, models: ModelDirectory? = nil, profile: Profile? = nil,
+                                progress: ProgressReporter = ProgressReporter(style: .silent),
+                                onIssue: @escaping (IngestIssue) -> Void = { _ in }) throws -> Evaluation {
+        let total = Stopwatch()
+        let pipeline = try Pipeline(store: Store(path: ":memory:"), models: models, profile: profile,
+                                    progress: progress, onIssue: onIssue)
+        var e = Evaluation()
+        var clock = Stopwatch()
+        let ingested = try pipeline.ingest([dataset])
+        if !ingested.failedFiles.isEmpty {
+            throw StorylineError(.badInput, "cannot read dataset", file: dataset)
+        }
+        e.timings.ingest = clock.restart()
+        let report = try pipeline.cluster()
+        e.timings.vectorize = report.vectorizeSeconds
+        e.timings.similarity = report.cluster.similaritySeconds
+        e.timings.cluster = report.cluster.clusterSeconds
+        let labeled = try pipeline.store.goldAndFound().filter { $0.gold != nil }
+        guard !labeled.isEmpty else {
+            throw StorylineError(.badInput, "no article has a gold `story` field", file: dataset)
+        }
+        let metrics = ClusteringMetrics(gold: labeled.map { $0.gold! }, found: labeled.map(\.found))
+        e.articles = labeled.count
+        e.gold_stories = Set(labeled.map { $0.gold! }).count
+        e.found_stories = Set(labeled.map(\.found)).count
+        e.b3_precision = metrics.b3Precision
+        e.b3_recall = metrics.b3Recall
+        e.b3_f1 = metrics.b3F1
+        e.pair_precision = metrics.pairPrecision
+        e.pair_recall = metrics.pairRecall
+        e.pair_f1 = metrics.pairF1
+        e.ari = metrics.ari
+        e.ami = metrics.ami
+        e.timings.total = total.seconds
+        e.peak_rss_mb = ProcessStats.peakRSSMegabytes()
+        return e
+    }
+}

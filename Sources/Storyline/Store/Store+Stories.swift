@@ -1,0 +1,69 @@
+/// Stories: assignment of articles, and listing.
+extension Store {
+    /// The next story id to give: one more than any id ever given (ids are never reused).
+    func nextStoryID() throws -> Int64 { (try db.scalar("SELECT MAX(id) FROM stories") ?? 0) + 1 }
+
+    /// Puts articles into a story (creating it when new) and refreshes its summary fields.
+    /// Call inside a transaction.
+    func assign(story id: Int64, articles seqs: [Int64], title: String, isNew: Bool, runID: Int64) throws {
+        if isNew {
+            try db.prepare("INSERT INTO stories(id, title, size, created_run, updated_run) VALUES(?, ?, 0, ?, ?)")
+                .run([.int(id), .text(title), .int(runID), .int(runID)])
+        }
+        let s = try db.prepare("UPDATE articles SET story_id = ? WHERE seq = ?")
+        for seq in seqs { try s.run([.int(id), .int(seq)]) }
+        try db.prepare("""
+            UPDATE stories SET title = ?, updated_run = ?,
+              size = (SELECT COUNT(*) FROM articles WHERE story_id = stories.id),
+              first_published = (SELECT MIN(published) FROM articles WHERE story_id = stories.id),
+              last_published = (SELECT MAX(published) FROM articles WHERE story_id = stories.id)
+            WHERE id = ?
+            """).run([.text(title), .int(runID), .int(id)])
+    }
+
+    /// Stories with at least `minArticles` articles, whose latest article is not before `since`
+    /// (undated stories always pass), ordered by first publication then id.
+    public func stories(since: Double? = nil, minArticles: Int = 1) throws -> [StorySummary] {
+        let s = try db.prepare("""
+            SELECT s.id, s.title, s.first_published, s.last_published, a.id, a.outlet
+            FROM stories s JOIN articles a ON a.story_id = s.id
+            WHERE s.merged_into IS NULL AND s.size >= ? AND (? IS NULL OR s.last_published IS NULL OR s.last_published >= ?)
+            ORDER BY s.first_published IS NULL, s.first_published, s.id, a.published IS NULL, a.published, a.seq
+            """)
+        try s.bind([.int(Int64(minArticles)), .optional(since), .optional(since)])
+        var out: [StorySummary] = []
+        while try s.step() {
+            let id = s.int(0)
+            if out.last?.id != id {
+                out.append(StorySummary(id: id, title: s.text(1) ?? "", articles: [], outlets: [],
+                                        firstPublished: s.double(2), lastPublished: s.double(3)))
+            }
+            out[out.count - 1].articles.append(s.text(4) ?? "")
+            let outlet = s.text(5) ?? ""
+            if !out[out.count - 1].outlets.contains(outlet) { out[out.count - 1].outlets.append(outlet) }
+        }
+        return out
+    }
+
+    /// Gold and found story of every clustered article (for evaluation), in store order.
+    func goldAndFound() throws -> [(gold: String?, found: Int64)] {
+        let s = try db.prepare("SELECT gold_story, story_id FROM articles WHERE story_id IS NOT NULL ORDER BY seq")
+        var out: [(String?, Int64)] = []
+        while try s.step() { out.append((s.text(0), s.int(1))) }
+        return out
+    }
+
+    func storyCount() throws -> Int { Int(try db.scalar("SELECT COUNT(*) FROM stories WHERE merged_into IS NULL") ?? 0) }
+}
+
+/// A story as `storyline stories` lists it.
+public struct StorySummary: Sendable, Equatable {
+    public var id: Int64
+    public var title: String
+    /// Article ids, earliest first.
+    public var articles: [String]
+    /// Outlets, in order of their first article.
+    public var outlets: [String]
+    public var firstPublished: Double?
+    public var lastPublished: Double?
+}

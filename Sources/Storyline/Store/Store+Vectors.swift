@@ -1,0 +1,86 @@
+/// The vocabulary and per-article term counts.
+extension Store {
+    /// Loads the whole vocabulary (ids, stems, document frequencies).
+    func loadVocabulary() throws -> Vocabulary {
+        let s = try db.prepare("SELECT id, term, df FROM terms ORDER BY id")
+        var terms: [String] = []
+        var df: [Int32] = []
+        while try s.step() {
+            let id = Int(s.int(0))
+            guard id == terms.count else {
+                throw StorylineError(.store, "vocabulary ids are not contiguous at \(id)", file: db.path)
+            }
+            terms.append(s.text(1) ?? "")
+            df.append(Int32(s.int(2)))
+        }
+        return Vocabulary(terms: terms, documentFrequency: df)
+    }
+
+    /// Writes the vocabulary entries changed since the last save. Call inside a transaction.
+    func saveVocabulary(_ vocabulary: inout Vocabulary) throws {
+        let s = try db.prepare("INSERT INTO terms(id, term, df) VALUES(?, ?, ?) ON CONFLICT(id) DO UPDATE SET df = excluded.df")
+        for id in vocabulary.dirty.sorted() {
+            try s.run([.int(Int64(id)), .text(vocabulary.terms[Int(id)]), .int(Int64(vocabulary.documentFrequency[Int(id)]))])
+        }
+        vocabulary.markSaved()
+    }
+
+    /// Articles not yet analyzed, in store order, after `seq`.
+    func unvectorized(after seq: Int64, limit: Int) throws -> [(seq: Int64, title: String, text: String, lang: String?)] {
+        let s = try db.prepare("SELECT seq, title, text, lang FROM articles WHERE terms IS NULL AND seq > ? ORDER BY seq LIMIT ?")
+        try s.bind([.int(seq), .int(Int64(limit))])
+        var out: [(Int64, String, String, String?)] = []
+        while try s.step() { out.append((s.int(0), s.text(1) ?? "", s.text(2) ?? "", s.text(3))) }
+        return out
+    }
+
+    func unvectorizedCount() throws -> Int { Int(try db.scalar("SELECT COUNT(*) FROM articles WHERE terms IS NULL") ?? 0) }
+
+    func vectorizedCount() throws -> Int { Int(try db.scalar("SELECT COUNT(*) FROM articles WHERE terms IS NOT NULL") ?? 0) }
+
+    /// Stores an article's term counts. Call inside a transaction.
+    func setTerms(_ seq: Int64, _ terms: ArticleTerms, statement: Statement) throws {
+        try statement.run([.blob(terms.encoded()), .int(seq)])
+    }
+
+    func setTermsStatement() throws -> Statement { try db.prepare("UPDATE articles SET terms = ? WHERE seq = ?") }
+}
+
+/// An article as the similarity and clustering stages see it.
+struct ClusterInput {
+    var seq: Int64
+    var published: Double?
+    var storyID: Int64?
+    var terms: ArticleTerms
+}
+
+extension Store {
+    /// Vectorized articles not yet in a story.
+    func unclustered() throws -> [ClusterInput] {
+        try clusterInputs("SELECT seq, published, story_id, terms FROM articles WHERE story_id IS NULL AND terms IS NOT NULL ORDER BY seq", [])
+    }
+
+    /// Articles of open stories whose time span comes within `window` days of `[from, to]`
+    /// (and of undated open stories).
+    func openStoryArticles(from: Double?, to: Double?, windowSeconds: Double) throws -> [ClusterInput] {
+        let lo = (from ?? -Double.greatestFiniteMagnitude) - windowSeconds
+        let hi = (to ?? Double.greatestFiniteMagnitude) + windowSeconds
+        return try clusterInputs("""
+            SELECT a.seq, a.published, a.story_id, a.terms FROM articles a JOIN stories s ON a.story_id = s.id
+            WHERE s.merged_into IS NULL AND s.closed = 0 AND a.terms IS NOT NULL
+              AND (s.first_published IS NULL OR (s.last_published >= ? AND s.first_published <= ?))
+            ORDER BY a.seq
+            """, [.double(lo), .double(hi)])
+    }
+
+    private func clusterInputs(_ sql: String, _ args: [Statement.Value]) throws -> [ClusterInput] {
+        let s = try db.prepare(sql)
+        try s.bind(args)
+        var out: [ClusterInput] = []
+        while try s.step() {
+            let terms = s.blob(3).map { ArticleTerms(decoding: $0) } ?? ArticleTerms()
+            out.append(ClusterInput(seq: s.int(0), published: s.double(1), storyID: s.isNull(2) ? nil : s.int(2), terms: terms))
+        }
+        return out
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+
+/// The embedded store: one SQLite file (WAL) holding articles, their term counts, the
+/// vocabulary with document frequencies, stories and runs. Every batch commits in one transaction.
+public final class Store {
+    let db: Database
+    public var path: String { db.path }
+
+    /// Opens or creates the store at `path` (`":memory:"` for a private in-memory store) and
+    /// brings its schema up to date.
+    public init(path: String) throws {
+        db = try Database(path: path)
+        if path != ":memory:" {
+            try db.execute("PRAGMA journal_mode=WAL")
+        }
+        try db.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536")
+        try migrate()
+    }
+
+    // MARK: Schema
+
+    /// Schema migrations, in order; `PRAGMA user_version` counts those applied.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE articles(
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            outlet TEXT NOT NULL,
+            published REAL,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            url TEXT,
+            lang TEXT,
+            gold_story TEXT,
+            extra TEXT,
+            content_hash TEXT NOT NULL UNIQUE,
+            source TEXT,
+            run_id INTEGER,
+            terms BLOB,
+            story_id INTEGER
+        );
+        CREATE INDEX articles_unvectorized ON articles(seq) WHERE terms IS NULL;
+        CREATE INDEX articles_unclustered ON articles(seq) WHERE story_id IS NULL;
+        CREATE INDEX articles_story ON articles(story_id);
+        CREATE TABLE terms(id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE, df INTEGER NOT NULL);
+        CREATE TABLE stories(
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            first_published REAL,
+            last_published REAL,
+            created_run INTEGER,
+            updated_run INTEGER,
+            merged_into INTEGER,
+            closed INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX stories_open ON stories(last_published) WHERE merged_into IS NULL AND closed = 0;
+        CREATE TABLE runs(id INTEGER PRIMARY KEY, command TEXT NOT NULL, started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL, summary TEXT);
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    ]
+
+    func migrate() throws {
+        let version = Int(try db.scalar("PRAGMA user_version") ?? 0)
+        guard version <= Self.migrations.count else {
+            throw StorylineError(.store, "store schema version \(version) is newer than this build knows (\(Self.migrations.count)): upgrade storyline", file: db.path)
+        }
+        for (index, sql) in Self.migrations.enumerated() where index >= version {
+            try db.transaction {
+                try db.execute(sql)
+                try db.execute("PRAGMA user_version = \(index + 1)")
+            }
+        }
+    }
+
+    public var schemaVersion: Int { Int((try? db.scalar("PRAGMA user_version")) ?? 0 ?? 0) }
+
+    // MARK: Runs
+
+    /// Records the start of a command; returns its run id.
+    func beginRun(_ command: String) throws -> Int64 {
+        try db.prepare("INSERT INTO runs(command, started, status) VALUES(?, ?, 'running')")
+            .run([.text(command), .text(ISODate.format(Date().timeIntervalSince1970))])
+        return db.lastInsertRowID
+    }
+
+    func finishRun(_ id: Int64, status: String, summary: String) throws {
+        try db.prepare("UPDATE runs SET finished = ?, status = ?, summary = ? WHERE id = ?")
+            .run([.text(ISODate.format(Date().timeIntervalSince1970)), .text(status), .text(summary), .int(id)])
+    }
+
+    // MARK: Articles
+
+    /// Inserts articles, skipping those whose id or content hash is already stored.
+    /// Call inside a transaction. Returns how many were new.
+    func insert(_ articles: [(Article, String)], runID: Int64) throws -> Int {
+        let stmt = try db.prepare("""
+            INSERT OR IGNORE INTO articles(id, outlet, published, title, text, url, lang, gold_story, extra, content_hash, source, run_id)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var inserted = 0
+        for (a, source) in articles {
+            try stmt.run([.text(a.id), .text(a.outlet), .optional(a.published), .text(a.title), .text(a.text),
+                          .optional(a.url), .optional(a.lang), .optional(a.story), .optional(a.extra),
+                          .text(a.contentHash), .text(source), .int(runID)])
+            inserted += db.changes
+        }
+        return inserted
+    }
+
+    /// How many articles the store holds.
+    public func articleCount() throws -> Int { Int(try db.scalar("SELECT COUNT(*) FROM articles") ?? 0) }
+
+    /// Articles in store order, optionally only those of one story.
+    public func articles(story: Int64? = nil) throws -> [StoredArticle] {
+        let sql = "SELECT seq, id, outlet, published, title, text, url, lang, gold_story, story_id FROM articles"
+            + (story == nil ? "" : " WHERE story_id = ?") + " ORDER BY seq"
+        let s = try db.prepare(sql)
+        if let story { try s.bind([.int(story)]) }
+        var out: [StoredArticle] = []
+        while try s.step() {
+            out.append(StoredArticle(
+                seq: s.int(0),
+                article: Article(id: s.text(1) ?? "", outlet: s.text(2) ?? "", published: s.double(3),
+                                 title: s.text(4) ?? "", text: s.text(5) ?? "", url: s.text(6), lang: s.text(7), story: s.text(8)),
+                storyID: s.isNull(9) ? nil : s.int(9)))
+        }
+        return out
+    }
+
+    // MARK: Meta
+
+    func meta(_ key: String) throws -> String? {
+        let s = try db.prepare("SELECT value FROM meta WHERE key = ?")
+        try s.bind([.text(key)])
+        return try s.step() ? s.text(0) : nil
+    }
+
+    func setMeta(_ key: String, _ value: String) throws {
+        try db.prepare("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .run([.text(key), .text(value)])
+    }
+}
+
+/// An article as stored, with its store sequence number and story.
+public struct StoredArticle: Sendable {
+    public var seq: Int64
+    public var article: Article
+    public var storyID: Int64?
+}

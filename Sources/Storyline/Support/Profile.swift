@@ -1,0 +1,123 @@
+import Foundation
+
+/// The clustering profile: every tunable value of the engine, in one versioned file
+/// (`Models/profile.json`). Unknown keys are rejected; keys added in later versions are optional.
+public struct Profile: Codable, Equatable, Sendable {
+    public static let currentVersion = 1
+
+    public var version: Int
+    public var analyzer: AnalyzerSettings
+    public var similarity: SimilaritySettings
+    public var time: TimeSettings
+    /// Why each value is what it is: the measurement behind it.
+    public var evidence: [String: String]?
+
+    public struct AnalyzerSettings: Codable, Equatable, Sendable {
+        /// Language of articles that do not say (ISO 639-1).
+        public var defaultLanguage: String
+        /// ASCII tokens shorter than this are dropped.
+        public var minTokenLength: Int
+        /// A title occurrence counts this many text occurrences.
+        public var titleWeight: Double
+    }
+
+    public struct SimilaritySettings: Codable, Equatable, Sendable {
+        /// Average-linkage stopping point on the time-decayed cosine.
+        public var threshold: Double
+        /// Width of the dense sketch (signed feature hashing).
+        public var sketchDimension: Int
+        /// A pair is verified exactly when its sketch score is above `threshold/decay - margin`.
+        public var margin: Double
+        /// Articles per sgemm block.
+        public var blockSize: Int
+        /// Seed of the sketch's hash.
+        public var seed: UInt64
+        /// Articles without a date: `compare-all` (compared with every article, no decay) or
+        /// `isolate` (each stays alone).
+        public var undated: UndatedPolicy
+    }
+
+    public enum UndatedPolicy: String, Codable, Sendable {
+        case compareAll = "compare-all"
+        case isolate
+    }
+
+    public struct TimeSettings: Codable, Equatable, Sendable {
+        /// Pairs this many days apart or less are not decayed.
+        public var graceDays: Double
+        /// Beyond the grace period, similarity decays as exp(-(days - grace) / decayDays); 0 turns decay off.
+        public var decayDays: Double
+        /// Pairs further apart than this are never compared. Default: where decay alone would
+        /// push a perfect match below the threshold.
+        public var windowDays: Double?
+    }
+
+    /// The decay factor for two articles `days` apart.
+    @inline(__always)
+    public func decay(days: Double) -> Double {
+        guard time.decayDays > 0 else { return 1 }
+        let over = abs(days) - time.graceDays
+        return over <= 0 ? 1 : exp(-over / time.decayDays)
+    }
+
+    /// The widest time gap at which two articles may still be linked.
+    public var windowDays: Double {
+        if let w = time.windowDays { return w }
+        guard time.decayDays > 0 else { return .infinity }
+        return time.graceDays + time.decayDays * log(1 / max(similarity.threshold, 1e-6))
+    }
+
+    /// Loads and validates a profile file.
+    public static func load(_ path: String) throws -> Profile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw StorylineError(.model, "cannot read profile", file: path)
+        }
+        return try decode(data, file: path)
+    }
+
+    public static func decode(_ data: Data, file: String = "profile") throws -> Profile {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw StorylineError(.model, "profile is not valid JSON", file: file, underlying: "\(error)")
+        }
+        try checkKeys(object, schema: schema, path: "", file: file)
+        let profile: Profile
+        do { profile = try JSONDecoder().decode(Profile.self, from: data) } catch {
+            throw StorylineError(.model, "profile does not match the expected shape", file: file, underlying: "\(error)")
+        }
+        guard profile.version == currentVersion else {
+            throw StorylineError(.model, "profile version \(profile.version) is not supported (this build reads version \(currentVersion))", file: file)
+        }
+        try profile.validate(file: file)
+        return profile
+    }
+
+    func validate(file: String) throws {
+        func bad(_ message: String) -> StorylineError { StorylineError(.model, message, file: file) }
+        guard similarity.threshold > 0, similarity.threshold < 1 else { throw bad("similarity.threshold must be in (0, 1)") }
+        guard similarity.sketchDimension >= 16, similarity.sketchDimension <= 8192 else { throw bad("similarity.sketchDimension must be in 16...8192") }
+        guard similarity.margin >= 0 else { throw bad("similarity.margin must be >= 0") }
+        guard similarity.blockSize >= 16 else { throw bad("similarity.blockSize must be >= 16") }
+        guard analyzer.titleWeight > 0 else { throw bad("analyzer.titleWeight must be > 0") }
+        guard time.graceDays >= 0, time.decayDays >= 0 else { throw bad("time.graceDays and time.decayDays must be >= 0") }
+    }
+
+    /// Allowed keys per object, `nil` for free-form values.
+    private static let schema: [String: [String: Any?]] = [
+        "": ["version": nil, "analyzer": "analyzer", "similarity": "similarity", "time": "time", "evidence": nil],
+        "analyzer": ["defaultLanguage": nil, "minTokenLength": nil, "titleWeight": nil],
+        "similarity": ["threshold": nil, "sketchDimension": nil, "margin": nil, "blockSize": nil, "seed": nil, "undated": nil],
+        "time": ["graceDays": nil, "decayDays": nil, "windowDays": nil],
+    ]
+
+    private static func checkKeys(_ object: Any, schema: [String: [String: Any?]], path: String, file: String) throws {
+        guard let dict = object as? [String: Any], let allowed = schema[path] else { return }
+        for key in dict.keys.sorted() {
+            guard let child = allowed[key] else {
+                let name = path.isEmpty ? key : "\(path).\(key)"
+                throw StorylineError(.model, "unknown key \"\(name)\" in profile (known: \(allowed.keys.sorted().joined(separator: ", ")))", file: file)
+            }
+            if let sub = child as? String { try checkKeys(dict[key]!, schema: schema, path: sub, file: file) }
+        }
+    }
+}

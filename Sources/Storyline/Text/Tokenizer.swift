@@ -1,0 +1,159 @@
+import CUTF8Proc
+
+/// A token: a byte range of the analyzed text.
+public struct Token: Equatable, Sendable {
+    /// Byte offsets into the UTF-8 text, `start..<end`.
+    public var start: Int
+    public var end: Int
+    /// True when every byte is ASCII (then folding is a table lookup).
+    public var isASCII: Bool
+}
+
+/// Splits UTF-8 text into word tokens, by bytes, without building strings.
+///
+/// Rules: a token is a run of letters, marks and digits (any script); an apostrophe or hyphen
+/// between two letters or digits joins (`don't`, `covid-19`); `.` and `,` between two digits join
+/// (`2,000`, `3.5`). Han, Hiragana and Katakana characters are one token each. A
+/// whitespace-delimited run that is a URL (`://`, `www.`) or an e-mail address is dropped.
+/// Emoji, symbols and punctuation separate tokens.
+public struct Tokenizer: Sendable {
+    public init() {}
+
+    /// Character classes of ASCII bytes: 1 letter/digit, 2 digit (also 1), 0 other.
+    static let asciiClass: [UInt8] = (0..<128).map { b -> UInt8 in
+        if (0x30...0x39).contains(b) { return 3 }
+        if (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) { return 1 }
+        return 0
+    }
+
+    enum Kind { case word, digit, ideograph, joinerApostrophe, joinerHyphen, joinerNumeric, space, other }
+
+    /// Decodes the code point at `i` (valid UTF-8 assumed; bad bytes become U+FFFD) and its length.
+    @inline(__always)
+    static func decode(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (UInt32, Int) {
+        let c0 = UInt32(b[i])
+        if c0 < 0x80 { return (c0, 1) }
+        func cont(_ k: Int) -> UInt32? { i + k < b.count && b[i + k] & 0xC0 == 0x80 ? UInt32(b[i + k] & 0x3F) : nil }
+        if c0 >= 0xC2, c0 < 0xE0, let c1 = cont(1) { return ((c0 & 0x1F) << 6 | c1, 2) }
+        if c0 >= 0xE0, c0 < 0xF0, let c1 = cont(1), let c2 = cont(2) { return ((c0 & 0x0F) << 12 | c1 << 6 | c2, 3) }
+        if c0 >= 0xF0, c0 < 0xF5, let c1 = cont(1), let c2 = cont(2), let c3 = cont(3) {
+            return ((c0 & 0x07) << 18 | c1 << 12 | c2 << 6 | c3, 4)
+        }
+        return (0xFFFD, 1)
+    }
+
+    @inline(__always)
+    static func kind(_ cp: UInt32) -> Kind {
+        if cp < 0x80 {
+            switch asciiClass[Int(cp)] {
+            case 3: return .digit
+            case 1: return .word
+            default:
+                switch cp {
+                case 0x27: return .joinerApostrophe
+                case 0x2D: return .joinerHyphen
+                case 0x2C, 0x2E: return .joinerNumeric
+                case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C: return .space
+                default: return .other
+                }
+            }
+        }
+        if cp == 0x2019 || cp == 0x02BC { return .joinerApostrophe }   // ’ ʼ
+        if cp == 0x2010 || cp == 0x2011 { return .joinerHyphen }       // ‐ ‑
+        if (0x3040...0x30FF).contains(cp) || (0x3400...0x4DBF).contains(cp) || (0x4E00...0x9FFF).contains(cp)
+            || (0xF900...0xFAFF).contains(cp) || (0x20000...0x2FA1F).contains(cp) {
+            return .ideograph
+        }
+        let category = utf8proc_category(Int32(bitPattern: cp))
+        switch category {
+        case UTF8PROC_CATEGORY_LU, UTF8PROC_CATEGORY_LL, UTF8PROC_CATEGORY_LT, UTF8PROC_CATEGORY_LM,
+             UTF8PROC_CATEGORY_LO, UTF8PROC_CATEGORY_MN, UTF8PROC_CATEGORY_MC, UTF8PROC_CATEGORY_ME:
+            return .word
+        case UTF8PROC_CATEGORY_ND, UTF8PROC_CATEGORY_NL, UTF8PROC_CATEGORY_NO:
+            return .digit
+        case UTF8PROC_CATEGORY_ZS, UTF8PROC_CATEGORY_ZL, UTF8PROC_CATEGORY_ZP:
+            return .space
+        default:
+            return .other
+        }
+    }
+
+    /// Calls `body` with each token of `text`, in order.
+    public func tokenize(_ text: UnsafeBufferPointer<UInt8>, _ body: (Token) -> Void) {
+        var i = 0
+        let n = text.count
+        while i < n {
+            // Skip spaces; find the whitespace-delimited run.
+            while i < n, text[i] == 0x20 || text[i] == 0x0A || text[i] == 0x09 || text[i] == 0x0D { i += 1 }
+            guard i < n else { break }
+            var runEnd = i
+            while runEnd < n, !(text[runEnd] == 0x20 || text[runEnd] == 0x0A || text[runEnd] == 0x09 || text[runEnd] == 0x0D) {
+                runEnd += 1
+            }
+            if Self.isURLOrEmail(text, i, runEnd) { i = runEnd; continue }
+            tokenizeRun(text, i, runEnd, body)
+            i = runEnd
+        }
+    }
+
+    /// `://`, a leading `www.`, or `@` followed later by `.`.
+    static func isURLOrEmail(_ t: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        if end - start >= 4, t[start] == 0x77, t[start + 1] == 0x77, t[start + 2] == 0x77, t[start + 3] == 0x2E { return true }
+        var at = -1
+        var k = start
+        while k < end {
+            let c = t[k]
+            if c == 0x3A, k + 2 < end, t[k + 1] == 0x2F, t[k + 2] == 0x2F { return true }
+            if c == 0x40, k > start { at = k }
+            if c == 0x2E, at >= 0, k > at + 1, k + 1 < end { return true }
+            k += 1
+        }
+        return false
+    }
+
+    private func tokenizeRun(_ t: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ body: (Token) -> Void) {
+        var i = start
+        var tokenStart = -1
+        var ascii = true
+        var lastKind = Kind.other
+        func close(_ at: Int) {
+            if tokenStart >= 0 { body(Token(start: tokenStart, end: at, isASCII: ascii)) }
+            tokenStart = -1
+            ascii = true
+        }
+        while i < end {
+            let (cp, len) = Self.decode(t, i)
+            let k = Self.kind(cp)
+            switch k {
+            case .word, .digit:
+                if tokenStart < 0 { tokenStart = i }
+                if cp >= 0x80 { ascii = false }
+                lastKind = k
+            case .ideograph:
+                close(i)
+                body(Token(start: i, end: i + len, isASCII: false))
+                lastKind = .other
+            case .joinerApostrophe, .joinerHyphen, .joinerNumeric:
+                // Joins only between two word characters (numeric joiners: between two digits).
+                if tokenStart >= 0, i + len < end {
+                    let (next, _) = Self.decode(t, i + len)
+                    let nk = Self.kind(next)
+                    let joins = k == .joinerNumeric ? (lastKind == .digit && nk == .digit)
+                                                    : ((lastKind == .word || lastKind == .digit) && (nk == .word || nk == .digit))
+                    if joins {
+                        if cp >= 0x80 { ascii = false }
+                        i += len
+                        continue
+                    }
+                }
+                close(i)
+                lastKind = .other
+            case .space, .other:
+                close(i)
+                lastKind = .other
+            }
+            i += len
+        }
+        close(end)
+    }
+}

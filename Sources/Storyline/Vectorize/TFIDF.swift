@@ -1,0 +1,54 @@
+import Foundation
+
+/// TF-IDF weighting of stored term counts ("count, then weight").
+///
+/// - `tf = 1 + ln(c)`, with `c = titleWeight · titleCount + textCount` (sublinear term frequency);
+/// - `idf = ln((1 + N) / (1 + df)) + 1` (smoothed; N = articles vectorized, df from the store);
+/// - each row L2-normalized, so cosine similarity is a dot product.
+public struct TFIDFWeighting: Sendable {
+    public var titleWeight: Double
+    public var documentCount: Int
+    public var documentFrequency: [Int32]
+
+    public init(titleWeight: Double, documentCount: Int, documentFrequency: [Int32]) {
+        self.titleWeight = titleWeight
+        self.documentCount = documentCount
+        self.documentFrequency = documentFrequency
+    }
+
+    @inline(__always)
+    public func idf(_ feature: Int32) -> Double {
+        let df = Int(feature) < documentFrequency.count ? Double(documentFrequency[Int(feature)]) : 0
+        return log((1 + Double(documentCount)) / (1 + df)) + 1
+    }
+
+    /// The unit-norm TF-IDF row of one article (ids stay sorted).
+    public func row(_ t: ArticleTerms) -> (indices: [Int32], values: [Float]) {
+        var values = [Float](repeating: 0, count: t.ids.count)
+        var norm = 0.0
+        for k in 0..<t.ids.count {
+            let c = titleWeight * Double(t.titleCounts[k]) + Double(t.textCounts[k])
+            guard c > 0 else { continue }
+            let w = (1 + log(c)) * idf(t.ids[k])
+            values[k] = Float(w)
+            norm += w * w
+        }
+        if norm > 0 {
+            let inv = Float(1 / norm.squareRoot())
+            for k in 0..<values.count { values[k] *= inv }
+        }
+        return (t.ids, values)
+    }
+
+    /// Rows for many articles.
+    public func rows(_ terms: [ArticleTerms]) -> SparseRows {
+        var rows = SparseRows()
+        rows.indices.reserveCapacity(terms.reduce(0) { $0 + $1.ids.count })
+        rows.values.reserveCapacity(rows.indices.capacity)
+        for t in terms {
+            let (i, v) = row(t)
+            rows.append(indices: i, values: v)
+        }
+        return rows
+    }
+}

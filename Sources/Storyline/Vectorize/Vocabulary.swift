@@ -1,0 +1,84 @@
+/// The store's vocabulary: stems with stable feature ids (given in order of first sight, never
+/// changed) and their document frequencies.
+public struct Vocabulary: Sendable {
+    /// Stem by feature id.
+    public private(set) var terms: [String] = []
+    /// Document frequency by feature id.
+    public internal(set) var documentFrequency: [Int32] = []
+    private var ids: [String: Int32] = [:]
+    /// Feature ids whose entry changed since the last ``markSaved()``.
+    private(set) var dirty: Set<Int32> = []
+
+    public init() {}
+
+    init(terms: [String], documentFrequency: [Int32]) {
+        self.terms = terms
+        self.documentFrequency = documentFrequency
+        ids.reserveCapacity(terms.count)
+        for (i, t) in terms.enumerated() { ids[t] = Int32(i) }
+    }
+
+    public var count: Int { terms.count }
+
+    public func id(of term: String) -> Int32? { ids[term] }
+
+    /// The id of `term`, giving it the next id when it is new.
+    mutating func intern(_ term: String) -> Int32 {
+        if let id = ids[term] { return id }
+        let id = Int32(terms.count)
+        terms.append(term)
+        documentFrequency.append(0)
+        ids[term] = id
+        dirty.insert(id)
+        return id
+    }
+
+    mutating func countDocument(_ featureIDs: [Int32]) {
+        for f in featureIDs {
+            documentFrequency[Int(f)] += 1
+            dirty.insert(f)
+        }
+    }
+
+    mutating func markSaved() { dirty.removeAll(keepingCapacity: true) }
+}
+
+/// Term counts of one article under global feature ids, as kept in the store: sorted ids with
+/// title and text counts. Encoded as 8 bytes per term (UInt32 id, UInt16 title, UInt16 text; little endian).
+public struct ArticleTerms: Sendable, Equatable {
+    public var ids: [Int32] = []
+    public var titleCounts: [UInt16] = []
+    public var textCounts: [UInt16] = []
+
+    public init() {}
+
+    public init(ids: [Int32], titleCounts: [UInt16], textCounts: [UInt16]) {
+        self.ids = ids
+        self.titleCounts = titleCounts
+        self.textCounts = textCounts
+    }
+
+    func encoded() -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: ids.count * 8)
+        out.withUnsafeMutableBytes { raw in
+            for k in 0..<ids.count {
+                raw.storeBytes(of: UInt32(bitPattern: ids[k]).littleEndian, toByteOffset: k * 8, as: UInt32.self)
+                raw.storeBytes(of: titleCounts[k].littleEndian, toByteOffset: k * 8 + 4, as: UInt16.self)
+                raw.storeBytes(of: textCounts[k].littleEndian, toByteOffset: k * 8 + 6, as: UInt16.self)
+            }
+        }
+        return out
+    }
+
+    init(decoding raw: UnsafeRawBufferPointer) {
+        let n = raw.count / 8
+        ids.reserveCapacity(n)
+        titleCounts.reserveCapacity(n)
+        textCounts.reserveCapacity(n)
+        for k in 0..<n {
+            ids.append(Int32(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: k * 8, as: UInt32.self))))
+            titleCounts.append(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: k * 8 + 4, as: UInt16.self)))
+            textCounts.append(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: k * 8 + 6, as: UInt16.self)))
+        }
+    }
+}

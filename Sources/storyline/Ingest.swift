@@ -1,0 +1,40 @@
+import ArgumentParser
+import Storyline
+
+struct Ingest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Store the articles of dumps.",
+        discussion: """
+            Reads JSON Lines (one object per line: id, outlet, published, title, text, url, lang, story; \
+            other fields are kept), CSV with a header row, or folders of .txt/.md files (first line the \
+            headline; the first subfolder names the outlet). Articles already stored (same id, or same \
+            outlet, title and text) are skipped.
+
+            A bad record (malformed line, invalid UTF-8, no title and no text) is skipped and named on \
+            stderr as FILE:LINE: reason. With --strict, one bad record fails its whole file: nothing from \
+            it is stored and the exit code is 65.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Input format: auto (by extension; folders are text), jsonl, csv or text.")
+    var format: DumpFormat = .auto
+
+    @Flag(help: "Fail a file on its first bad record; store nothing from it.")
+    var strict = false
+
+    @Argument(help: ArgumentHelp("Dump files or folders.", valueName: "path"))
+    var paths: [String]
+
+    func run() throws {
+        let summary = try reportingErrors { try store.pipeline().ingest(paths, format: format, strict: strict) }
+        try finish(summary)
+    }
+}
+
+/// Prints an ingest summary and exits per the contract.
+func finish(_ summary: IngestSummary) throws {
+    printError("storyline: \(summary.records) records: \(summary.stored) new, \(summary.duplicates) duplicate, \(summary.rejected) rejected, \(summary.warnings) warnings")
+    if summary.strictFailure { throw ExitCode(65) }
+    if !summary.failedFiles.isEmpty { throw ExitCode(1) }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Storyline
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The nightly job: ingest dumps, then cluster what is new.",
+        discussion: """
+            Equivalent to `storyline ingest PATH...` followed by `storyline cluster`. Running the same \
+            input twice changes nothing. Bad records are handled as by `ingest`.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Input format: auto, jsonl, csv or text.")
+    var format: DumpFormat = .auto
+
+    @Flag(help: "Fail a file on its first bad record; store nothing from it.")
+    var strict = false
+
+    @Argument(help: ArgumentHelp("Dump files or folders.", valueName: "path"))
+    var paths: [String]
+
+    func run() throws {
+        let report = try reportingErrors { try store.pipeline().run(paths, format: format, strict: strict) }
+        printClusterSummary(report.cluster)
+        try finish(report.ingest)
+        printError("storyline: stories are in \(store.db): `storyline stories --db \(store.db)` lists them")
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Storyline
+
+@main
+struct StorylineCLI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "storyline",
+        abstract: "Cluster news articles from many outlets into stories.",
+        discussion: """
+            Storyline reads article dumps (JSON Lines, CSV, folders of text files), stores them in an \
+            embedded SQLite store, turns them into TF-IDF vectors and groups the articles that cover the \
+            same event into stories. Run it every night: new articles join the stories already known.
+
+            Typical use:
+              storyline run dump.jsonl            # ingest + cluster into ./storyline.sqlite
+              storyline stories --min-articles 2  # list stories covered more than once
+              storyline stories --json | jq '.[0]'
+              storyline eval labeled.jsonl --json # score against a gold `story` field
+
+            Exit codes: 0 ok, 1 runtime failure, 64 usage, 65 bad input under --strict.
+            """,
+        subcommands: [Ingest.self, Cluster.self, Run.self, Stories.self, Eval.self]
+    )
+}
+
+/// Options every subcommand that touches a store takes.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store file.", valueName: "path"))
+    var db: String = "storyline.sqlite"
+
+    @Option(name: .long, help: ArgumentHelp("Folder of model files (profile.json, stopwords/). Default: found beside the binary or via $STORYLINE_MODELS.", valueName: "dir"))
+    var models: String?
+
+    @Option(name: .long, help: ArgumentHelp("A clustering profile to use instead of Models/profile.json.", valueName: "file"))
+    var profile: String?
+
+    @Flag(name: .shortAndLong, help: "No progress output.")
+    var quiet = false
+
+    func progress() -> ProgressReporter { ProgressReporter(style: quiet ? .silent : .automatic) }
+
+    func pipeline() throws -> Pipeline {
+        let models = try ModelDirectory.locate(self.models)
+        let profile = try self.profile.map { try Profile.load($0) }
+        return try Pipeline(store: Store(path: db), models: models, profile: profile, progress: progress(),
+                            onIssue: { issue in printError("\(issue)") })
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Runs `body`, turning engine errors into a message on stderr and the contract's exit codes.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as StorylineError {
+        printError("storyline: error: \(error)")
+        throw ExitCode(error.code == .usage ? 64 : 1)
+    }
+}
+
+/// Prints a value as JSON (sorted keys, pretty) on stdout.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    FileHandle.standardOutput.write(try encoder.encode(value))
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
+extension DumpFormat: ExpressibleByArgument {}
