@@ -7,7 +7,9 @@ public struct IngestIssue: Sendable, CustomStringConvertible {
     public var reason: String
     /// A warning: the record was kept.
     public var isWarning: Bool
-    public var description: String { "\(file):\(line): \(isWarning ? "warning: " : "")\(reason)" }
+    public var description: String {
+        (line > 0 ? "\(file):\(line): " : "\(file): ") + (isWarning ? "warning: " : "") + reason
+    }
 }
 
 /// What an ingest did.
@@ -50,17 +52,17 @@ struct Ingester {
             do {
                 if strict {
                     try store.db.transaction {
-                        fileSummary = try ingestFile(path, format: fileFormat, strict: true)
+                        try ingestFile(path, format: fileFormat, strict: true, into: &fileSummary)
                     }
                 } else {
-                    fileSummary = try ingestFile(path, format: fileFormat, strict: false)
+                    try ingestFile(path, format: fileFormat, strict: false, into: &fileSummary)
                 }
             } catch is StrictAbort {
                 summary.failedFiles.append(path)
                 summary.strictFailure = true
                 summary.records += fileSummary.records
-                summary.rejected += 1
-                progress.end("\(path): rejected as a whole (--strict); nothing stored from it")
+                summary.rejected += fileSummary.rejected
+                progress.end("rejected as a whole (--strict): nothing stored from it")
                 continue
             } catch let error as StorylineError where error.code == .io || error.code == .badInput {
                 onIssue(IngestIssue(file: error.file ?? path, line: error.line ?? 0, reason: error.message, isWarning: false))
@@ -79,8 +81,7 @@ struct Ingester {
         return summary
     }
 
-    private func ingestFile(_ path: String, format: DumpFormat, strict: Bool) throws -> IngestSummary {
-        var summary = IngestSummary()
+    private func ingestFile(_ path: String, format: DumpFormat, strict: Bool, into summary: inout IngestSummary) throws {
         var batch: [(Article, String)] = []
         func flush() throws {
             guard !batch.isEmpty else { return }
@@ -109,6 +110,5 @@ struct Ingester {
             progress.advance()
         }
         try flush()
-        return summary
     }
 }

@@ -84,10 +84,19 @@ public struct CandidateSearch {
             // Drop sketches of blocks no later block can reach.
             for key in sketches.keys where key < bi { sketches[key] = nil }
             let ri = blocks[bi]
-            for bj in bi..<blocks.count {
+            // The dated blocks the window reaches, then every undated block.
+            let datedEnd = isUndatedBlock.firstIndex(of: true) ?? blocks.count
+            var partners: [Int] = []
+            if bi < datedEnd {
+                for bj in bi..<datedEnd {
+                    if t[blocks[bj].lowerBound] - t[ri.upperBound - 1] > window { break }
+                    partners.append(bj)
+                }
+            }
+            partners.append(contentsOf: max(bi, datedEnd)..<blocks.count)
+            for bj in partners {
                 let rj = blocks[bj]
                 let undatedPair = isUndatedBlock[bi] || isUndatedBlock[bj]
-                if !undatedPair && t[rj.lowerBound] - t[ri.upperBound - 1] > window { break }
                 let si = sketch(bi), sj = sketch(bj)
                 clock = Stopwatch()
                 si.withUnsafeBufferPointer { a in

@@ -1,0 +1,35 @@
+import XCTest
+@testable import Storyline
+
+final class ProfileTests: XCTestCase {
+    func testShippedProfileLoads() throws {
+        let p = TestSupport.profile
+        XCTAssertEqual(p.version, Profile.currentVersion)
+        XCTAssertGreaterThan(p.windowDays, p.time.graceDays)
+    }
+
+    func testUnknownKeysAndVersionsAreRejected() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: TestSupport.models.profilePath))
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        var similarity = object["similarity"] as! [String: Any]
+        similarity["treshold"] = 0.2
+        object["similarity"] = similarity
+        XCTAssertThrowsError(try Profile.decode(JSONSerialization.data(withJSONObject: object))) { error in
+            XCTAssertTrue("\(error)".contains("unknown key \"similarity.treshold\""), "\(error)")
+        }
+        object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        object["version"] = 99
+        XCTAssertThrowsError(try Profile.decode(JSONSerialization.data(withJSONObject: object))) { error in
+            XCTAssertEqual((error as? StorylineError)?.code, .model)
+        }
+    }
+
+    func testDecay() {
+        let p = TestSupport.profile
+        XCTAssertEqual(p.decay(days: 0), 1)
+        XCTAssertEqual(p.decay(days: -p.time.graceDays), 1)
+        XCTAssertEqual(p.decay(days: p.time.graceDays + p.time.decayDays), exp(-1), accuracy: 1e-12)
+        // At the window's edge a perfect match just reaches the threshold.
+        XCTAssertEqual(p.decay(days: p.windowDays), p.similarity.threshold, accuracy: 1e-9)
+    }
+}

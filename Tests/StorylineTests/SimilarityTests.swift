@@ -1,0 +1,108 @@
+import XCTest
+@testable import Storyline
+
+final class CandidateSearchTests: XCTestCase {
+    /// Random sparse rows with planted similar pairs, random dates, some undated.
+    static func syntheticRows(count: Int, seed: UInt64) -> (SparseRows, [Double?]) {
+        var state = seed
+        func next() -> UInt64 { state = Hashing.mix(state); return state }
+        var rows = SparseRows()
+        var days: [Double?] = []
+        var previous: [Int32: Float] = [:]
+        for r in 0..<count {
+            var row: [Int32: Float] = [:]
+            if r % 3 == 1 {
+                // A variant of the previous row: shared terms plus noise.
+                for (k, v) in previous where next() % 3 != 0 { row[k] = v }
+            }
+            for _ in 0..<(20 + Int(next() % 40)) { row[Int32(next() % 5000)] = Float(next() % 1000) / 1000 + 0.1 }
+            previous = row
+            let ids = row.keys.sorted()
+            var values = ids.map { row[$0]! }
+            let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            values = values.map { $0 / norm }
+            rows.append(indices: ids, values: values)
+            days.append(next() % 10 == 0 ? nil : Double(next() % 4000) / 100)
+        }
+        return (rows, days)
+    }
+
+    func testMatchesBruteForceWithExactWeights() {
+        var profile = TestSupport.profile
+        profile.similarity.blockSize = 64   // many blocks, so block edges are exercised
+        let (rows, days) = Self.syntheticRows(count: 900, seed: 42)
+        let search = CandidateSearch(profile: profile)
+        let (found, stats) = search.edges(rows: rows, days: days)
+        let exact = search.bruteForce(rows: rows, days: days)
+        XCTAssertGreaterThan(exact.count, 100, "the fixture must have edges to find")
+        let exactByPair = Dictionary(uniqueKeysWithValues: exact.map { ("\($0.a)-\($0.b)", $0.weight) })
+        for e in found {
+            let w = exactByPair["\(e.a)-\(e.b)"]
+            XCTAssertNotNil(w, "edge \(e.a)-\(e.b) is not above the threshold exactly")
+            XCTAssertEqual(e.weight, w ?? -1, accuracy: 1e-5)
+        }
+        let recall = Double(found.count) / Double(exact.count)
+        XCTAssertGreaterThanOrEqual(recall, 0.995, "recall \(recall)")
+        XCTAssertLessThan(stats.candidates, stats.pairsInWindow, "the sketch must filter")
+    }
+
+    func testIsolatePolicyLeavesUndatedAlone() {
+        var profile = TestSupport.profile
+        profile.similarity.undated = .isolate
+        let (rows, days) = Self.syntheticRows(count: 300, seed: 7)
+        let (found, _) = CandidateSearch(profile: profile).edges(rows: rows, days: days)
+        XCTAssertFalse(found.contains { days[Int($0.a)] == nil || days[Int($0.b)] == nil })
+    }
+
+    func testRecallOnRealArticles() throws {
+        let path = try TestSupport.dataset("allsides-dev.jsonl")
+        let pipeline = try Pipeline(store: Store(path: ":memory:"), models: TestSupport.models)
+        _ = try pipeline.ingest([path])
+        _ = try Vectorizer(store: pipeline.store, profile: pipeline.profile, models: pipeline.models, progress: pipeline.progress).run()
+        let items = try pipeline.store.unclustered()
+        let vocabulary = try pipeline.store.loadVocabulary()
+        let rows = TFIDFWeighting(titleWeight: pipeline.profile.analyzer.titleWeight, documentCount: items.count,
+                                  documentFrequency: vocabulary.documentFrequency).rows(items.map(\.terms))
+        let days = items.map { $0.published.map { $0 / 86400 } }
+        let search = CandidateSearch(profile: pipeline.profile)
+        let found = search.edges(rows: rows, days: days).0
+        let exact = search.bruteForce(rows: rows, days: days)
+        XCTAssertGreaterThanOrEqual(Double(found.count) / Double(exact.count), 0.995)
+        XCTAssertEqual(Set(found.map { "\($0.a)-\($0.b)" }).subtracting(exact.map { "\($0.a)-\($0.b)" }), [])
+    }
+}
+
+final class AverageLinkageTests: XCTestCase {
+    func edge(_ a: Int32, _ b: Int32, _ w: Float) -> SimilarityEdge { SimilarityEdge(a: a, b: b, weight: w) }
+
+    func testAverageLinkageDoesNotChain() {
+        // 0-1 strong, 1-2 medium, 0-2 absent: average of {0,1} with 2 is 0.3/2 = 0.15 < 0.2.
+        let labels = AverageLinkage(threshold: 0.2).cluster(count: 3, edges: [edge(0, 1, 0.9), edge(1, 2, 0.3)])
+        XCTAssertEqual(labels, [0, 0, 2])
+        // With a lower threshold they join.
+        XCTAssertEqual(AverageLinkage(threshold: 0.15).cluster(count: 3, edges: [edge(0, 1, 0.9), edge(1, 2, 0.3)]), [0, 0, 0])
+    }
+
+    func testFixedGroupsDoNotMergeButNewItemsJoin() {
+        // Items 0,1 are story A; 2,3 story B; 4 is new and close to both; 5 is new and alone.
+        let edges = [edge(0, 2, 0.9), edge(1, 3, 0.9), edge(0, 4, 0.8), edge(1, 4, 0.8), edge(2, 4, 0.5), edge(3, 4, 0.5)]
+        let labels = AverageLinkage(threshold: 0.3).cluster(count: 6, edges: edges, groups: [10, 10, 20, 20, -1, -2], fixed: [10, 20])
+        XCTAssertEqual(labels[0], labels[1])
+        XCTAssertEqual(labels[2], labels[3])
+        XCTAssertNotEqual(labels[0], labels[2], "two existing stories never merge")
+        XCTAssertEqual(labels[4], labels[0], "the new article joins the closer story")
+        XCTAssertEqual(labels[5], 5)
+    }
+
+    func testDeterministicUnderEdgeOrder() {
+        var rng = SystemRandomNumberGenerator()
+        var edges: [SimilarityEdge] = []
+        for a in 0..<120 { for b in (a + 1)..<120 where Int.random(in: 0..<10, using: &rng) == 0 {
+            edges.append(edge(Int32(a), Int32(b), Float(Int.random(in: 1...10, using: &rng)) / 10))
+        } }
+        let reference = AverageLinkage(threshold: 0.3).cluster(count: 120, edges: edges)
+        for _ in 0..<5 {
+            XCTAssertEqual(AverageLinkage(threshold: 0.3).cluster(count: 120, edges: edges.shuffled()), reference)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import XCTest
+@testable import Storyline
+
+final class StoreTests: XCTestCase {
+    func article(_ id: String, _ outlet: String, _ title: String, _ day: Double?) -> Article {
+        Article(id: id, outlet: outlet, published: day.map { $0 * 86400 }, title: title, text: "Body of \(title).")
+    }
+
+    func testMigrationsAndDeduplication() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let path = dir.appendingPathComponent("s.sqlite").path
+        var store: Store? = try Store(path: path)
+        XCTAssertEqual(store!.schemaVersion, Store.migrations.count)
+        let runID = try store!.beginRun("test")
+        let stored = try store!.db.transaction {
+            try store!.insert([(article("a", "X", "One", 1), "f:1"),
+                               (article("a", "Y", "Other content, same id", 1), "f:2"),
+                               (article("b", "X", "One", 1), "f:3"),          // same outlet and content
+                               (article("c", "Z", "One", 1), "f:4")], runID: runID)  // wire copy elsewhere
+        }
+        XCTAssertEqual(stored, 2)
+        store = nil
+        // Reopening keeps everything and does not migrate again.
+        let reopened = try Store(path: path)
+        XCTAssertEqual(try reopened.articleCount(), 2)
+        XCTAssertEqual(try reopened.articles().map(\.article.id), ["a", "c"])
+    }
+
+    func testNewerSchemaIsRefused() throws {
+        let path = TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite").path
+        let store = try Store(path: path)
+        try store.db.execute("PRAGMA user_version = 999")
+        XCTAssertThrowsError(try Store(path: path)) { XCTAssertEqual(($0 as? StorylineError)?.code, .store) }
+    }
+
+    func testClusterIncrementallyKeepsStoryIDs() throws {
+        let pipeline = try Pipeline(store: Store(path: ":memory:"), models: TestSupport.models)
+        let dir = TestSupport.temporaryDirectory()
+        func dump(_ name: String, _ lines: [[String: Any]]) -> String {
+            let url = dir.appendingPathComponent(name)
+            TestSupport.write(lines.map { String(decoding: try! JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }.joined(separator: "\n"), to: url)
+            return url.path
+        }
+        let quake = "A strong earthquake struck the coastal city of Izmir, collapsing buildings and killing dozens of residents."
+        let vote = "Parliament voted to approve the national budget after a long debate over pensions and taxes."
+        _ = try pipeline.run([dump("n1.jsonl", [
+            ["id": "1", "outlet": "A", "title": "Earthquake hits Izmir", "text": quake, "published": "2024-01-01T10:00:00Z"],
+            ["id": "2", "outlet": "B", "title": "Izmir earthquake kills dozens", "text": quake, "published": "2024-01-01T12:00:00Z"],
+            ["id": "3", "outlet": "A", "title": "Budget approved by parliament", "text": vote, "published": "2024-01-01T09:00:00Z"],
+        ])])
+        let night1 = try pipeline.store.stories()
+        XCTAssertEqual(night1.count, 2)
+        let quakeStory = try XCTUnwrap(night1.first { $0.articles.contains("1") })
+        XCTAssertEqual(Set(quakeStory.articles), ["1", "2"])
+        _ = try pipeline.run([dump("n2.jsonl", [
+            ["id": "4", "outlet": "C", "title": "Rescuers search Izmir rubble after earthquake", "text": quake, "published": "2024-01-02T08:00:00Z"],
+            ["id": "5", "outlet": "C", "title": "Storm closes airports", "text": "Snow storm closes airports across the north.", "published": "2024-01-02T08:00:00Z"],
+        ])])
+        let night2 = try pipeline.store.stories()
+        XCTAssertEqual(night2.count, 3)
+        XCTAssertEqual(Set(try XCTUnwrap(night2.first { $0.id == quakeStory.id }).articles), ["1", "2", "4"], "the story keeps its id as it grows")
+        // Every article in exactly one story.
+        XCTAssertEqual(night2.flatMap(\.articles).sorted(), ["1", "2", "3", "4", "5"])
+        // Running night 2 again changes nothing.
+        _ = try pipeline.run([dir.appendingPathComponent("n2.jsonl").path])
+        XCTAssertEqual(try pipeline.store.stories(), night2)
+    }
+}

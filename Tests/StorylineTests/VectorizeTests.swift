@@ -1,0 +1,53 @@
+import XCTest
+@testable import Storyline
+
+final class TFIDFTests: XCTestCase {
+    func testFormulaOnAHandExample() {
+        // Three documents; feature 0 in all, feature 1 in one.
+        let weighting = TFIDFWeighting(titleWeight: 2, documentCount: 3, documentFrequency: [3, 1])
+        let terms = ArticleTerms(ids: [0, 1], titleCounts: [1, 0], textCounts: [1, 4])
+        let (ids, values) = weighting.row(terms)
+        let w0 = (1 + log(3.0)) * (log(4.0 / 4.0) + 1)
+        let w1 = (1 + log(4.0)) * (log(4.0 / 2.0) + 1)
+        let norm = (w0 * w0 + w1 * w1).squareRoot()
+        XCTAssertEqual(ids, [0, 1])
+        XCTAssertEqual(Double(values[0]), w0 / norm, accuracy: 1e-6)
+        XCTAssertEqual(Double(values[1]), w1 / norm, accuracy: 1e-6)
+    }
+
+    /// Property: for random counts, rows are unit-norm with sorted unique ids.
+    func testRowsAreUnitNormWithSortedUniqueIDs() {
+        var rng = SystemRandomNumberGenerator()
+        let df = (0..<500).map { _ in Int32.random(in: 1...100, using: &rng) }
+        let weighting = TFIDFWeighting(titleWeight: 2, documentCount: 100, documentFrequency: df)
+        var all: [ArticleTerms] = []
+        for _ in 0..<300 {
+            let ids = Array(Set((0..<Int.random(in: 1...60, using: &rng)).map { _ in Int32.random(in: 0..<500, using: &rng) })).sorted()
+            all.append(ArticleTerms(ids: ids, titleCounts: ids.map { _ in UInt16.random(in: 0...2, using: &rng) },
+                                    textCounts: ids.map { _ in UInt16.random(in: 1...9, using: &rng) }))
+        }
+        let rows = weighting.rows(all)
+        for r in 0..<rows.count {
+            let range = rows.offsets[r]..<rows.offsets[r + 1]
+            XCTAssertEqual(Double(range.reduce(Float(0)) { $0 + rows.values[$1] * rows.values[$1] }), 1, accuracy: 1e-5)
+            XCTAssertTrue(zip(rows.indices[range].dropLast(), rows.indices[range].dropFirst()).allSatisfy { $0 < $1 })
+            XCTAssertEqual(Double(rows.dot(r, r)), 1, accuracy: 1e-5)
+        }
+    }
+
+    func testTermBlobRoundTrip() {
+        let terms = ArticleTerms(ids: [0, 7, 70000, Int32.max], titleCounts: [1, 0, 65535, 2], textCounts: [0, 3, 1, 65535])
+        let decoded = terms.encoded().withUnsafeBytes { ArticleTerms(decoding: $0) }
+        XCTAssertEqual(decoded, terms)
+    }
+
+    func testVocabularyIDsAreStable() {
+        var v = Vocabulary()
+        XCTAssertEqual(v.intern("flood"), 0)
+        XCTAssertEqual(v.intern("rain"), 1)
+        XCTAssertEqual(v.intern("flood"), 0)
+        v.countDocument([0, 1])
+        v.countDocument([0])
+        XCTAssertEqual(v.documentFrequency, [2, 1])
+    }
+}
