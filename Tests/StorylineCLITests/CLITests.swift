@@ -1,0 +1,151 @@
+import Foundation
+import XCTest
+
+final class HelpTests: XCTestCase {
+    func testHelpTeaches() throws {
+        let dir = CLI.temporaryDirectory()
+        let top = try CLI.run(["--help"], in: dir)
+        XCTAssertEqual(top.status, 0)
+        for word in ["ingest", "cluster", "run", "stories", "eval", "Exit codes"] { XCTAssertTrue(top.stdout.contains(word), word) }
+        let ingest = try CLI.run(["ingest", "--help"], in: dir)
+        XCTAssertTrue(ingest.stdout.contains("FILE:LINE"))
+        XCTAssertTrue(ingest.stdout.contains("--strict"))
+    }
+
+    func testUsageErrorsExit64() throws {
+        let dir = CLI.temporaryDirectory()
+        XCTAssertEqual(try CLI.run(["stories", "--since", "someday"], in: dir).status, 64)
+        XCTAssertEqual(try CLI.run(["ingest"], in: dir).status, 64)
+        XCTAssertEqual(try CLI.run(["ingest", "--format", "xml", "x"], in: dir).status, 64)
+        XCTAssertEqual(try CLI.run(["frobnicate"], in: dir).status, 64)
+    }
+}
+
+final class IngestCLITests: XCTestCase {
+    let broken = """
+        {"id":"a1","outlet":"Wire","title":"Dam bursts after storm","text":"A dam burst after the storm flooded three villages.","published":"2024-05-01T10:00:00Z"}
+
+        {"id":"a2", oops
+        {"id":"a3","outlet":"Daily","title":"","text":""}
+        {"id":"a4","outlet":"Daily","title":"Villages flooded as dam bursts","text":"Three villages were flooded when the dam burst.","published":"2024-05-01T16:00:00Z"}
+        """
+
+    func testBadRecordsAreNamedAndValidOnesKept() throws {
+        let dir = CLI.temporaryDirectory()
+        try Data(broken.utf8).write(to: dir.appendingPathComponent("night.jsonl"))
+        let r = try CLI.run(["ingest", "night.jsonl"], in: dir)
+        XCTAssertEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("night.jsonl:3: malformed JSON"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("night.jsonl:4: no text and no title"), r.stderr)
+        XCTAssertEqual(try CLI.run(["cluster"], in: dir).status, 0)
+        let stories = try XCTUnwrap(CLI.json(CLI.run(["stories", "--json"], in: dir).stdout) as? [[String: Any]])
+        XCTAssertEqual(stories.count, 1, "the two dam articles are one story")
+        XCTAssertEqual(Set(stories[0]["articles"] as! [String]), ["a1", "a4"])
+        XCTAssertEqual(stories[0]["first_published"] as? String, "2024-05-01T10:00:00Z")
+    }
+
+    func testStrictStoresNothingFromABadFileAndExits65() throws {
+        let dir = CLI.temporaryDirectory()
+        try Data(broken.utf8).write(to: dir.appendingPathComponent("night.jsonl"))
+        let r = try CLI.run(["ingest", "--strict", "--db", "s.sqlite", "night.jsonl"], in: dir)
+        XCTAssertEqual(r.status, 65)
+        XCTAssertTrue(r.stderr.contains("night.jsonl:3: malformed JSON"), r.stderr)
+        _ = try CLI.run(["cluster", "--db", "s.sqlite"], in: dir)
+        XCTAssertEqual(try CLI.run(["stories", "--db", "s.sqlite"], in: dir).stdout, "")
+    }
+
+    func testMissingFileFailsButOthersAreStored() throws {
+        let dir = CLI.temporaryDirectory()
+        try Data(broken.utf8).write(to: dir.appendingPathComponent("night.jsonl"))
+        let r = try CLI.run(["run", "missing.jsonl", "night.jsonl"], in: dir)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("missing.jsonl: no such file or folder"), r.stderr)
+        let stories = try XCTUnwrap(CLI.json(CLI.run(["stories", "--json"], in: dir).stdout) as? [[String: Any]])
+        XCTAssertEqual(stories.flatMap { $0["articles"] as! [String] }.count, 2)
+    }
+
+    func testCSVAndTextFolders() throws {
+        let dir = CLI.temporaryDirectory()
+        let csv = "id,source,headline,body,date\n" +
+            "c1,AP,\"Wildfire forces evacuations, officials say\",\"Crews fought the wildfire overnight.\nThousands evacuated.\",2024-07-01\n" +
+            "c2,BBC,Wildfire evacuations grow,\"Thousands more evacuated as the wildfire spread, officials said.\",2024-07-02\n"
+        try Data(csv.utf8).write(to: dir.appendingPathComponent("feed.csv"))
+        let folder = dir.appendingPathComponent("pages/Reuters")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("World\nWildfire evacuations ordered as blaze spreads\nRelated Stories\nOfficials ordered thousands evacuated as the wildfire spread.".utf8)
+            .write(to: folder.appendingPathComponent("fire.txt"))
+        let r = try CLI.run(["run", "feed.csv", "pages"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let stories = try XCTUnwrap(CLI.json(CLI.run(["stories", "--json"], in: dir).stdout) as? [[String: Any]])
+        let all = stories.flatMap { $0["articles"] as! [String] }
+        XCTAssertEqual(Set(all), ["c1", "c2", "Reuters/fire.txt"])
+        let outlets = Set(stories.flatMap { $0["outlets"] as! [String] })
+        XCTAssertEqual(outlets, ["AP", "BBC", "Reuters"])
+    }
+}
+
+final class RunCLITests: XCTestCase {
+    func testRunTwiceChangesNothingAndEveryArticleIsInOneStory() throws {
+        let dir = CLI.temporaryDirectory()
+        try CLI.generate(articles: 600, seed: 3, into: dir.appendingPathComponent("dump.jsonl"))
+        XCTAssertEqual(try CLI.run(["run", "dump.jsonl"], in: dir).status, 0)
+        let first = try CLI.run(["stories", "--json"], in: dir).stdout
+        let second = try CLI.run(["run", "dump.jsonl"], in: dir)
+        XCTAssertEqual(second.status, 0)
+        XCTAssertTrue(second.stderr.contains("0 new, 600 duplicate"), second.stderr)
+        XCTAssertEqual(try CLI.run(["stories", "--json"], in: dir).stdout, first)
+        let stories = try XCTUnwrap(CLI.json(first) as? [[String: Any]])
+        let ids = stories.flatMap { $0["articles"] as! [String] }
+        XCTAssertEqual(ids.count, 600)
+        XCTAssertEqual(Set(ids).count, 600, "every article in exactly one story")
+        for s in stories {
+            XCTAssertEqual(Set(s.keys), ["id", "title", "articles", "outlets", "first_published", "last_published"])
+        }
+        // Filters.
+        let big = try XCTUnwrap(CLI.json(CLI.run(["stories", "--json", "--min-articles", "3"], in: dir).stdout) as? [[String: Any]])
+        XCTAssertTrue(big.allSatisfy { ($0["articles"] as! [String]).count >= 3 })
+        XCTAssertLessThan(big.count, stories.count)
+    }
+
+    func testBrokenProfileIsAClearError() throws {
+        let dir = CLI.temporaryDirectory()
+        try Data(#"{"version": 1, "colour": "red"}"#.utf8).write(to: dir.appendingPathComponent("p.json"))
+        try Data(#"{"title":"x","text":"y"}"#.utf8).write(to: dir.appendingPathComponent("d.jsonl"))
+        let r = try CLI.run(["run", "--profile", "p.json", "d.jsonl"], in: dir)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("p.json: unknown key \"colour\""), r.stderr)
+    }
+}
+
+final class EvalCLITests: XCTestCase {
+    static let keys: Set<String> = ["articles", "gold_stories", "found_stories", "b3_precision", "b3_recall", "b3_f1",
+                                    "pair_precision", "pair_recall", "pair_f1", "ari", "ami", "timings", "peak_rss_mb"]
+
+    func testEvalJSONHasTheContractKeys() throws {
+        let dir = CLI.temporaryDirectory()
+        try CLI.generate(articles: 400, seed: 5, into: dir.appendingPathComponent("gold.jsonl"), words: 620)
+        let r = try CLI.run(["eval", "gold.jsonl", "--json"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let e = try XCTUnwrap(CLI.json(r.stdout) as? [String: Any])
+        XCTAssertEqual(Set(e.keys), Self.keys)
+        XCTAssertEqual(Set((e["timings"] as! [String: Any]).keys), ["ingest", "vectorize", "similarity", "cluster", "total"])
+        XCTAssertEqual(e["articles"] as? Int, 400)
+        XCTAssertGreaterThan(e["peak_rss_mb"] as! Double, 0)
+        XCTAssertGreaterThan(e["b3_f1"] as! Double, 0.8, "synthetic stories are easy")
+    }
+
+    /// The quality targets (issues 2 and 5) on the shared labeled data, default profile.
+    func testSharedDatasetsMeetQualityTargets() throws {
+        let targets: [(String, Double, Double)] = [("allsides-dev.jsonl", 0.84, 0.70), ("basil.jsonl", 0.97, 0.0)]
+        for (name, b3, pair) in targets {
+            let path = try CLI.dataset(name)
+            let r = try CLI.run(["eval", path, "--json"], in: CLI.temporaryDirectory())
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let e = try XCTUnwrap(CLI.json(r.stdout) as? [String: Any])
+            let f1 = e["b3_f1"] as! Double, pf1 = e["pair_f1"] as! Double
+            print("eval \(name): B-cubed F1 \(f1), pairwise F1 \(pf1)")
+            XCTAssertGreaterThanOrEqual(f1, b3, "\(name) B-cubed F1")
+            XCTAssertGreaterThanOrEqual(pf1, pair, "\(name) pairwise F1")
+        }
+    }
+}
