@@ -97,12 +97,14 @@ public struct Evaluation: Sendable, Codable {
     public var ari = 0.0, ami = 0.0
     public var timings = Timings()
     public var peak_rss_mb = 0.0
+    /// The worst merges and splits, when asked for.
+    public var explain: ErrorAnalysis?
 }
 
 extension Pipeline {
     /// Clusters a labeled dataset from scratch in a private in-memory store and scores the
     /// stories against its `story` field. Articles without a gold story are clustered but not scored.
-    public static func evaluate(_ dataset: String, models: ModelDirectory? = nil, profile: Profile? = nil,
+    public static func evaluate(_ dataset: String, models: ModelDirectory? = nil, profile: Profile? = nil, explain: Int = 0,
                                 progress: ProgressReporter = ProgressReporter(style: .silent),
                                 onIssue: @escaping (IngestIssue) -> Void = { _ in }) throws -> Evaluation {
         let total = Stopwatch()
@@ -119,13 +121,14 @@ extension Pipeline {
         e.timings.vectorize = report.vectorizeSeconds
         e.timings.similarity = report.cluster.similaritySeconds
         e.timings.cluster = report.cluster.clusterSeconds
-        let labeled = try pipeline.store.goldAndFound().filter { $0.gold != nil }
+        let labeled = try pipeline.store.goldAndFound()
         guard !labeled.isEmpty else {
             throw StorylineError(.badInput, "no article has a gold `story` field", file: dataset)
         }
-        let metrics = ClusteringMetrics(gold: labeled.map { $0.gold! }, found: labeled.map(\.found))
+        let metrics = ClusteringMetrics(gold: labeled.map(\.gold), found: labeled.map(\.found))
+        if explain > 0 { e.explain = ErrorAnalysis(items: labeled, limit: explain) }
         e.articles = labeled.count
-        e.gold_stories = Set(labeled.map { $0.gold! }).count
+        e.gold_stories = Set(labeled.map(\.gold)).count
         e.found_stories = Set(labeled.map(\.found)).count
         e.b3_precision = metrics.b3Precision
         e.b3_recall = metrics.b3Recall

@@ -17,6 +17,9 @@ struct Eval: ParsableCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    @Option(help: ArgumentHelp("Also list the N worst merges and splits, with titles (in --json: key `explain`).", valueName: "n"))
+    var explain: Int = 0
+
     @Option(help: ArgumentHelp("Folder of model files.", valueName: "dir"))
     var models: String?
 
@@ -25,7 +28,7 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         let e = try reportingErrors {
-            try Pipeline.evaluate(dataset, models: ModelDirectory.locate(models), profile: profile.map { try Profile.load($0) },
+            try Pipeline.evaluate(dataset, models: ModelDirectory.locate(models), profile: profile.map { try Profile.load($0) }, explain: explain,
                                   onIssue: { printError("\($0)") })
         }
         if json {
@@ -37,6 +40,7 @@ struct Eval: ParsableCommand {
         print("B-cubed   P \(f(e.b3_precision))  R \(f(e.b3_recall))  F1 \(f(e.b3_f1))")
         print("pairwise  P \(f(e.pair_precision))  R \(f(e.pair_recall))  F1 \(f(e.pair_f1))")
         print("ARI \(f(e.ari))  AMI \(f(e.ami))")
+        defer { if let x = e.explain { print("\n" + x.text()) } }
         print("seconds: ingest \(f(e.timings.ingest)), vectorize \(f(e.timings.vectorize)), similarity \(f(e.timings.similarity)), cluster \(f(e.timings.cluster)), total \(f(e.timings.total)); peak RSS \(Int(e.peak_rss_mb)) MiB")
     }
 }

@@ -149,3 +149,34 @@ final class EvalCLITests: XCTestCase {
         }
     }
 }
+
+final class QualityCLITests: XCTestCase {
+    /// Titles only (text removed): the length-adapted threshold keeps quality close to full text.
+    func testHeadlinesOnlyKeepQuality() throws {
+        let dir = CLI.temporaryDirectory()
+        let targets: [(String, Double)] = [("allsides-dev.jsonl", 0.82), ("basil.jsonl", 0.95)]
+        for (name, floor) in targets {
+            let path = try CLI.dataset(name)
+            var out = ""
+            for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") {
+                var record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                record["text"] = ""
+                out += String(decoding: try JSONSerialization.data(withJSONObject: record), as: UTF8.self) + "\n"
+            }
+            try Data(out.utf8).write(to: dir.appendingPathComponent(name))
+            let r = try CLI.run(["eval", name, "--json"], in: dir)
+            let f1 = try XCTUnwrap((CLI.json(r.stdout) as? [String: Any])?["b3_f1"] as? Double)
+            print("eval \(name) titles only: B-cubed F1 \(f1)")
+            XCTAssertGreaterThanOrEqual(f1, floor, name)
+        }
+    }
+
+    func testExplainListsMergesAndSplits() throws {
+        let path = try CLI.dataset("allsides-dev.jsonl")
+        let r = try CLI.run(["eval", path, "--explain", "2"], in: CLI.temporaryDirectory())
+        XCTAssertEqual(r.status, 0)
+        XCTAssertTrue(r.stdout.contains("Worst merges"))
+        XCTAssertTrue(r.stdout.contains("Worst splits"))
+        XCTAssertTrue(r.stdout.contains("wrong pairs"))
+    }
+}

@@ -63,6 +63,7 @@ public struct CandidateSearch {
         }
         let t: [Double] = order.map { days[$0] ?? .nan }
         let isUndatedBlock = blocks.map { t[$0.lowerBound].isNaN }
+        let termCount = (0..<n).map { rows.offsets[$0 + 1] - rows.offsets[$0] }
 
         var stats = Stats()
         var edges: [SimilarityEdge] = []
@@ -115,17 +116,18 @@ public struct CandidateSearch {
                     for j in jStart..<rj.upperBound {
                         let s = scores[rowBase + j]
                         if s < threshold - margin { continue }
-                        var decay: Float = 1
+                        let a = order[i], b = order[j]
+                        var factor = Float(profile.shortTextBoost(terms: min(termCount[a], termCount[b])))
+                        if s * factor < threshold - margin * factor { continue }
                         if !undatedPair {
                             let gap = t[j] - t[i]
                             if gap > window { break }
-                            decay = Float(profile.decay(days: gap))
-                            if s < threshold / decay - margin { continue }
+                            factor *= Float(profile.decay(days: gap))
+                            if s < threshold / factor - margin { continue }
                         }
-                        let a = order[i], b = order[j]
                         if let skip, skip(a, b) { continue }
                         stats.candidates += 1
-                        let w = rows.dot(a, b) * decay
+                        let w = min(1, rows.dot(a, b) * factor)
                         if w >= threshold {
                             edges.append(SimilarityEdge(a: Int32(min(a, b)), b: Int32(max(a, b)), weight: w))
                         }
@@ -158,14 +160,14 @@ public struct CandidateSearch {
         var edges: [SimilarityEdge] = []
         for a in 0..<rows.count {
             for b in (a + 1)..<max(a + 1, rows.count) {
-                var decay: Float = 1
+                var factor = Float(profile.shortTextBoost(terms: min(rows.offsets[a + 1] - rows.offsets[a], rows.offsets[b + 1] - rows.offsets[b])))
                 if let ta = days[a], let tb = days[b] {
                     if abs(ta - tb) > window { continue }
-                    decay = Float(profile.decay(days: ta - tb))
+                    factor *= Float(profile.decay(days: ta - tb))
                 } else if !compareUndated {
                     continue
                 }
-                let w = rows.dot(a, b) * decay
+                let w = min(1, rows.dot(a, b) * factor)
                 if w >= threshold { edges.append(SimilarityEdge(a: Int32(a), b: Int32(b), weight: w)) }
             }
         }

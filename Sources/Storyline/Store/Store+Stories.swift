@@ -45,11 +45,17 @@ extension Store {
         return out
     }
 
-    /// Gold and found story of every clustered article (for evaluation), in store order.
-    func goldAndFound() throws -> [(gold: String?, found: Int64)] {
-        let s = try db.prepare("SELECT gold_story, story_id FROM articles WHERE story_id IS NOT NULL ORDER BY seq")
-        var out: [(String?, Int64)] = []
-        while try s.step() { out.append((s.text(0), s.int(1))) }
+    /// Gold and found story of every clustered article with a gold story (for evaluation), in store order.
+    func goldAndFound() throws -> [(item: ErrorAnalysis.Item, gold: String, found: Int64)] {
+        let s = try db.prepare("""
+            SELECT id, outlet, published, title, gold_story, story_id FROM articles
+            WHERE story_id IS NOT NULL AND gold_story IS NOT NULL ORDER BY seq
+            """)
+        var out: [(ErrorAnalysis.Item, String, Int64)] = []
+        while try s.step() {
+            out.append((ErrorAnalysis.Item(id: s.text(0) ?? "", outlet: s.text(1) ?? "", published: s.double(2).map(ISODate.format),
+                                           title: s.text(3) ?? ""), s.text(4) ?? "", s.int(5)))
+        }
         return out
     }
 

@@ -35,6 +35,11 @@ public struct Profile: Codable, Equatable, Sendable {
         /// Articles without a date: `compare-all` (compared with every article, no decay) or
         /// `isolate` (each stays alone).
         public var undated: UndatedPolicy
+        /// Short texts share fewer words even when they tell the same event: for a pair whose
+        /// shorter article has `n` distinct terms, the threshold falls linearly from `threshold`
+        /// (at `shortTextTerms` or more) to `shortTextThreshold` (at one term). Nil: one threshold.
+        public var shortTextTerms: Int?
+        public var shortTextThreshold: Double?
     }
 
     public enum UndatedPolicy: String, Codable, Sendable {
@@ -60,11 +65,25 @@ public struct Profile: Codable, Equatable, Sendable {
         return over <= 0 ? 1 : exp(-over / time.decayDays)
     }
 
+    /// The factor (>= 1) by which the similarity of a pair is raised so that the pair meets the
+    /// global threshold exactly when it meets its length-adapted threshold; `terms` is the
+    /// number of distinct terms of the shorter article.
+    @inline(__always)
+    public func shortTextBoost(terms: Int) -> Double {
+        guard let full = similarity.shortTextTerms, let low = similarity.shortTextThreshold, terms < full, full > 1 else { return 1 }
+        let fraction = Double(max(terms, 1) - 1) / Double(full - 1)
+        let pairThreshold = low + (similarity.threshold - low) * fraction
+        return similarity.threshold / pairThreshold
+    }
+
+    /// The largest ``shortTextBoost(terms:)`` can be.
+    public var maxShortTextBoost: Double { shortTextBoost(terms: 1) }
+
     /// The widest time gap at which two articles may still be linked.
     public var windowDays: Double {
         if let w = time.windowDays { return w }
         guard time.decayDays > 0 else { return .infinity }
-        return time.graceDays + time.decayDays * log(1 / max(similarity.threshold, 1e-6))
+        return time.graceDays + time.decayDays * log(maxShortTextBoost / max(similarity.threshold, 1e-6))
     }
 
     /// Loads and validates a profile file.
@@ -98,6 +117,9 @@ public struct Profile: Codable, Equatable, Sendable {
         guard similarity.sketchDimension >= 16, similarity.sketchDimension <= 8192 else { throw bad("similarity.sketchDimension must be in 16...8192") }
         guard similarity.margin >= 0 else { throw bad("similarity.margin must be >= 0") }
         guard similarity.blockSize >= 16 else { throw bad("similarity.blockSize must be >= 16") }
+        if let low = similarity.shortTextThreshold, !(low > 0 && low <= similarity.threshold) {
+            throw bad("similarity.shortTextThreshold must be in (0, threshold]")
+        }
         guard analyzer.titleWeight > 0 else { throw bad("analyzer.titleWeight must be > 0") }
         guard time.graceDays >= 0, time.decayDays >= 0 else { throw bad("time.graceDays and time.decayDays must be >= 0") }
     }
@@ -106,7 +128,8 @@ public struct Profile: Codable, Equatable, Sendable {
     private static let schema: [String: [String: Any?]] = [
         "": ["version": nil, "analyzer": "analyzer", "similarity": "similarity", "time": "time", "evidence": nil],
         "analyzer": ["defaultLanguage": nil, "minTokenLength": nil, "titleWeight": nil],
-        "similarity": ["threshold": nil, "sketchDimension": nil, "margin": nil, "blockSize": nil, "seed": nil, "undated": nil],
+        "similarity": ["threshold": nil, "sketchDimension": nil, "margin": nil, "blockSize": nil, "seed": nil, "undated": nil,
+                       "shortTextTerms": nil, "shortTextThreshold": nil],
         "time": ["graceDays": nil, "decayDays": nil, "windowDays": nil],
     ]
 
