@@ -29,7 +29,9 @@ final class ProfileTests: XCTestCase {
         XCTAssertEqual(p.decay(days: 0), 1)
         XCTAssertEqual(p.decay(days: -p.time.graceDays), 1)
         XCTAssertEqual(p.decay(days: p.time.graceDays + p.time.decayDays), exp(-1), accuracy: 1e-12)
-        // At the window's edge a perfect match just reaches the threshold.
-        XCTAssertEqual(p.decay(days: p.windowDays), p.similarity.threshold, accuracy: 1e-9)
+        // At the window's edge a perfect match of the shortest texts just reaches the threshold.
+        XCTAssertEqual(p.decay(days: p.windowDays) * p.maxShortTextBoost, p.similarity.threshold, accuracy: 1e-9)
+        XCTAssertEqual(p.shortTextBoost(terms: 1000), 1)
+        XCTAssertEqual(p.shortTextBoost(terms: 1), p.similarity.threshold / p.similarity.shortTextThreshold!, accuracy: 1e-12)
     }
 }
