@@ -15,6 +15,8 @@ public final class Pipeline {
     public let progress: ProgressReporter
     /// Called for each rejected record and each warning, in input order.
     public var onIssue: (IngestIssue) -> Void
+    /// How long a writing command waits for another process's lock on the store (seconds).
+    public var lockWait: Double = 0
 
     public init(store: Store, models: ModelDirectory? = nil, profile: Profile? = nil,
                 progress: ProgressReporter = ProgressReporter(style: .silent), onIssue: @escaping (IngestIssue) -> Void = { _ in }) throws {
@@ -69,8 +71,12 @@ public final class Pipeline {
         }
     }
 
-    /// Records a command in the store's `runs` table around `body`.
+    /// Takes the store's lock, records the command in the store's `runs` table around `body`.
+    /// Runs left `running` by a process that died are marked `interrupted` first.
     private func recordRun<T: Encodable>(_ command: String, _ body: (Int64) throws -> T) throws -> T {
+        let lock = store.path == ":memory:" ? nil : try StoreLock(store: store.path, wait: lockWait)
+        defer { withExtendedLifetime(lock) {} }
+        try store.markInterruptedRuns()
         let runID = try store.beginRun(command)
         do {
             let result = try body(runID)

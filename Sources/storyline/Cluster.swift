@@ -15,5 +15,6 @@ struct Cluster: ParsableCommand {
 }
 
 func printClusterSummary(_ r: Pipeline.ClusterReport) {
-    printError("storyline: \(r.cluster.articles) articles clustered: \(r.cluster.storiesNew) new stories, \(r.cluster.storiesGrown) grown")
+    let c = r.cluster
+    printError("storyline: \(c.articles) articles clustered: stories \(c.storiesNew) new, \(c.storiesGrown) grown, \(c.storiesMerged) merged, \(c.storiesClosed) closed; seconds: vectorize \(String(format: "%.2f", r.vectorizeSeconds)), similarity \(String(format: "%.2f", c.similaritySeconds)), cluster \(String(format: "%.2f", c.clusterSeconds))")
 }

@@ -7,8 +7,9 @@ struct Stories: ParsableCommand {
         abstract: "List stories.",
         discussion: """
             --json prints an array of {id, title, articles: [article ids], outlets: [names], \
-            first_published, last_published} (dates ISO 8601, UTC, or null). Every clustered article \
-            is in exactly one story.
+            first_published, last_published, closed, merged_into} (dates ISO 8601, UTC, or null). Every \
+            clustered article is in exactly one story. A story that was merged into another is listed \
+            with no articles and `merged_into` set to the id that holds them now.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -34,14 +35,33 @@ struct Stories: ParsableCommand {
         var outlets: [String]
         var first_published: String?
         var last_published: String?
+        var closed: Bool
+        var merged_into: Int64?
+
+        func encode(to encoder: Encoder) throws {
+            enum Key: String, CodingKey { case id, title, articles, outlets, first_published, last_published, closed, merged_into }
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(title, forKey: .title)
+            try c.encode(articles, forKey: .articles)
+            try c.encode(outlets, forKey: .outlets)
+            try c.encode(first_published, forKey: .first_published)
+            try c.encode(last_published, forKey: .last_published)
+            try c.encode(closed, forKey: .closed)
+            try c.encode(merged_into, forKey: .merged_into)
+        }
     }
 
     func run() throws {
-        let stories = try reportingErrors { try Store(path: store.db).stories(since: since.flatMap(ISODate.parse), minArticles: minArticles) }
+        let (stories, merged) = try reportingErrors {
+            let s = try Store(path: store.db)
+            return (try s.stories(since: since.flatMap(ISODate.parse), minArticles: minArticles), try s.mergedStories())
+        }
         if json {
-            try printJSON(stories.map {
+            try printJSON((stories + merged).map {
                 Row(id: $0.id, title: $0.title, articles: $0.articles, outlets: $0.outlets,
-                    first_published: $0.firstPublished.map(ISODate.format), last_published: $0.lastPublished.map(ISODate.format))
+                    first_published: $0.firstPublished.map(ISODate.format), last_published: $0.lastPublished.map(ISODate.format),
+                    closed: $0.closed, merged_into: $0.mergedInto)
             })
             return
         }

@@ -20,7 +20,7 @@ struct StorylineCLI: ParsableCommand {
 
             Exit codes: 0 ok, 1 runtime failure, 64 usage, 65 bad input under --strict.
             """,
-        subcommands: [Ingest.self, Cluster.self, Run.self, Stories.self, Eval.self]
+        subcommands: [Ingest.self, Cluster.self, Run.self, Stories.self, Runs.self, Eval.self]
     )
 }
 
@@ -38,13 +38,18 @@ struct StoreOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "No progress output.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("If another process is writing to the store, wait this long for it (seconds) before failing.", valueName: "seconds"))
+    var wait: Double = 0
+
     func progress() -> ProgressReporter { ProgressReporter(style: quiet ? .silent : .automatic) }
 
     func pipeline() throws -> Pipeline {
         let models = try ModelDirectory.locate(self.models)
         let profile = try self.profile.map { try Profile.load($0) }
-        return try Pipeline(store: Store(path: db), models: models, profile: profile, progress: progress(),
-                            onIssue: { issue in printError("\(issue)") })
+        let pipeline = try Pipeline(store: Store(path: db), models: models, profile: profile, progress: progress(),
+                                    onIssue: { issue in printError("\(issue)") })
+        pipeline.lockWait = wait
+        return pipeline
     }
 }
 

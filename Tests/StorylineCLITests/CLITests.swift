@@ -99,7 +99,7 @@ final class RunCLITests: XCTestCase {
         XCTAssertEqual(ids.count, 600)
         XCTAssertEqual(Set(ids).count, 600, "every article in exactly one story")
         for s in stories {
-            XCTAssertEqual(Set(s.keys), ["id", "title", "articles", "outlets", "first_published", "last_published"])
+            XCTAssertEqual(Set(s.keys), ["id", "title", "articles", "outlets", "first_published", "last_published", "closed", "merged_into"])
         }
         // Filters.
         let big = try XCTUnwrap(CLI.json(CLI.run(["stories", "--json", "--min-articles", "3"], in: dir).stdout) as? [[String: Any]])

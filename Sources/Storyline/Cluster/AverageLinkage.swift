@@ -6,13 +6,18 @@
 /// does not depend on hashing or thread count.
 ///
 /// Clusters may start from groups (stories that already exist). Two groups marked fixed are
-/// never merged with each other: new articles join stories, stories do not swallow each other.
+/// merged with each other only when `mergeFixed` is set.
 ///
 /// - Complexity: O(E log E) heap work for E edges, plus merging neighbor maps (smaller into larger).
 public struct AverageLinkage {
     public var threshold: Double
+    /// Whether two fixed groups may merge (stories brought together by new articles).
+    public var mergeFixed: Bool
 
-    public init(threshold: Double) { self.threshold = threshold }
+    public init(threshold: Double, mergeFixed: Bool = false) {
+        self.threshold = threshold
+        self.mergeFixed = mergeFixed
+    }
 
     /// - Parameters:
     ///   - count: number of items.
@@ -50,7 +55,7 @@ public struct AverageLinkage {
         for a in 0..<count where parent[a] == a {
             for (b, sum) in neighbors[a] where a < b {
                 let avg = sum / Double(size[a] * size[b])
-                if avg >= threshold && !(isFixed[a] && isFixed[b]) {
+                if avg >= threshold && (mergeFixed || !(isFixed[a] && isFixed[b])) {
                     heap.push(.init(score: avg, a: a, b: b, va: version[a], vb: version[b]))
                 }
             }
@@ -77,7 +82,7 @@ public struct AverageLinkage {
                 neighbors[c][gone] = nil
                 neighbors[c][keep] = w
                 let avg = w / Double(size[keep] * size[c])
-                if avg >= threshold && !(isFixed[keep] && isFixed[c]) {
+                if avg >= threshold && (mergeFixed || !(isFixed[keep] && isFixed[c])) {
                     let (x, y) = keep < c ? (keep, c) : (c, keep)
                     heap.push(.init(score: avg, a: x, b: y, va: version[x], vb: version[y]))
                 }

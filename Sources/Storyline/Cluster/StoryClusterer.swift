@@ -3,6 +3,8 @@ public struct ClusterSummary: Sendable, Codable {
     public var articles = 0
     public var storiesNew = 0
     public var storiesGrown = 0
+    public var storiesMerged = 0
+    public var storiesClosed = 0
     public var candidates = 0
     public var edges = 0
     public var pairsInWindow = 0
@@ -14,10 +16,11 @@ public struct ClusterSummary: Sendable, Codable {
 /// The cluster stage: puts every vectorized article not yet in a story into one.
 ///
 /// New articles are clustered together with the articles of the open stories their time
-/// window reaches; those stories start as fixed groups (average linkage never merges two of
-/// them), so a story keeps its id as it grows and new articles either join one or form new
-/// stories. New story ids follow the stories' first publication. All writes of a pass are one
-/// transaction.
+/// window reaches; those stories start as groups, so a story keeps its id as it grows and new
+/// articles either join one or form new stories. When new articles bring two stories together,
+/// they merge: the older id (the smaller) survives and the other is recorded as merged into it.
+/// New story ids follow the stories' first publication. Finally, stories quiet for
+/// `closeAfterDays` close. All writes of a pass are one transaction.
 struct StoryClusterer {
     let store: Store
     let profile: Profile
@@ -45,7 +48,7 @@ struct StoryClusterer {
         let days = items.map { $0.published.map { $0 / 86400 } }
         let oldCount = old.count
         let (edges, stats) = CandidateSearch(profile: profile).edges(rows: rows, days: days) { a, b in
-            a < oldCount && b < oldCount
+            a < oldCount && b < oldCount && items[a].storyID == items[b].storyID
         }
         summary.candidates = stats.candidates
         summary.edges = stats.edges
@@ -57,7 +60,7 @@ struct StoryClusterer {
         progress.begin("cluster", total: 0)
         let groups = items.enumerated().map { k, item in item.storyID.map { Int($0) } ?? -(k + 1) }
         let fixed = Set(old.compactMap { $0.storyID.map { Int($0) } })
-        let labels = AverageLinkage(threshold: profile.similarity.threshold)
+        let labels = AverageLinkage(threshold: profile.similarity.threshold, mergeFixed: true)
             .cluster(count: items.count, edges: edges, groups: groups, fixed: fixed)
 
         // Centrality of each item inside its cluster: the sum of its edge weights there.
@@ -70,7 +73,9 @@ struct StoryClusterer {
         for (k, label) in labels.enumerated() { members[label, default: []].append(k) }
         // Clusters with new articles, in order of their first publication (undated last), then first item.
         func firstTime(_ ks: [Int]) -> Double { ks.compactMap { items[$0].published }.min() ?? .infinity }
-        let touched = members.values.filter { $0.contains { $0 >= oldCount } }
+        let touched = members.values.filter { ks in
+            ks.contains { $0 >= oldCount } || Set(ks.compactMap { items[$0].storyID }).count > 1
+        }
             .map { (firstTime($0), $0.min()!, $0) }
             .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
 
@@ -78,14 +83,23 @@ struct StoryClusterer {
         try store.db.transaction {
             var nextID = try store.nextStoryID()
             for (_, _, ks) in touched {
-                let existing = ks.lazy.compactMap { items[$0].storyID }.first
+                let existingIDs = Set(ks.compactMap { items[$0].storyID }).sorted()
+                let existing = existingIDs.first
                 let id = existing ?? nextID
                 if existing == nil { nextID += 1; summary.storiesNew += 1 } else { summary.storiesGrown += 1 }
+                for other in existingIDs.dropFirst() {
+                    try store.merge(story: other, into: id, runID: runID)
+                    summary.storiesMerged += 1
+                }
                 let central = ks.max { (centrality[$0], -items[$0].seq) < (centrality[$1], -items[$1].seq) }!
                 let newSeqs = ks.filter { $0 >= oldCount }.map { items[$0].seq }
                 try store.assign(story: id, articles: newSeqs, title: titles[items[central].seq] ?? "",
                                  isNew: existing == nil, runID: runID)
             }
+            if let latest = try store.latestPublished() {
+                summary.storiesClosed = try store.closeStories(before: latest - (profile.time.closeAfterDays ?? 14) * 86400, runID: runID)
+            }
+            FaultInjection.hit("cluster-commit")
         }
         summary.articles = fresh.count
         summary.clusterSeconds = clock.restart()

@@ -33,7 +33,7 @@ struct Ingester {
     let runID: Int64
     let progress: ProgressReporter
     let onIssue: (IngestIssue) -> Void
-    var batchSize = 2000
+    var batchSize = Int(ProcessInfo.processInfo.environment["STORYLINE_INGEST_BATCH"] ?? "") ?? 2000
 
     private struct StrictAbort: Error {}
 
@@ -90,6 +90,7 @@ struct Ingester {
             summary.stored += stored
             summary.duplicates += batch.count - stored
             batch.removeAll(keepingCapacity: true)
+            if !strict { FaultInjection.hit("ingest-batch") }
         }
         try format.reader().read(path) { event in
             summary.records += 1

@@ -21,11 +21,32 @@ extension Store {
             """).run([.text(title), .int(runID), .int(id)])
     }
 
+    /// Moves every article of story `from` into story `into` and records the merge. Call inside a transaction.
+    func merge(story from: Int64, into: Int64, runID: Int64) throws {
+        try db.prepare("UPDATE articles SET story_id = ? WHERE story_id = ?").run([.int(into), .int(from)])
+        try db.prepare("UPDATE stories SET merged_into = ?, size = 0, updated_run = ? WHERE id = ?").run([.int(into), .int(runID), .int(from)])
+        // Stories merged into `from` earlier now point at the survivor.
+        try db.prepare("UPDATE stories SET merged_into = ? WHERE merged_into = ?").run([.int(into), .int(from)])
+    }
+
+    /// Closes open stories whose last article is before `before` (seconds). Returns how many.
+    func closeStories(before: Double, runID: Int64) throws -> Int {
+        try db.prepare("UPDATE stories SET closed = 1, updated_run = ? WHERE closed = 0 AND merged_into IS NULL AND last_published < ?")
+            .run([.int(runID), .double(before)])
+        return db.changes
+    }
+
+    /// The newest publication time in the store.
+    func latestPublished() throws -> Double? {
+        let s = try db.prepare("SELECT MAX(published) FROM articles")
+        return try s.step() ? s.double(0) : nil
+    }
+
     /// Stories with at least `minArticles` articles, whose latest article is not before `since`
     /// (undated stories always pass), ordered by first publication then id.
     public func stories(since: Double? = nil, minArticles: Int = 1) throws -> [StorySummary] {
         let s = try db.prepare("""
-            SELECT s.id, s.title, s.first_published, s.last_published, a.id, a.outlet
+            SELECT s.id, s.title, s.first_published, s.last_published, a.id, a.outlet, s.closed
             FROM stories s JOIN articles a ON a.story_id = s.id
             WHERE s.merged_into IS NULL AND s.size >= ? AND (? IS NULL OR s.last_published IS NULL OR s.last_published >= ?)
             ORDER BY s.first_published IS NULL, s.first_published, s.id, a.published IS NULL, a.published, a.seq
@@ -36,11 +57,22 @@ extension Store {
             let id = s.int(0)
             if out.last?.id != id {
                 out.append(StorySummary(id: id, title: s.text(1) ?? "", articles: [], outlets: [],
-                                        firstPublished: s.double(2), lastPublished: s.double(3)))
+                                        firstPublished: s.double(2), lastPublished: s.double(3), closed: s.int(6) != 0))
             }
             out[out.count - 1].articles.append(s.text(4) ?? "")
             let outlet = s.text(5) ?? ""
             if !out[out.count - 1].outlets.contains(outlet) { out[out.count - 1].outlets.append(outlet) }
+        }
+        return out
+    }
+
+    /// Stories that were merged into others, by id.
+    public func mergedStories() throws -> [StorySummary] {
+        let s = try db.prepare("SELECT id, title, merged_into FROM stories WHERE merged_into IS NOT NULL ORDER BY id")
+        var out: [StorySummary] = []
+        while try s.step() {
+            out.append(StorySummary(id: s.int(0), title: s.text(1) ?? "", articles: [], outlets: [],
+                                    firstPublished: nil, lastPublished: nil, mergedInto: s.int(2)))
         }
         return out
     }
@@ -72,4 +104,7 @@ public struct StorySummary: Sendable, Equatable {
     public var outlets: [String]
     public var firstPublished: Double?
     public var lastPublished: Double?
+    /// Set on a story that was merged into another (it then has no articles).
+    public var mergedInto: Int64? = nil
+    public var closed = false
 }

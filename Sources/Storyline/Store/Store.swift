@@ -84,6 +84,23 @@ public final class Store {
         return db.lastInsertRowID
     }
 
+    /// Marks runs still `running` as `interrupted`; call while holding the store lock.
+    func markInterruptedRuns() throws {
+        try db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+    }
+
+    /// Past runs, newest first.
+    public func runs(limit: Int = 50) throws -> [RunRecord] {
+        let s = try db.prepare("SELECT id, command, started, finished, status, summary FROM runs ORDER BY id DESC LIMIT ?")
+        try s.bind([.int(Int64(limit))])
+        var out: [RunRecord] = []
+        while try s.step() {
+            out.append(RunRecord(id: s.int(0), command: s.text(1) ?? "", started: s.text(2) ?? "", finished: s.text(3),
+                                 status: s.text(4) ?? "", summary: s.text(5)))
+        }
+        return out
+    }
+
     func finishRun(_ id: Int64, status: String, summary: String) throws {
         try db.prepare("UPDATE runs SET finished = ?, status = ?, summary = ? WHERE id = ?")
             .run([.text(ISODate.format(Date().timeIntervalSince1970)), .text(status), .text(summary), .int(id)])
@@ -140,6 +157,18 @@ public final class Store {
         try db.prepare("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
             .run([.text(key), .text(value)])
     }
+}
+
+/// A command run against the store, as `storyline runs` lists it.
+public struct RunRecord: Sendable, Codable {
+    public var id: Int64
+    public var command: String
+    public var started: String
+    public var finished: String?
+    /// `running`, `ok`, `failed` or `interrupted` (the process died).
+    public var status: String
+    /// The command's summary as JSON (or the error, when it failed).
+    public var summary: String?
 }
 
 /// An article as stored, with its store sequence number and story.

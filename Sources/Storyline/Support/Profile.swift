@@ -55,6 +55,9 @@ public struct Profile: Codable, Equatable, Sendable {
         /// Pairs further apart than this are never compared. Default: where decay alone would
         /// push a perfect match below the threshold.
         public var windowDays: Double?
+        /// A story with no article for this many days (counted back from the newest article in
+        /// the store) is closed: later articles never join it. Default 14.
+        public var closeAfterDays: Double?
     }
 
     /// The decay factor for two articles `days` apart.
@@ -130,7 +133,7 @@ public struct Profile: Codable, Equatable, Sendable {
         "analyzer": ["defaultLanguage": nil, "minTokenLength": nil, "titleWeight": nil],
         "similarity": ["threshold": nil, "sketchDimension": nil, "margin": nil, "blockSize": nil, "seed": nil, "undated": nil,
                        "shortTextTerms": nil, "shortTextThreshold": nil],
-        "time": ["graceDays": nil, "decayDays": nil, "windowDays": nil],
+        "time": ["graceDays": nil, "decayDays": nil, "windowDays": nil, "closeAfterDays": nil],
     ]
 
     private static func checkKeys(_ object: Any, schema: [String: [String: Any?]], path: String, file: String) throws {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The vectorize stage: analyzes articles not yet analyzed, stores their term counts under
 /// stable feature ids, and updates document frequencies, one transaction per batch.
 struct Vectorizer {
@@ -5,7 +7,7 @@ struct Vectorizer {
     let profile: Profile
     let models: ModelDirectory
     let progress: ProgressReporter
-    var batchSize = 5000
+    var batchSize = Int(ProcessInfo.processInfo.environment["STORYLINE_VECTORIZE_BATCH"] ?? "") ?? 5000
 
     /// Returns how many articles were analyzed.
     func run() throws -> Int {
@@ -49,6 +51,7 @@ struct Vectorizer {
             }
             done += batch.count
             progress.advance(batch.count)
+            FaultInjection.hit("vectorize-batch")
         }
         progress.end("\(done) articles, \(vocabulary.count) terms")
         return done
