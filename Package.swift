@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // MARK: - Public API
@@ -16,14 +17,18 @@ let package = Package(
         /// The engine: ingest, analyze, vectorize, similarity, cluster, store, evaluate.
         .target(
             name: "Storyline",
-            dependencies: ["CBLAS", "CSQLite", "CStemmer", "CUTF8Proc"]
+            dependencies: ["CBLAS", "CSQLite", "CStemmer", "CUTF8Proc", "StorylineHTML", .product(name: "Logging", package: "swift-log")]
         ),
+        /// HTML article extraction (libxml2), kept apart: libxml2's headers pull in the system ICU,
+        /// which must not meet Foundation in one module.
+        .target(name: "StorylineHTML", dependencies: ["CLibXML2"]),
         /// The command-line tool: one thin file per subcommand.
         .executableTarget(
             name: "storyline",
             dependencies: [
                 "Storyline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -33,10 +38,11 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .systemLibrary(name: "CUTF8Proc", providers: [.apt(["libutf8proc-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // MARK: - Tests
 
-        .testTarget(name: "StorylineTests", dependencies: ["Storyline"]),
+        .testTarget(name: "StorylineTests", dependencies: ["Storyline", "StorylineHTML"]),
         .testTarget(name: "StorylineCLITests", dependencies: ["storyline"]),
     ],
     swiftLanguageModes: [.v5]

@@ -9,12 +9,13 @@ struct Cluster: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let report = try reportingErrors { try store.pipeline().cluster() }
-        printClusterSummary(report)
+        let pipeline = try reportingErrors { try store.pipeline() }
+        let report = try reportingErrors { try pipeline.cluster() }
+        printClusterSummary(report, pipeline.progress)
     }
 }
 
-func printClusterSummary(_ r: Pipeline.ClusterReport) {
+func printClusterSummary(_ r: Pipeline.ClusterReport, _ progress: ProgressReporter) {
     let c = r.cluster
-    printError("storyline: \(c.articles) articles clustered: stories \(c.storiesNew) new, \(c.storiesGrown) grown, \(c.storiesMerged) merged, \(c.storiesClosed) closed; seconds: vectorize \(String(format: "%.2f", r.vectorizeSeconds)), similarity \(String(format: "%.2f", c.similaritySeconds)), cluster \(String(format: "%.2f", c.clusterSeconds))")
+    progress.log("\(c.articles) articles clustered: stories \(c.storiesNew) new, \(c.storiesGrown) grown, \(c.storiesMerged) merged, \(c.storiesClosed) closed; seconds: vectorize \(String(format: "%.2f", r.vectorizeSeconds)), similarity \(String(format: "%.2f", c.similaritySeconds)), cluster \(String(format: "%.2f", c.clusterSeconds))")
 }

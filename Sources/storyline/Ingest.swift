@@ -27,14 +27,17 @@ struct Ingest: ParsableCommand {
     var paths: [String]
 
     func run() throws {
-        let summary = try reportingErrors { try store.pipeline().ingest(paths, format: format, strict: strict) }
-        try finish(summary)
+        let pipeline = try reportingErrors { try store.pipeline() }
+        let summary = try reportingErrors { try pipeline.ingest(paths, format: format, strict: strict) }
+        try finish(summary, pipeline.progress)
     }
 }
 
-/// Prints an ingest summary and exits per the contract.
-func finish(_ summary: IngestSummary) throws {
-    printError("storyline: \(summary.records) records: \(summary.stored) new, \(summary.duplicates) duplicate, \(summary.rejected) rejected, \(summary.warnings) warnings")
+/// Logs an ingest summary and exits per the contract.
+func finish(_ summary: IngestSummary, _ progress: ProgressReporter) throws {
+    progress.log("\(summary.records) records: \(summary.stored) new, \(summary.duplicates) duplicate, \(summary.rejected) rejected, \(summary.warnings) warnings",
+                 metadata: ["records": "\(summary.records)", "new": "\(summary.stored)", "duplicate": "\(summary.duplicates)",
+                            "rejected": "\(summary.rejected)", "warnings": "\(summary.warnings)"])
     if summary.strictFailure { throw ExitCode(65) }
     if !summary.failedFiles.isEmpty { throw ExitCode(1) }
 }

@@ -21,9 +21,10 @@ struct Run: ParsableCommand {
     var paths: [String]
 
     func run() throws {
-        let report = try reportingErrors { try store.pipeline().run(paths, format: format, strict: strict) }
-        printClusterSummary(report.cluster)
-        try finish(report.ingest)
-        printError("storyline: stories are in \(store.db): `storyline stories --db \(store.db)` lists them")
+        let pipeline = try reportingErrors { try store.pipeline() }
+        let report = try reportingErrors { try pipeline.run(paths, format: format, strict: strict) }
+        printClusterSummary(report.cluster, pipeline.progress)
+        pipeline.progress.log("stories are in \(store.db): `storyline stories --db \(store.db)` lists them")
+        try finish(report.ingest, pipeline.progress)
     }
 }

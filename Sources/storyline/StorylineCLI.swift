@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Storyline
 
 @main
@@ -41,13 +42,28 @@ struct StoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("If another process is writing to the store, wait this long for it (seconds) before failing.", valueName: "seconds"))
     var wait: Double = 0
 
-    func progress() -> ProgressReporter { ProgressReporter(style: quiet ? .silent : .automatic) }
+    @Option(help: ArgumentHelp("Log lines as plain text or one JSON object per line (for log collectors). JSON turns the progress bar off.", valueName: "plain|json"))
+    var logFormat: StderrLogHandler.Format = .plain
+
+    func progress() -> ProgressReporter {
+        let format = logFormat
+        LoggingSystem.bootstrap { StderrLogHandler(label: $0, format: format) }
+        return ProgressReporter(style: quiet ? .silent : (logFormat == .json ? .lines : .automatic))
+    }
 
     func pipeline() throws -> Pipeline {
         let models = try ModelDirectory.locate(self.models)
         let profile = try self.profile.map { try Profile.load($0) }
-        let pipeline = try Pipeline(store: Store(path: db), models: models, profile: profile, progress: progress(),
-                                    onIssue: { issue in printError("\(issue)") })
+        let progress = progress()
+        let pipeline = try Pipeline(store: Store(path: db), models: models, profile: profile, progress: progress,
+                                    onIssue: { issue in
+                                        if logFormat == .json {
+                                            progress.log(issue.reason, level: .warning, metadata: ["file": "\(issue.file)", "line": "\(issue.line)",
+                                                                                  "kind": issue.isWarning ? "warning" : "rejected"])
+                                        } else {
+                                            printError("\(issue)")
+                                        }
+                                    })
         pipeline.lockWait = wait
         return pipeline
     }
@@ -76,3 +92,4 @@ func printJSON<T: Encodable>(_ value: T) throws {
 }
 
 extension DumpFormat: ExpressibleByArgument {}
+extension StderrLogHandler.Format: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Storyline
+import StorylineHTML
 
 final class JSONLReaderTests: XCTestCase {
     func testValidBadAndBlankLines() throws {
@@ -135,5 +136,66 @@ final class ISODateTests: XCTestCase {
         for t in stride(from: -1e9, to: 3e9, by: 7_777_777) {
             XCTAssertEqual(ISODate.parse(ISODate.format(t)), t.rounded(.down))
         }
+    }
+}
+
+final class HTMLReaderTests: XCTestCase {
+    let page = """
+        <!DOCTYPE html><html><head>
+        <title>Flood warning issued | Example News</title>
+        <meta property="og:title" content="Flood warning issued for river towns">
+        <meta property="og:site_name" content="Example News">
+        <meta property="article:published_time" content="2024-03-05T08:30:00Z">
+        <link rel="canonical" href="https://example.com/flood">
+        <style>p { color: red }</style><script>var tracking = "p not text";</script>
+        </head><body>
+        <header><nav><ul><li>Home</li><li>World</li></ul></nav></header>
+        <aside><p>Most read: something else</p></aside>
+        <article>
+          <h1>Flood warning issued for river towns</h1>
+          <p>Forecasters issued a flood&nbsp;warning on Tuesday &amp; told residents to prepare.</p>
+          <script>document.write("<p>injected</p>")</script>
+          <h2>What happens next</h2>
+          <p>The river is expected to peak on Thursday
+          <p>Unclosed paragraph, as broken pages do.
+          <div class="ad"><button>Subscribe</button></div>
+        </article>
+        <footer><p>© Example News</p></footer>
+        </body></html>
+        """
+
+    func testExtractsHeadlineTextAndMetadata() throws {
+        let a = try XCTUnwrap(HTMLExtractor.extract(Array(page.utf8)))
+        XCTAssertEqual(a.title, "Flood warning issued for river towns")
+        XCTAssertEqual(a.siteName, "Example News")
+        XCTAssertEqual(a.url, "https://example.com/flood")
+        XCTAssertEqual(a.published, "2024-03-05T08:30:00Z")
+        XCTAssertEqual(a.text, """
+            Forecasters issued a flood warning on Tuesday & told residents to prepare.
+
+            What happens next
+
+            The river is expected to peak on Thursday
+
+            Unclosed paragraph, as broken pages do.
+            """)
+        for junk in ["tracking", "injected", "Home", "Most read", "Subscribe", "©", "color"] {
+            XCTAssertFalse(a.text.contains(junk), junk)
+        }
+    }
+
+    func testFolderOfPages() throws {
+        let dir = TestSupport.temporaryDirectory()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("Wire"), withIntermediateDirectories: true)
+        TestSupport.write(page, to: dir.appendingPathComponent("Wire/flood.html"))
+        TestSupport.write(page, to: dir.appendingPathComponent("loose.htm"))
+        TestSupport.write("<html><body><nav>only navigation</nav></body></html>", to: dir.appendingPathComponent("empty.html"))
+        let events = try TestSupport.records(TextFolderReader(), dir.path)
+        XCTAssertEqual(events.count, 3)
+        let wire = try XCTUnwrap(events.first { $0.article?.id == "Wire/flood.html" }?.article)
+        XCTAssertEqual(wire.outlet, "Wire", "the folder names the outlet")
+        XCTAssertEqual(wire.published, ISODate.parse("2024-03-05T08:30:00Z"))
+        XCTAssertEqual(events.first { $0.article?.id == "loose.htm" }?.article?.outlet, "Example News")
+        XCTAssertEqual(events.first { $0.file.hasSuffix("empty.html") }?.problem, "no text and no title")
     }
 }

@@ -4,8 +4,8 @@ import Foundation
 public enum DumpFormat: String, CaseIterable, Sendable {
     case auto, jsonl, csv, text
 
-    /// The format of `path` under `.auto`: folders and .txt/.md files are text; .csv is CSV;
-    /// everything else is read as JSON Lines.
+    /// The format of `path` under `.auto`: folders and .txt/.md/.html files are text (files);
+    /// .csv/.tsv is CSV; everything else is read as JSON Lines.
     static func detect(_ path: String) -> DumpFormat {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -13,7 +13,7 @@ public enum DumpFormat: String, CaseIterable, Sendable {
         }
         switch (path as NSString).pathExtension.lowercased() {
         case "csv", "tsv": return .csv
-        case "txt", "md", "text": return .text
+        case "txt", "md", "text", "html", "htm": return .text
         default: return .jsonl
         }
     }

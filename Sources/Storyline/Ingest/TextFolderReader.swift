@@ -1,11 +1,14 @@
 import Foundation
+import StorylineHTML
 
-/// Reads plain-text articles: a file, or a folder searched recursively for `.txt` and `.md`
-/// files (in sorted order). The first line that is not boilerplate is the headline, the rest
-/// the text. In a folder, the outlet is the name of the file's first subfolder
-/// (`dump/Reuters/a.txt` → Reuters), else "unknown"; the id is the path inside the folder.
+/// Reads articles from files: a file, or a folder searched recursively (in sorted order) for
+/// `.txt`/`.md` files (the first line that is not boilerplate is the headline, the rest the text)
+/// and `.html`/`.htm` pages (headline and article text extracted by ``HTMLExtractor``, script,
+/// style and navigation dropped; the date from the page's metadata). In a folder, the outlet is
+/// the name of the file's first subfolder (`dump/Reuters/a.txt` → Reuters), else the page's
+/// `og:site_name`, else "unknown"; the id is the path inside the folder.
 struct TextFolderReader: ArticleReader {
-    static let extensions: Set<String> = ["txt", "md", "text"]
+    static let extensions: Set<String> = ["txt", "md", "text", "html", "htm"]
 
     func read(_ path: String, _ body: (RecordEvent) throws -> Void) throws {
         var isDirectory: ObjCBool = false
@@ -13,7 +16,7 @@ struct TextFolderReader: ArticleReader {
             throw StorylineError(.io, "no such file or folder", file: path)
         }
         if !isDirectory.boolValue {
-            try body(Self.article(file: path, relative: (path as NSString).lastPathComponent, outlet: "unknown"))
+            try body(Self.article(file: path, relative: (path as NSString).lastPathComponent, outlet: nil))
             return
         }
         guard let walker = FileManager.default.enumerator(atPath: path) else {
@@ -25,15 +28,28 @@ struct TextFolderReader: ArticleReader {
         }
         for member in members.sorted() {
             let components = member.split(separator: "/")
-            let outlet = components.count > 1 ? String(components[0]) : "unknown"
+            let outlet = components.count > 1 ? String(components[0]) : nil
             try body(Self.article(file: (path as NSString).appendingPathComponent(member), relative: member, outlet: outlet))
         }
     }
 
-    static func article(file: String, relative: String, outlet: String) -> RecordEvent {
+    static func article(file: String, relative: String, outlet: String?) -> RecordEvent {
         var event = RecordEvent(file: file, line: 1)
         guard let data = FileManager.default.contents(atPath: file) else {
             event.problem = "cannot read file"
+            return event
+        }
+        if ["html", "htm"].contains((file as NSString).pathExtension.lowercased()) {
+            guard let page = HTMLExtractor.extract([UInt8](data)) else {
+                event.problem = "not an HTML page"
+                return event
+            }
+            var article = Article(id: relative, outlet: outlet ?? page.siteName ?? "unknown", title: page.title, text: page.text, url: page.url)
+            if let raw = page.published {
+                article.published = ISODate.parse(raw)
+                if article.published == nil { event.warnings.append("unreadable date \"\(raw.prefix(40))\": kept undated") }
+            }
+            if let problem = article.normalize() { event.problem = problem } else { event.article = article }
             return event
         }
         guard let content = String(validating: data, as: UTF8.self) else {
@@ -41,7 +57,7 @@ struct TextFolderReader: ArticleReader {
             return event
         }
         let (title, text) = splitHeadline(content)
-        var article = Article(id: relative, outlet: outlet, title: title, text: text)
+        var article = Article(id: relative, outlet: outlet ?? "unknown", title: title, text: text)
         if let problem = article.normalize() {
             event.problem = problem
         } else {

@@ -1,12 +1,15 @@
 import Foundation
+import Logging
 
-/// Reports progress of long work: a redrawn bar on a terminal, plain log lines otherwise.
+/// Reports progress of long work: a redrawn bar on a terminal, one log line per stage otherwise
+/// (through swift-log, so the program chooses the format: plain text or JSON).
 ///
-/// All output goes to standard error so that standard output stays parseable.
+/// The bar goes to standard error so that standard output stays parseable.
 public final class ProgressReporter: @unchecked Sendable {
     public enum Style: Sendable { case automatic, bar, lines, silent }
 
     private let style: Style
+    private let logger: Logger
     private let lock = NSLock()
     private var label = ""
     private var total = 0
@@ -14,12 +17,13 @@ public final class ProgressReporter: @unchecked Sendable {
     private var started = Date()
     private var lastDraw = Date.distantPast
 
-    public init(style: Style = .automatic) {
+    public init(style: Style = .automatic, logger: Logger = Logger(label: "storyline")) {
         if style == .automatic {
             self.style = isatty(STDERR_FILENO) != 0 ? .bar : .lines
         } else {
             self.style = style
         }
+        self.logger = logger
     }
 
     /// Starts a stage of `total` units (0 when unknown).
@@ -40,7 +44,7 @@ public final class ProgressReporter: @unchecked Sendable {
         let now = Date()
         if now.timeIntervalSince(lastDraw) < 0.1 { return }
         lastDraw = now
-        draw(final: false)
+        draw()
     }
 
     /// Ends the current stage with a one-line summary.
@@ -50,22 +54,23 @@ public final class ProgressReporter: @unchecked Sendable {
         let text = summary ?? "\(done) done"
         switch style {
         case .bar:
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(label): \(text) in \(Self.seconds(seconds))\n".utf8))
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            logger.info("\(label): \(text) in \(Self.seconds(seconds))", metadata: ["stage": "\(label)", "seconds": "\(Self.round(seconds))"])
         case .lines:
-            log("\(label): \(text) in \(Self.seconds(seconds))")
+            logger.info("\(label): \(text) in \(Self.seconds(seconds))", metadata: ["stage": "\(label)", "seconds": "\(Self.round(seconds))"])
         case .silent, .automatic:
             break
         }
     }
 
-    /// A log line (plain style) or a line above the bar.
-    public func log(_ message: String) {
-        guard style != .silent else { return }
-        let prefix = style == .bar ? "\r\u{1B}[K" : ""
-        FileHandle.standardError.write(Data("\(prefix)storyline: \(message)\n".utf8))
+    /// A log line.
+    public func log(_ message: String, level: Logger.Level = .info, metadata: Logger.Metadata? = nil) {
+        guard style != .silent || level >= .warning else { return }
+        if style == .bar { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        logger.log(level: level, "\(message)", metadata: metadata)
     }
 
-    private func draw(final: Bool) {
+    private func draw() {
         let width = 30
         var line = "\r\u{1B}[K\(label) "
         if total > 0 {
@@ -80,4 +85,43 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     static func seconds(_ s: Double) -> String { String(format: "%.2f s", s) }
+    static func round(_ s: Double) -> String { String(format: "%.3f", s) }
+}
+
+/// A swift-log handler writing one line per message to standard error: `storyline: message`
+/// (plain) or one JSON object `{time, level, message, ...metadata}` (json).
+public struct StderrLogHandler: LogHandler {
+    public enum Format: String, Sendable, CaseIterable { case plain, json }
+
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
+    let format: Format
+    let label: String
+
+    public init(label: String, format: Format) {
+        self.label = label
+        self.format = format
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        let level = event.level, message = event.message, extra = event.metadata
+        let line: String
+        switch format {
+        case .plain:
+            let prefix = level >= .warning ? "\(label): \(level): " : "\(label): "
+            line = prefix + message.description
+        case .json:
+            var object: [String: String] = ["time": ISODate.format(Date().timeIntervalSince1970), "level": level.rawValue,
+                                            "message": message.description]
+            for (k, v) in metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }) { object[k] = v.description }
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+            line = String(decoding: data, as: UTF8.self)
+        }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
 }
