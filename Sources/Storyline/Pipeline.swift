@@ -90,6 +90,17 @@ public final class Pipeline {
     }
 }
 
+extension Pipeline {
+    /// Builds the framing report from the store and writes it into `directory` in `formats`.
+    /// Returns the report and the files written (relative to `directory`).
+    public func report(to directory: String, formats: Set<ReportFormat> = Set(ReportFormat.allCases),
+                       options: ReportOptions = ReportOptions()) throws -> (FramingReport, [String]) {
+        let report = try ReportBuilder(store: store, profile: profile, models: models, progress: progress).build(options)
+        let files = try ReportWriter(report: report, directory: URL(fileURLWithPath: directory)).write(formats)
+        return (report, files)
+    }
+}
+
 /// The result of ``Pipeline/evaluate(_:models:profile:progress:)``; keys as in the CLI contract.
 public struct Evaluation: Sendable, Codable {
     public struct Timings: Sendable, Codable {

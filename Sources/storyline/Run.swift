@@ -17,14 +17,26 @@ struct Run: ParsableCommand {
     @Flag(help: "Fail a file on its first bad record; store nothing from it.")
     var strict = false
 
+    @Option(help: ArgumentHelp("Also write the framing report (all formats) into this folder.", valueName: "dir"))
+    var report: String?
+
+    @Option(help: ArgumentHelp("With --report: CSV of outlet groups (outlet, group[, country]).", valueName: "file"))
+    var outlets: String?
+
     @Argument(help: ArgumentHelp("Dump files or folders.", valueName: "path"))
     var paths: [String]
 
     func run() throws {
         let pipeline = try reportingErrors { try store.pipeline() }
-        let report = try reportingErrors { try pipeline.run(paths, format: format, strict: strict) }
-        printClusterSummary(report.cluster, pipeline.progress)
+        let result = try reportingErrors { try pipeline.run(paths, format: format, strict: strict) }
+        printClusterSummary(result.cluster, pipeline.progress)
         pipeline.progress.log("stories are in \(store.db): `storyline stories --db \(store.db)` lists them")
-        try finish(report.ingest, pipeline.progress)
+        if let dir = report {
+            var options = ReportOptions()
+            options.groups = try reportingErrors { try outlets.map { try OutletGroups.load($0) } }
+            let (written, files) = try reportingErrors { try pipeline.report(to: dir, options: options) }
+            pipeline.progress.log("report: \(written.stories.count) stories, \(files.count) files in \(dir)")
+        }
+        try finish(result.ingest, pipeline.progress)
     }
 }

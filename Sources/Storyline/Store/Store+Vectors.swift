@@ -2,9 +2,10 @@
 extension Store {
     /// Loads the whole vocabulary (ids, stems, document frequencies).
     func loadVocabulary() throws -> Vocabulary {
-        let s = try db.prepare("SELECT id, term, df FROM terms ORDER BY id")
+        let s = try db.prepare("SELECT id, term, df, cf FROM terms ORDER BY id")
         var terms: [String] = []
         var df: [Int32] = []
+        var cf: [Int64] = []
         while try s.step() {
             let id = Int(s.int(0))
             guard id == terms.count else {
@@ -12,15 +13,17 @@ extension Store {
             }
             terms.append(s.text(1) ?? "")
             df.append(Int32(s.int(2)))
+            cf.append(s.int(3))
         }
-        return Vocabulary(terms: terms, documentFrequency: df)
+        return Vocabulary(terms: terms, documentFrequency: df, collectionFrequency: cf)
     }
 
     /// Writes the vocabulary entries changed since the last save. Call inside a transaction.
     func saveVocabulary(_ vocabulary: inout Vocabulary) throws {
-        let s = try db.prepare("INSERT INTO terms(id, term, df) VALUES(?, ?, ?) ON CONFLICT(id) DO UPDATE SET df = excluded.df")
+        let s = try db.prepare("INSERT INTO terms(id, term, df, cf) VALUES(?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET df = excluded.df, cf = excluded.cf")
         for id in vocabulary.dirty.sorted() {
-            try s.run([.int(Int64(id)), .text(vocabulary.terms[Int(id)]), .int(Int64(vocabulary.documentFrequency[Int(id)]))])
+            try s.run([.int(Int64(id)), .text(vocabulary.terms[Int(id)]), .int(Int64(vocabulary.documentFrequency[Int(id)])),
+                       .int(vocabulary.collectionFrequency[Int(id)])])
         }
         vocabulary.markSaved()
     }

@@ -58,6 +58,11 @@ public final class Store {
         CREATE TABLE runs(id INTEGER PRIMARY KEY, command TEXT NOT NULL, started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL, summary TEXT);
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """,
+        // 2: collection frequency of each term (the prior of the framing report).
+        """
+        ALTER TABLE terms ADD COLUMN cf INTEGER NOT NULL DEFAULT 0;
+        UPDATE terms SET cf = df;
+        """,
     ]
 
     func migrate() throws {

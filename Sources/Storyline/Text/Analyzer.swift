@@ -127,6 +127,18 @@ public final class Analyzer {
         return out
     }
 
+    /// Calls `body` with the local term and the folded (unstemmed) word of each kept token.
+    public func forEachTerm(_ text: String, language: String?, _ body: (Int32, String) -> Void) {
+        let p = pipeline(language.flatMap { $0.isEmpty ? nil : String($0.prefix(2)) } ?? defaultLanguage)
+        var s = text
+        s.withUTF8 { bytes in
+            tokenizer.tokenize(bytes) { token in
+                let t = term(bytes, token, p)
+                if t >= 0 { body(t, String(decoding: folded, as: UTF8.self)) }
+            }
+        }
+    }
+
     /// The analyzed terms of a short text, as strings (for tests and diagnostics).
     public func terms(of text: String, language: String? = nil) -> [String] {
         var result: [String] = []

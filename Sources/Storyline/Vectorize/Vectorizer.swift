@@ -42,7 +42,7 @@ struct Vectorizer {
                     terms.titleCounts.append(counts.titleCounts[k])
                     terms.textCounts.append(counts.textCounts[k])
                 }
-                vocabulary.countDocument(terms.ids)
+                vocabulary.countDocument(terms)
                 results.append((article.seq, terms))
             }
             try store.db.transaction {

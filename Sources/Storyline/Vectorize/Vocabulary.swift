@@ -5,15 +5,18 @@ public struct Vocabulary: Sendable {
     public private(set) var terms: [String] = []
     /// Document frequency by feature id.
     public internal(set) var documentFrequency: [Int32] = []
+    /// Total occurrences (title and text) by feature id, across the store.
+    public internal(set) var collectionFrequency: [Int64] = []
     private var ids: [String: Int32] = [:]
     /// Feature ids whose entry changed since the last ``markSaved()``.
     private(set) var dirty: Set<Int32> = []
 
     public init() {}
 
-    init(terms: [String], documentFrequency: [Int32]) {
+    init(terms: [String], documentFrequency: [Int32], collectionFrequency: [Int64]? = nil) {
         self.terms = terms
         self.documentFrequency = documentFrequency
+        self.collectionFrequency = collectionFrequency ?? documentFrequency.map(Int64.init)
         ids.reserveCapacity(terms.count)
         for (i, t) in terms.enumerated() { ids[t] = Int32(i) }
     }
@@ -28,6 +31,7 @@ public struct Vocabulary: Sendable {
         let id = Int32(terms.count)
         terms.append(term)
         documentFrequency.append(0)
+        collectionFrequency.append(0)
         ids[term] = id
         dirty.insert(id)
         return id
@@ -39,6 +43,14 @@ public struct Vocabulary: Sendable {
             dirty.insert(f)
         }
     }
+
+    mutating func countDocument(_ t: ArticleTerms) {
+        countDocument(t.ids)
+        for k in 0..<t.ids.count { collectionFrequency[Int(t.ids[k])] += Int64(t.titleCounts[k]) + Int64(t.textCounts[k]) }
+    }
+
+    /// Total occurrences of all terms.
+    public var totalCount: Int64 { collectionFrequency.reduce(0, +) }
 
     mutating func markSaved() { dirty.removeAll(keepingCapacity: true) }
 }

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Finds who an article quotes: `"…," said X`, `"…," X said`, `X said …`, `according to X`, where X
+/// is a name (a run of capitalized words, with titles such as "Sen." or "Gov.") or an
+/// organization. Pronouns ("he said") are not sources.
+public struct QuoteExtractor: Sendable {
+    public init() {}
+
+    static let name = #"((?:(?:[A-Z][a-z]{0,3}\.|[A-Z][\p{L}'’-]+|[A-Z]{2,})\s){0,4}(?:[A-Z][\p{L}'’-]+|[A-Z]{2,}))"#
+    static let verbs = #"(?:said|says|told|added|wrote|stated|explained|argued|noted|warned|tweeted|insisted)"#
+    static let patterns: [NSRegularExpression] = [
+        // "…," said Jane Doe / "…," Jane Doe said
+        try! NSRegularExpression(pattern: #"[”"]\s*,?\s*\#(verbs)\s+\#(name)"#),
+        try! NSRegularExpression(pattern: #"[,.!?]\s*[”"]\s*\#(name)\s+\#(verbs)"#),
+        // Jane Doe said
+        try! NSRegularExpression(pattern: #"(?:^|[.;:]\s+|\s)\#(name)\s+\#(verbs)\b"#),
+        // according to Jane Doe
+        try! NSRegularExpression(pattern: #"\b[Aa]ccording to (?:the\s)?\#(name)"#),
+    ]
+    static let notNames: Set<String> = ["He", "She", "They", "It", "We", "I", "You", "This", "That", "The", "But", "And",
+                                        "A", "An", "In", "On", "Officials", "Police", "Authorities", "Critics", "Experts", "Others"]
+
+    /// Speakers quoted in `text`, with how often each is quoted.
+    public func speakers(in text: String) -> [String: Int] {
+        var out: [String: Int] = [:]
+        let range = NSRange(text.startIndex..., in: text)
+        var claimed: [NSRange] = []
+        for pattern in Self.patterns {
+            for match in pattern.matches(in: text, range: range) {
+                guard match.numberOfRanges > 1, let r = Range(match.range(at: 1), in: text) else { continue }
+                if claimed.contains(where: { NSIntersectionRange($0, match.range(at: 1)).length > 0 }) { continue }
+                var speaker = String(text[r]).trimmingCharacters(in: .whitespaces)
+                // Drop a leading sentence word that is not part of the name ("Then Biden said").
+                let words = speaker.split(separator: " ")
+                if words.count > 1, Self.notNames.contains(String(words[0])) { speaker = words.dropFirst().joined(separator: " ") }
+                guard !Self.notNames.contains(speaker), speaker.count > 1 else { continue }
+                claimed.append(match.range(at: 1))
+                out[speaker, default: 0] += 1
+            }
+        }
+        return out
+    }
+}

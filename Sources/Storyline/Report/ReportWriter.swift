@@ -1,0 +1,111 @@
+import Foundation
+
+/// Output formats of the framing report.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    case html, md, json, csv
+}
+
+/// Writes a ``FramingReport`` into a folder: `report.json`; `index.html` and `stories/ID.html`;
+/// `report.md`; `stories.csv` and `story_outlets.csv`.
+struct ReportWriter {
+    let report: FramingReport
+    let directory: URL
+
+    func write(_ formats: Set<ReportFormat>) throws -> [String] {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StorylineError(.io, "cannot create the report folder", file: directory.path, underlying: "\(error)")
+        }
+        var written: [String] = []
+        func save(_ name: String, _ text: String) throws {
+            let url = directory.appendingPathComponent(name)
+            do {
+                try Data(text.utf8).write(to: url, options: .atomic)
+            } catch {
+                throw StorylineError(.io, "cannot write", file: url.path, underlying: "\(error)")
+            }
+            written.append(name)
+        }
+        if formats.contains(.json) {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try save("report.json", String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+        }
+        if formats.contains(.html) {
+            try fm.createDirectory(at: directory.appendingPathComponent("stories"), withIntermediateDirectories: true)
+            try save("index.html", HTMLPages.index(report))
+            for story in report.stories { try save("stories/\(story.id).html", HTMLPages.story(story, report: report)) }
+        }
+        if formats.contains(.md) { try save("report.md", markdown()) }
+        if formats.contains(.csv) {
+            try save("stories.csv", storiesCSV())
+            try save("story_outlets.csv", outletsCSV())
+        }
+        return written
+    }
+
+    // MARK: Markdown
+
+    static func md(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+            .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "<", with: "&lt;")
+    }
+
+    func markdown() -> String {
+        var out = "# Storyline: how each outlet told each story\n\n\(report.stories.count) stories. Generated \(report.generated).\n"
+        for s in report.stories {
+            out += "\n## \(Self.md(s.title)) (story \(s.id))\n\n"
+            out += "\(s.article_count) articles from \(s.outlets.count) outlets"
+            if let first = s.first_reported_by { out += "; first reported by **\(Self.md(first))** at \(s.first_published ?? "?")" }
+            if !report.groups.isEmpty {
+                out += "; coverage: " + s.coverage.sorted { $0.key < $1.key }.map { "\(Self.md($0.key)) \($0.value)" }.joined(separator: ", ")
+            }
+            out += ".\n\n| Outlet | Group | First published | Headline | Stressed | Quoted | Similarity |\n|---|---|---|---|---|---|---|\n"
+            for o in s.outlets {
+                let terms = o.distinctive_terms.prefix(6).map(\.term).joined(separator: ", ")
+                let quoted = o.quoted.prefix(3).map { "\($0.speaker) (\($0.count))" }.joined(separator: ", ")
+                out += "| \(Self.md(o.outlet)) | \(Self.md(o.group ?? "")) | \(o.first_published ?? "") | \(Self.md(o.headline)) | \(Self.md(terms)) | \(Self.md(quoted)) | \(o.similarity_to_story.map { String(format: "%.2f", $0) } ?? "") |\n"
+            }
+        }
+        if !report.blindspots.isEmpty {
+            out += "\n## Blindspots\n\n| Story | Covered by | Share | Missing |\n|---|---|---|---|\n"
+            for b in report.blindspots {
+                out += "| \(Self.md(b.title)) (\(b.story)) | \(Self.md(b.covered_by)) | \(Int(b.share * 100))% | \(Self.md(b.missing.joined(separator: ", "))) |\n"
+            }
+        }
+        return out
+    }
+
+    // MARK: CSV
+
+    static func csv(_ fields: [String]) -> String {
+        fields.map { f in
+            f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+        }.joined(separator: ",") + "\r\n"
+    }
+
+    func storiesCSV() -> String {
+        var out = Self.csv(["story_id", "title", "articles", "outlets", "first_reported_by", "first_published", "last_published", "coverage"])
+        for s in report.stories {
+            out += Self.csv(["\(s.id)", s.title, "\(s.article_count)", "\(s.outlets.count)", s.first_reported_by ?? "", s.first_published ?? "",
+                             s.last_published ?? "", s.coverage.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")])
+        }
+        return out
+    }
+
+    func outletsCSV() -> String {
+        var out = Self.csv(["story_id", "outlet", "group", "articles", "first_published", "headline", "similarity_to_story", "distinctive_terms", "quoted"])
+        for s in report.stories {
+            for o in s.outlets {
+                out += Self.csv(["\(s.id)", o.outlet, o.group ?? "", "\(o.article_count)", o.first_published ?? "", o.headline,
+                                 o.similarity_to_story.map { String(format: "%.3f", $0) } ?? "",
+                                 o.distinctive_terms.map { "\($0.term) (\(String(format: "%.1f", $0.z)))" }.joined(separator: "; "),
+                                 o.quoted.map { "\($0.speaker) (\($0.count))" }.joined(separator: "; ")])
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Storyline
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the framing report: how each outlet told each story.",
+        discussion: """
+            Writes into DIR: report.json ({stories: [{id, title, first_reported_by, outlets: [{outlet, articles, \\
+            first_published, headline, distinctive_terms: [{term, z}], similarity_to_story, quoted, timeline}], \\
+            coverage: {group: count}}], outlets, blindspots}); index.html with one page per story under \\
+            stories/ (self-contained: inline CSS and SVG, no remote resources); report.md; stories.csv and \\
+            story_outlets.csv.
+
+            Distinctive terms: weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi & Quinn \\
+            2008), each outlet against the rest of the story, prior from the whole store. Outlet groups (for \\
+            coverage by group and blindspots) come from --outlets FILE (CSV with columns outlet, group and \\
+            optionally country; see Models/outlets.example.csv) or from a field of the dump (--group-field).
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("Folder to write the report into (created if missing).", valueName: "dir"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Only this story.", valueName: "id"))
+    var story: Int64?
+
+    @Option(help: ArgumentHelp("Comma-separated formats: html, md, json, csv.", valueName: "list"))
+    var format: String = "html,md,json,csv"
+
+    @Option(help: ArgumentHelp("CSV of outlet groups: outlet, group[, country].", valueName: "file"))
+    var outlets: String?
+
+    @Option(help: ArgumentHelp("Take each outlet's group from this field of the dump (e.g. stance).", valueName: "name"))
+    var groupField: String?
+
+    @Option(help: ArgumentHelp("Stories with at least this many articles (ignored with --story).", valueName: "n"))
+    var minArticles: Int = 2
+
+    func validate() throws {
+        _ = try formats()
+        if minArticles < 1 { throw ValidationError("--min-articles must be at least 1") }
+    }
+
+    func formats() throws -> Set<ReportFormat> {
+        var set = Set<ReportFormat>()
+        for name in format.split(separator: ",") {
+            guard let f = ReportFormat(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw ValidationError("--format: unknown format \"\(name)\" (use html, md, json, csv)")
+            }
+            set.insert(f)
+        }
+        if set.isEmpty { throw ValidationError("--format: no format given") }
+        return set
+    }
+
+    func run() throws {
+        let pipeline = try reportingErrors { try store.pipeline() }
+        var options = ReportOptions()
+        options.story = story
+        options.minArticles = minArticles
+        options.groupField = groupField
+        options.groups = try reportingErrors { try outlets.map { try OutletGroups.load($0) } }
+        let (report, files) = try reportingErrors { try pipeline.report(to: out, formats: try formats(), options: options) }
+        pipeline.progress.log("report: \(report.stories.count) stories, \(files.count) files in \(out)" + (files.contains("index.html") ? " (open \(out)/index.html)" : ""))
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import XCTest
+
+final class ReportCLITests: XCTestCase {
+    /// Issue targets on BASIL: at least 80 stories with all three outlets, 90% of them with
+    /// distinctive terms for every outlet, first_reported_by on each.
+    func testBasilReport() throws {
+        let path = try CLI.dataset("basil.jsonl")
+        let dir = CLI.temporaryDirectory()
+        XCTAssertEqual(try CLI.run(["run", path, "-q"], in: dir).status, 0)
+        let r = try CLI.run(["report", "--out", "out", "--format", "json,csv,md"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try XCTUnwrap(CLI.json(String(contentsOf: dir.appendingPathComponent("out/report.json"), encoding: .utf8)) as? [String: Any])
+        let stories = try XCTUnwrap(report["stories"] as? [[String: Any]])
+        let three = stories.filter { ($0["outlets"] as! [[String: Any]]).count == 3 }
+        let withTerms = three.filter { ($0["outlets"] as! [[String: Any]]).allSatisfy { !($0["distinctive_terms"] as! [Any]).isEmpty } }
+        print("basil report: \(stories.count) stories, \(three.count) with all three outlets, \(withTerms.count) with terms for every outlet")
+        XCTAssertGreaterThanOrEqual(three.count, 80)
+        XCTAssertGreaterThanOrEqual(Double(withTerms.count), 0.9 * Double(three.count))
+        XCTAssertTrue(stories.allSatisfy { $0["first_reported_by"] is String })
+        // The contract's keys.
+        for s in stories {
+            XCTAssertTrue(Set(s.keys).isSuperset(of: ["id", "title", "first_reported_by", "outlets", "coverage"]))
+            for o in s["outlets"] as! [[String: Any]] {
+                XCTAssertTrue(Set(o.keys).isSuperset(of: ["outlet", "articles", "first_published", "headline", "distinctive_terms", "similarity_to_story"]))
+            }
+        }
+        let csv = try String(contentsOf: dir.appendingPathComponent("out/story_outlets.csv"), encoding: .utf8)
+        XCTAssertTrue(csv.hasPrefix("story_id,outlet,group,articles,first_published,headline,similarity_to_story,distinctive_terms,quoted\r\n"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/index.html").path), "only the formats asked for")
+    }
+
+    /// A hostile title is escaped everywhere; the pages load nothing from anywhere.
+    func testHTMLIsEscapedAndSelfContained() throws {
+        let dir = try reportWithHostileTitle()
+        let pages = try FileManager.default.subpathsOfDirectory(atPath: dir.appendingPathComponent("out").path).filter { $0.hasSuffix(".html") }
+        XCTAssertGreaterThanOrEqual(pages.count, 2)
+        for page in pages {
+            let html = try String(contentsOf: dir.appendingPathComponent("out/\(page)"), encoding: .utf8)
+            XCTAssertFalse(html.contains("<script"), "\(page): unescaped script")
+            XCTAssertFalse(html.contains("<img"), page)
+            XCTAssertFalse(html.contains("@import") || html.contains("url("), page)
+            XCTAssertFalse(html.range(of: #"(src|href)="(https?:)?//"#, options: .regularExpression) != nil, "\(page): remote resource")
+        }
+        let index = try String(contentsOf: dir.appendingPathComponent("out/index.html"), encoding: .utf8)
+        XCTAssertTrue(index.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        let md = try String(contentsOf: dir.appendingPathComponent("out/report.md"), encoding: .utf8)
+        XCTAssertFalse(md.contains("<script"))
+    }
+
+    func reportWithHostileTitle() throws -> URL {
+        let dir = CLI.temporaryDirectory()
+        let text = "Flood waters rose across the valley town on Sunday as the river burst its banks after record rain."
+        let lines = [
+            #"{"id":"x1","outlet":"<b>Evil</b> Times","title":"<script>alert(1)</script> Flood hits valley town","text":"\#(text)","published":"2024-04-07T10:00:00Z"}"#,
+            #"{"id":"x2","outlet":"Plain News","title":"Valley town flooded as river bursts banks","text":"\#(text) \"It's bad,\" said Mayor O'Neil.","published":"2024-04-07T12:00:00Z"}"#,
+        ]
+        try Data(lines.joined(separator: "\n").utf8).write(to: dir.appendingPathComponent("d.jsonl"))
+        let r = try CLI.run(["run", "d.jsonl", "--report", "out", "-q"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return dir
+    }
+
+    /// Pages rendered in a real browser (Debian's chromium, headless): the DOM has the sections,
+    /// the script in the title is text, and a phone-sized screenshot is drawn.
+    func testPagesRenderInChromium() throws {
+        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("chromium is not installed: `tools/setup --browser` installs it (tools/test does)")
+        }
+        let dir = try reportWithHostileTitle()
+        func chrome(_ args: [String]) throws -> String {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: chromium)
+            p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+                           "--user-data-dir=\(dir.appendingPathComponent("chrome").path)"] + args
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        let index = dir.appendingPathComponent("out/index.html")
+        let dom = try chrome(["--dump-dom", index.absoluteString])
+        for id in ["stories", "outlets", "blindspots"] { XCTAssertTrue(dom.contains("id=\"\(id)\""), "index section \(id)") }
+        XCTAssertTrue(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the title stays text in the DOM")
+        XCTAssertFalse(dom.contains("<script>alert(1)"))
+        let storyPage = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out/stories").path).first)
+        let story = dir.appendingPathComponent("out/stories/\(storyPage)")
+        let storyDOM = try chrome(["--dump-dom", story.absoluteString])
+        for id in ["headlines", "timeline", "coverage", "framing"] { XCTAssertTrue(storyDOM.contains("id=\"\(id)\""), "story section \(id)") }
+        XCTAssertTrue(storyDOM.contains("<svg"), "the timeline is drawn")
+        let shot = dir.appendingPathComponent("phone.png")
+        _ = try chrome(["--window-size=390,844", "--screenshot=\(shot.path)", story.absoluteString])
+        let png = try Data(contentsOf: shot)
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "a PNG screenshot")
+        XCTAssertGreaterThan(png.count, 10_000, "the page drew something")
+    }
+
+    func testBadOptionsAndMissingStory() throws {
+        let dir = try reportWithHostileTitle()
+        XCTAssertEqual(try CLI.run(["report", "--out", "o2", "--format", "pdf"], in: dir).status, 64)
+        let missing = try CLI.run(["report", "--out", "o2", "--story", "999"], in: dir)
+        XCTAssertEqual(missing.status, 64)
+        XCTAssertTrue(missing.stderr.contains("no story 999"), missing.stderr)
+        try Data("name\nx\n".utf8).write(to: dir.appendingPathComponent("bad.csv"))
+        let badGroups = try CLI.run(["report", "--out", "o2", "--outlets", "bad.csv"], in: dir)
+        XCTAssertEqual(badGroups.status, 1)
+        XCTAssertTrue(badGroups.stderr.contains("bad.csv:1:"), badGroups.stderr)
+    }
+}
