@@ -25,7 +25,8 @@ final class ProfileTests: XCTestCase {
     }
 
     func testDecay() {
-        let p = TestSupport.profile
+        var p = TestSupport.profile
+        p.time.windowDays = nil   // the derived window
         XCTAssertEqual(p.decay(days: 0), 1)
         XCTAssertEqual(p.decay(days: -p.time.graceDays), 1)
         XCTAssertEqual(p.decay(days: p.time.graceDays + p.time.decayDays), exp(-1), accuracy: 1e-12)

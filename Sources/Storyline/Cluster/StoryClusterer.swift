@@ -1,3 +1,4 @@
+import Foundation
 /// What a clustering pass did.
 public struct ClusterSummary: Sendable, Codable {
     public var articles = 0
@@ -50,12 +51,18 @@ struct StoryClusterer {
         let (edges, stats) = CandidateSearch(profile: profile).edges(rows: rows, days: days) { a, b in
             a < oldCount && b < oldCount && items[a].storyID == items[b].storyID
         }
+        if ProcessInfo.processInfo.environment["STORYLINE_MEASURE_RECALL"] != nil {
+            let exact = CandidateSearch(profile: profile).bruteForce(rows: rows, days: days).filter { !(Int($0.a) < oldCount && Int($0.b) < oldCount) }
+            let found = Set(edges.map { Int64($0.a) << 32 | Int64($0.b) })
+            let hit = exact.filter { found.contains(Int64($0.a) << 32 | Int64($0.b)) }.count
+            progress.log("recall of exact edges: \(hit)/\(exact.count) = \(String(format: "%.5f", Double(hit) / Double(max(exact.count, 1))))")
+        }
         summary.candidates = stats.candidates
         summary.edges = stats.edges
         summary.pairsInWindow = stats.pairsInWindow
         summary.denseGFLOPS = stats.denseSeconds > 0 ? stats.denseFlops / stats.denseSeconds / 1e9 : 0
         summary.similaritySeconds = clock.restart()
-        progress.end("\(items.count) articles (\(fresh.count) new), \(stats.candidates) candidates, \(stats.edges) edges")
+        progress.end("\(items.count) articles (\(fresh.count) new), \(stats.pairsInWindow) pairs in window, \(stats.candidates) candidates, \(stats.edges) edges, dense \(String(format: "%.1f", summary.denseGFLOPS)) GFLOP/s")
 
         progress.begin("cluster", total: 0)
         let groups = items.enumerated().map { k, item in item.storyID.map { Int($0) } ?? -(k + 1) }

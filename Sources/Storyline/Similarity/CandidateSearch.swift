@@ -35,7 +35,9 @@ public struct CandidateSearch {
     ///   - rows: unit-norm TF-IDF rows.
     ///   - days: each row's time in days (nil when undated).
     ///   - skip: pairs that need no edge (both in one fixed group), by row.
-    public func edges(rows: SparseRows, days: [Double?], skip: ((Int, Int) -> Bool)? = nil) -> ([SimilarityEdge], Stats) {
+    ///   - threads: workers for sketching and verification (default: the active cores).
+    public func edges(rows: SparseRows, days: [Double?], threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                      skip: ((Int, Int) -> Bool)? = nil) -> ([SimilarityEdge], Stats) {
         let n = rows.count
         precondition(days.count == n)
         let threshold = Float(profile.similarity.threshold)
@@ -44,6 +46,7 @@ public struct CandidateSearch {
         let d = profile.similarity.sketchDimension
         let blockSize = profile.similarity.blockSize
         let sketcher = Sketcher(dimension: d, seed: profile.similarity.seed)
+        let workers = max(1, threads)
 
         var dated = (0..<n).filter { days[$0] != nil }
         dated.sort { (days[$0]!, $0) < (days[$1]!, $1) }
@@ -63,30 +66,48 @@ public struct CandidateSearch {
         }
         let t: [Double] = order.map { days[$0] ?? .nan }
         let isUndatedBlock = blocks.map { t[$0.lowerBound].isNaN }
-        let termCount = (0..<n).map { rows.offsets[$0 + 1] - rows.offsets[$0] }
+        let datedEnd = isUndatedBlock.firstIndex(of: true) ?? blocks.count
+        // threshold / boost per sorted position: the pair's cut is the smaller of the two, minus the margin.
+        let reach: [Float] = order.map { threshold / Float(profile.shortTextBoost(terms: rows.offsets[$0 + 1] - rows.offsets[$0])) }
+        let boost: [Float] = order.map { Float(profile.shortTextBoost(terms: rows.offsets[$0 + 1] - rows.offsets[$0])) }
+        let features = (rows.indices.max().map { Int($0) } ?? -1) + 1
 
         var stats = Stats()
-        var edges: [SimilarityEdge] = []
         var sketches: [Int: [Float]] = [:]
         func sketch(_ b: Int) -> [Float] {
             if let s = sketches[b] { return s }
             let range = blocks[b]
             var m = [Float](repeating: 0, count: range.count * d)
             m.withUnsafeMutableBufferPointer { p in
-                for (r, k) in range.enumerated() { sketcher.sketch(rows, order[k], into: p.baseAddress! + r * d) }
+                let base = p.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    var r = w
+                    while r < range.count {
+                        sketcher.sketch(rows, order[range.lowerBound + r], into: base + r * d)
+                        r += workers
+                    }
+                }
             }
             sketches[b] = m
             return m
         }
+
+        /// One worker's state: a dense accumulator for scattering a row, and its findings.
+        final class Worker {
+            var accumulator: [Float]
+            var edges: [SimilarityEdge] = []
+            var candidates = 0
+            init(features: Int) { accumulator = [Float](repeating: 0, count: features) }
+        }
+        let pool = (0..<workers).map { _ in Worker(features: features) }
         var scores = [Float](repeating: 0, count: blockSize * blockSize)
         var clock = Stopwatch()
+        var edges: [SimilarityEdge] = []
 
         for bi in 0..<blocks.count {
-            // Drop sketches of blocks no later block can reach.
             for key in sketches.keys where key < bi { sketches[key] = nil }
             let ri = blocks[bi]
             // The dated blocks the window reaches, then every undated block.
-            let datedEnd = isUndatedBlock.firstIndex(of: true) ?? blocks.count
             var partners: [Int] = []
             if bi < datedEnd {
                 for bj in bi..<datedEnd {
@@ -109,51 +130,110 @@ public struct CandidateSearch {
                 }
                 stats.denseSeconds += clock.seconds
                 stats.denseFlops += 2 * Double(ri.count) * Double(rj.count) * Double(d)
-                for (x, i) in ri.enumerated() {
-                    let jStart = bi == bj ? i + 1 : rj.lowerBound
-                    if jStart >= rj.upperBound { continue }
-                    let rowBase = x * rj.count - rj.lowerBound
-                    for j in jStart..<rj.upperBound {
-                        let s = scores[rowBase + j]
-                        if s < threshold - margin { continue }
-                        let a = order[i], b = order[j]
-                        var factor = Float(profile.shortTextBoost(terms: min(termCount[a], termCount[b])))
-                        if s * factor < threshold - margin * factor { continue }
-                        if !undatedPair {
-                            let gap = t[j] - t[i]
-                            if gap > window { break }
-                            factor *= Float(profile.decay(days: gap))
-                            if s < threshold / factor - margin { continue }
-                        }
-                        if let skip, skip(a, b) { continue }
-                        stats.candidates += 1
-                        let w = min(1, rows.dot(a, b) * factor)
-                        if w >= threshold {
-                            edges.append(SimilarityEdge(a: Int32(min(a, b)), b: Int32(max(a, b)), weight: w))
-                        }
-                    }
-                }
+                // Pairs in the window, for statistics.
                 if !undatedPair {
-                    // In-window pairs, for statistics.
+                    var j = rj.lowerBound
                     for i in ri {
                         let lo = bi == bj ? i + 1 : rj.lowerBound
-                        var j = lo
+                        j = max(j, lo)
                         while j < rj.upperBound && t[j] - t[i] <= window { j += 1 }
-                        stats.pairsInWindow += j - lo
+                        stats.pairsInWindow += max(0, j - lo)
                     }
                 } else {
                     stats.pairsInWindow += bi == bj ? ri.count * (ri.count - 1) / 2 : ri.count * rj.count
                 }
+                // Verify, rows split among the workers.
+                scores.withUnsafeBufferPointer { c in
+                    let scoreBase = c.baseAddress!
+                    DispatchQueue.concurrentPerform(iterations: workers) { w in
+                        let worker = pool[w]
+                        worker.accumulator.withUnsafeMutableBufferPointer { acc in
+                            var x = w
+                            while x < ri.count {
+                                defer { x += workers }
+                                let i = ri.lowerBound + x
+                                let jStart = bi == bj ? i + 1 : rj.lowerBound
+                                if jStart >= rj.upperBound { continue }
+                                let row = scoreBase + x * rj.count - rj.lowerBound
+                                let a = order[i]
+                                var scattered = false
+                                for j in jStart..<rj.upperBound {
+                                    let s = row[j]
+                                    // Cheapest cut first: no decay can lower the bar below this.
+                                    if s < min(reach[i], reach[j]) - margin { continue }
+                                    var factor = max(boost[i], boost[j])
+                                    if !undatedPair {
+                                        let gap = t[j] - t[i]
+                                        if gap > window { break }
+                                        factor *= Float(profile.decay(days: gap))
+                                        if s < threshold / factor - margin { continue }
+                                    }
+                                    let b = order[j]
+                                    if let skip, skip(a, b) { continue }
+                                    worker.candidates += 1
+                                    if !scattered {
+                                        for k in rows.offsets[a]..<rows.offsets[a + 1] { acc[Int(rows.indices[k])] = rows.values[k] }
+                                        scattered = true
+                                    }
+                                    var dot: Float = 0
+                                    for k in rows.offsets[b]..<rows.offsets[b + 1] { dot += acc[Int(rows.indices[k])] * rows.values[k] }
+                                    let weight = min(1, dot * factor)
+                                    if weight >= threshold {
+                                        worker.edges.append(SimilarityEdge(a: Int32(min(a, b)), b: Int32(max(a, b)), weight: weight))
+                                    }
+                                }
+                                if scattered {
+                                    for k in rows.offsets[a]..<rows.offsets[a + 1] { acc[Int(rows.indices[k])] = 0 }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for worker in pool {
+                edges.append(contentsOf: worker.edges)
+                worker.edges.removeAll(keepingCapacity: true)
             }
         }
+        stats.candidates = pool.reduce(0) { $0 + $1.candidates }
         edges.sort { ($0.a, $0.b) < ($1.a, $1.b) }
         stats.edges = edges.count
         return (edges, stats)
     }
 
     /// The same graph by exact cosine over every in-window pair: the reference for recall tests.
-    /// - Complexity: O(n² · nnz).
+    /// - Complexity: O(pairs in window · nnz).
     public func bruteForce(rows: SparseRows, days: [Double?]) -> [SimilarityEdge] {
+        let threshold = Float(profile.similarity.threshold)
+        let window = profile.windowDays
+        let compareUndated = profile.similarity.undated == .compareAll
+        var edges: [SimilarityEdge] = []
+        // Dated articles in time order: partners of one are a contiguous run after it.
+        let dated = (0..<rows.count).filter { days[$0] != nil }.sorted { (days[$0]!, $0) < (days[$1]!, $1) }
+        let undated = (0..<rows.count).filter { days[$0] == nil }
+        func consider(_ x: Int, _ y: Int) {
+            let a = min(x, y), b = max(x, y)
+            var factor = Float(profile.shortTextBoost(terms: min(rows.offsets[a + 1] - rows.offsets[a], rows.offsets[b + 1] - rows.offsets[b])))
+            if let ta = days[a], let tb = days[b] { factor *= Float(profile.decay(days: ta - tb)) }
+            let w = min(1, rows.dot(a, b) * factor)
+            if w >= threshold { edges.append(SimilarityEdge(a: Int32(a), b: Int32(b), weight: w)) }
+        }
+        for (k, a) in dated.enumerated() {
+            var m = k + 1
+            while m < dated.count, days[dated[m]]! - days[a]! <= window { consider(a, dated[m]); m += 1 }
+        }
+        if compareUndated {
+            for (k, a) in undated.enumerated() {
+                for b in undated[(k + 1)...] { consider(a, b) }
+                for b in dated { consider(a, b) }
+            }
+        }
+        edges.sort { ($0.a, $0.b) < ($1.a, $1.b) }
+        return edges
+    }
+
+    /// The old all-pairs reference, kept to check the windowed one.
+    func bruteForceAllPairs(rows: SparseRows, days: [Double?]) -> [SimilarityEdge] {
         let threshold = Float(profile.similarity.threshold)
         let window = profile.windowDays
         let compareUndated = profile.similarity.undated == .compareAll
