@@ -119,14 +119,18 @@ public struct Evaluation: Sendable, Codable {
 }
 
 extension Pipeline {
-    /// Clusters a labeled dataset from scratch in a private in-memory store and scores the
-    /// stories against its `story` field. Articles without a gold story are clustered but not scored.
+    /// Clusters a labeled dataset from scratch in a private temporary store (deleted afterwards;
+    /// on disk, so memory stays bounded on large dumps) and scores the stories against its
+    /// `story` field. Articles without a gold story are clustered but not scored.
     public static func evaluate(_ dataset: String, models: ModelDirectory? = nil, profile: Profile? = nil, explain: Int = 0,
                                 progress: ProgressReporter = ProgressReporter(style: .silent),
                                 onIssue: @escaping (IngestIssue) -> Void = { _ in }) throws -> Evaluation {
         let total = Stopwatch()
-        let pipeline = try Pipeline(store: Store(path: ":memory:"), models: models, profile: profile,
-                                    progress: progress, onIssue: onIssue)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("storyline-eval-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let pipeline = try Pipeline(store: Store(path: scratch.appendingPathComponent("eval.sqlite").path), models: models,
+                                    profile: profile, progress: progress, onIssue: onIssue)
         var e = Evaluation()
         var clock = Stopwatch()
         let ingested = try pipeline.ingest([dataset])

@@ -199,3 +199,53 @@ final class HTMLReaderTests: XCTestCase {
         XCTAssertEqual(events.first { $0.file.hasSuffix("empty.html") }?.problem, "no text and no title")
     }
 }
+
+final class JSONObjectScannerTests: XCTestCase {
+    func fields(_ text: String) throws -> [String: JSONObjectScanner.Value] {
+        var out: [String: JSONObjectScanner.Value] = [:]
+        var s = text
+        try s.withUTF8 { try JSONObjectScanner.scan($0) { out[$0] = $1 } }
+        return out
+    }
+
+    func testEscapesNumbersAndNestedValues() throws {
+        let f = try fields(#"{"a":"x\"y\\z\/\n\t\u00e9\ud83d\ude00","n":-1.5e3,"o":{"k":[1,{"x":"}"}]},"z":null,"b":true}"#)
+        XCTAssertEqual(f["a"], .string("x\"y\\z/\n\té😀"))
+        XCTAssertEqual(f["n"], .raw("-1.5e3"))
+        XCTAssertEqual(f["o"], .raw(#"{"k":[1,{"x":"}"}]}"#))
+        XCTAssertEqual(f["z"], .null)
+        XCTAssertEqual(f["b"], .raw("true"))
+    }
+
+    func testRejectsMalformedInput() {
+        for bad in [#"{"a":1"#, #"{"a":01}"#, #"{"a":tru}"#, #"{"a":"x"} x"#, #"{a:1}"#, #"{"a":"\q"}"#, "{\"a\":\"tab\there\"}", #"{"a":[1,]}"#, #"{"a" 1}"#, ""] {
+            XCTAssertThrowsError(try fields(bad), bad)
+        }
+        XCTAssertThrowsError(try fields("[1,2]")) { XCTAssertEqual(($0 as? JSONObjectScanner.Failure)?.reason, "not a JSON object") }
+    }
+
+    /// Differential: the same strings as Foundation's parser on random records and on real data.
+    func testAgreesWithJSONSerialization() throws {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("ab \"\\/\n\té😀<>{}[],:") + ["\u{1}", "\u{7f}", "\u{2028}"]
+        var lines: [String] = []
+        for _ in 0..<300 {
+            var object: [String: Any] = [:]
+            for k in 0..<Int.random(in: 1...6, using: &rng) {
+                object["k\(k)"] = String((0..<Int.random(in: 0...30, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            }
+            lines.append(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+        }
+        if let path = try? TestSupport.dataset("allsides-dev.jsonl") {
+            lines += try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").prefix(300).map(String.init)
+        }
+        for line in lines {
+            let reference = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let mine = try fields(line)
+            XCTAssertEqual(Set(mine.keys), Set(reference.keys))
+            for (k, v) in reference {
+                if let s = v as? String { XCTAssertEqual(mine[k], .string(s), line) }
+            }
+        }
+    }
+}

@@ -38,10 +38,20 @@ public struct Article: Sendable, Equatable {
 extension Article {
     /// Cleans fields read from a dump: NUL bytes removed, title trimmed; fills a missing id
     /// and outlet. Returns a reason when the record cannot be an article.
+    static func hasNUL(_ s: inout String) -> Bool {
+        s.withUTF8 { $0.count > 0 && memchr($0.baseAddress!, 0, $0.count) != nil }
+    }
+
+    @inline(__always)
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b >= 0x80 }
+
     mutating func normalize() -> String? {
-        if title.contains("\u{0}") { title = title.replacingOccurrences(of: "\u{0}", with: "") }
-        if text.contains("\u{0}") { text = text.replacingOccurrences(of: "\u{0}", with: "") }
-        title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Byte checks: Foundation's string search is slow on long texts.
+        if Self.hasNUL(&title) { title = String(title.unicodeScalars.filter { $0 != "\u{0}" }) }
+        if Self.hasNUL(&text) { text = String(text.unicodeScalars.filter { $0 != "\u{0}" }) }
+        if let first = title.utf8.first, let last = title.utf8.last, Self.isSpace(first) || Self.isSpace(last) {
+            title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         if title.isEmpty && text.allSatisfy({ $0.isWhitespace }) {
             return "no text and no title"
         }

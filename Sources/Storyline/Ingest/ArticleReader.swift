@@ -70,6 +70,8 @@ enum FieldNames {
 struct ArticleBuilder {
     var fields: [String: String] = [:]
     var extra: [String: Any] = [:]
+    /// Unknown fields already as a JSON object text (wins over `extra`).
+    var extraJSON: String? = nil
     var warnings: [String] = []
 
     mutating func set(_ name: String, _ value: String?) {
@@ -86,8 +88,8 @@ struct ArticleBuilder {
             published = ISODate.parse(raw)
             if published == nil { warnings.append("unreadable date \"\(raw.prefix(40))\": kept undated") }
         }
-        var extraJSON: String? = nil
-        if !extra.isEmpty, JSONSerialization.isValidJSONObject(extra),
+        var extraJSON: String? = self.extraJSON
+        if extraJSON == nil, !extra.isEmpty, JSONSerialization.isValidJSONObject(extra),
            let data = try? JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys]) {
             extraJSON = String(decoding: data, as: UTF8.self)
         }

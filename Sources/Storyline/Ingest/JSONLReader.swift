@@ -1,5 +1,3 @@
-import Foundation
-
 /// Reads JSON Lines: one JSON object per line. Blank lines are skipped; a line that is not a
 /// JSON object, or not UTF-8, is a bad record. Fields we do not know are kept in `extra`.
 struct JSONLReader: ArticleReader {
@@ -16,38 +14,71 @@ struct JSONLReader: ArticleReader {
             event.problem = "invalid UTF-8"
             return event
         }
-        let object: Any
+        var builder = ArticleBuilder()
+        var extra: [(String, String)] = []
         do {
-            object = try JSONSerialization.jsonObject(with: Data(buffer: bytes), options: [])
+            try JSONObjectScanner.scan(bytes) { key, value in
+                guard let canonical = FieldNames.canonical(key) else {
+                    switch value {
+                    case .string(let s): extra.append((key, JSONText.quote(s)))
+                    case .null: extra.append((key, "null"))
+                    case .raw(let raw): extra.append((key, raw))
+                    }
+                    return
+                }
+                switch value {
+                case .string(let s): builder.set(key, s)
+                case .null: builder.set(key, nil)
+                case .raw(let raw):
+                    // Numbers are fine for ids and dates; nothing else is.
+                    guard canonical != "title", canonical != "text", raw.first.map({ $0 == "-" || $0.isNumber }) == true else {
+                        throw JSONObjectScanner.Failure(reason: "field \"\(key)\" is not a string")
+                    }
+                    builder.set(key, raw)
+                }
+            }
+        } catch let failure as JSONObjectScanner.Failure {
+            event.problem = failure.reason
+            return event
         } catch {
             event.problem = "malformed JSON"
             return event
         }
-        guard let dict = object as? [String: Any] else {
-            event.problem = "not a JSON object"
-            return event
-        }
-        var builder = ArticleBuilder()
-        for key in dict.keys.sorted() {
-            let value = dict[key]!
-            if FieldNames.canonical(key) == nil {
-                builder.extra[key] = value
-                continue
-            }
-            switch value {
-            case let s as String: builder.set(key, s)
-            case is NSNull: builder.set(key, nil)
-            case let n as NSNumber where !(FieldNames.canonical(key) == "title" || FieldNames.canonical(key) == "text"):
-                builder.set(key, n.stringValue)
-            default:
-                event.problem = "field \"\(key)\" is not a string"
-                return event
-            }
+        if !extra.isEmpty {
+            // Last occurrence of a key wins, as in JSONSerialization; keys sorted.
+            var byKey: [String: String] = [:]
+            for (k, v) in extra { byKey[k] = v }
+            builder.extraJSON = "{" + byKey.keys.sorted().map { JSONText.quote($0) + ":" + byKey[$0]! }.joined(separator: ",") + "}"
         }
         let (article, problem) = builder.build()
         event.article = article
         event.problem = problem
         event.warnings = builder.warnings
         return event
+    }
+}
+
+/// Writing JSON text by hand where a serializer would be overkill.
+enum JSONText {
+    /// `s` as a JSON string literal.
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let h = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
     }
 }

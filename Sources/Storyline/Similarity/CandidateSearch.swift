@@ -201,6 +201,17 @@ public struct CandidateSearch {
         return (edges, stats)
     }
 
+    /// `A · Aᵀ` for a row-major block of sketches: the dense kernel, exposed for benchmarks.
+    public static func denseBlock(_ a: [Float], rows: Int, width: Int) -> [Float] {
+        var c = [Float](repeating: 0, count: rows * rows)
+        a.withUnsafeBufferPointer { p in
+            c.withUnsafeMutableBufferPointer { q in
+                BLAS.multiplyTransposed(p.baseAddress!, rows: rows, p.baseAddress!, rows: rows, width: width, into: q.baseAddress!)
+            }
+        }
+        return c
+    }
+
     /// The same graph by exact cosine over every in-window pair: the reference for recall tests.
     /// - Complexity: O(pairs in window · nnz).
     public func bruteForce(rows: SparseRows, days: [Double?]) -> [SimilarityEdge] {

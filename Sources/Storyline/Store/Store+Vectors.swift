@@ -21,7 +21,7 @@ extension Store {
     /// Writes the vocabulary entries changed since the last save. Call inside a transaction.
     func saveVocabulary(_ vocabulary: inout Vocabulary) throws {
         let s = try db.prepare("INSERT INTO terms(id, term, df, cf) VALUES(?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET df = excluded.df, cf = excluded.cf")
-        for id in vocabulary.dirty.sorted() {
+        for id in vocabulary.dirty {
             try s.run([.int(Int64(id)), .text(vocabulary.terms[Int(id)]), .int(Int64(vocabulary.documentFrequency[Int(id)])),
                        .int(vocabulary.collectionFrequency[Int(id)])])
         }

@@ -1,5 +1,5 @@
 /// Term counts of one article: local term indices (into ``Analyzer/terms``) with how often
-/// each occurs in the title and in the text, sorted by index.
+/// each occurs in the title and in the text, in order of first occurrence (title first).
 public struct TermCounts: Sendable, Equatable {
     public var terms: [Int32] = []
     public var titleCounts: [UInt16] = []
@@ -26,13 +26,14 @@ public final class Analyzer {
     private var scratchTitle: [UInt16] = []
     private var scratchText: [UInt16] = []
     private var touched: [Int32] = []
+    private var tokens: [Token] = []
 
     final class Pipeline {
         let stopwords: Stopwords
         let stemmer: SnowballStemmer?
         /// Hash of folded token bytes → local term, or -1 for a dropped token. A 64-bit hash:
         /// a collision between two distinct words (odds ~1e-7 at ten million words) merges them.
-        var cache: [UInt64: Int32] = [:]
+        var cache = _TermCache()
         init(stopwords: Stopwords, stemmer: SnowballStemmer?) {
             self.stopwords = stopwords
             self.stemmer = stemmer
@@ -56,12 +57,29 @@ public final class Analyzer {
         return p
     }
 
-    /// The local term of a token, or -1 when it is dropped.
+    /// The local term of a token, or -1 when it is dropped. `cache` is the pipeline's, moved
+    /// out of the class for the duration of a call (no exclusivity checks in the hot loop).
     @inline(__always)
-    private func term(_ text: UnsafeBufferPointer<UInt8>, _ token: Token, _ p: Pipeline) -> Int32 {
-        folder.fold(text, token, into: &folded)
-        let key = folded.withUnsafeBufferPointer { Hashing.fnv1a($0) }
-        if let cached = p.cache[key] { return cached }
+    private func term(_ text: UnsafeBufferPointer<UInt8>, _ token: Token, _ p: Pipeline, _ cache: inout _TermCache,
+                      _ folded: inout [UInt8]) -> Int32 {
+        let key: UInt64
+        if token.isASCII {
+            // Hash the lowercased bytes in place; fold into the buffer only on a miss.
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            CaseFolder.lower.withUnsafeBufferPointer { lower in
+                for k in token.start..<token.end {
+                    h ^= UInt64(lower[Int(text[k])])
+                    h &*= 0x0000_0100_0000_01b3
+                }
+            }
+            key = h
+            if let cached = cache.get(key) { return cached }
+            folder.fold(text, token, into: &folded)
+        } else {
+            folder.fold(text, token, into: &folded)
+            key = folded.withUnsafeBufferPointer { Hashing.fnv1a($0) }
+            if let cached = cache.get(key) { return cached }
+        }
         var result: Int32 = -1
         let word = String(decoding: folded, as: UTF8.self)
         if !(token.isASCII && folded.count < minTokenLength) && !p.stopwords.contains(word) {
@@ -79,7 +97,7 @@ public final class Analyzer {
                 termIndex[stem] = result
             }
         }
-        p.cache[key] = result
+        cache.set(key, result)
         return result
     }
 
@@ -87,31 +105,44 @@ public final class Analyzer {
     /// - Complexity: O(bytes of title and text).
     public func analyze(title: String, text: String, language: String?) -> TermCounts {
         let p = pipeline(language.flatMap { $0.isEmpty ? nil : String($0.prefix(2)) } ?? defaultLanguage)
+        // Move the mutable state into locals (unique, so no copies), and back at the end.
+        var cache = p.cache; p.cache = _TermCache(capacity: 0)
+        var folded = self.folded; self.folded = []
+        var counts = self.scratchTitle; self.scratchTitle = []
+        var textCounts = self.scratchText; self.scratchText = []
+        var touched = self.touched; self.touched = []
+        defer {
+            p.cache = cache
+            self.folded = folded
+            self.scratchTitle = counts
+            self.scratchText = textCounts
+            self.touched = touched
+        }
         touched.removeAll(keepingCapacity: true)
-        func count(_ s: String, isTitle: Bool) {
-            var s = s
+        var tokens = self.tokens; self.tokens = []
+        defer { self.tokens = tokens }
+        for (part, isTitle) in [(title, true), (text, false)] {
+            var s = part
             s.withUTF8 { bytes in
-                tokenizer.tokenize(bytes) { token in
-                    let t = term(bytes, token, p)
-                    guard t >= 0 else { return }
+                tokenizer.tokenize(bytes, into: &tokens)
+                for token in tokens {
+                    let t = term(bytes, token, p, &cache, &folded)
+                    guard t >= 0 else { continue }
                     let i = Int(t)
-                    if i >= scratchTitle.count {
-                        let grow = max(i + 1, scratchTitle.count * 2)
-                        scratchTitle.append(contentsOf: repeatElement(0, count: grow - scratchTitle.count))
-                        scratchText.append(contentsOf: repeatElement(0, count: grow - scratchText.count))
+                    if i >= counts.count {
+                        let grow = max(i + 1, counts.count * 2)
+                        counts.append(contentsOf: repeatElement(0, count: grow - counts.count))
+                        textCounts.append(contentsOf: repeatElement(0, count: grow - textCounts.count))
                     }
-                    if scratchTitle[i] == 0 && scratchText[i] == 0 { touched.append(t) }
+                    if counts[i] == 0 && textCounts[i] == 0 { touched.append(t) }
                     if isTitle {
-                        if scratchTitle[i] < UInt16.max { scratchTitle[i] += 1 }
+                        if counts[i] < UInt16.max { counts[i] += 1 }
                     } else {
-                        if scratchText[i] < UInt16.max { scratchText[i] += 1 }
+                        if textCounts[i] < UInt16.max { textCounts[i] += 1 }
                     }
                 }
             }
         }
-        count(title, isTitle: true)
-        count(text, isTitle: false)
-        touched.sort()
         var out = TermCounts()
         out.terms.reserveCapacity(touched.count)
         out.titleCounts.reserveCapacity(touched.count)
@@ -119,10 +150,10 @@ public final class Analyzer {
         for t in touched {
             let i = Int(t)
             out.terms.append(t)
-            out.titleCounts.append(scratchTitle[i])
-            out.textCounts.append(scratchText[i])
-            scratchTitle[i] = 0
-            scratchText[i] = 0
+            out.titleCounts.append(counts[i])
+            out.textCounts.append(textCounts[i])
+            counts[i] = 0
+            textCounts[i] = 0
         }
         return out
     }
@@ -130,11 +161,17 @@ public final class Analyzer {
     /// Calls `body` with the local term and the folded (unstemmed) word of each kept token.
     public func forEachTerm(_ text: String, language: String?, _ body: (Int32, String) -> Void) {
         let p = pipeline(language.flatMap { $0.isEmpty ? nil : String($0.prefix(2)) } ?? defaultLanguage)
+        var cache = p.cache; p.cache = _TermCache(capacity: 0)
+        var folded: [UInt8] = []
+        defer { p.cache = cache }
         var s = text
         s.withUTF8 { bytes in
             tokenizer.tokenize(bytes) { token in
-                let t = term(bytes, token, p)
-                if t >= 0 { body(t, String(decoding: folded, as: UTF8.self)) }
+                let t = term(bytes, token, p, &cache, &folded)
+                if t >= 0 {
+                    if token.isASCII || folded.isEmpty { folder.fold(bytes, token, into: &folded) }
+                    body(t, String(decoding: folded, as: UTF8.self))
+                }
             }
         }
     }
@@ -142,14 +179,7 @@ public final class Analyzer {
     /// The analyzed terms of a short text, as strings (for tests and diagnostics).
     public func terms(of text: String, language: String? = nil) -> [String] {
         var result: [String] = []
-        let p = pipeline(language ?? defaultLanguage)
-        var s = text
-        s.withUTF8 { bytes in
-            tokenizer.tokenize(bytes) { token in
-                let t = term(bytes, token, p)
-                if t >= 0 { result.append(terms[Int(t)]) }
-            }
-        }
+        forEachTerm(text, language: language) { t, _ in result.append(terms[Int(t)]) }
         return result
     }
 }

@@ -80,6 +80,15 @@ public struct Tokenizer: Sendable {
 
     /// Calls `body` with each token of `text`, in order.
     public func tokenize(_ text: UnsafeBufferPointer<UInt8>, _ body: (Token) -> Void) {
+        var tokens: [Token] = []
+        tokenize(text, into: &tokens)
+        for t in tokens { body(t) }
+    }
+
+    /// Replaces the contents of `tokens` with the tokens of `text`, in order. The fast form: no
+    /// closure per token.
+    public func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout [Token]) {
+        tokens.removeAll(keepingCapacity: true)
         var i = 0
         let n = text.count
         while i < n {
@@ -90,8 +99,9 @@ public struct Tokenizer: Sendable {
             while runEnd < n, !(text[runEnd] == 0x20 || text[runEnd] == 0x0A || text[runEnd] == 0x09 || text[runEnd] == 0x0D) {
                 runEnd += 1
             }
-            if Self.isURLOrEmail(text, i, runEnd) { i = runEnd; continue }
-            tokenizeRun(text, i, runEnd, body)
+            if !Self.isURLOrEmail(text, i, runEnd) {
+                Self.asciiClass.withUnsafeBufferPointer { table in Self.tokenizeRun(text, i, runEnd, table, &tokens) }
+            }
             i = runEnd
         }
     }
@@ -111,33 +121,39 @@ public struct Tokenizer: Sendable {
         return false
     }
 
-    private func tokenizeRun(_ t: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ body: (Token) -> Void) {
+    private static func tokenizeRun(_ t: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                                    _ asciiClass: UnsafeBufferPointer<UInt8>, _ tokens: inout [Token]) {
         var i = start
         var tokenStart = -1
         var ascii = true
         var lastKind = Kind.other
-        func close(_ at: Int) {
-            if tokenStart >= 0 { body(Token(start: tokenStart, end: at, isASCII: ascii)) }
-            tokenStart = -1
-            ascii = true
-        }
         while i < end {
-            let (cp, len) = Self.decode(t, i)
-            let k = Self.kind(cp)
+            let c = t[i]
+            // ASCII letters and digits: the common case, no decoding.
+            if c < 0x80, asciiClass[Int(c)] != 0 {
+                if tokenStart < 0 { tokenStart = i }
+                lastKind = asciiClass[Int(c)] == 3 ? .digit : .word
+                i += 1
+                continue
+            }
+            let (cp, len) = decode(t, i)
+            let k = kind(cp)
             switch k {
             case .word, .digit:
                 if tokenStart < 0 { tokenStart = i }
                 if cp >= 0x80 { ascii = false }
                 lastKind = k
             case .ideograph:
-                close(i)
-                body(Token(start: i, end: i + len, isASCII: false))
+                if tokenStart >= 0 { tokens.append(Token(start: tokenStart, end: i, isASCII: ascii)) }
+                tokenStart = -1
+                ascii = true
+                tokens.append(Token(start: i, end: i + len, isASCII: false))
                 lastKind = .other
             case .joinerApostrophe, .joinerHyphen, .joinerNumeric:
                 // Joins only between two word characters (numeric joiners: between two digits).
                 if tokenStart >= 0, i + len < end {
-                    let (next, _) = Self.decode(t, i + len)
-                    let nk = Self.kind(next)
+                    let (next, _) = decode(t, i + len)
+                    let nk = kind(next)
                     let joins = k == .joinerNumeric ? (lastKind == .digit && nk == .digit)
                                                     : ((lastKind == .word || lastKind == .digit) && (nk == .word || nk == .digit))
                     if joins {
@@ -146,14 +162,18 @@ public struct Tokenizer: Sendable {
                         continue
                     }
                 }
-                close(i)
+                if tokenStart >= 0 { tokens.append(Token(start: tokenStart, end: i, isASCII: ascii)) }
+                tokenStart = -1
+                ascii = true
                 lastKind = .other
             case .space, .other:
-                close(i)
+                if tokenStart >= 0 { tokens.append(Token(start: tokenStart, end: i, isASCII: ascii)) }
+                tokenStart = -1
+                ascii = true
                 lastKind = .other
             }
             i += len
         }
-        close(end)
+        if tokenStart >= 0 { tokens.append(Token(start: tokenStart, end: end, isASCII: ascii)) }
     }
 }

@@ -40,14 +40,28 @@ public struct TFIDFWeighting: Sendable {
         return (t.ids, values)
     }
 
-    /// Rows for many articles.
-    public func rows(_ terms: [ArticleTerms]) -> SparseRows {
+    /// Rows for many articles, computed on all cores (the layout is known in advance).
+    public func rows(_ terms: [ArticleTerms], threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> SparseRows {
         var rows = SparseRows()
-        rows.indices.reserveCapacity(terms.reduce(0) { $0 + $1.ids.count })
-        rows.values.reserveCapacity(rows.indices.capacity)
-        for t in terms {
-            let (i, v) = row(t)
-            rows.append(indices: i, values: v)
+        rows.offsets.reserveCapacity(terms.count + 1)
+        for t in terms { rows.offsets.append(rows.offsets.last! + t.ids.count) }
+        let nnz = rows.offsets.last!
+        rows.indices = [Int32](repeating: 0, count: nnz)
+        rows.values = [Float](repeating: 0, count: nnz)
+        let offsets = rows.offsets
+        let workers = max(1, threads)
+        rows.indices.withUnsafeMutableBufferPointer { indices in
+            rows.values.withUnsafeMutableBufferPointer { values in
+                let ib = indices.baseAddress, vb = values.baseAddress
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    var k = w
+                    while k < terms.count {
+                        let (i, v) = row(terms[k])
+                        for j in 0..<i.count { ib![offsets[k] + j] = i[j]; vb![offsets[k] + j] = v[j] }
+                        k += workers
+                    }
+                }
+            }
         }
         return rows
     }

@@ -8,8 +8,9 @@ public struct Vocabulary: Sendable {
     /// Total occurrences (title and text) by feature id, across the store.
     public internal(set) var collectionFrequency: [Int64] = []
     private var ids: [String: Int32] = [:]
-    /// Feature ids whose entry changed since the last ``markSaved()``.
-    private(set) var dirty: Set<Int32> = []
+    /// Feature ids whose entry changed since the last ``markSaved()`` (and a flag per id).
+    private(set) var dirty: [Int32] = []
+    private var isDirty: [Bool] = []
 
     public init() {}
 
@@ -19,6 +20,7 @@ public struct Vocabulary: Sendable {
         self.collectionFrequency = collectionFrequency ?? documentFrequency.map(Int64.init)
         ids.reserveCapacity(terms.count)
         for (i, t) in terms.enumerated() { ids[t] = Int32(i) }
+        isDirty = [Bool](repeating: false, count: terms.count)
     }
 
     public var count: Int { terms.count }
@@ -33,15 +35,29 @@ public struct Vocabulary: Sendable {
         documentFrequency.append(0)
         collectionFrequency.append(0)
         ids[term] = id
-        dirty.insert(id)
+        isDirty.append(false)
+        markDirty(id)
         return id
+    }
+
+    @inline(__always)
+    private mutating func markDirty(_ id: Int32) {
+        if !isDirty[Int(id)] { isDirty[Int(id)] = true; dirty.append(id) }
     }
 
     mutating func countDocument(_ featureIDs: [Int32]) {
         for f in featureIDs {
             documentFrequency[Int(f)] += 1
-            dirty.insert(f)
+            markDirty(f)
         }
+    }
+
+    /// Counts one document's use of a term: df + 1, cf + `occurrences`.
+    @inline(__always)
+    mutating func count(_ id: Int32, occurrences: Int64) {
+        documentFrequency[Int(id)] += 1
+        collectionFrequency[Int(id)] += occurrences
+        markDirty(id)
     }
 
     mutating func countDocument(_ t: ArticleTerms) {
@@ -52,7 +68,10 @@ public struct Vocabulary: Sendable {
     /// Total occurrences of all terms.
     public var totalCount: Int64 { collectionFrequency.reduce(0, +) }
 
-    mutating func markSaved() { dirty.removeAll(keepingCapacity: true) }
+    mutating func markSaved() {
+        for id in dirty { isDirty[Int(id)] = false }
+        dirty.removeAll(keepingCapacity: true)
+    }
 }
 
 /// Term counts of one article under global feature ids, as kept in the store: sorted ids with

@@ -1,0 +1,29 @@
+import Benchmark
+import BenchSupport
+import Foundation
+
+let benchmarks: @Sendable () -> Void = {
+    let path = try! BenchSupport.corpus(100_000)
+    let profile = BenchSupport.profile
+    let vectors = try! DumpVectorizer(profile: profile, models: BenchSupport.models).vectorize(path)
+    let days = try! BenchSupport.days(path)
+    _ = BenchSupport.checkSimilarity(rows: vectors.rows, days: days, sample: 8000)   // exact and >= 99.5% recall first
+
+    // The dense stage alone: one block-by-block sgemm of sketches.
+    let d = profile.similarity.sketchDimension, block = profile.similarity.blockSize
+    let sketcher = Sketcher(dimension: d, seed: profile.similarity.seed)
+    var a = [Float](repeating: 0, count: block * d)
+    a.withUnsafeMutableBufferPointer { p in for r in 0..<block { sketcher.sketch(vectors.rows, r, into: p.baseAddress! + r * d) } }
+    Benchmark("dense sketch sgemm \(block)x\(block)x\(d) (\(2 * block * block * d / 1_000_000_000) GFLOP per iteration)",
+              configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(10))) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(CandidateSearch.denseBlock(a, rows: block, width: d))
+        }
+    }
+    Benchmark("similarity stage, 100k articles, \(Int(profile.windowDays))-day window",
+              configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(120), maxIterations: 3)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(CandidateSearch(profile: profile).edges(rows: vectors.rows, days: days))
+        }
+    }
+}

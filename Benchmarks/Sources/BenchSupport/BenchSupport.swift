@@ -1,0 +1,84 @@
+import Foundation
+@_exported import Storyline
+
+/// Corpora and checks shared by the benchmarks and `storyline-bench`.
+public enum BenchSupport {
+    /// The checkout's root (Benchmarks/..).
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    public static var models: ModelDirectory { try! ModelDirectory(path: root.appendingPathComponent("Models").path) }
+    public static var profile: Profile { try! Profile.load(models.profilePath) }
+
+    /// A generated dump of `articles` articles (tools/gen-corpus.py, seed 1), made once under Benchmarks/.data.
+    public static func corpus(_ articles: Int) throws -> String {
+        let dir = root.appendingPathComponent("Benchmarks/.data")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("gen-\(articles).jsonl").path
+        if !FileManager.default.fileExists(atPath: path) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["python3", root.appendingPathComponent("tools/gen-corpus.py").path, "--articles", "\(articles)",
+                           "--seed", "1", "--out", path + ".part"]
+            try p.run()
+            p.waitUntilExit()
+            guard p.terminationStatus == 0 else { throw StorylineError(.io, "gen-corpus.py failed") }
+            try FileManager.default.moveItem(atPath: path + ".part", toPath: path)
+        }
+        return path
+    }
+
+    /// Checks a vectorization before it is timed: one unit-norm row per article with sorted,
+    /// unique ids, and the same result on one thread as on all.
+    public static func checkVectors(_ path: String, expectedArticles: Int) throws {
+        var one = DumpVectorizer(profile: profile, models: models)
+        one.threads = 1
+        let a = try one.vectorize(path)
+        let b = try DumpVectorizer(profile: profile, models: models).vectorize(path)
+        precondition(a.rows.count == expectedArticles, "expected \(expectedArticles) rows, got \(a.rows.count)")
+        precondition(a.vocabulary.terms == b.vocabulary.terms, "feature ids differ with the thread count")
+        precondition(a.rows.indices == b.rows.indices && a.rows.values == b.rows.values, "vectors differ with the thread count")
+        for r in 0..<a.rows.count {
+            let range = a.rows.offsets[r]..<a.rows.offsets[r + 1]
+            let norm = range.reduce(Float(0)) { $0 + a.rows.values[$1] * a.rows.values[$1] }
+            precondition(range.isEmpty || abs(norm - 1) < 1e-3, "row \(r) is not unit-norm")
+            precondition(zip(a.rows.indices[range].dropFirst(), a.rows.indices[range]).allSatisfy { $0 > $1 }, "row \(r): ids not sorted")
+        }
+    }
+
+    /// Articles' days (from the dump) in file order.
+    public static func days(_ path: String) throws -> [Double?] {
+        var out: [Double?] = []
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        for line in text.split(separator: "\n") {
+            guard let range = line.range(of: "\"published\": \"") else { out.append(nil); continue }
+            let date = line[range.upperBound...].prefix(20)
+            out.append(ISODate.parse(String(date)).map { $0 / 86400 })
+        }
+        return out
+    }
+
+    /// Checks the similarity core before it is timed: on the first `sample` articles, every edge
+    /// is exact (within 1e-5) and recall of the brute-force edges is at least 99.5%.
+    public static func checkSimilarity(rows: SparseRows, days: [Double?], sample: Int) -> Double {
+        var sub = SparseRows()
+        for r in 0..<min(sample, rows.count) {
+            let range = rows.offsets[r]..<rows.offsets[r + 1]
+            sub.append(indices: Array(rows.indices[range]), values: Array(rows.values[range]))
+        }
+        let subDays = Array(days.prefix(sub.count))
+        let search = CandidateSearch(profile: profile)
+        let found = search.edges(rows: sub, days: subDays).0
+        let exact = search.bruteForce(rows: sub, days: subDays)
+        var byPair: [Int64: Float] = [:]
+        for e in exact { byPair[Int64(e.a) << 32 | Int64(e.b)] = e.weight }
+        for e in found {
+            guard let w = byPair[Int64(e.a) << 32 | Int64(e.b)], abs(w - e.weight) <= 1e-5 else {
+                fatalError("edge \(e.a)-\(e.b) is not the exact cosine")
+            }
+        }
+        let recall = Double(found.count) / Double(max(exact.count, 1))
+        precondition(recall >= 0.995, "recall \(recall) below 0.995")
+        return recall
+    }
+}

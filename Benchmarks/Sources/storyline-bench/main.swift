@@ -1,0 +1,41 @@
+import BenchSupport
+import Foundation
+
+// Plain timings for tools/peer-*.py: `storyline-bench vectorize FILE`, `storyline-bench similarity FILE`.
+// Each prints one JSON object; each checks its result before it is trusted.
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+func emit(_ object: [String: Any]) {
+    let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+}
+
+let args = CommandLine.arguments
+guard args.count >= 3, ["vectorize", "similarity"].contains(args[1]) else {
+    FileHandle.standardError.write(Data("usage: storyline-bench vectorize|similarity FILE\n".utf8))
+    exit(64)
+}
+let path = args[2]
+let profile = BenchSupport.profile
+let models = BenchSupport.models
+
+switch args[1] {
+case "vectorize":
+    let t0 = now()
+    let result = try DumpVectorizer(profile: profile, models: models).vectorize(path)
+    let seconds = now() - t0
+    emit(["articles": result.rows.count, "bytes": result.bytes, "seconds": seconds, "mb_per_s": Double(result.bytes) / 1e6 / seconds,
+          "features": result.vocabulary.count, "nnz": result.rows.indices.count, "rejected": result.rejected,
+          "peak_rss_mb": ProcessStats.peakRSSMegabytes()])
+default:
+    let vectors = try DumpVectorizer(profile: profile, models: models).vectorize(path)
+    let days = try BenchSupport.days(path)
+    let recall = BenchSupport.checkSimilarity(rows: vectors.rows, days: days, sample: 8000)
+    let t0 = now()
+    let (edges, stats) = CandidateSearch(profile: profile).edges(rows: vectors.rows, days: days)
+    let seconds = now() - t0
+    emit(["articles": vectors.rows.count, "seconds": seconds, "pairs_in_window": stats.pairsInWindow, "candidates": stats.candidates,
+          "edges": edges.count, "dense_gflops": stats.denseFlops / stats.denseSeconds / 1e9, "dense_seconds": stats.denseSeconds,
+          "ns_per_pair": seconds * 1e9 / Double(max(stats.pairsInWindow, 1)), "recall_check": recall, "window_days": profile.windowDays,
+          "threshold": profile.similarity.threshold, "peak_rss_mb": ProcessStats.peakRSSMegabytes()])
+}
