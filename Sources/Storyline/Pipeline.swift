@@ -43,6 +43,14 @@ public final class Pipeline {
         public var cluster = ClusterSummary()
     }
 
+    /// Analyzes every article not yet analyzed (term counts and document frequencies into the
+    /// store). `cluster` does this first anyway; alone, it prepares a large store in bounded memory.
+    public func vectorize() throws -> Int {
+        try recordRun("vectorize") { _ in
+            try Vectorizer(store: store, profile: profile, models: models, progress: progress).run()
+        }
+    }
+
     /// Vectorizes and clusters every article not yet in a story (incremental).
     public func cluster() throws -> ClusterReport {
         try recordRun("cluster") { runID in try clusterPass(runID: runID) }

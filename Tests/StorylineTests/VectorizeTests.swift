@@ -51,3 +51,17 @@ final class TFIDFTests: XCTestCase {
         XCTAssertEqual(v.documentFrequency, [2, 1])
     }
 }
+
+final class QuickSortTests: XCTestCase {
+    func testSortsLikeTheStandardLibrary() {
+        var rng = SystemRandomNumberGenerator()
+        for n in [0, 1, 2, 3, 16, 17, 100, 1000] {
+            for _ in 0..<20 {
+                var a = (0..<n).map { _ in Int64.random(in: -50...50, using: &rng) }
+                let expected = a.sorted()
+                _quickSort(&a)
+                XCTAssertEqual(a, expected)
+            }
+        }
+    }
+}

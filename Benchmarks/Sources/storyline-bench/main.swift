@@ -21,8 +21,10 @@ let models = BenchSupport.models
 
 switch args[1] {
 case "vectorize":
+    var vectorizer = DumpVectorizer(profile: profile, models: models)
+    if let t = ProcessInfo.processInfo.environment["STORYLINE_THREADS"].flatMap(Int.init) { vectorizer.threads = t }
     let t0 = now()
-    let result = try DumpVectorizer(profile: profile, models: models).vectorize(path)
+    let result = try vectorizer.vectorize(path)
     let seconds = now() - t0
     emit(["articles": result.rows.count, "bytes": result.bytes, "seconds": seconds, "mb_per_s": Double(result.bytes) / 1e6 / seconds,
           "features": result.vocabulary.count, "nnz": result.rows.indices.count, "rejected": result.rejected,

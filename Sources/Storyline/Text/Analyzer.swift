@@ -66,11 +66,10 @@ public final class Analyzer {
         if token.isASCII {
             // Hash the lowercased bytes in place; fold into the buffer only on a miss.
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            CaseFolder.lower.withUnsafeBufferPointer { lower in
-                for k in token.start..<token.end {
-                    h ^= UInt64(lower[Int(text[k])])
-                    h &*= 0x0000_0100_0000_01b3
-                }
+            for k in token.start..<token.end {
+                let c = text[k]
+                h ^= UInt64(c &+ (c &- 0x41 < 26 ? 32 : 0))
+                h &*= 0x0000_0100_0000_01b3
             }
             key = h
             if let cached = cache.get(key) { return cached }

@@ -99,9 +99,7 @@ public struct Tokenizer: Sendable {
             while runEnd < n, !(text[runEnd] == 0x20 || text[runEnd] == 0x0A || text[runEnd] == 0x09 || text[runEnd] == 0x0D) {
                 runEnd += 1
             }
-            if !Self.isURLOrEmail(text, i, runEnd) {
-                Self.asciiClass.withUnsafeBufferPointer { table in Self.tokenizeRun(text, i, runEnd, table, &tokens) }
-            }
+            if !Self.isURLOrEmail(text, i, runEnd) { Self.tokenizeRun(text, i, runEnd, &tokens) }
             i = runEnd
         }
     }
@@ -121,18 +119,23 @@ public struct Tokenizer: Sendable {
         return false
     }
 
-    private static func tokenizeRun(_ t: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
-                                    _ asciiClass: UnsafeBufferPointer<UInt8>, _ tokens: inout [Token]) {
+    private static func tokenizeRun(_ t: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ tokens: inout [Token]) {
         var i = start
         var tokenStart = -1
         var ascii = true
         var lastKind = Kind.other
         while i < end {
             let c = t[i]
-            // ASCII letters and digits: the common case, no decoding.
-            if c < 0x80, asciiClass[Int(c)] != 0 {
+            // ASCII letters and digits: the common case, no decoding and no table.
+            if c &- 0x30 < 10 {
                 if tokenStart < 0 { tokenStart = i }
-                lastKind = asciiClass[Int(c)] == 3 ? .digit : .word
+                lastKind = .digit
+                i += 1
+                continue
+            }
+            if (c | 0x20) &- 0x61 < 26 {
+                if tokenStart < 0 { tokenStart = i }
+                lastKind = .word
                 i += 1
                 continue
             }

@@ -113,7 +113,7 @@ struct TermMerger {
                 for k in lo..<hi {
                     guard let counts = local[k] else { continue }
                     var order = keys[k]
-                    order.sort()
+                    _quickSort(&order)
                     var a = ArticleTerms()
                     a.ids = order.map { Int32(truncatingIfNeeded: $0 >> 32) }
                     a.titleCounts = order.map { counts.titleCounts[Int($0 & 0xFFFF_FFFF)] }

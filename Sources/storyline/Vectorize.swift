@@ -1,0 +1,16 @@
+import ArgumentParser
+import Storyline
+
+struct Vectorize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Analyze stored articles into term counts, without clustering.",
+        discussion: "`cluster` vectorizes first anyway. Alone, this prepares a large store in bounded memory (batches of 5,000 articles, on all cores).")
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let pipeline = try reportingErrors { try store.pipeline() }
+        let n = try reportingErrors { try pipeline.vectorize() }
+        pipeline.progress.log("\(n) articles vectorized")
+    }
+}
