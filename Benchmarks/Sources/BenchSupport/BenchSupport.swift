@@ -8,7 +8,10 @@ public enum BenchSupport {
         .deletingLastPathComponent().deletingLastPathComponent()
 
     public static var models: ModelDirectory { try! ModelDirectory(path: root.appendingPathComponent("Models").path) }
-    public static var profile: Profile { try! Profile.load(models.profilePath) }
+    /// The shipped profile, or `$STORYLINE_PROFILE` (to compare settings).
+    public static var profile: Profile {
+        try! Profile.load(ProcessInfo.processInfo.environment["STORYLINE_PROFILE"] ?? models.profilePath)
+    }
 
     /// A generated dump of `articles` articles (tools/gen-corpus.py, seed 1), made once under Benchmarks/.data.
     public static func corpus(_ articles: Int) throws -> String {

@@ -71,6 +71,7 @@ public struct CandidateSearch {
         let reach: [Float] = order.map { threshold / Float(profile.shortTextBoost(terms: rows.offsets[$0 + 1] - rows.offsets[$0])) }
         let boost: [Float] = order.map { Float(profile.shortTextBoost(terms: rows.offsets[$0 + 1] - rows.offsets[$0])) }
         let features = (rows.indices.max().map { Int($0) } ?? -1) + 1
+        let blockReach: [Float] = blocks.map { b in b.map { reach[$0] }.min() ?? threshold }
 
         var stats = Stats()
         var sketches: [Int: [Float]] = [:]
@@ -142,8 +143,15 @@ public struct CandidateSearch {
                 } else {
                     stats.pairsInWindow += bi == bj ? ri.count * (ri.count - 1) / 2 : ri.count * rj.count
                 }
-                // Verify, rows split among the workers.
+                // Verify, rows split among the workers (read through pointers: no bounds checks here).
                 scores.withUnsafeBufferPointer { c in
+                  rows.offsets.withUnsafeBufferPointer { offsets in
+                  rows.indices.withUnsafeBufferPointer { indices in
+                  rows.values.withUnsafeBufferPointer { values in
+                  order.withUnsafeBufferPointer { order in
+                  t.withUnsafeBufferPointer { t in
+                  reach.withUnsafeBufferPointer { reach in
+                  boost.withUnsafeBufferPointer { boost in
                     let scoreBase = c.baseAddress!
                     DispatchQueue.concurrentPerform(iterations: workers) { w in
                         let worker = pool[w]
@@ -157,14 +165,26 @@ public struct CandidateSearch {
                                 let row = scoreBase + x * rj.count - rj.lowerBound
                                 let a = order[i]
                                 var scattered = false
-                                for j in jStart..<rj.upperBound {
+                                // A cut no pair of this row can beat from below: scan 16 scores at a time.
+                                let cut = min(reach[i], blockReach[bj]) - margin
+                                let cuts = SIMD16<Float>(repeating: cut)
+                                var j = jStart
+                                var pastWindow = false
+                                while j < rj.upperBound && !pastWindow {
+                                    if j + 16 <= rj.upperBound {
+                                        let chunk = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD16<Float>.self)
+                                        if !any(chunk .>= cuts) { j += 16; continue }
+                                    }
+                                    let chunkEnd = min(j + 16, rj.upperBound)
+                                    defer { j = chunkEnd }
+                                    for j in j..<chunkEnd {
                                     let s = row[j]
                                     // Cheapest cut first: no decay can lower the bar below this.
                                     if s < min(reach[i], reach[j]) - margin { continue }
                                     var factor = max(boost[i], boost[j])
                                     if !undatedPair {
                                         let gap = t[j] - t[i]
-                                        if gap > window { break }
+                                        if gap > window { pastWindow = true; break }
                                         factor *= Float(profile.decay(days: gap))
                                         if s < threshold / factor - margin { continue }
                                     }
@@ -172,22 +192,24 @@ public struct CandidateSearch {
                                     if let skip, skip(a, b) { continue }
                                     worker.candidates += 1
                                     if !scattered {
-                                        for k in rows.offsets[a]..<rows.offsets[a + 1] { acc[Int(rows.indices[k])] = rows.values[k] }
+                                        for k in offsets[a]..<offsets[a + 1] { acc[Int(indices[k])] = values[k] }
                                         scattered = true
                                     }
                                     var dot: Float = 0
-                                    for k in rows.offsets[b]..<rows.offsets[b + 1] { dot += acc[Int(rows.indices[k])] * rows.values[k] }
+                                    for k in offsets[b]..<offsets[b + 1] { dot += acc[Int(indices[k])] * values[k] }
                                     let weight = min(1, dot * factor)
                                     if weight >= threshold {
                                         worker.edges.append(SimilarityEdge(a: Int32(min(a, b)), b: Int32(max(a, b)), weight: weight))
                                     }
+                                    }
                                 }
                                 if scattered {
-                                    for k in rows.offsets[a]..<rows.offsets[a + 1] { acc[Int(rows.indices[k])] = 0 }
+                                    for k in offsets[a]..<offsets[a + 1] { acc[Int(indices[k])] = 0 }
                                 }
                             }
                         }
                     }
+                  } } } } } } }
                 }
             }
             for worker in pool {
