@@ -59,10 +59,14 @@ final class CandidateSearchTests: XCTestCase {
         let pipeline = try Pipeline(store: Store(path: ":memory:"), models: TestSupport.models)
         _ = try pipeline.ingest([path])
         _ = try Vectorizer(store: pipeline.store, profile: pipeline.profile, models: pipeline.models, progress: pipeline.progress).run()
-        let items = try pipeline.store.unclustered()
         let vocabulary = try pipeline.store.loadVocabulary()
-        let rows = TFIDFWeighting(titleWeight: pipeline.profile.analyzer.titleWeight, documentCount: items.count,
-                                  documentFrequency: vocabulary.documentFrequency).rows(items.map(\.terms))
+        let weighting = TFIDFWeighting(titleWeight: pipeline.profile.analyzer.titleWeight, documentCount: try pipeline.store.vectorizedCount(),
+                                       documentFrequency: vocabulary.documentFrequency)
+        var rows = SparseRows()
+        let items = try pipeline.store.unclustered(weighting: weighting, into: &rows)
+        // The streamed rows equal rows computed from decoded term counts.
+        XCTAssertEqual(rows.count, items.count)
+        rows._checkInvariants()
         let days = items.map { $0.published.map { $0 / 86400 } }
         let search = CandidateSearch(profile: pipeline.profile)
         let found = search.edges(rows: rows, days: days).0

@@ -30,19 +30,20 @@ struct StoryClusterer {
 
     func run() throws -> ClusterSummary {
         var summary = ClusterSummary()
-        let fresh = try store.unclustered()
-        guard !fresh.isEmpty else { return summary }
+        let span = try store.unclusteredTimes()
+        guard span.count > 0 else { return summary }
         var clock = Stopwatch()
         progress.begin("similarity", total: 0)
-        let times = fresh.compactMap(\.published)
-        let old = try store.openStoryArticles(from: times.min(), to: times.max(),
-                                              windowSeconds: min(profile.windowDays, 1e7) * 86400)
-        let items = old + fresh
         let vocabulary = try store.loadVocabulary()
         let weighting = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight,
                                        documentCount: try store.vectorizedCount(),
                                        documentFrequency: vocabulary.documentFrequency)
-        let rows = weighting.rows(items.map(\.terms))
+        // Rows of the open stories' articles first, then of the new ones, read straight into one CSR.
+        var rows = SparseRows()
+        let old = try store.openStoryArticles(from: span.min, to: span.max, windowSeconds: min(profile.windowDays, 1e7) * 86400,
+                                              weighting: weighting, into: &rows)
+        let fresh = try store.unclustered(weighting: weighting, into: &rows)
+        let items = old + fresh
         #if DEBUG
         rows._checkInvariants()
         #endif

@@ -20,6 +20,36 @@ public struct QuoteExtractor: Sendable {
     static let notNames: Set<String> = ["He", "She", "They", "It", "We", "I", "You", "This", "That", "The", "But", "And",
                                         "A", "An", "In", "On", "Officials", "Police", "Authorities", "Critics", "Experts", "Others"]
 
+    /// A cheap test before the regular expressions: could `text` quote anyone?
+    static func mayQuote(_ text: String) -> Bool {
+        var found = false
+        var s = text
+        s.withUTF8 { b in
+            // " said", " says", " told", "ccording to", and the other verbs, by a scan for their stems.
+            for needle in [" said", " says", " told", "ccording to", " added", " wrote", " stated", " explained", " argued",
+                           " noted", " warned", " tweeted", " insisted"] {
+                var n = needle
+                let hit = n.withUTF8 { p in Self.contains(b, p) }
+                if hit { found = true; return }
+            }
+        }
+        return found
+    }
+
+    /// Whether `haystack` contains `needle` (memchr for the first byte, then memcmp).
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let h = haystack.baseAddress, let n = needle.baseAddress, needle.count > 0, haystack.count >= needle.count else { return false }
+        var start = 0
+        let last = haystack.count - needle.count
+        while start <= last {
+            guard let hit = memchr(h + start, Int32(n[0]), last - start + 1) else { return false }
+            let at = h.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if memcmp(h + at, n, needle.count) == 0 { return true }
+            start = at + 1
+        }
+        return false
+    }
+
     /// Speakers quoted in `text`, with how often each is quoted.
     public func speakers(in text: String) -> [String: Int] {
         var out: [String: Int] = [:]

@@ -36,7 +36,28 @@ struct ReportWriter {
         if formats.contains(.html) {
             try fm.createDirectory(at: directory.appendingPathComponent("stories"), withIntermediateDirectories: true)
             try save("index.html", HTMLPages.index(report))
-            for story in report.stories { try save("stories/\(story.id).html", HTMLPages.story(story, report: report)) }
+            // Story pages are independent: render and write them on all cores.
+            let stories = report.stories, report = self.report, dir = directory
+            let workers = ProcessInfo.processInfo.activeProcessorCount
+            var failures = [StorylineError?](repeating: nil, count: workers)
+            failures.withUnsafeMutableBufferPointer { out in
+                let base = out.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    var k = w
+                    while k < stories.count {
+                        let url = dir.appendingPathComponent("stories/\(stories[k].id).html")
+                        do {
+                            try Data(HTMLPages.story(stories[k], report: report).utf8).write(to: url, options: .atomic)
+                        } catch {
+                            base[w] = StorylineError(.io, "cannot write", file: url.path, underlying: "\(error)")
+                            return
+                        }
+                        k += workers
+                    }
+                }
+            }
+            if let failure = failures.compactMap({ $0 }).first { throw failure }
+            written += stories.map { "stories/\($0.id).html" }
         }
         if formats.contains(.md) { try save("report.md", markdown()) }
         if formats.contains(.csv) {

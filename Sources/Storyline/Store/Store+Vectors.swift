@@ -49,23 +49,25 @@ extension Store {
     func setTermsStatement() throws -> Statement { try db.prepare("UPDATE articles SET terms = ? WHERE seq = ?") }
 }
 
-/// An article as the similarity and clustering stages see it.
+/// An article as the similarity and clustering stages see it (its vector is a row of the
+/// ``SparseRows`` read with it).
 struct ClusterInput {
     var seq: Int64
     var published: Double?
     var storyID: Int64?
-    var terms: ArticleTerms
 }
 
 extension Store {
-    /// Vectorized articles not yet in a story.
-    func unclustered() throws -> [ClusterInput] {
-        try clusterInputs("SELECT seq, published, story_id, terms FROM articles WHERE story_id IS NULL AND terms IS NOT NULL ORDER BY seq", [])
+    /// Vectorized articles not yet in a story; their TF-IDF rows are appended to `rows`.
+    func unclustered(weighting: TFIDFWeighting, into rows: inout SparseRows) throws -> [ClusterInput] {
+        try clusterInputs("SELECT seq, published, story_id, terms FROM articles WHERE story_id IS NULL AND terms IS NOT NULL ORDER BY seq", [],
+                          weighting: weighting, into: &rows)
     }
 
     /// Articles of open stories whose time span comes within `window` days of `[from, to]`
-    /// (and of undated open stories).
-    func openStoryArticles(from: Double?, to: Double?, windowSeconds: Double) throws -> [ClusterInput] {
+    /// (and of undated open stories); their rows are appended to `rows`.
+    func openStoryArticles(from: Double?, to: Double?, windowSeconds: Double, weighting: TFIDFWeighting,
+                           into rows: inout SparseRows) throws -> [ClusterInput] {
         let lo = (from ?? -Double.greatestFiniteMagnitude) - windowSeconds
         let hi = (to ?? Double.greatestFiniteMagnitude) + windowSeconds
         return try clusterInputs("""
@@ -73,16 +75,25 @@ extension Store {
             WHERE s.merged_into IS NULL AND s.closed = 0 AND a.terms IS NOT NULL
               AND (s.first_published IS NULL OR (s.last_published >= ? AND s.first_published <= ?))
             ORDER BY a.seq
-            """, [.double(lo), .double(hi)])
+            """, [.double(lo), .double(hi)], weighting: weighting, into: &rows)
     }
 
-    private func clusterInputs(_ sql: String, _ args: [Statement.Value]) throws -> [ClusterInput] {
+    /// Publication times of vectorized articles not yet in a story.
+    func unclusteredTimes() throws -> (min: Double?, max: Double?, count: Int) {
+        let s = try db.prepare("SELECT MIN(published), MAX(published), COUNT(*) FROM articles WHERE story_id IS NULL AND terms IS NOT NULL")
+        guard try s.step() else { return (nil, nil, 0) }
+        return (s.double(0), s.double(1), Int(s.int(2)))
+    }
+
+    /// Streams rows: each blob becomes a TF-IDF row as it is read (no per-article arrays kept).
+    private func clusterInputs(_ sql: String, _ args: [Statement.Value], weighting: TFIDFWeighting,
+                               into rows: inout SparseRows) throws -> [ClusterInput] {
         let s = try db.prepare(sql)
         try s.bind(args)
         var out: [ClusterInput] = []
         while try s.step() {
-            let terms = s.blob(3).map { ArticleTerms(decoding: $0) } ?? ArticleTerms()
-            out.append(ClusterInput(seq: s.int(0), published: s.double(1), storyID: s.isNull(2) ? nil : s.int(2), terms: terms))
+            if let blob = s.blob(3) { weighting.appendRow(blob, to: &rows) } else { rows.append(indices: [], values: []) }
+            out.append(ClusterInput(seq: s.int(0), published: s.double(1), storyID: s.isNull(2) ? nil : s.int(2)))
         }
         return out
     }

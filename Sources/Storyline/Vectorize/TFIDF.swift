@@ -40,6 +40,29 @@ public struct TFIDFWeighting: Sendable {
         return (t.ids, values)
     }
 
+    /// Appends the row of a stored term blob (see ``ArticleTerms``) to `rows` without decoding
+    /// it into arrays first.
+    func appendRow(_ blob: UnsafeRawBufferPointer, to rows: inout SparseRows) {
+        let n = blob.count / 8
+        let start = rows.indices.count
+        var norm = 0.0
+        for k in 0..<n {
+            let id = Int32(bitPattern: UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: k * 8, as: UInt32.self)))
+            let title = UInt16(littleEndian: blob.loadUnaligned(fromByteOffset: k * 8 + 4, as: UInt16.self))
+            let text = UInt16(littleEndian: blob.loadUnaligned(fromByteOffset: k * 8 + 6, as: UInt16.self))
+            let c = titleWeight * Double(title) + Double(text)
+            let w = c > 0 ? (1 + log(c)) * idf(id) : 0
+            rows.indices.append(id)
+            rows.values.append(Float(w))
+            norm += w * w
+        }
+        if norm > 0 {
+            let inv = Float(1 / norm.squareRoot())
+            for k in start..<rows.values.count { rows.values[k] *= inv }
+        }
+        rows.offsets.append(rows.indices.count)
+    }
+
     /// Rows for many articles, computed on all cores (the layout is known in advance).
     public func rows(_ terms: [ArticleTerms], threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> SparseRows {
         var rows = SparseRows()
