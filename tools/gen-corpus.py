@@ -46,6 +46,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--start", default="2024-03-01", help="first day, YYYY-MM-DD (default 2024-03-01)")
     ap.add_argument("--out", help="output file (default: stdout)")
+    ap.add_argument("--id-prefix", default="g", help="article ids are PREFIX1, PREFIX2, ... (default g); give each night its own")
+    ap.add_argument("--story-prefix", default="s", help="gold story ids are PREFIX1, ... (default s)")
     args = ap.parse_args()
 
     rng = random.Random(args.seed)
@@ -95,13 +97,13 @@ def main():
                 sentences.append(" ".join(chunk).capitalize() + ".")
             text = " ".join(sentences)
             record = {
-                "id": "g%d" % (written + 1),
+                "id": "%s%d" % (args.id_prefix, written + 1),
                 "outlet": name,
                 "published": published.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "title": title,
                 "text": text,
                 "lang": "en",
-                "story": "s%d" % story,
+                "story": "%s%d" % (args.story_prefix, story),
             }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             written += 1
