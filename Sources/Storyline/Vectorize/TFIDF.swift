@@ -22,14 +22,20 @@ public struct TFIDFWeighting: Sendable {
         return log((1 + Double(documentCount)) / (1 + df)) + 1
     }
 
+    /// The weight of a feature before normalization: `(1 + ln c) · idf`, with `c` the
+    /// title-weighted count (0 when the term does not occur).
+    @inline(__always)
+    func weight(_ feature: Int32, title: UInt16, text: UInt16) -> Double {
+        let c = titleWeight * Double(title) + Double(text)
+        return c > 0 ? (1 + log(c)) * idf(feature) : 0
+    }
+
     /// The unit-norm TF-IDF row of one article (ids stay sorted).
     public func row(_ t: ArticleTerms) -> (indices: [Int32], values: [Float]) {
         var values = [Float](repeating: 0, count: t.ids.count)
         var norm = 0.0
         for k in 0..<t.ids.count {
-            let c = titleWeight * Double(t.titleCounts[k]) + Double(t.textCounts[k])
-            guard c > 0 else { continue }
-            let w = (1 + log(c)) * idf(t.ids[k])
+            let w = weight(t.ids[k], title: t.titleCounts[k], text: t.textCounts[k])
             values[k] = Float(w)
             norm += w * w
         }
@@ -50,8 +56,7 @@ public struct TFIDFWeighting: Sendable {
             let id = Int32(bitPattern: UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: k * 8, as: UInt32.self)))
             let title = UInt16(littleEndian: blob.loadUnaligned(fromByteOffset: k * 8 + 4, as: UInt16.self))
             let text = UInt16(littleEndian: blob.loadUnaligned(fromByteOffset: k * 8 + 6, as: UInt16.self))
-            let c = titleWeight * Double(title) + Double(text)
-            let w = c > 0 ? (1 + log(c)) * idf(id) : 0
+            let w = weight(id, title: title, text: text)
             rows.indices.append(id)
             rows.values.append(Float(w))
             norm += w * w
