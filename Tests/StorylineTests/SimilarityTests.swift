@@ -121,3 +121,28 @@ final class BruteForceTests: XCTestCase {
         XCTAssertGreaterThan(all.count, 10)
     }
 }
+
+final class DeterminismTests: XCTestCase {
+    /// The same edges, in the same order, on one worker as on several.
+    func testEdgesDoNotDependOnThreadCount() {
+        var profile = TestSupport.profile
+        profile.similarity.blockSize = 128
+        let (rows, days) = CandidateSearchTests.syntheticRows(count: 700, seed: 21)
+        let search = CandidateSearch(profile: profile)
+        let one = search.edges(rows: rows, days: days, threads: 1).0
+        XCTAssertGreaterThan(one.count, 20)
+        XCTAssertEqual(search.edges(rows: rows, days: days, threads: 2).0, one)
+        XCTAssertEqual(search.edges(rows: rows, days: days, threads: 3).0, one)
+    }
+
+    /// Analysis on one worker and on several gives the same feature ids and counts.
+    func testTermMergeDoesNotDependOnThreadCount() {
+        let articles = (0..<200).map { k in (title: "Story \(k % 17) flood", text: "Rain \(k) fell on town \(k % 5); rivers rose near bridge \(k % 7).", lang: Optional("en")) }
+        var v1 = Vocabulary(), v2 = Vocabulary()
+        var m1 = TermMerger(workers: 1, profile: TestSupport.profile, models: TestSupport.models)
+        var m2 = TermMerger(workers: 2, profile: TestSupport.profile, models: TestSupport.models)
+        XCTAssertEqual(m1.analyze(articles, into: &v1), m2.analyze(articles, into: &v2))
+        XCTAssertEqual(v1.terms, v2.terms)
+        XCTAssertEqual(v1.documentFrequency, v2.documentFrequency)
+    }
+}
