@@ -49,7 +49,8 @@ struct StoryClusterer {
         #endif
         let days = items.map { $0.published.map { $0 / 86400 } }
         let oldCount = old.count
-        let (edges, stats) = CandidateSearch(profile: profile).edges(rows: rows, days: days) { a, b in
+        let settled = items.indices.map { $0 < oldCount }
+        let (edges, stats) = CandidateSearch(profile: profile).edges(rows: rows, days: days, settled: settled) { a, b in
             a < oldCount && b < oldCount && items[a].storyID == items[b].storyID
         }
         if ProcessInfo.processInfo.environment["STORYLINE_MEASURE_RECALL"] != nil {

@@ -35,9 +35,11 @@ public struct CandidateSearch {
     ///   - rows: unit-norm TF-IDF rows.
     ///   - days: each row's time in days (nil when undated).
     ///   - skip: pairs that need no edge (both in one fixed group), by row.
+    ///   - settled: rows already clustered on an earlier night; block pairs made only of settled
+    ///     rows are not compared (nightly work stays proportional to the new articles).
     ///   - threads: workers for sketching and verification (default: the active cores).
     public func edges(rows: SparseRows, days: [Double?], threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                      skip: ((Int, Int) -> Bool)? = nil) -> ([SimilarityEdge], Stats) {
+                      settled: [Bool]? = nil, skip: ((Int, Int) -> Bool)? = nil) -> ([SimilarityEdge], Stats) {
         let n = rows.count
         precondition(days.count == n)
         let threshold = Float(profile.similarity.threshold)
@@ -72,6 +74,7 @@ public struct CandidateSearch {
         let boost: [Float] = order.map { Float(profile.shortTextBoost(terms: rows.offsets[$0 + 1] - rows.offsets[$0])) }
         let features = (rows.indices.max().map { Int($0) } ?? -1) + 1
         let blockReach: [Float] = blocks.map { b in b.map { reach[$0] }.min() ?? threshold }
+        let allSettled: [Bool] = blocks.map { b in settled.map { s in b.allSatisfy { s[order[$0]] } } ?? false }
 
         var stats = Stats()
         var sketches: [Int: [Float]] = [:]
@@ -117,7 +120,7 @@ public struct CandidateSearch {
                 }
             }
             partners.append(contentsOf: max(bi, datedEnd)..<blocks.count)
-            for bj in partners {
+            for bj in partners where !(allSettled[bi] && allSettled[bj]) {
                 let rj = blocks[bj]
                 let undatedPair = isUndatedBlock[bi] || isUndatedBlock[bj]
                 let si = sketch(bi), sj = sketch(bj)
