@@ -78,7 +78,7 @@ public final class Store {
         }
     }
 
-    public var schemaVersion: Int { Int((try? db.scalar("PRAGMA user_version")) ?? 0 ?? 0) }
+    public var schemaVersion: Int { Int(((try? db.scalar("PRAGMA user_version")) ?? nil) ?? 0) }
 
     // MARK: Runs
 
