@@ -88,7 +88,11 @@ struct StoryClusterer {
             .map { (firstTime($0), $0.min()!, $0) }
             .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
 
-        let titles = try titlesBySeq(items.map(\.seq))
+        // The title of a story is its most central article's: fetch only those.
+        let centralOf: [[Int]: Int] = Dictionary(uniqueKeysWithValues: touched.map { (_, _, ks) in
+            (ks, ks.max { (centrality[$0], -items[$0].seq) < (centrality[$1], -items[$1].seq) }!)
+        })
+        let titles = try titlesBySeq(centralOf.values.map { items[$0].seq })
         try store.db.transaction {
             var nextID = try store.nextStoryID()
             for (_, _, ks) in touched {
@@ -100,7 +104,7 @@ struct StoryClusterer {
                     try store.merge(story: other, into: id, runID: runID)
                     summary.storiesMerged += 1
                 }
-                let central = ks.max { (centrality[$0], -items[$0].seq) < (centrality[$1], -items[$1].seq) }!
+                let central = centralOf[ks]!
                 let newSeqs = ks.filter { $0 >= oldCount }.map { items[$0].seq }
                 try store.assign(story: id, articles: newSeqs, title: titles[items[central].seq] ?? "",
                                  isNew: existing == nil, runID: runID)
