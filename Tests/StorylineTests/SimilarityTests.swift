@@ -146,3 +146,24 @@ final class DeterminismTests: XCTestCase {
         XCTAssertEqual(v1.documentFrequency, v2.documentFrequency)
     }
 }
+
+final class SettledBlocksTests: XCTestCase {
+    /// Block pairs made only of settled (already clustered) rows are skipped; every pair that
+    /// involves a new row is still found, with the same weight.
+    func testSettledBlocksAreSkippedAndNewPairsKept() {
+        var profile = TestSupport.profile
+        profile.similarity.blockSize = 32
+        let (rows, days) = CandidateSearchTests.syntheticRows(count: 600, seed: 33)
+        // The earliest two thirds (by time) are settled, as on a night after others.
+        let byTime = (0..<rows.count).filter { days[$0] != nil }.sorted { days[$0]! < days[$1]! }
+        var settled = [Bool](repeating: false, count: rows.count)
+        for r in byTime.prefix(byTime.count * 2 / 3) { settled[r] = true }
+        let search = CandidateSearch(profile: profile)
+        let all = search.edges(rows: rows, days: days).0
+        let night = search.edges(rows: rows, days: days, settled: settled).0
+        let involvingNew = all.filter { !(settled[Int($0.a)] && settled[Int($0.b)]) }
+        XCTAssertGreaterThan(involvingNew.count, 10)
+        XCTAssertEqual(night.filter { !(settled[Int($0.a)] && settled[Int($0.b)]) }, involvingNew)
+        XCTAssertLessThan(night.count, all.count, "some settled-only pairs were skipped")
+    }
+}
