@@ -87,6 +87,17 @@ final class AverageLinkageTests: XCTestCase {
         XCTAssertEqual(AverageLinkage(threshold: 0.15).cluster(count: 3, edges: [edge(0, 1, 0.9), edge(1, 2, 0.3)]), [0, 0, 0])
     }
 
+    func testMembersOutsideTheItemsCountInAverages() {
+        // Story 10 has items 0 and 1 here; item 2 is new with edges 0.5 to both (average 0.5).
+        let edges = [edge(0, 1, 0.9), edge(0, 2, 0.5), edge(1, 2, 0.5)]
+        let linkage = AverageLinkage(threshold: 0.3)
+        XCTAssertEqual(linkage.cluster(count: 3, edges: edges, groups: [10, 10, -1], fixed: [10]), [0, 0, 0])
+        // The same story with two more articles outside the window: 1.0 / (4·1) = 0.25 < 0.3.
+        XCTAssertEqual(linkage.cluster(count: 3, edges: edges, groups: [10, 10, -1], fixed: [10], outside: [10: 2]), [0, 0, 2])
+        // One more: 1.0 / 3 = 0.33 joins.
+        XCTAssertEqual(linkage.cluster(count: 3, edges: edges, groups: [10, 10, -1], fixed: [10], outside: [10: 1]), [0, 0, 0])
+    }
+
     func testFixedGroupsDoNotMergeButNewItemsJoin() {
         // Items 0,1 are story A; 2,3 story B; 4 is new and close to both; 5 is new and alone.
         let edges = [edge(0, 2, 0.9), edge(1, 3, 0.9), edge(0, 4, 0.8), edge(1, 4, 0.8), edge(2, 4, 0.5), edge(3, 4, 0.5)]

@@ -24,8 +24,11 @@ public struct AverageLinkage {
     ///   - edges: weighted pairs (each pair once).
     ///   - groups: initial cluster of each item (items with equal values start together), or nil for singletons.
     ///   - fixed: for each initial group value, whether it is fixed.
+    ///   - outside: for a group value, how many of its members are not among the items (they have
+    ///     no edges here but count in the group's size, so averages stay those over the whole group).
     /// - Returns: a cluster label per item; labels are the smallest item index of each cluster.
-    public func cluster(count: Int, edges: [SimilarityEdge], groups: [Int]? = nil, fixed: Set<Int> = []) -> [Int] {
+    public func cluster(count: Int, edges: [SimilarityEdge], groups: [Int]? = nil, fixed: Set<Int> = [],
+                        outside: [Int: Int] = [:]) -> [Int] {
         // Union-find over items; cluster state keyed by root item.
         var parent = Array(0..<count)
         func find(_ x: Int) -> Int {
@@ -41,6 +44,7 @@ public struct AverageLinkage {
                 if let r = first[groups[i]] { parent[i] = r; size[r] += 1; size[i] = 0 } else { first[groups[i]] = i }
             }
             for (g, r) in first where fixed.contains(g) { isFixed[r] = true }
+            for (g, r) in first { size[r] += outside[g] ?? 0 }
         }
         // Neighbor sums between roots.
         var neighbors = [[Int: Double]](repeating: [:], count: count)

@@ -40,8 +40,9 @@ struct StoryClusterer {
                                        documentFrequency: vocabulary.documentFrequency)
         // Rows of the open stories' articles first, then of the new ones, read straight into one CSR.
         var rows = SparseRows()
-        let old = try store.openStoryArticles(from: span.min, to: span.max, windowSeconds: min(profile.windowDays, 1e7) * 86400,
-                                              weighting: weighting, into: &rows)
+        let (old, storySizes) = try store.openStoryArticles(from: span.min, to: span.max,
+                                                            windowSeconds: min(profile.windowDays, 1e7) * 86400,
+                                                            weighting: weighting, into: &rows)
         let fresh = try store.unclustered(weighting: weighting, into: &rows)
         let items = old + fresh
         #if DEBUG
@@ -69,8 +70,12 @@ struct StoryClusterer {
         progress.begin("cluster", total: 0)
         let groups = items.enumerated().map { k, item in item.storyID.map { Int($0) } ?? -(k + 1) }
         let fixed = Set(old.compactMap { $0.storyID.map { Int($0) } })
+        // Articles of these stories outside the window: no edges here, but they count in averages.
+        var outside: [Int: Int] = [:]
+        for (id, size) in storySizes { outside[Int(id)] = size }
+        for item in old { if let id = item.storyID { outside[Int(id), default: 0] -= 1 } }
         let labels = AverageLinkage(threshold: profile.similarity.threshold, mergeFixed: true)
-            .cluster(count: items.count, edges: edges, groups: groups, fixed: fixed)
+            .cluster(count: items.count, edges: edges, groups: groups, fixed: fixed, outside: outside.filter { $0.value > 0 })
 
         // Centrality of each item inside its cluster: the sum of its edge weights there.
         var centrality = [Double](repeating: 0, count: items.count)

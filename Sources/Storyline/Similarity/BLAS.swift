@@ -10,4 +10,11 @@ enum BLAS {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
                     1, a, Int32(k), b, Int32(k), 0, c, Int32(n))
     }
+
+    /// The upper triangle (column ≥ row) of `C = A · Aᵀ` for row-major `A` (n×k); `C` is n×n,
+    /// row-major, its lower triangle left as it was. Half the flops of `multiplyTransposed`.
+    static func multiplySelfTransposed(_ a: UnsafePointer<Float>, rows n: Int, width k: Int,
+                                       into c: UnsafeMutablePointer<Float>) {
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(k), 1, a, Int32(k), 0, c, Int32(n))
+    }
 }

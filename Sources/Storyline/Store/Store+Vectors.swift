@@ -64,18 +64,24 @@ extension Store {
                           weighting: weighting, into: &rows)
     }
 
-    /// Articles of open stories whose time span comes within `window` days of `[from, to]`
-    /// (and of undated open stories); their rows are appended to `rows`.
+    /// The articles of open stories that lie within `window` of `[from, to]` (undated ones too);
+    /// their rows are appended to `rows`. Articles outside the window can have no edge to the new
+    /// ones, so they are not read: each story's size is returned instead, for the averages.
     func openStoryArticles(from: Double?, to: Double?, windowSeconds: Double, weighting: TFIDFWeighting,
-                           into rows: inout SparseRows) throws -> [ClusterInput] {
+                           into rows: inout SparseRows) throws -> (articles: [ClusterInput], storySizes: [Int64: Int]) {
         let lo = (from ?? -Double.greatestFiniteMagnitude) - windowSeconds
         let hi = (to ?? Double.greatestFiniteMagnitude) + windowSeconds
-        return try clusterInputs("""
+        let window = "s.merged_into IS NULL AND s.closed = 0 AND (s.first_published IS NULL OR (s.last_published >= ?1 AND s.first_published <= ?2))"
+        let articles = try clusterInputs("""
             SELECT a.seq, a.published, a.story_id, a.terms FROM articles a JOIN stories s ON a.story_id = s.id
-            WHERE s.merged_into IS NULL AND s.closed = 0 AND a.terms IS NOT NULL
-              AND (s.first_published IS NULL OR (s.last_published >= ? AND s.first_published <= ?))
+            WHERE \(window) AND a.terms IS NOT NULL AND (a.published IS NULL OR a.published BETWEEN ?1 AND ?2)
             ORDER BY a.seq
             """, [.double(lo), .double(hi)], weighting: weighting, into: &rows)
+        var sizes: [Int64: Int] = [:]
+        let s = try db.prepare("SELECT s.id, s.size FROM stories s WHERE \(window)")
+        try s.bind([.double(lo), .double(hi)])
+        while try s.step() { sizes[s.int(0)] = Int(s.int(1)) }
+        return (articles, sizes)
     }
 
     /// Publication times of vectorized articles not yet in a story.
