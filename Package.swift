@@ -17,7 +17,7 @@ let package = Package(
         /// The engine: ingest, analyze, vectorize, similarity, cluster, store, evaluate.
         .target(
             name: "Storyline",
-            dependencies: ["CBLAS", "CSQLite", "CStemmer", "CUTF8Proc", "StorylineHTML", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CBLAS", "CSQLite", "CStemmer", "CTextCat", "CUTF8Proc", "StorylineHTML", .product(name: "Logging", package: "swift-log")]
         ),
         /// HTML article extraction (libxml2), kept apart: libxml2's headers pull in the system ICU,
         /// which must not meet Foundation in one module.
@@ -38,6 +38,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .systemLibrary(name: "CUTF8Proc", providers: [.apt(["libutf8proc-dev"])]),
+        .systemLibrary(name: "CTextCat", pkgConfig: "libexttextcat", providers: [.apt(["libexttextcat-dev", "libexttextcat-data"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // MARK: - Tests

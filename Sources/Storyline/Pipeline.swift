@@ -99,6 +99,40 @@ public final class Pipeline {
 }
 
 extension Pipeline {
+    /// Writes the store's vectorizer (vocabulary, feature ids, frequencies) to a model file.
+    /// Vectorizes what is pending first, so the model covers every stored article.
+    @discardableResult
+    public func exportModel(to path: String) throws -> VectorizerModel {
+        var model: VectorizerModel?
+        _ = try recordRun("model export") { _ in
+            _ = try Vectorizer(store: store, profile: profile, models: models, progress: progress).run()
+            let exported = try store.exportModel(analyzer: profile.analyzer)
+            try exported.write(to: path)
+            model = exported
+            return ModelSummary(documents: exported.documents, terms: exported.terms.count)
+        }
+        return model!
+    }
+
+    /// Makes a model file the vocabulary of this (not yet vectorized) store: articles vectorized
+    /// here get the model's feature ids, and idf counts the model's documents as well as these.
+    @discardableResult
+    public func importModel(from path: String) throws -> VectorizerModel {
+        let model = try VectorizerModel.read(path)
+        let here = VectorizerModel.AnalyzerFingerprint(profile.analyzer)
+        guard model.analyzer == here else {
+            throw StorylineError(.usage, "the model was fitted with analyzer settings \(model.analyzer), this profile has \(here): "
+                                 + "the same text would give other terms", file: path)
+        }
+        _ = try recordRun("model import") { _ in
+            try store.importModel(model)
+            return ModelSummary(documents: model.documents, terms: model.terms.count)
+        }
+        return model
+    }
+
+    struct ModelSummary: Codable { var documents: Int; var terms: Int }
+
     /// Builds the framing report from the store and writes it into `directory` in `formats`.
     /// Returns the report and the files written (relative to `directory`).
     public func report(to directory: String, formats: Set<ReportFormat> = Set(ReportFormat.allCases),

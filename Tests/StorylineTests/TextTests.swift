@@ -86,3 +86,63 @@ final class AnalyzerTests: XCTestCase {
         XCTAssertEqual(counts.terms.map { analyzer.terms[Int($0)] }, ["flood", "warn", "anoth"], "first-occurrence order")
     }
 }
+
+final class LanguageIdentifierTests: XCTestCase {
+    func testIdentifiesCommonLanguagesAndDeclinesShortText() throws {
+        let identifier = try TestSupport.models.languageIdentifier()
+        let samples: [(String, String)] = [
+            ("en", "The city council voted on Tuesday to approve the new budget, which includes funding for schools and roads after months of debate."),
+            ("de", "Der Stadtrat hat am Dienstag den neuen Haushalt beschlossen, der nach monatelangen Debatten Geld für Schulen und Straßen vorsieht."),
+            ("fr", "Le conseil municipal a approuvé mardi le nouveau budget, qui prévoit des fonds pour les écoles et les routes après des mois de débat."),
+            ("es", "El ayuntamiento aprobó el martes el nuevo presupuesto, que incluye fondos para escuelas y carreteras tras meses de debate."),
+            ("ru", "Городской совет во вторник утвердил новый бюджет, который предусматривает средства на школы и дороги после месяцев споров."),
+            ("ja", "市議会は火曜日、数か月にわたる議論の末、学校や道路の資金を含む新しい予算を承認しました。"),
+        ]
+        for (expected, text) in samples {
+            XCTAssertEqual(identifier.identify(title: "", text: text), expected, text)
+        }
+        XCTAssertNil(identifier.identify(title: "Hi", text: ""), "too short to tell")
+        XCTAssertNil(identifier.identify(title: "Biden opens global summit on climate", text: ""), "a headline alone is too short")
+        // A sample cut inside a multi-byte character must not confuse it.
+        let long = String(repeating: "Городской совет утвердил новый бюджет. ", count: 100)
+        XCTAssertEqual(identifier.identify(title: "", text: long), "ru")
+    }
+
+    func testArticlesWithoutLangAreAnalyzedInTheirIdentifiedLanguage() throws {
+        let models = TestSupport.models
+        let analyzer = Analyzer(identifier: try models.languageIdentifier(), stopwords: { models.stopwords($0) })
+        let german = "Die Regierung hat die neuen Gesetze über die Häuser und die Wohnungen in den Städten beschlossen. "
+            + "Die Opposition kritisierte das Vorhaben scharf und kündigte Widerstand im Bundestag an."
+        XCTAssertEqual(analyzer.language(title: "", text: german, given: nil), "de")
+        XCTAssertEqual(analyzer.language(title: "", text: german, given: "FR"), "fr", "a given lang wins")
+        let english = "Lawmakers approved the spending bills on Tuesday after weeks of negotiations over the budget, "
+            + "sending the package to the president, who is expected to sign it before the deadline on Friday."
+        // Without `lang` an English article gets exactly the terms it gets with lang "en".
+        let unlabeled = analyzer.analyze(title: "Budget passes", text: english, language: nil)
+        let labeled = analyzer.analyze(title: "Budget passes", text: english, language: "en")
+        XCTAssertEqual(unlabeled, labeled)
+        // The German text is stemmed by the German stemmer ("Häuser" and "Häusern" would meet; "Gesetze" → "gesetz").
+        let terms = analyzer.analyze(title: "", text: german, language: nil).terms.map { analyzer.terms[Int($0)] }
+        XCTAssertTrue(terms.contains("gesetz"), "\(terms)")
+    }
+
+    func testDevDataIsIdentifiedAsEnglish() throws {
+        let path = try TestSupport.dataset("allsides-dev.jsonl")
+        let identifier = try TestSupport.models.languageIdentifier()
+        var total = 0, english = 0
+        for event in try TestSupport.records(JSONLReader(), path) {
+            guard let a = event.article else { continue }
+            total += 1
+            if identifier.identify(title: a.title, text: a.text) == "en" { english += 1 }
+        }
+        XCTAssertGreaterThan(total, 1000)
+        XCTAssertGreaterThanOrEqual(Double(english) / Double(total), 0.99, "\(english)/\(total) identified as English")
+        // Headlines alone are too short: left to the default language, not misread.
+        var wrong = 0
+        for event in try TestSupport.records(JSONLReader(), path) {
+            guard let a = event.article else { continue }
+            if let l = identifier.identify(title: a.title, text: ""), l != "en" { wrong += 1 }
+        }
+        XCTAssertLessThanOrEqual(wrong, total / 100, "headlines identified as another language")
+    }
+}

@@ -36,7 +36,7 @@ struct StoryClusterer {
         progress.begin("similarity", total: 0)
         let vocabulary = try store.loadVocabulary()
         let weighting = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight,
-                                       documentCount: try store.vectorizedCount(),
+                                       documentCount: try store.documentCount(),
                                        documentFrequency: vocabulary.documentFrequency)
         // Rows of the open stories' articles first, then of the new ones, read straight into one CSR.
         var rows = SparseRows()

@@ -66,13 +66,13 @@ struct ReportBuilder {
             throw StorylineError(.usage, "no story \(id) in the store (merged stories are listed by `storyline stories --json`)")
         }
         let vocabulary = try store.loadVocabulary()
-        let weighting = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight, documentCount: try store.vectorizedCount(),
+        let weighting = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight, documentCount: try store.documentCount(),
                                        documentFrequency: vocabulary.documentFrequency)
         let context = Context(vocabulary: vocabulary, weighting: weighting, options: options)
         let models = self.models
         let workers = (0..<max(1, threads)).map { _ in
             Worker(analyzer: Analyzer(defaultLanguage: profile.analyzer.defaultLanguage, minTokenLength: profile.analyzer.minTokenLength,
-                                      stopwords: { models.stopwords($0) }))
+                                      identifier: try? models.languageIdentifier(), stopwords: { models.stopwords($0) }))
         }
         var stories: [StoryFraming] = []
         var allGroups = Set(options.groups?.groupOf.values.map { $0 } ?? [])
@@ -208,8 +208,9 @@ struct ReportBuilder {
             let wanted = Set(top.map(\.term))
             if !wanted.isEmpty {
                 for a in articles where a.outlet == outlet {
+                    let language = analyzer.language(title: a.title, text: a.text, given: a.lang)
                     for part in [a.title, a.text] {
-                        analyzer.forEachTerm(part, language: a.lang) { t, form in
+                        analyzer.forEachTerm(part, language: language) { t, form in
                             if wanted.contains(t) { forms[t, default: [:]][form, default: 0] += 1 }
                         }
                     }

@@ -41,6 +41,32 @@ extension Store {
 
     func vectorizedCount() throws -> Int { Int(try db.scalar("SELECT COUNT(*) FROM articles WHERE terms IS NOT NULL") ?? 0) }
 
+    /// The articles document frequencies count: the store's vectorized ones plus those of an
+    /// imported vectorizer model. The N of idf.
+    func documentCount() throws -> Int { try vectorizedCount() + (Int(try meta("imported_documents") ?? "0") ?? 0) }
+
+    /// The store's vocabulary as a model file's contents.
+    func exportModel(analyzer: Profile.AnalyzerSettings) throws -> VectorizerModel {
+        let v = try loadVocabulary()
+        return VectorizerModel(documents: try documentCount(), analyzer: .init(analyzer), terms: v.terms,
+                               documentFrequency: v.documentFrequency, collectionFrequency: v.collectionFrequency)
+    }
+
+    /// Makes a model the store's vocabulary: its feature ids, and its counts as the base that
+    /// this store's articles add to. Only into a store without a vocabulary (ids never change).
+    func importModel(_ model: VectorizerModel) throws {
+        try db.transaction {
+            guard (try db.scalar("SELECT COUNT(*) FROM terms") ?? 0) == 0, try vectorizedCount() == 0 else {
+                throw StorylineError(.usage, "the store already has a vocabulary: a model can only be imported into a store before its first vectorize (feature ids never change)", file: db.path)
+            }
+            var vocabulary = Vocabulary(terms: model.terms, documentFrequency: model.documentFrequency,
+                                        collectionFrequency: model.collectionFrequency)
+            vocabulary.markAllDirty()
+            try saveVocabulary(&vocabulary)
+            try setMeta("imported_documents", String(model.documents))
+        }
+    }
+
     /// Stores an article's term counts. Call inside a transaction.
     func setTerms(_ seq: Int64, _ terms: ArticleTerms, statement: Statement) throws {
         try statement.run([.blob(terms.encoded()), .int(seq)])

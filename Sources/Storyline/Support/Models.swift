@@ -50,6 +50,13 @@ public struct ModelDirectory: Sendable {
 
     public var profilePath: String { (path as NSString).appendingPathComponent("profile.json") }
 
+    /// A language identifier over the languages in `languages.conf`; one per thread.
+    /// - Throws: when the list or libexttextcat's fingerprints are missing.
+    public func languageIdentifier() throws -> LanguageIdentifier {
+        try LanguageIdentifier(configuration: (path as NSString).appendingPathComponent("languages.conf"),
+                               fingerprints: LanguageIdentifier.defaultFingerprints)
+    }
+
     /// The stopword list for an ISO 639-1 code; empty when the folder has none.
     public func stopwords(_ language: String) -> Stopwords {
         let file = (path as NSString).appendingPathComponent("stopwords/\(language).txt")

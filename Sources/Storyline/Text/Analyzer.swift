@@ -19,6 +19,7 @@ public final class Analyzer {
     private var pipelines: [String: Pipeline] = [:]
     private let stopwordsFor: (String) -> Stopwords
     private let defaultLanguage: String
+    private let identifier: LanguageIdentifier?
     private let minTokenLength: Int
     private let tokenizer = Tokenizer()
     private let folder = CaseFolder()
@@ -41,11 +42,14 @@ public final class Analyzer {
     }
 
     /// - Parameters:
-    ///   - defaultLanguage: used for articles without a `lang`.
+    ///   - defaultLanguage: for articles without a `lang` whose language is not identified.
     ///   - minTokenLength: ASCII tokens shorter than this many bytes are dropped.
+    ///   - identifier: identifies the language of articles without a `lang` (nil: use the default).
     ///   - stopwords: the stopword list for an ISO 639-1 code (empty when there is none).
-    public init(defaultLanguage: String = "en", minTokenLength: Int = 2, stopwords: @escaping (String) -> Stopwords) {
+    public init(defaultLanguage: String = "en", minTokenLength: Int = 2, identifier: LanguageIdentifier? = nil,
+                stopwords: @escaping (String) -> Stopwords) {
         self.defaultLanguage = defaultLanguage
+        self.identifier = identifier
         self.minTokenLength = minTokenLength
         self.stopwordsFor = stopwords
     }
@@ -100,10 +104,17 @@ public final class Analyzer {
         return result
     }
 
+    /// The language an article is analyzed in: its `lang` (first two letters), else the
+    /// identified one, else the default. Unknown languages get no stemmer and no stopwords.
+    public func language(title: String, text: String, given: String?) -> String {
+        if let given, !given.isEmpty { return String(given.prefix(2)).lowercased() }
+        return identifier?.identify(title: title, text: text) ?? defaultLanguage
+    }
+
     /// Analyzes one article.
     /// - Complexity: O(bytes of title and text).
     public func analyze(title: String, text: String, language: String?) -> TermCounts {
-        let p = pipeline(language.flatMap { $0.isEmpty ? nil : String($0.prefix(2)) } ?? defaultLanguage)
+        let p = pipeline(self.language(title: title, text: text, given: language))
         // Move the mutable state into locals (unique, so no copies), and back at the end.
         var cache = p.cache; p.cache = _TermCache(capacity: 0)
         var folded = self.folded; self.folded = []
@@ -158,6 +169,7 @@ public final class Analyzer {
     }
 
     /// Calls `body` with the local term and the folded (unstemmed) word of each kept token.
+    /// `language` is used as given (see ``language(title:text:given:)``), the default when nil.
     public func forEachTerm(_ text: String, language: String?, _ body: (Int32, String) -> Void) {
         let p = pipeline(language.flatMap { $0.isEmpty ? nil : String($0.prefix(2)) } ?? defaultLanguage)
         var cache = p.cache; p.cache = _TermCache(capacity: 0)

@@ -52,6 +52,7 @@ struct TermMerger {
     init(workers: Int, profile: Profile, models: ModelDirectory) {
         analyzers = (0..<workers).map { _ in
             Analyzer(defaultLanguage: profile.analyzer.defaultLanguage, minTokenLength: profile.analyzer.minTokenLength,
+                     identifier: try? models.languageIdentifier(),
                      stopwords: { models.stopwords($0) })
         }
         localToGlobal = Array(repeating: [], count: workers)

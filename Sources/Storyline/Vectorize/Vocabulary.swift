@@ -68,6 +68,11 @@ public struct Vocabulary: Sendable {
     /// Total occurrences of all terms.
     public var totalCount: Int64 { collectionFrequency.reduce(0, +) }
 
+    /// Marks every entry changed (to save a vocabulary that did not come from the store).
+    mutating func markAllDirty() {
+        for id in terms.indices { markDirty(Int32(id)) }
+    }
+
     mutating func markSaved() {
         for id in dirty { isDirty[Int(id)] = false }
         dirty.removeAll(keepingCapacity: true)
