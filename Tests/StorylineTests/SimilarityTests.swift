@@ -149,12 +149,22 @@ final class DeterminismTests: XCTestCase {
     /// Analysis on one worker and on several gives the same feature ids and counts.
     func testTermMergeDoesNotDependOnThreadCount() {
         let articles = (0..<200).map { k in (title: "Story \(k % 17) flood", text: "Rain \(k) fell on town \(k % 5); rivers rose near bridge \(k % 7).", lang: Optional("en")) }
-        var v1 = Vocabulary(), v2 = Vocabulary()
-        var m1 = TermMerger(workers: 1, profile: TestSupport.profile, models: TestSupport.models)
-        var m2 = TermMerger(workers: 2, profile: TestSupport.profile, models: TestSupport.models)
-        XCTAssertEqual(m1.analyze(articles, into: &v1), m2.analyze(articles, into: &v2))
-        XCTAssertEqual(v1.terms, v2.terms)
-        XCTAssertEqual(v1.documentFrequency, v2.documentFrequency)
+        // Two batches, the second bringing new words: the same ids and counts on 1, 2 and 3 workers.
+        let second = (0..<150).map { k in (title: "Vote \(k % 11) count", text: "Ballots \(k * 3) arrived in county \(k % 9); clerks \(k % 4) rested.", lang: Optional("en")) }
+        var reference: ([[ArticleTerms]], Vocabulary)?
+        for workers in 1...3 {
+            var v = Vocabulary()
+            var m = TermMerger(workers: workers, profile: TestSupport.profile, models: TestSupport.models)
+            let out = [m.analyze(articles, into: &v), m.analyze(second, into: &v)]
+            guard let (outRef, vRef) = reference else { reference = (out, v); continue }
+            XCTAssertEqual(out, outRef, "\(workers) workers")
+            XCTAssertEqual(v.terms, vRef.terms, "\(workers) workers")
+            XCTAssertEqual(v.documentFrequency, vRef.documentFrequency)
+            XCTAssertEqual(v.collectionFrequency, vRef.collectionFrequency)
+        }
+        // And the ids are given in order of first sight.
+        let v = reference!.1
+        XCTAssertEqual(v.terms.first, "stori", "the first word of the first article gets id 0")
     }
 }
 

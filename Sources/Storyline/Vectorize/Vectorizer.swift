@@ -46,8 +46,10 @@ struct Vectorizer {
 /// deterministically.
 struct TermMerger {
     private let analyzers: [Analyzer]
-    /// Per worker: local term → feature id (-1 until seen by the merge).
+    /// Per worker: local term → feature id (every local term has one after a merge).
     private var localToGlobal: [[Int32]]
+    /// Per worker: frequencies of the batch being merged, by local term.
+    private let batchCounts: [BatchCounts]
 
     init(workers: Int, profile: Profile, models: ModelDirectory) {
         analyzers = (0..<workers).map { _ in
@@ -56,6 +58,7 @@ struct TermMerger {
                      stopwords: { models.stopwords($0) })
         }
         localToGlobal = Array(repeating: [], count: workers)
+        batchCounts = (0..<workers).map { _ in BatchCounts() }
     }
 
     /// Term counts under feature ids (sorted), one per article, in input order. Counts each
@@ -66,63 +69,100 @@ struct TermMerger {
 
     /// As above, with the input made by `input(k)` on the workers (parsing can run there too);
     /// nil input gives a nil result.
+    ///
+    /// Three phases: the workers analyze their contiguous shares (local term numbers) and count
+    /// each local term's document and collection frequency in the batch; then, serially, each
+    /// worker's new local terms get feature ids — worker 0's first, each in order of first sight,
+    /// which is the order of first sight over the whole batch — and the batch counts are added to
+    /// the vocabulary (work per distinct term, not per article term); then the workers map and
+    /// sort each article's terms by feature id.
     mutating func analyze(count n: Int, input: (Int) -> (title: String, text: String, lang: String?)?,
                           into vocabulary: inout Vocabulary) -> [ArticleTerms?] {
         let workers = analyzers.count
         var local = [TermCounts?](repeating: nil, count: n)
         let share = (n + workers - 1) / max(workers, 1)
+        let batchCounts = self.batchCounts
         local.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
             let analyzers = self.analyzers
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let lo = w * share, hi = min(n, lo + share)
                 guard lo < hi else { return }
+                let counts = batchCounts[w]
                 for k in lo..<hi {
                     guard let a = input(k) else { continue }
-                    base[k] = analyzers[w].analyze(title: a.title, text: a.text, language: a.lang)
+                    let c = analyzers[w].analyze(title: a.title, text: a.text, language: a.lang)
+                    counts.add(c)
+                    base[k] = c
                 }
             }
         }
-        // In order: feature ids (first sight), document and collection frequencies.
-        var keys = [[Int64]](repeating: [], count: n)
-        for k in 0..<n {
-            let w = share > 0 ? k / share : 0
-            guard let counts = local[k] else { continue }
+        // Serially: feature ids for new local terms, in worker (= article) order, then the counts.
+        for w in 0..<workers {
             let terms = analyzers[w].terms
-            // Sort by feature id: keys pack (id, position) into one integer.
-            var order: [Int64] = []
-            order.reserveCapacity(counts.terms.count)
-            for (j, t) in counts.terms.enumerated() {
+            localToGlobal[w].reserveCapacity(terms.count)
+            for i in localToGlobal[w].count..<terms.count { localToGlobal[w].append(vocabulary.intern(terms[i])) }
+            let counts = batchCounts[w]
+            for t in counts.touched {
                 let i = Int(t)
-                if i >= localToGlobal[w].count {
-                    localToGlobal[w].append(contentsOf: repeatElement(-1, count: terms.count - localToGlobal[w].count))
-                }
-                let id = localToGlobal[w][i] >= 0 ? localToGlobal[w][i] : vocabulary.intern(terms[i])
-                localToGlobal[w][i] = id
-                order.append(Int64(id) << 32 | Int64(j))
-                vocabulary.count(id, occurrences: Int64(counts.titleCounts[j]) + Int64(counts.textCounts[j]))
+                vocabulary.count(localToGlobal[w][i], documents: Int32(counts.df[i]), occurrences: counts.cf[i])
             }
-            keys[k] = order
+            counts.reset()
         }
-        // On the workers: sort each article's terms by feature id.
+        // On the workers: each article's terms under feature ids, sorted. A key packs
+        // (id, title count, text count) into one integer, so the sort carries the counts.
         var results = [ArticleTerms?](repeating: nil, count: n)
+        let localToGlobal = self.localToGlobal
         results.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let lo = w * share, hi = min(n, lo + share)
                 guard lo < hi else { return }
-                for k in lo..<hi {
-                    guard let counts = local[k] else { continue }
-                    var order = keys[k]
-                    _quickSort(&order)
-                    var a = ArticleTerms()
-                    a.ids = order.map { Int32(truncatingIfNeeded: $0 >> 32) }
-                    a.titleCounts = order.map { counts.titleCounts[Int($0 & 0xFFFF_FFFF)] }
-                    a.textCounts = order.map { counts.textCounts[Int($0 & 0xFFFF_FFFF)] }
-                    base[k] = a
+                localToGlobal[w].withUnsafeBufferPointer { map in
+                    var keys: [Int64] = []
+                    for k in lo..<hi {
+                        guard let counts = local[k] else { continue }
+                        keys.removeAll(keepingCapacity: true)
+                        for j in 0..<counts.terms.count {
+                            keys.append(Int64(map[Int(counts.terms[j])]) << 32 | Int64(counts.titleCounts[j]) << 16 | Int64(counts.textCounts[j]))
+                        }
+                        _quickSort(&keys)
+                        var a = ArticleTerms()
+                        a.ids = keys.map { Int32(truncatingIfNeeded: $0 >> 32) }
+                        a.titleCounts = keys.map { UInt16(truncatingIfNeeded: $0 >> 16) }
+                        a.textCounts = keys.map { UInt16(truncatingIfNeeded: $0) }
+                        base[k] = a
+                    }
                 }
             }
         }
         return results
+    }
+}
+
+/// One worker's document and collection frequencies over a batch, by local term.
+final class BatchCounts: @unchecked Sendable {
+    var df: [Int32] = []
+    var cf: [Int64] = []
+    /// Local terms counted in this batch, in order of first count.
+    var touched: [Int32] = []
+
+    func add(_ c: TermCounts) {
+        for j in 0..<c.terms.count {
+            let i = Int(c.terms[j])
+            if i >= df.count {
+                let grow = max(i + 1, df.count * 2)
+                df.append(contentsOf: repeatElement(0, count: grow - df.count))
+                cf.append(contentsOf: repeatElement(0, count: grow - cf.count))
+            }
+            if df[i] == 0 { touched.append(c.terms[j]) }
+            df[i] += 1
+            cf[i] += Int64(c.titleCounts[j]) + Int64(c.textCounts[j])
+        }
+    }
+
+    func reset() {
+        for t in touched { df[Int(t)] = 0; cf[Int(t)] = 0 }
+        touched.removeAll(keepingCapacity: true)
     }
 }

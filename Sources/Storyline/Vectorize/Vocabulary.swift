@@ -52,10 +52,10 @@ public struct Vocabulary: Sendable {
         }
     }
 
-    /// Counts one document's use of a term: df + 1, cf + `occurrences`.
+    /// Counts `documents` documents' use of a term, `occurrences` times in all.
     @inline(__always)
-    mutating func count(_ id: Int32, occurrences: Int64) {
-        documentFrequency[Int(id)] += 1
+    mutating func count(_ id: Int32, documents: Int32 = 1, occurrences: Int64) {
+        documentFrequency[Int(id)] += documents
         collectionFrequency[Int(id)] += occurrences
         markDirty(id)
     }
