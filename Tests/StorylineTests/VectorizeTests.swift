@@ -53,6 +53,22 @@ final class TFIDFTests: XCTestCase {
 }
 
 final class QuickSortTests: XCTestCase {
+    func testRadixSortOrdersByTheHigh32Bits() {
+        var rng = SystemRandomNumberGenerator()
+        var scratch: [Int64] = []
+        for n in [0, 1, 2, 31, 32, 33, 300, 5000] {
+            for bits in [8, 20, 31] where n <= (1 << bits) / 2 {
+                // Unique ids (as in an article) in the high half, counts in the low half.
+                var ids = Set<Int64>()
+                while ids.count < n { ids.insert(Int64.random(in: 0..<(1 << bits), using: &rng)) }
+                var a = ids.map { $0 << 32 | Int64.random(in: 0..<(1 << 32), using: &rng) }
+                let expected = a.sorted()
+                _radixSortHigh32(&a, scratch: &scratch)
+                XCTAssertEqual(a, expected, "n \(n), \(bits)-bit ids")
+            }
+        }
+    }
+
     func testSortsLikeTheStandardLibrary() {
         var rng = SystemRandomNumberGenerator()
         for n in [0, 1, 2, 3, 16, 17, 100, 1000] {

@@ -119,14 +119,14 @@ struct TermMerger {
                 let lo = w * share, hi = min(n, lo + share)
                 guard lo < hi else { return }
                 localToGlobal[w].withUnsafeBufferPointer { map in
-                    var keys: [Int64] = []
+                    var keys: [Int64] = [], scratch: [Int64] = []
                     for k in lo..<hi {
                         guard let counts = local[k] else { continue }
                         keys.removeAll(keepingCapacity: true)
                         for j in 0..<counts.terms.count {
                             keys.append(Int64(map[Int(counts.terms[j])]) << 32 | Int64(counts.titleCounts[j]) << 16 | Int64(counts.textCounts[j]))
                         }
-                        _quickSort(&keys)
+                        _radixSortHigh32(&keys, scratch: &scratch)
                         var a = ArticleTerms()
                         a.ids = keys.map { Int32(truncatingIfNeeded: $0 >> 32) }
                         a.titleCounts = keys.map { UInt16(truncatingIfNeeded: $0 >> 16) }
