@@ -96,10 +96,15 @@ public struct Tokenizer: Sendable {
             while i < n, text[i] == 0x20 || text[i] == 0x0A || text[i] == 0x09 || text[i] == 0x0D { i += 1 }
             guard i < n else { break }
             var runEnd = i
-            while runEnd < n, !(text[runEnd] == 0x20 || text[runEnd] == 0x0A || text[runEnd] == 0x09 || text[runEnd] == 0x0D) {
+            var colonOrAt = false   // only such runs (or "www.") can be URLs or e-mail addresses
+            while runEnd < n {
+                let c = text[runEnd]
+                if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D { break }
+                colonOrAt = colonOrAt || c == 0x3A || c == 0x40
                 runEnd += 1
             }
-            if !Self.isURLOrEmail(text, i, runEnd) { Self.tokenizeRun(text, i, runEnd, &tokens) }
+            let maybeURL = colonOrAt || (runEnd - i >= 4 && text[i] == 0x77 && text[i + 1] == 0x77)
+            if !(maybeURL && Self.isURLOrEmail(text, i, runEnd)) { Self.tokenizeRun(text, i, runEnd, &tokens) }
             i = runEnd
         }
     }
