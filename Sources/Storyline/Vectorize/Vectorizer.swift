@@ -148,6 +148,10 @@ final class BatchCounts: @unchecked Sendable {
     var touched: [Int32] = []
 
     func add(_ c: TermCounts) {
+        // Locals, not properties, in the loop: a class's stored arrays cost an exclusivity check per access.
+        var df = self.df, cf = self.cf, touched = self.touched
+        self.df = []; self.cf = []; self.touched = []
+        defer { self.df = df; self.cf = cf; self.touched = touched }
         for j in 0..<c.terms.count {
             let i = Int(c.terms[j])
             if i >= df.count {
