@@ -16,8 +16,9 @@ public struct ClusterSummary: Sendable, Codable {
 
 /// The cluster stage: puts every vectorized article not yet in a story into one.
 ///
-/// New articles are clustered together with the articles of the open stories their time
-/// window reaches; those stories start as groups, so a story keeps its id as it grows and new
+/// New articles are clustered together with the articles of open stories that lie in their time
+/// window (articles outside it can have no edge to them; they count only in their story's size,
+/// so averages are still over whole stories); those stories start as groups, so a story keeps its id as it grows and new
 /// articles either join one or form new stories. When new articles bring two stories together,
 /// they merge: the older id (the smaller) survives and the other is recorded as merged into it.
 /// New story ids follow the stories' first publication. Finally, stories quiet for
