@@ -72,3 +72,27 @@ final class ModelCLITests: XCTestCase {
         XCTAssertEqual(ok.status, 0, ok.stderr)
     }
 }
+
+/// Articles without `lang` are analyzed in the language identified from their text.
+final class LanguageCLITests: XCTestCase {
+    func testDumpWithoutLangIsStemmedInEachArticlesLanguage() throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let german = "Die Regierung hat neue Regeln für den Bau von Häusern und Wohnungen in den großen Städten beschlossen. "
+            + "Die Opposition kritisierte die Pläne und kündigte Widerstand im Parlament an."
+        let english = "The government approved new rules for building houses and flats in the large cities on Tuesday. "
+            + "The opposition criticized the plans and promised to fight them in parliament."
+        let lines = [
+            #"{"id": "de1", "outlet": "Zeitung", "published": "2024-05-01", "title": "Neue Regeln", "text": "\#(german)"}"#,
+            #"{"id": "en1", "outlet": "Daily", "published": "2024-05-01", "title": "New rules", "text": "\#(english)"}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("mixed.jsonl"), atomically: true, encoding: .utf8)
+        let run = try CLI.run(["run", "-q", "mixed.jsonl"], in: dir)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try CLI.run(["model", "export", "vec.tsv"], in: dir).status, 0)
+        let terms = Set(try String(contentsOf: dir.appendingPathComponent("vec.tsv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { String($0.split(separator: "\t")[0]) })
+        XCTAssertTrue(terms.contains("haus"), "German stemmer: Häusern -> haus")
+        XCTAssertTrue(terms.contains("hous"), "English stemmer: houses -> hous")
+    }
+}
