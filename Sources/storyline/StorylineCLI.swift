@@ -14,14 +14,15 @@ struct StorylineCLI: ParsableCommand {
             same event into stories. Run it every night: new articles join the stories already known.
 
             Typical use:
-              storyline run dump.jsonl                 # ingest + cluster into ./storyline.sqlite
-              storyline run night.jsonl --report out/  # the nightly job, with the framing report
+              storyline run dump.jsonl                 # ingest + cluster into the store
+              storyline run night.jsonl --report out/  # nightly job + framing report
               storyline stories --min-articles 2       # stories covered more than once
               storyline stories --json | jq '.[0]'
               storyline report --out out/ --outlets outlets.csv
-              storyline eval labeled.jsonl --json      # score against a gold `story` field
+              storyline eval labeled.jsonl --json      # score against gold `story` ids
+              storyline model export vec.tsv           # vectorizer for another store
 
-            Writing commands (ingest, vectorize, cluster, run) lock the store: a second one fails \
+            Writing commands (ingest, vectorize, cluster, run, model) lock the store: a second one fails \
             at once, or waits with --wait SECONDS. `storyline runs` lists past runs.
 
             Exit codes: 0 ok, 1 runtime failure, 64 usage, 65 bad input under --strict.
