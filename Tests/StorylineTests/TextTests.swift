@@ -59,6 +59,31 @@ final class TokenizerTests: XCTestCase {
 }
 
 final class AnalyzerTests: XCTestCase {
+    func testASCIIKeysIgnoreCaseAndPlaceButNotLengthOrLetters() {
+        func key(_ text: String, _ word: String) -> UInt64 {
+            var s = text
+            let start = s.utf8.count - s.utf8.split(separator: 0x20).last!.count
+            XCTAssertTrue(text.hasSuffix(word))
+            return s.withUTF8 { Analyzer.asciiKey($0, start, $0.count) }
+        }
+        func keyInside(_ text: String, _ at: Int, _ length: Int) -> UInt64 {
+            var s = text
+            return s.withUTF8 { Analyzer.asciiKey($0, at, at + length) }
+        }
+        let words = ["a", "vote", "votes", "abcdefg", "abcdefgh", "abcdefghi", "abcdefghabcdefgh", "abcdefghabcdefghz", "covid-19", "don't", "2021"]
+        var seen: [UInt64: String] = [:]
+        for w in words {
+            // At the end of the buffer (byte-wise tail) and in the middle (8-byte loads), any case.
+            let k = key("x " + w, w)
+            XCTAssertEqual(key("some text " + w.uppercased(), w.uppercased()), k, w)
+            XCTAssertEqual(keyInside("yy " + w.uppercased() + " and a long enough tail", 3, w.utf8.count), k, w)
+            XCTAssertNil(seen[k], "\(w) and \(seen[k] ?? "") share a key")
+            seen[k] = w
+        }
+        // Bytes past the token never leak into its key.
+        XCTAssertEqual(keyInside("vote@@@@@@@@@@@@", 0, 4), keyInside("vote            ", 0, 4))
+    }
+
     func testFoldingStopwordsAndStemming() {
         let analyzer = TestSupport.analyzer()
         XCTAssertEqual(analyzer.terms(of: "The Floods were flooding THE towns"), ["flood", "flood", "town"])
