@@ -59,6 +59,18 @@ final class TokenizerTests: XCTestCase {
 }
 
 final class AnalyzerTests: XCTestCase {
+    func testTermCacheKeepsEveryEntryThroughGrowth() {
+        var cache = _TermCache(capacity: 4)
+        var rng = SystemRandomNumberGenerator()
+        let keys = (0..<20_000).map { _ in UInt64.random(in: 2...UInt64.max, using: &rng) }
+        for (k, key) in keys.enumerated() { cache.set(key, Int32(k) - 1) }   // -1 too: "dropped token"
+        XCTAssertEqual(cache.count, Set(keys).count)
+        for (k, key) in keys.enumerated() { XCTAssertEqual(cache.get(key), Int32(k) - 1) }
+        XCTAssertNil(cache.get(1))
+        cache.set(keys[0], 77)
+        XCTAssertEqual(cache.get(keys[0]), 77, "a set replaces")
+    }
+
     func testASCIIKeysIgnoreCaseAndPlaceButNotLengthOrLetters() {
         func key(_ text: String, _ word: String) -> UInt64 {
             var s = text
