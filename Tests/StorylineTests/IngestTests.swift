@@ -3,6 +3,16 @@ import XCTest
 import StorylineHTML
 
 final class JSONLReaderTests: XCTestCase {
+    func testTrimmedMatchesFoundation() {
+        for s in ["", "x", " x ", "\tx", "x\n", "\u{00A0}Reuters\u{3000}", "a b", "\n\n", "é", " é ", "x\u{2028}"] {
+            XCTAssertEqual(s.trimmed(), s.trimmingCharacters(in: .whitespacesAndNewlines), s.debugDescription)
+            XCTAssertEqual(s.trimmed(.whitespaces), s.trimmingCharacters(in: .whitespaces), s.debugDescription)
+        }
+        XCTAssertEqual(FieldNames.canonical("Headline "), "title")
+        XCTAssertEqual(FieldNames.canonical("body"), "text")
+        XCTAssertNil(FieldNames.canonical("stance"))
+    }
+
     func testValidBadAndBlankLines() throws {
         let dir = TestSupport.temporaryDirectory()
         let file = dir.appendingPathComponent("d.jsonl")

@@ -55,14 +55,28 @@ extension Article {
         if title.isEmpty && text.allSatisfy({ $0.isWhitespace }) {
             return "no text and no title"
         }
-        outlet = outlet.trimmingCharacters(in: .whitespacesAndNewlines)
+        outlet = outlet.trimmed()
         if outlet.isEmpty { outlet = "unknown" }
-        id = id.trimmingCharacters(in: .whitespacesAndNewlines)
+        id = id.trimmed()
         if id.isEmpty { id = "h:" + contentHash.prefix(20) }
-        if let l = lang?.trimmingCharacters(in: .whitespaces).lowercased(), !l.isEmpty { lang = l } else { lang = nil }
+        if let given = lang {
+            let l = given.trimmed(.whitespaces)
+            lang = l.isEmpty ? nil : (l.utf8.allSatisfy { $0 < 0x80 && $0 &- 0x41 >= 26 } ? l : l.lowercased())
+        }
         if let u = url, u.isEmpty { url = nil }
         return nil
     }
 }
 
 import Foundation
+
+extension String {
+    /// `trimmingCharacters(in: set)`, without calling Foundation (slow, per call) when both ends
+    /// are ASCII bytes that are not whitespace: then there is nothing to trim.
+    func trimmed(_ set: CharacterSet = .whitespacesAndNewlines) -> String {
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        func plain(_ b: UInt8) -> Bool { b < 0x80 && b > 0x20 }
+        if plain(first) && plain(last) { return self }
+        return trimmingCharacters(in: set)
+    }
+}

@@ -62,7 +62,9 @@ enum FieldNames {
     ]
 
     static func canonical(_ name: String) -> String? {
-        aliases[name.trimmingCharacters(in: .whitespaces).lowercased()]
+        // Most dumps spell the names exactly: look them up before trimming and lowercasing.
+        if let key = aliases[name] { return key }
+        return aliases[name.trimmed(.whitespaces).lowercased()]
     }
 }
 
@@ -84,7 +86,7 @@ struct ArticleBuilder {
 
     mutating func build() -> (Article?, String?) {
         var published: Double? = nil
-        if let raw = fields["published"], !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+        if let raw = fields["published"], !raw.trimmed(.whitespaces).isEmpty {
             published = ISODate.parse(raw)
             if published == nil { warnings.append("unreadable date \"\(raw.prefix(40))\": kept undated") }
         }
