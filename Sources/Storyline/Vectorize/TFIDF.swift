@@ -6,20 +6,26 @@ import Foundation
 /// - `idf = ln((1 + N) / (1 + df)) + 1` (smoothed; N = articles vectorized, df from the store);
 /// - each row L2-normalized, so cosine similarity is a dot product.
 public struct TFIDFWeighting: Sendable {
-    public var titleWeight: Double
-    public var documentCount: Int
-    public var documentFrequency: [Int32]
+    public let titleWeight: Double
+    public let documentCount: Int
+    public let documentFrequency: [Int32]
+    /// idf by feature, and `1 + ln c` for small whole counts: computed once, so weighting a row
+    /// takes no logarithm (the same values as computing them each time).
+    private let idfs: [Double]
+    private static let tfTable: [Double] = (0..<1024).map { $0 > 0 ? 1 + log(Double($0)) : 0 }
 
     public init(titleWeight: Double, documentCount: Int, documentFrequency: [Int32]) {
         self.titleWeight = titleWeight
         self.documentCount = documentCount
         self.documentFrequency = documentFrequency
+        let n = 1 + Double(documentCount)
+        idfs = documentFrequency.map { log(n / (1 + Double($0))) + 1 }
     }
 
     @inline(__always)
     public func idf(_ feature: Int32) -> Double {
-        let df = Int(feature) < documentFrequency.count ? Double(documentFrequency[Int(feature)]) : 0
-        return log((1 + Double(documentCount)) / (1 + df)) + 1
+        if Int(feature) < idfs.count { return idfs[Int(feature)] }
+        return log(1 + Double(documentCount)) + 1   // df 0: a feature the counts have not seen
     }
 
     /// The weight of a feature before normalization: `(1 + ln c) · idf`, with `c` the
@@ -27,7 +33,9 @@ public struct TFIDFWeighting: Sendable {
     @inline(__always)
     func weight(_ feature: Int32, title: UInt16, text: UInt16) -> Double {
         let c = titleWeight * Double(title) + Double(text)
-        return c > 0 ? (1 + log(c)) * idf(feature) : 0
+        guard c > 0 else { return 0 }
+        let tf = c < 1024 && c == c.rounded(.down) ? Self.tfTable[Int(c)] : 1 + log(c)
+        return tf * idf(feature)
     }
 
     /// The unit-norm TF-IDF row of one article (ids stay sorted).
