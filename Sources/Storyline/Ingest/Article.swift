@@ -42,16 +42,11 @@ extension Article {
         s.withUTF8 { $0.count > 0 && memchr($0.baseAddress!, 0, $0.count) != nil }
     }
 
-    @inline(__always)
-    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b >= 0x80 }
-
     mutating func normalize() -> String? {
         // Byte checks: Foundation's string search is slow on long texts.
         if Self.hasNUL(&title) { title = String(title.unicodeScalars.filter { $0 != "\u{0}" }) }
         if Self.hasNUL(&text) { text = String(text.unicodeScalars.filter { $0 != "\u{0}" }) }
-        if let first = title.utf8.first, let last = title.utf8.last, Self.isSpace(first) || Self.isSpace(last) {
-            title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        title = title.trimmed()
         if title.isEmpty && text.allSatisfy({ $0.isWhitespace }) {
             return "no text and no title"
         }
