@@ -17,7 +17,7 @@ let package = Package(
         /// The engine: ingest, analyze, vectorize, similarity, cluster, store, evaluate.
         .target(
             name: "Storyline",
-            dependencies: ["CBLAS", "CSQLite", "CStemmer", "CTextCat", "CUTF8Proc", "StorylineHTML", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CBLAS", "CSketchKernel", "CSQLite", "CStemmer", "CTextCat", "CUTF8Proc", "StorylineHTML", .product(name: "Logging", package: "swift-log")]
         ),
         /// HTML article extraction (libxml2), kept apart: libxml2's headers pull in the system ICU,
         /// which must not meet Foundation in one module.
@@ -32,7 +32,12 @@ let package = Package(
             ]
         ),
 
-        // MARK: - Implementation details (system C libraries, one module map each)
+        // MARK: - Implementation details
+
+        /// The similarity search's dense stage on int8 sketches (AVX-512 VNNI, chosen at run time).
+        .target(name: "CSketchKernel"),
+
+        // System C libraries, one module map each.
 
         .systemLibrary(name: "CBLAS", providers: [.apt(["libblas-dev", "libopenblas0-pthread"])]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),

@@ -27,12 +27,24 @@ final class CandidateSearchTests: XCTestCase {
         return (rows, days)
     }
 
+    /// The dense kernels this machine runs (float32 everywhere, int8 with AVX-512 VNNI).
+    static var kernels: [CandidateSearch.DenseKernel] {
+        if !CandidateSearch.int8Supported { print("note: this CPU has no AVX-512 VNNI; the int8 sketch kernel is not tested here") }
+        return CandidateSearch.int8Supported ? [.float32, .int8] : [.float32]
+    }
+
     func testMatchesBruteForceWithExactWeights() {
+        for kernel in Self.kernels { checkMatchesBruteForce(kernel) }
+    }
+
+    func checkMatchesBruteForce(_ kernel: CandidateSearch.DenseKernel) {
         var profile = TestSupport.profile
         profile.similarity.blockSize = 64   // many blocks, so block edges are exercised
         let (rows, days) = Self.syntheticRows(count: 900, seed: 42)
-        let search = CandidateSearch(profile: profile)
+        var search = CandidateSearch(profile: profile)
+        search.kernel = kernel
         let (found, stats) = search.edges(rows: rows, days: days)
+        XCTAssertEqual(stats.kernel, kernel)
         let exact = search.bruteForce(rows: rows, days: days)
         XCTAssertGreaterThan(exact.count, 50, "the fixture must have edges to find")
         let exactByPair = Dictionary(uniqueKeysWithValues: exact.map { ("\($0.a)-\($0.b)", $0.weight) })
@@ -42,7 +54,7 @@ final class CandidateSearchTests: XCTestCase {
             XCTAssertEqual(e.weight, w ?? -1, accuracy: 1e-5)
         }
         let recall = Double(found.count) / Double(exact.count)
-        XCTAssertGreaterThanOrEqual(recall, 0.995, "recall \(recall)")
+        XCTAssertGreaterThanOrEqual(recall, 0.995, "\(kernel) recall \(recall)")
         XCTAssertLessThan(stats.candidates, stats.pairsInWindow, "the sketch must filter")
     }
 
@@ -68,11 +80,14 @@ final class CandidateSearchTests: XCTestCase {
         XCTAssertEqual(rows.count, items.count)
         rows._checkInvariants()
         let days = items.map { $0.published.map { $0 / 86400 } }
-        let search = CandidateSearch(profile: pipeline.profile)
-        let found = search.edges(rows: rows, days: days).0
+        var search = CandidateSearch(profile: pipeline.profile)
         let exact = search.bruteForce(rows: rows, days: days)
-        XCTAssertGreaterThanOrEqual(Double(found.count) / Double(exact.count), 0.995)
-        XCTAssertEqual(Set(found.map { "\($0.a)-\($0.b)" }).subtracting(exact.map { "\($0.a)-\($0.b)" }), [])
+        for kernel in Self.kernels {
+            search.kernel = kernel
+            let found = search.edges(rows: rows, days: days).0
+            XCTAssertGreaterThanOrEqual(Double(found.count) / Double(exact.count), 0.995, "\(kernel)")
+            XCTAssertEqual(Set(found.map { "\($0.a)-\($0.b)" }).subtracting(exact.map { "\($0.a)-\($0.b)" }), [])
+        }
     }
 }
 
@@ -139,11 +154,14 @@ final class DeterminismTests: XCTestCase {
         var profile = TestSupport.profile
         profile.similarity.blockSize = 128
         let (rows, days) = CandidateSearchTests.syntheticRows(count: 700, seed: 21)
-        let search = CandidateSearch(profile: profile)
-        let one = search.edges(rows: rows, days: days, threads: 1).0
-        XCTAssertGreaterThan(one.count, 20)
-        XCTAssertEqual(search.edges(rows: rows, days: days, threads: 2).0, one)
-        XCTAssertEqual(search.edges(rows: rows, days: days, threads: 3).0, one)
+        for kernel in CandidateSearchTests.kernels {
+            var search = CandidateSearch(profile: profile)
+            search.kernel = kernel
+            let one = search.edges(rows: rows, days: days, threads: 1).0
+            XCTAssertGreaterThan(one.count, 20)
+            XCTAssertEqual(search.edges(rows: rows, days: days, threads: 2).0, one, "\(kernel)")
+            XCTAssertEqual(search.edges(rows: rows, days: days, threads: 3).0, one, "\(kernel)")
+        }
     }
 
     /// Analysis on one worker and on several gives the same feature ids and counts.

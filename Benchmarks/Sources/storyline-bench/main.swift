@@ -39,5 +39,5 @@ default:
     emit(["articles": vectors.rows.count, "seconds": seconds, "pairs_in_window": stats.pairsInWindow, "candidates": stats.candidates,
           "edges": edges.count, "dense_gflops": stats.denseFlops / stats.denseSeconds / 1e9, "dense_seconds": stats.denseSeconds,
           "ns_per_pair": seconds * 1e9 / Double(max(stats.pairsInWindow, 1)), "recall_check": recall, "window_days": profile.windowDays,
-          "threshold": profile.similarity.threshold, "peak_rss_mb": ProcessStats.peakRSSMegabytes()])
+          "threshold": profile.similarity.threshold, "dense_kernel": stats.kernel.rawValue, "peak_rss_mb": ProcessStats.peakRSSMegabytes()])
 }

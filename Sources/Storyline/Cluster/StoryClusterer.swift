@@ -59,7 +59,9 @@ struct StoryClusterer {
             let exact = CandidateSearch(profile: profile).bruteForce(rows: rows, days: days).filter { !(Int($0.a) < oldCount && Int($0.b) < oldCount) }
             let found = Set(edges.map { Int64($0.a) << 32 | Int64($0.b) })
             let hit = exact.filter { found.contains(Int64($0.a) << 32 | Int64($0.b)) }.count
-            progress.log("recall of exact edges: \(hit)/\(exact.count) = \(String(format: "%.5f", Double(hit) / Double(max(exact.count, 1))))")
+            // Straight to stderr: a developer's measurement, wanted even where progress is silent (eval).
+            let line = "recall of exact edges: \(hit)/\(exact.count) = \(String(format: "%.5f", Double(hit) / Double(max(exact.count, 1)))), \(stats.candidates) candidates\n"
+            FileHandle.standardError.write(Data(line.utf8))
         }
         summary.candidates = stats.candidates
         summary.edges = stats.edges

@@ -28,6 +28,11 @@ public struct Profile: Codable, Equatable, Sendable {
         public var sketchDimension: Int
         /// A pair is verified exactly when its sketch score is above `threshold/decay - margin`.
         public var margin: Double
+        /// Width and margin where the dense stage runs on int8 sketches (AVX-512 VNNI): its
+        /// multiply-adds cost a quarter, so a wider sketch with a smaller margin, which leaves fewer
+        /// candidates to verify, pays there. Nil: `sketchDimension` and `margin`.
+        public var int8SketchDimension: Int?
+        public var int8Margin: Double?
         /// Articles per sgemm block.
         public var blockSize: Int
         /// Seed of the sketch's hash.
@@ -119,6 +124,10 @@ public struct Profile: Codable, Equatable, Sendable {
         guard similarity.threshold > 0, similarity.threshold < 1 else { throw bad("similarity.threshold must be in (0, 1)") }
         guard similarity.sketchDimension >= 16, similarity.sketchDimension <= 8192 else { throw bad("similarity.sketchDimension must be in 16...8192") }
         guard similarity.margin >= 0 else { throw bad("similarity.margin must be >= 0") }
+        if let d = similarity.int8SketchDimension, !(d >= 16 && d <= 8192 && d % 4 == 0) {
+            throw bad("similarity.int8SketchDimension must be a multiple of 4 in 16...8192")
+        }
+        if let m = similarity.int8Margin, !(m >= 0) { throw bad("similarity.int8Margin must be >= 0") }
         guard similarity.blockSize >= 16 else { throw bad("similarity.blockSize must be >= 16") }
         if let low = similarity.shortTextThreshold, !(low > 0 && low <= similarity.threshold) {
             throw bad("similarity.shortTextThreshold must be in (0, threshold]")
@@ -131,7 +140,7 @@ public struct Profile: Codable, Equatable, Sendable {
     private static let schema: [String: [String: Any?]] = [
         "": ["version": nil, "analyzer": "analyzer", "similarity": "similarity", "time": "time", "evidence": nil],
         "analyzer": ["defaultLanguage": nil, "minTokenLength": nil, "titleWeight": nil],
-        "similarity": ["threshold": nil, "sketchDimension": nil, "margin": nil, "blockSize": nil, "seed": nil, "undated": nil,
+        "similarity": ["threshold": nil, "sketchDimension": nil, "margin": nil, "int8SketchDimension": nil, "int8Margin": nil, "blockSize": nil, "seed": nil, "undated": nil,
                        "shortTextTerms": nil, "shortTextThreshold": nil],
         "time": ["graceDays": nil, "decayDays": nil, "windowDays": nil, "closeAfterDays": nil],
     ]

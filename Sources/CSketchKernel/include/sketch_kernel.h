@@ -1,0 +1,33 @@
+#ifndef STORYLINE_SKETCH_KERNEL_H
+#define STORYLINE_SKETCH_KERNEL_H
+#include <stdint.h>
+
+/// Rows of a quantized sketch block are padded to these multiples (the micro-tile's rows and columns).
+#define SL_TILE_ROWS 12
+#define SL_TILE_COLUMNS 32
+
+/// 1 when this CPU (and its OS) runs AVX-512 F, BW and VNNI: the int8 kernel below may be called.
+int sl_int8_kernel_supported(void);
+
+/// Quantizes `rows` float sketches of width `k` (a multiple of 4), row-major in `sketch`, to int8
+/// with one scale per row (q = round(x · 127 / max|x|)). Writes row r:
+/// - `unsigned_rows[r·k ..]`: q + 128 (the left operand of the product),
+/// - `packed`: q in groups of 16 rows, each group laid out [k/4][16][4] (the right operand),
+/// - `scale[r]`: max|x| / 127 (0 for an all-zero row), `correction[r]`: 128 · Σ q.
+/// `first_row` places the rows inside a larger block (so workers can quantize parts of one).
+void sl_quantize(const float *sketch, long rows, long first_row, long k,
+                 uint8_t *unsigned_rows, int8_t *packed, float *scale, int32_t *correction);
+
+/// Approximate inner products of quantized sketches, as floats:
+/// c[i·ldc + j] = (Σ_t a[i][t]·b[j][t] − b_correction[j]) · a_scale[i] · b_scale[j] for i < m, j < n,
+/// computed for the row tiles first_tile, first_tile + tile_step, ... (tiles of SL_TILE_ROWS rows),
+/// so that workers can share one product. `a` points at row 0 (unsigned rows, k bytes apart, readable
+/// to a multiple of SL_TILE_ROWS rows); `b` at column 0 (packed, readable to a multiple of
+/// SL_TILE_COLUMNS rows). With `upper`, tiles wholly below the diagonal (every column < every row)
+/// are skipped: a block against itself, of which only column > row is read.
+/// Exact integer sums: the same result on any thread count. Requires sl_int8_kernel_supported().
+void sl_int8_scores(const uint8_t *a, long m, const float *a_scale,
+                    const int8_t *b, long n, const float *b_scale, const int32_t *b_correction,
+                    long k, int upper, long first_tile, long tile_step, float *c, long ldc);
+
+#endif

@@ -1,0 +1,72 @@
+import CSketchKernel
+import XCTest
+@testable import Storyline
+
+/// The int8 dense kernel against the float product of the same sketches.
+final class SketchKernelTests: XCTestCase {
+    /// Random unit rows (a Gaussian-ish sketch), some all zero, some sharing most of a neighbour.
+    func sketches(rows: Int, width: Int, seed: UInt64) -> [Float] {
+        var state = seed
+        func next() -> Float { state = Hashing.mix(state); return Float(state % 20001) / 10000 - 1 }
+        var m = [Float](repeating: 0, count: rows * width)
+        for r in 0..<rows where r % 17 != 5 {
+            for k in 0..<width { m[r * width + k] = next() + (r % 3 == 1 ? 2 * m[(r - 1) * width + k] : 0) }
+            let norm = (0..<width).reduce(Float(0)) { $0 + m[r * width + $1] * m[r * width + $1] }.squareRoot()
+            for k in 0..<width { m[r * width + k] /= norm }
+        }
+        return m
+    }
+
+    func testScoresMatchTheFloatProductOnRaggedBlocks() throws {
+        guard CandidateSearch.int8Supported else { throw XCTSkip("this CPU has no AVX-512 VNNI") }
+        let width = 256
+        // Sizes that are not multiples of the 12 × 32 tile; a row offset (a block's suffix) and a
+        // column prefix, as at the edge of a time window.
+        for (rows, columns, rowOffset, columnCount, upper) in [(37, 45, 0, 45, false), (37, 45, 5, 19, false), (70, 70, 0, 70, true), (1, 1, 0, 1, false)] {
+            let a = sketches(rows: rows, width: width, seed: 1)
+            let b = upper ? a : sketches(rows: columns, width: width, seed: 2)
+            let left = SketchBlock(rows: rows, width: width, kernel: .int8)
+            let right = upper ? left : SketchBlock(rows: columns, width: width, kernel: .int8)
+            for r in 0..<rows { left.quantize(Array(a[(r * width)..<((r + 1) * width)]), row: r) }
+            if !upper { for r in 0..<columns { right.quantize(Array(b[(r * width)..<((r + 1) * width)]), row: r) } }
+            let m = rows - rowOffset
+            var c = [Float](repeating: .nan, count: m * columnCount)
+            c.withUnsafeMutableBufferPointer { c in
+                for worker in 0..<2 {
+                    sl_int8_scores(left.unsignedRows + rowOffset * width, m, left.scale + rowOffset, right.packed, columnCount,
+                                   right.scale, right.correction, width, upper ? 1 : 0, worker, 2, c.baseAddress!, columnCount)
+                }
+            }
+            for i in 0..<m {
+                for j in 0..<columnCount where !upper || j > i {
+                    var exact: Float = 0
+                    for k in 0..<width { exact += a[(rowOffset + i) * width + k] * b[j * width + k] }
+                    XCTAssertEqual(c[i * columnCount + j], exact, accuracy: 0.01, "\(rows)×\(columns) (\(i), \(j))")
+                }
+            }
+        }
+    }
+
+    func testQuantizationErrorIsFarBelowTheSketchError() throws {
+        guard CandidateSearch.int8Supported else { throw XCTSkip("this CPU has no AVX-512 VNNI") }
+        let width = 1024, rows = 64
+        let a = sketches(rows: rows, width: width, seed: 9)
+        let block = SketchBlock(rows: rows, width: width, kernel: .int8)
+        for r in 0..<rows { block.quantize(Array(a[(r * width)..<((r + 1) * width)]), row: r) }
+        var c = [Float](repeating: 0, count: rows * rows)
+        c.withUnsafeMutableBufferPointer { c in
+            sl_int8_scores(block.unsignedRows, rows, block.scale, block.packed, rows, block.scale, block.correction,
+                           width, 0, 0, 1, c.baseAddress!, rows)
+        }
+        var worst: Float = 0
+        for i in 0..<rows {
+            for j in 0..<rows {
+                var exact: Float = 0
+                for k in 0..<width { exact += a[i * width + k] * a[j * width + k] }
+                worst = max(worst, abs(c[i * rows + j] - exact))
+            }
+        }
+        // The sketch itself errs by about 1/sqrt(1024) ≈ 0.031.
+        XCTAssertLessThan(worst, 0.003, "largest int8 error \(worst)")
+    }
+}
