@@ -41,6 +41,52 @@ void sl_quantize(const float *sketch, long rows, long first_row, long k,
     }
 }
 
+void sl_quantize_row(const float *sketch, long row, long k, uint8_t *unsigned_rows, float *scale, int32_t *correction) {
+    float top = 0;
+    for (long t = 0; t < k; t++) top = fmaxf(top, fabsf(sketch[t]));
+    float q = top > 0 ? 127.0f / top : 0;
+    uint8_t *u = unsigned_rows + row * k;
+    int32_t sum = 0;
+    for (long t = 0; t < k; t++) {
+        int v = (int)lrintf(sketch[t] * q);
+        v = v > 127 ? 127 : v < -127 ? -127 : v;
+        u[t] = (uint8_t)(v + 128);
+        sum += v;
+    }
+    scale[row] = top > 0 ? top / 127.0f : 0;
+    correction[row] = 128 * sum;
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static int32_t dot_vnni(const uint8_t *x, const uint8_t *y, long k) {
+    __m512i acc0 = _mm512_setzero_si512(), acc1 = _mm512_setzero_si512();
+    const __m512i flip = _mm512_set1_epi8((char)0x80);   // u8 → s8: y − 128 is y with its top bit flipped
+    long t = 0;
+    for (; t + 128 <= k; t += 128) {
+        acc0 = _mm512_dpbusd_epi32(acc0, _mm512_loadu_si512((const void *)(x + t)),
+                                   _mm512_xor_si512(_mm512_loadu_si512((const void *)(y + t)), flip));
+        acc1 = _mm512_dpbusd_epi32(acc1, _mm512_loadu_si512((const void *)(x + t + 64)),
+                                   _mm512_xor_si512(_mm512_loadu_si512((const void *)(y + t + 64)), flip));
+    }
+    int32_t sum = _mm512_reduce_add_epi32(_mm512_add_epi32(acc0, acc1));
+    for (; t < k; t++) sum += (int32_t)x[t] * ((int32_t)y[t] - 128);
+    return sum;
+}
+
+static int32_t dot_plain(const uint8_t *x, const uint8_t *y, long k) {
+    int32_t sum = 0;
+    for (long t = 0; t < k; t++) sum += (int32_t)x[t] * ((int32_t)y[t] - 128);
+    return sum;
+}
+
+static int vnni = -1;
+
+float sl_int8_dot(const uint8_t *x, float x_scale, const uint8_t *y, float y_scale, int32_t y_correction, long k) {
+    if (vnni < 0) vnni = sl_int8_kernel_supported();
+    int32_t sum = vnni ? dot_vnni(x, y, k) : dot_plain(x, y, k);
+    return (float)(sum - y_correction) * x_scale * y_scale;
+}
+
 /// One MR × NR tile of raw sums: rows a[0..MR) (lda apart) against two packed groups of 16 columns.
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
 static inline void tile_sums(const uint8_t *a, long lda, const int8_t *b, long group_stride, long k, int32_t *out) {

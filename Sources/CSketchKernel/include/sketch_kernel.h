@@ -18,6 +18,15 @@ int sl_int8_kernel_supported(void);
 void sl_quantize(const float *sketch, long rows, long first_row, long k,
                  uint8_t *unsigned_rows, int8_t *packed, float *scale, int32_t *correction);
 
+/// Quantizes one float sketch like sl_quantize, into row `row` of `unsigned_rows` only (for
+/// sl_int8_dot: no packed copy).
+void sl_quantize_row(const float *sketch, long row, long k, uint8_t *unsigned_rows, float *scale, int32_t *correction);
+
+/// The approximate inner product of two rows quantized by sl_quantize_row (or sl_quantize):
+/// (Σ x[t]·(y[t] − 128) − y_correction) · x_scale · y_scale, with x and y the unsigned rows.
+/// Uses AVX-512 VNNI where sl_int8_kernel_supported(), plain C otherwise; the same value either way.
+float sl_int8_dot(const uint8_t *x, float x_scale, const uint8_t *y, float y_scale, int32_t y_correction, long k);
+
 /// Approximate inner products of quantized sketches, as floats:
 /// c[i·ldc + j] = (Σ_t a[i][t]·b[j][t] − b_correction[j]) · a_scale[i] · b_scale[j] for i < m, j < n,
 /// computed for the row tiles first_tile, first_tile + tile_step, ... (tiles of SL_TILE_ROWS rows),

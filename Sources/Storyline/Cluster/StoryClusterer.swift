@@ -44,6 +44,15 @@ struct StoryClusterer {
         let (old, storySizes) = try store.openStoryArticles(from: span.min, to: span.max,
                                                             windowSeconds: min(profile.windowDays, 1e7) * 86400,
                                                             weighting: weighting, into: &rows)
+        // Room for the new rows at once: grown by doubling, the two arrays would pass through twice
+        // their final size (a million articles: about a gigabyte more at the peak). The average
+        // row length is Σ df / documents; reserved pages that stay untouched cost no memory.
+        let documents = max(1, try store.documentCount())
+        let averageTerms = Double(vocabulary.documentFrequency.reduce(0) { $0 + Int($1) }) / Double(documents)
+        let expected = rows.indices.count + Int(Double(span.count) * averageTerms * 1.25) + 1024
+        rows.indices.reserveCapacity(expected)
+        rows.values.reserveCapacity(expected)
+        rows.offsets.reserveCapacity(rows.offsets.count + span.count + 1)
         let fresh = try store.unclustered(weighting: weighting, into: &rows)
         let items = old + fresh
         #if DEBUG
@@ -68,7 +77,7 @@ struct StoryClusterer {
         summary.pairsInWindow = stats.pairsInWindow
         summary.denseGFLOPS = stats.denseSeconds > 0 ? stats.denseFlops / stats.denseSeconds / 1e9 : 0
         summary.similaritySeconds = clock.restart()
-        progress.end("\(items.count) articles (\(fresh.count) new), \(stats.pairsInWindow) pairs in window, \(stats.candidates) candidates, \(stats.edges) edges, dense \(String(format: "%.1f", summary.denseGFLOPS)) GFLOP/s")
+        progress.end("\(items.count) articles (\(fresh.count) new), \(stats.pairsInWindow) pairs in window, \(stats.candidates) candidates, \(stats.edges) edges, dense \(String(format: "%.1f", summary.denseGFLOPS)) GFLOP/s (\(stats.kernel.rawValue) sketches)")
 
         progress.begin("cluster", total: 0)
         let groups = items.enumerated().map { k, item in item.storyID.map { Int($0) } ?? -(k + 1) }

@@ -85,6 +85,9 @@ public struct CandidateSearch {
         let window = profile.windowDays
         let blockSize = profile.similarity.blockSize
         let sketcher = Sketcher(dimension: d, seed: profile.similarity.seed)
+        // The second, independent sketch (int8 only): another seed for the same hashing.
+        let refineMargin: Float? = kernel == .int8 ? profile.similarity.int8RefineMargin.map(Float.init) : nil
+        let second = refineMargin.map { _ in Sketcher(dimension: d, seed: Hashing.mix(profile.similarity.seed ^ 0x5EC0_4D5E_7C4E_7C11)) }
         let workers = max(1, threads)
 
         var dated = (0..<n).filter { days[$0] != nil }
@@ -110,7 +113,6 @@ public struct CandidateSearch {
         let reach: [Float] = order.map { threshold / Float(profile.shortTextBoost(terms: rows.offsets[$0 + 1] - rows.offsets[$0])) }
         let boost: [Float] = order.map { Float(profile.shortTextBoost(terms: rows.offsets[$0 + 1] - rows.offsets[$0])) }
         let features = (rows.indices.max().map { Int($0) } ?? -1) + 1
-        let blockReach: [Float] = blocks.map { b in b.map { reach[$0] }.min() ?? threshold }
         let allSettled: [Bool] = blocks.map { b in settled.map { s in b.allSatisfy { s[order[$0]] } } ?? false }
 
         var stats = Stats()
@@ -121,7 +123,7 @@ public struct CandidateSearch {
         func sketch(_ b: Int) -> SketchBlock {
             if let s = sketches[b] { return s }
             let range = blocks[b]
-            let block = SketchBlock(rows: range.count, width: d, kernel: kernel)
+            let block = SketchBlock(rows: range.count, width: d, kernel: kernel, second: second != nil)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 var scratch = [Float](repeating: 0, count: kernel == .int8 ? d : 0)
                 var r = w
@@ -130,6 +132,10 @@ public struct CandidateSearch {
                     if kernel == .int8 {
                         scratch.withUnsafeMutableBufferPointer { sketcher.sketch(rows, row, into: $0.baseAddress!) }
                         block.quantize(scratch, row: r)
+                        if let second {
+                            scratch.withUnsafeMutableBufferPointer { second.sketch(rows, row, into: $0.baseAddress!) }
+                            block.quantizeSecond(scratch, row: r)
+                        }
                     } else {
                         sketcher.sketch(rows, row, into: block.floats + r * d)
                     }
@@ -229,17 +235,26 @@ public struct CandidateSearch {
                                 let row = scoreBase + x * width - rj.lowerBound
                                 let a = order[i]
                                 var scattered = false
-                                // A cut no pair of this row can beat from below: scan 16 scores at a time.
-                                let cut = min(reach[i], blockReach[bj]) - margin
-                                let cuts = SIMD16<Float>(repeating: cut)
+                                // This row's partners end where its window does (times are sorted).
+                                var end = colEnd
+                                if !undatedPair {
+                                    var lo = jStart, hi = colEnd
+                                    while lo < hi { let mid = (lo + hi) / 2; if t[mid] - t[i] > window { hi = mid } else { lo = mid + 1 } }
+                                    end = lo
+                                }
+                                // Scan 16 scores at a time against each pair's cheapest cut, min(reach) - margin:
+                                // no decay can lower the bar below it.
+                                let reachI = SIMD16<Float>(repeating: reach[i]), margins = SIMD16<Float>(repeating: margin)
+                                let reachBase = UnsafeRawPointer(reach.baseAddress!)
                                 var j = jStart
                                 var pastWindow = false
-                                while j < colEnd && !pastWindow {
-                                    if j + 16 <= colEnd {
+                                while j < end && !pastWindow {
+                                    if j + 16 <= end {
                                         let chunk = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD16<Float>.self)
-                                        if !any(chunk .>= cuts) { j += 16; continue }
+                                        let reachJ = reachBase.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self)
+                                        if !any(chunk .>= reachI.replacing(with: reachJ, where: reachJ .< reachI) - margins) { j += 16; continue }
                                     }
-                                    let chunkEnd = min(j + 16, colEnd)
+                                    let chunkEnd = min(j + 16, end)
                                     defer { j = chunkEnd }
                                     for j in j..<chunkEnd {
                                     let s = row[j]
@@ -251,6 +266,12 @@ public struct CandidateSearch {
                                         if gap > window { pastWindow = true; break }
                                         factor *= Float(profile.decay(days: gap))
                                         if s < threshold / factor - margin { continue }
+                                    }
+                                    if let refineMargin {
+                                        let s2 = sl_int8_dot(si.secondRows + (i - ri.lowerBound) * d, si.secondScale[i - ri.lowerBound],
+                                                             sj.secondRows + (j - rj.lowerBound) * d, sj.secondScale[j - rj.lowerBound],
+                                                             sj.secondCorrection[j - rj.lowerBound], d)
+                                        if (s + s2) / 2 < threshold / factor - refineMargin { continue }
                                     }
                                     let b = order[j]
                                     if let skip, skip(a, b) { continue }
@@ -380,10 +401,14 @@ final class SketchBlock: @unchecked Sendable {
     let packed: UnsafeMutablePointer<Int8>
     let scale: UnsafeMutablePointer<Float>
     let correction: UnsafeMutablePointer<Int32>
+    /// The second sketch (unsigned int8 rows, scale, correction) when the search refines; else empty.
+    let secondRows: UnsafeMutablePointer<UInt8>
+    let secondScale: UnsafeMutablePointer<Float>
+    let secondCorrection: UnsafeMutablePointer<Int32>
     let width: Int
     private let allocated: (floats: Int, unsignedRows: Int, packed: Int, perRow: Int)
 
-    init(rows: Int, width: Int, kernel: CandidateSearch.DenseKernel) {
+    init(rows: Int, width: Int, kernel: CandidateSearch.DenseKernel, second: Bool = false) {
         self.width = width
         let int8 = kernel == .int8
         let paddedRows = (rows + Int(SL_TILE_ROWS) - 1) / Int(SL_TILE_ROWS) * Int(SL_TILE_ROWS)
@@ -400,6 +425,20 @@ final class SketchBlock: @unchecked Sendable {
         scale.initialize(repeating: 0, count: allocated.perRow)
         correction = .allocate(capacity: max(1, allocated.perRow))
         correction.initialize(repeating: 0, count: allocated.perRow)
+        let secondCount = second ? rows : 0
+        secondRows = .allocate(capacity: max(1, secondCount * width))
+        secondRows.initialize(repeating: 128, count: secondCount * width)
+        secondScale = .allocate(capacity: max(1, secondCount))
+        secondScale.initialize(repeating: 0, count: secondCount)
+        secondCorrection = .allocate(capacity: max(1, secondCount))
+        secondCorrection.initialize(repeating: 0, count: secondCount)
+    }
+
+    /// Quantizes one row's second sketch into row `row`.
+    func quantizeSecond(_ sketch: [Float], row: Int) {
+        sketch.withUnsafeBufferPointer { p in
+            sl_quantize_row(p.baseAddress!, row, width, secondRows, secondScale, secondCorrection)
+        }
     }
 
     /// Quantizes one row's float sketch into row `row` (rows are written by different workers).
@@ -411,5 +450,6 @@ final class SketchBlock: @unchecked Sendable {
 
     deinit {
         floats.deallocate(); unsignedRows.deallocate(); packed.deallocate(); scale.deallocate(); correction.deallocate()
+        secondRows.deallocate(); secondScale.deallocate(); secondCorrection.deallocate()
     }
 }

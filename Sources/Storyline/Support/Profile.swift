@@ -33,6 +33,11 @@ public struct Profile: Codable, Equatable, Sendable {
         /// candidates to verify, pays there. Nil: `sketchDimension` and `margin`.
         public var int8SketchDimension: Int?
         public var int8Margin: Double?
+        /// With int8 sketches, a pair that clears the first sketch is checked against a second,
+        /// independent sketch of the same width before the exact cosine: the mean of the two
+        /// (the error of a sketch twice as wide) must clear `threshold/decay - int8RefineMargin`.
+        /// One 1 KB int8 dot product instead of a sparse one per rejected pair. Nil: no second sketch.
+        public var int8RefineMargin: Double?
         /// Articles per sgemm block.
         public var blockSize: Int
         /// Seed of the sketch's hash.
@@ -128,6 +133,7 @@ public struct Profile: Codable, Equatable, Sendable {
             throw bad("similarity.int8SketchDimension must be a multiple of 4 in 16...8192")
         }
         if let m = similarity.int8Margin, !(m >= 0) { throw bad("similarity.int8Margin must be >= 0") }
+        if let m = similarity.int8RefineMargin, !(m >= 0) { throw bad("similarity.int8RefineMargin must be >= 0") }
         guard similarity.blockSize >= 16 else { throw bad("similarity.blockSize must be >= 16") }
         if let low = similarity.shortTextThreshold, !(low > 0 && low <= similarity.threshold) {
             throw bad("similarity.shortTextThreshold must be in (0, threshold]")
@@ -140,7 +146,7 @@ public struct Profile: Codable, Equatable, Sendable {
     private static let schema: [String: [String: Any?]] = [
         "": ["version": nil, "analyzer": "analyzer", "similarity": "similarity", "time": "time", "evidence": nil],
         "analyzer": ["defaultLanguage": nil, "minTokenLength": nil, "titleWeight": nil],
-        "similarity": ["threshold": nil, "sketchDimension": nil, "margin": nil, "int8SketchDimension": nil, "int8Margin": nil, "blockSize": nil, "seed": nil, "undated": nil,
+        "similarity": ["threshold": nil, "sketchDimension": nil, "margin": nil, "int8SketchDimension": nil, "int8Margin": nil, "int8RefineMargin": nil, "blockSize": nil, "seed": nil, "undated": nil,
                        "shortTextTerms": nil, "shortTextThreshold": nil],
         "time": ["graceDays": nil, "decayDays": nil, "windowDays": nil, "closeAfterDays": nil],
     ]
