@@ -20,6 +20,18 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(CandidateSearch.denseBlock(a, rows: block, width: d))
         }
     }
+    // The same product on int8 sketches (AVX-512 VNNI), checked against the float one first.
+    if let int8 = CandidateSearch.int8DenseBlock(a, rows: block, width: d) {
+        let exact = CandidateSearch.denseBlock(a, rows: block, width: d), approximate = int8()
+        let worst = zip(exact, approximate).map { abs($0 - $1) }.max() ?? 0
+        precondition(worst < 0.01, "int8 product differs from sgemm by \(worst)")
+        Benchmark("dense sketch int8 \(block)x\(block)x\(d) (\(2 * block * block * d / 1_000_000_000) GFLOP-equivalent per iteration)",
+                  configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(10))) { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(int8())
+            }
+        }
+    }
     Benchmark("similarity stage, 100k articles, \(Int(profile.windowDays))-day window",
               configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(120), maxIterations: 3)) { benchmark in
         for _ in benchmark.scaledIterations {

@@ -72,6 +72,8 @@ struct StoryClusterer {
             let line = "recall of exact edges: \(hit)/\(exact.count) = \(String(format: "%.5f", Double(hit) / Double(max(exact.count, 1)))), \(stats.candidates) candidates\n"
             FileHandle.standardError.write(Data(line.utf8))
         }
+        // The rows (a million articles: 2.4 GB) are not needed past the search: free them before linkage.
+        rows = SparseRows()
         summary.candidates = stats.candidates
         summary.edges = stats.edges
         summary.pairsInWindow = stats.pairsInWindow

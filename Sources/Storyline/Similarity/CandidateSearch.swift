@@ -338,6 +338,27 @@ public struct CandidateSearch {
         return c
     }
 
+    /// `A · Aᵀ` for a block of sketches quantized to int8 (the int8 dense kernel on all cores),
+    /// exposed for benchmarks: quantize once, then call the returned product. Nil without VNNI.
+    public static func int8DenseBlock(_ a: [Float], rows: Int, width: Int,
+                                      threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> (() -> [Float])? {
+        guard int8Supported, width % 4 == 0 else { return nil }
+        let block = SketchBlock(rows: rows, width: width, kernel: .int8)
+        for r in 0..<rows { block.quantize(Array(a[(r * width)..<((r + 1) * width)]), row: r) }
+        let workers = max(1, threads)
+        return {
+            var c = [Float](repeating: 0, count: rows * rows)
+            c.withUnsafeMutableBufferPointer { c in
+                let base = c.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    sl_int8_scores(block.unsignedRows, rows, block.scale, block.packed, rows, block.scale, block.correction,
+                                   width, 0, w, workers, base, rows)
+                }
+            }
+            return c
+        }
+    }
+
     /// The same graph by exact cosine over every in-window pair: the reference for recall tests.
     /// - Complexity: O(pairs in window · nnz).
     public func bruteForce(rows: SparseRows, days: [Double?]) -> [SimilarityEdge] {
