@@ -18,43 +18,35 @@ int sl_int8_kernel_supported(void) {
         && __builtin_cpu_supports("avx512vnni");
 }
 
+/// One row: the unsigned copy, the packed copy when `group` is given (this row's place in its
+/// group of 16), the scale and the correction.
+static void quantize_one(const float *x, long k, uint8_t *u, int8_t *group, float *scale, int32_t *correction) {
+    float top = 0;
+    for (long t = 0; t < k; t++) top = fmaxf(top, fabsf(x[t]));
+    float q = top > 0 ? 127.0f / top : 0;
+    int32_t sum = 0;
+    for (long t = 0; t < k; t++) {
+        int v = (int)lrintf(x[t] * q);
+        v = v > 127 ? 127 : v < -127 ? -127 : v;
+        u[t] = (uint8_t)(v + 128);
+        if (group) group[(t / 4) * 64 + t % 4] = (int8_t)v;
+        sum += v;
+    }
+    *scale = top > 0 ? top / 127.0f : 0;
+    *correction = 128 * sum;
+}
+
 void sl_quantize(const float *sketch, long rows, long first_row, long k,
                  uint8_t *unsigned_rows, int8_t *packed, float *scale, int32_t *correction) {
     for (long i = 0; i < rows; i++) {
-        const float *x = sketch + i * k;
         long r = first_row + i;
-        float top = 0;
-        for (long t = 0; t < k; t++) top = fmaxf(top, fabsf(x[t]));
-        float q = top > 0 ? 127.0f / top : 0;
-        int8_t *group = packed + (r / 16) * k * 16 + (r % 16) * 4;
-        uint8_t *u = unsigned_rows + r * k;
-        int32_t sum = 0;
-        for (long t = 0; t < k; t++) {
-            int v = (int)lrintf(x[t] * q);
-            v = v > 127 ? 127 : v < -127 ? -127 : v;
-            u[t] = (uint8_t)(v + 128);
-            group[(t / 4) * 64 + t % 4] = (int8_t)v;
-            sum += v;
-        }
-        scale[r] = top > 0 ? top / 127.0f : 0;
-        correction[r] = 128 * sum;
+        quantize_one(sketch + i * k, k, unsigned_rows + r * k, packed + (r / 16) * k * 16 + (r % 16) * 4,
+                     scale + r, correction + r);
     }
 }
 
 void sl_quantize_row(const float *sketch, long row, long k, uint8_t *unsigned_rows, float *scale, int32_t *correction) {
-    float top = 0;
-    for (long t = 0; t < k; t++) top = fmaxf(top, fabsf(sketch[t]));
-    float q = top > 0 ? 127.0f / top : 0;
-    uint8_t *u = unsigned_rows + row * k;
-    int32_t sum = 0;
-    for (long t = 0; t < k; t++) {
-        int v = (int)lrintf(sketch[t] * q);
-        v = v > 127 ? 127 : v < -127 ? -127 : v;
-        u[t] = (uint8_t)(v + 128);
-        sum += v;
-    }
-    scale[row] = top > 0 ? top / 127.0f : 0;
-    correction[row] = 128 * sum;
+    quantize_one(sketch, k, unsigned_rows + row * k, 0, scale + row, correction + row);
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vnni")))

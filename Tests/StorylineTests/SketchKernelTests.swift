@@ -69,4 +69,28 @@ final class SketchKernelTests: XCTestCase {
         // The sketch itself errs by about 1/sqrt(1024) ≈ 0.031.
         XCTAssertLessThan(worst, 0.003, "largest int8 error \(worst)")
     }
+
+    func testSecondSketchDotMatchesTheFloatDot() {
+        // Plain C where VNNI is missing; widths that are and are not a multiple of the 128-byte step.
+        for width in [1024, 200] {
+            let a = sketches(rows: 6, width: width, seed: 4)
+            var unsigned = [UInt8](repeating: 128, count: 6 * width)
+            var scale = [Float](repeating: 0, count: 6), correction = [Int32](repeating: 0, count: 6)
+            for r in 0..<6 {
+                Array(a[(r * width)..<((r + 1) * width)]).withUnsafeBufferPointer {
+                    sl_quantize_row($0.baseAddress!, r, width, &unsigned, &scale, &correction)
+                }
+            }
+            for i in 0..<6 {
+                for j in 0..<6 {
+                    var exact: Float = 0
+                    for k in 0..<width { exact += a[i * width + k] * a[j * width + k] }
+                    let approximate = unsigned.withUnsafeBufferPointer { u in
+                        sl_int8_dot(u.baseAddress! + i * width, scale[i], u.baseAddress! + j * width, scale[j], correction[j], width)
+                    }
+                    XCTAssertEqual(approximate, exact, accuracy: 0.005, "width \(width) (\(i), \(j))")
+                }
+            }
+        }
+    }
 }
