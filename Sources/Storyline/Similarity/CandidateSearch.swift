@@ -11,9 +11,11 @@ public struct SimilarityEdge: Sendable, Equatable {
 
 /// All pairs of articles whose time-decayed cosine reaches the threshold, at matrix-multiply speed.
 ///
-/// Articles are sorted by time and cut into blocks; a block is compared, by one sgemm of dense
-/// sketches, with itself and the following blocks its time window reaches. A pair whose sketch
-/// score is above `threshold / decay(Δt) − margin` is verified with the exact sparse cosine, so
+/// Articles are sorted by time and cut into blocks; a block is compared, by one product of dense
+/// sketches (int8 with AVX-512 VNNI, else float sgemm; see ``DenseKernel``), with itself and the
+/// following blocks its time window reaches. A pair whose sketch score is above
+/// `threshold / decay(Δt) − margin` (with int8, also the mean of it and a second sketch's score
+/// above `threshold / decay(Δt) − int8RefineMargin`) is verified with the exact sparse cosine, so
 /// every reported weight is exact; a pair the sketch underestimates by more than the margin is missed
 /// (measure that recall with ``bruteForce``). Articles without a date follow the profile's policy.
 ///
@@ -247,8 +249,7 @@ public struct CandidateSearch {
                                 let reachI = SIMD16<Float>(repeating: reach[i]), margins = SIMD16<Float>(repeating: margin)
                                 let reachBase = UnsafeRawPointer(reach.baseAddress!)
                                 var j = jStart
-                                var pastWindow = false
-                                while j < end && !pastWindow {
+                                while j < end {
                                     if j + 16 <= end {
                                         let chunk = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD16<Float>.self)
                                         let reachJ = reachBase.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self)
@@ -262,9 +263,7 @@ public struct CandidateSearch {
                                     if s < min(reach[i], reach[j]) - margin { continue }
                                     var factor = max(boost[i], boost[j])
                                     if !undatedPair {
-                                        let gap = t[j] - t[i]
-                                        if gap > window { pastWindow = true; break }
-                                        factor *= Float(profile.decay(days: gap))
+                                        factor *= Float(profile.decay(days: t[j] - t[i]))
                                         if s < threshold / factor - margin { continue }
                                     }
                                     if let refineMargin {
