@@ -24,10 +24,9 @@ public final class Analyzer {
     private let tokenizer = Tokenizer()
     private let folder = CaseFolder()
     private var folded: [UInt8] = []
-    private var scratchTitle: [UInt16] = []
-    private var scratchText: [UInt16] = []
-    private var touched: [Int32] = []
-    private var tokens: [Token] = []
+    /// Room for the tokens of one title or text (at most one per byte).
+    private var tokenBuffer = UnsafeMutablePointer<Token>.allocate(capacity: 0)
+    private var tokenCapacity = 0
 
     final class Pipeline {
         let stopwords: Stopwords
@@ -135,58 +134,103 @@ public final class Analyzer {
     /// Analyzes one article.
     /// - Complexity: O(bytes of title and text).
     public func analyze(title: String, text: String, language: String?) -> TermCounts {
+        var out = TermCounts()
+        let n = count(title: title, text: text, language: language)
+        out.terms.reserveCapacity(n)
+        out.titleCounts.reserveCapacity(n)
+        out.textCounts.reserveCapacity(n)
+        drain { t, title, text in
+            out.terms.append(t)
+            out.titleCounts.append(title)
+            out.textCounts.append(text)
+        }
+        return out
+    }
+
+    /// Counts the terms of one article, to be taken with ``drain(_:)`` before the next; returns
+    /// how many distinct terms it has.
+    func count(title: String, text: String, language: String?) -> Int {
         let p = pipeline(self.language(title: title, text: text, given: language))
         // Move the mutable state into locals (unique, so no copies), and back at the end.
         var cache = p.cache; p.cache = _TermCache(capacity: 0)
         var folded = self.folded; self.folded = []
-        var counts = self.scratchTitle; self.scratchTitle = []
-        var textCounts = self.scratchText; self.scratchText = []
-        var touched = self.touched; self.touched = []
         defer {
             p.cache = cache
             self.folded = folded
-            self.scratchTitle = counts
-            self.scratchText = textCounts
-            self.touched = touched
         }
-        touched.removeAll(keepingCapacity: true)
-        var tokens = self.tokens; self.tokens = []
-        defer { self.tokens = tokens }
-        for (part, isTitle) in [(title, true), (text, false)] {
-            var s = part
-            s.withUTF8 { bytes in
-                tokenizer.tokenize(bytes, into: &tokens)
-                for token in tokens {
-                    let t = term(bytes, token, p, &cache, &folded)
-                    guard t >= 0 else { continue }
-                    let i = Int(t)
-                    if i >= counts.count {
-                        let grow = max(i + 1, counts.count * 2)
-                        counts.append(contentsOf: repeatElement(0, count: grow - counts.count))
-                        textCounts.append(contentsOf: repeatElement(0, count: grow - textCounts.count))
-                    }
-                    if counts[i] == 0 && textCounts[i] == 0 { touched.append(t) }
-                    if isTitle {
-                        if counts[i] < UInt16.max { counts[i] += 1 }
-                    } else {
-                        if textCounts[i] < UInt16.max { textCounts[i] += 1 }
-                    }
+        countPart(title, isTitle: true, p, &cache, &folded)
+        countPart(text, isTitle: false, p, &cache, &folded)
+        return touchedCount
+    }
+
+    /// Calls `body(term, title count, text count)` for each term counted since the last drain,
+    /// in order of first occurrence (title first), and resets the counts.
+    @inline(__always)
+    func drain(_ body: (Int32, UInt16, UInt16) -> Void) {
+        for k in 0..<touchedCount {
+            let t = touched[k]
+            let v = tally[Int(t)]
+            body(t, UInt16(truncatingIfNeeded: v >> 16), UInt16(truncatingIfNeeded: v))
+            tally[Int(t)] = 0
+        }
+        touchedCount = 0
+    }
+
+    /// Per local term: title count << 16 | text count, for the article being counted (0 else).
+    private var tally = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+    private var tallyCapacity = 0
+    /// The terms counted since the last drain, in order of first occurrence.
+    private var touched = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    private var touchedCount = 0
+
+    deinit {
+        tally.deallocate()
+        touched.deallocate()
+        tokenBuffer.deallocate()
+    }
+
+    /// Room in `tally` (and `touched`) for local term `i`.
+    private func reserveTally(_ i: Int) {
+        let capacity = max(i + 1, 2 * tallyCapacity, 1024)
+        let t = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        t.update(from: tally, count: tallyCapacity)
+        (t + tallyCapacity).initialize(repeating: 0, count: capacity - tallyCapacity)
+        tally.deallocate()
+        tally = t
+        let u = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        u.update(from: touched, count: touchedCount)
+        touched.deallocate()
+        touched = u
+        tallyCapacity = capacity
+    }
+
+    private func countPart(_ part: String, isTitle: Bool, _ p: Pipeline, _ cache: inout _TermCache, _ folded: inout [UInt8]) {
+        var s = part
+        let one: UInt32 = isTitle ? 1 << 16 : 1
+        s.withUTF8 { bytes in
+            if bytes.count > tokenCapacity {
+                tokenBuffer.deallocate()
+                tokenCapacity = max(bytes.count, 2 * tokenCapacity)
+                tokenBuffer = .allocate(capacity: tokenCapacity)
+            }
+            let tokenCount = tokenizer.tokenize(bytes, writingTo: tokenBuffer)
+            var tally = self.tally, touched = self.touched, capacity = self.tallyCapacity, n = self.touchedCount
+            defer { self.touchedCount = n }
+            for token in UnsafeBufferPointer(start: tokenBuffer, count: tokenCount) {
+                let t = term(bytes, token, p, &cache, &folded)
+                guard t >= 0 else { continue }
+                let i = Int(t)
+                if i >= capacity {
+                    self.touchedCount = n
+                    reserveTally(i)
+                    tally = self.tally; touched = self.touched; capacity = self.tallyCapacity
                 }
+                let v = tally[i]
+                if v == 0 { touched[n] = t; n += 1 }
+                // Each count stops at 65,535 (UInt16).
+                if (isTitle ? v >> 16 : v & 0xFFFF) != 0xFFFF { tally[i] = v &+ one }
             }
         }
-        var out = TermCounts()
-        out.terms.reserveCapacity(touched.count)
-        out.titleCounts.reserveCapacity(touched.count)
-        out.textCounts.reserveCapacity(touched.count)
-        for t in touched {
-            let i = Int(t)
-            out.terms.append(t)
-            out.titleCounts.append(counts[i])
-            out.textCounts.append(textCounts[i])
-            counts[i] = 0
-            textCounts[i] = 0
-        }
-        return out
     }
 
     /// Calls `body` with the local term and the folded (unstemmed) word of each kept token.

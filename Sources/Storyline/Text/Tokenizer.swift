@@ -85,28 +85,97 @@ public struct Tokenizer: Sendable {
         for t in tokens { body(t) }
     }
 
-    /// Replaces the contents of `tokens` with the tokens of `text`, in order. The fast form: no
-    /// closure per token.
+    /// Replaces the contents of `tokens` with the tokens of `text`, in order.
     public func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout [Token]) {
-        tokens.removeAll(keepingCapacity: true)
-        var i = 0
-        let n = text.count
-        while i < n {
-            // Skip spaces; find the whitespace-delimited run.
-            while i < n, text[i] == 0x20 || text[i] == 0x0A || text[i] == 0x09 || text[i] == 0x0D { i += 1 }
-            guard i < n else { break }
-            var runEnd = i
-            var colonOrAt = false   // only such runs (or "www.") can be URLs or e-mail addresses
-            while runEnd < n {
-                let c = text[runEnd]
-                if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D { break }
-                colonOrAt = colonOrAt || c == 0x3A || c == 0x40
-                runEnd += 1
-            }
-            let maybeURL = colonOrAt || (runEnd - i >= 4 && text[i] == 0x77 && text[i + 1] == 0x77)
-            if !(maybeURL && Self.isURLOrEmail(text, i, runEnd)) { Self.tokenizeRun(text, i, runEnd, &tokens) }
-            i = runEnd
+        tokens = [Token](unsafeUninitializedCapacity: max(text.count, 1)) { buffer, initialized in
+            initialized = tokenize(text, writingTo: buffer.baseAddress!)
         }
+    }
+
+    /// Writes the tokens of `text` to `out`, which has room for `text.count` tokens (a token
+    /// is at least one byte long), and returns how many there are. The fast form: one pass over
+    /// the bytes, no bounds checks, no closure per token.
+    func tokenize(_ text: UnsafeBufferPointer<UInt8>, writingTo out: UnsafeMutablePointer<Token>) -> Int {
+        guard let t = text.baseAddress else { return 0 }
+        let n = text.count
+        var count = 0
+        var tokenStart = -1
+        var ascii = true
+        var lastKind = Kind.other
+        // The whitespace-delimited run being read, the tokens it started at, and whether it has
+        // a ':' or '@' (only such runs, or those starting "www.", can be URLs or e-mail addresses).
+        var runStart = 0, runTokens = 0
+        var colonOrAt = false
+        @inline(__always) func endToken(_ end: Int) {
+            if tokenStart >= 0 { out[count] = Token(start: tokenStart, end: end, isASCII: ascii); count += 1 }
+            tokenStart = -1
+            ascii = true
+            lastKind = .other
+        }
+        @inline(__always) func endRun(_ end: Int) {
+            if colonOrAt || (end - runStart >= 4 && t[runStart] == 0x77 && t[runStart + 1] == 0x77),
+               Self.isURLOrEmail(text, runStart, end) {
+                count = runTokens   // the run is dropped
+            }
+        }
+        var i = 0
+        while i < n {
+            let c = t[i]
+            // ASCII letters and digits: the common case, no decoding and no table.
+            if c &- 0x30 < 10 {
+                if tokenStart < 0 { tokenStart = i }
+                lastKind = .digit
+                i += 1
+                continue
+            }
+            if (c | 0x20) &- 0x61 < 26 {
+                if tokenStart < 0 { tokenStart = i }
+                lastKind = .word
+                i += 1
+                continue
+            }
+            if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D {
+                endToken(i)
+                endRun(i)
+                i += 1
+                runStart = i
+                runTokens = count
+                colonOrAt = false
+                continue
+            }
+            if c == 0x3A || c == 0x40 { colonOrAt = true }
+            let (cp, len) = Self.decode(text, i)
+            let k = Self.kind(cp)
+            switch k {
+            case .word, .digit:
+                if tokenStart < 0 { tokenStart = i }
+                if cp >= 0x80 { ascii = false }
+                lastKind = k
+            case .ideograph:
+                endToken(i)
+                out[count] = Token(start: i, end: i + len, isASCII: false)
+                count += 1
+            case .joinerApostrophe, .joinerHyphen, .joinerNumeric:
+                // Joins only between two word characters (numeric joiners: between two digits).
+                if tokenStart >= 0, i + len < n {
+                    let nk = Self.kind(Self.decode(text, i + len).0)
+                    let joins = k == .joinerNumeric ? (lastKind == .digit && nk == .digit)
+                                                    : ((lastKind == .word || lastKind == .digit) && (nk == .word || nk == .digit))
+                    if joins {
+                        if cp >= 0x80 { ascii = false }
+                        i += len
+                        continue
+                    }
+                }
+                endToken(i)
+            case .space, .other:
+                endToken(i)
+            }
+            i += len
+        }
+        endToken(n)
+        endRun(n)
+        return count
     }
 
     /// `://`, a leading `www.`, or `@` followed later by `.`.
@@ -122,66 +191,5 @@ public struct Tokenizer: Sendable {
             k += 1
         }
         return false
-    }
-
-    private static func tokenizeRun(_ t: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ tokens: inout [Token]) {
-        var i = start
-        var tokenStart = -1
-        var ascii = true
-        var lastKind = Kind.other
-        while i < end {
-            let c = t[i]
-            // ASCII letters and digits: the common case, no decoding and no table.
-            if c &- 0x30 < 10 {
-                if tokenStart < 0 { tokenStart = i }
-                lastKind = .digit
-                i += 1
-                continue
-            }
-            if (c | 0x20) &- 0x61 < 26 {
-                if tokenStart < 0 { tokenStart = i }
-                lastKind = .word
-                i += 1
-                continue
-            }
-            let (cp, len) = decode(t, i)
-            let k = kind(cp)
-            switch k {
-            case .word, .digit:
-                if tokenStart < 0 { tokenStart = i }
-                if cp >= 0x80 { ascii = false }
-                lastKind = k
-            case .ideograph:
-                if tokenStart >= 0 { tokens.append(Token(start: tokenStart, end: i, isASCII: ascii)) }
-                tokenStart = -1
-                ascii = true
-                tokens.append(Token(start: i, end: i + len, isASCII: false))
-                lastKind = .other
-            case .joinerApostrophe, .joinerHyphen, .joinerNumeric:
-                // Joins only between two word characters (numeric joiners: between two digits).
-                if tokenStart >= 0, i + len < end {
-                    let (next, _) = decode(t, i + len)
-                    let nk = kind(next)
-                    let joins = k == .joinerNumeric ? (lastKind == .digit && nk == .digit)
-                                                    : ((lastKind == .word || lastKind == .digit) && (nk == .word || nk == .digit))
-                    if joins {
-                        if cp >= 0x80 { ascii = false }
-                        i += len
-                        continue
-                    }
-                }
-                if tokenStart >= 0 { tokens.append(Token(start: tokenStart, end: i, isASCII: ascii)) }
-                tokenStart = -1
-                ascii = true
-                lastKind = .other
-            case .space, .other:
-                if tokenStart >= 0 { tokens.append(Token(start: tokenStart, end: i, isASCII: ascii)) }
-                tokenStart = -1
-                ascii = true
-                lastKind = .other
-            }
-            i += len
-        }
-        if tokenStart >= 0 { tokens.append(Token(start: tokenStart, end: end, isASCII: ascii)) }
     }
 }
