@@ -81,3 +81,58 @@ final class QuickSortTests: XCTestCase {
         }
     }
 }
+
+final class DumpVectorizerTests: XCTestCase {
+    /// A dump with what real ones have: blank lines, CRLF ends, a record that is not JSON, one
+    /// without text, non-ASCII text, a line longer than the read block, and no final newline.
+    static func dump() -> String {
+        var lines: [String] = []
+        for k in 0..<240 {
+            let words = (0..<(k % 13 + 3)).map { "w\(($0 * 7 + k) % 41) river\(k % 5)" }.joined(separator: " ")
+            lines.append(#"{"id": "a\#(k)", "outlet": "o\#(k % 4)", "title": "Flood \#(k % 17) hits town", "text": "\#(words). Voters’ rôle in Zürich — \#(k)"}"#)
+            if k == 50 { lines.append("") }
+            if k == 90 { lines.append("{not json") }
+            if k == 120 { lines.append(#"{"id": "x", "title": "", "text": ""}"#) }
+            if k == 150 { lines.append(#"{"id": "long", "title": "Long", "text": "\#(String(repeating: "dam breach levee ", count: 400))"}"#) }
+        }
+        return lines.enumerated().map { $0.offset % 3 == 0 ? $0.element + "\r" : $0.element }.joined(separator: "\n")
+    }
+
+    /// The same ids, frequencies and vectors as analyzing the parsed records in order with the
+    /// store's ``TermMerger`` and weighting them, whatever the thread count and block size.
+    func testMatchesTheStorePathAndDoesNotDependOnThreadsOrBlocks() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let path = dir.appendingPathComponent("dump.jsonl").path
+        TestSupport.write(Self.dump(), to: URL(fileURLWithPath: path))
+        let profile = TestSupport.profile, models = TestSupport.models
+
+        var articles: [(title: String, text: String, lang: String?)] = []
+        var rejectedLines: [Int] = []
+        try JSONLReader().read(path) { event in
+            if let a = event.article { articles.append((a.title, a.text, a.lang)) } else { rejectedLines.append(event.line) }
+        }
+        XCTAssertEqual(rejectedLines.count, 2, "the broken record and the empty one")
+        var vocabulary = Vocabulary()
+        var merger = TermMerger(workers: 1, profile: profile, models: models)
+        let counts = merger.analyze(Array(articles.prefix(100)), into: &vocabulary) + merger.analyze(Array(articles.dropFirst(100)), into: &vocabulary)
+        let expected = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight, documentCount: counts.count,
+                                      documentFrequency: vocabulary.documentFrequency).rows(counts)
+
+        for (threads, block) in [(1, 1 << 20), (2, 1 << 20), (2, 3000), (3, 700), (1, 64)] {
+            var v = DumpVectorizer(profile: profile, models: models)
+            v.threads = threads
+            v.blockBytes = block
+            let got = try v.vectorize(path)
+            let label = "\(threads) threads, \(block)-byte blocks"
+            XCTAssertEqual(got.vocabulary.terms, vocabulary.terms, label)
+            XCTAssertEqual(got.vocabulary.documentFrequency, vocabulary.documentFrequency, label)
+            XCTAssertEqual(got.vocabulary.collectionFrequency, vocabulary.collectionFrequency, label)
+            XCTAssertEqual(got.rows.offsets, expected.offsets, label)
+            XCTAssertEqual(got.rows.indices, expected.indices, label)
+            XCTAssertEqual(got.rows.values, expected.values, label)
+            XCTAssertEqual(got.rejected, 2, label)
+            XCTAssertEqual(got.rejectedLines, rejectedLines, label)
+            XCTAssertEqual(got.bytes, Self.dump().utf8.count, label)
+        }
+    }
+}

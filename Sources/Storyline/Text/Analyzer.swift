@@ -26,6 +26,9 @@ public final class Analyzer {
     private var folded: [UInt8] = []
     /// Room for the tokens of one title or text (at most one per byte).
     private var tokenBuffer = UnsafeMutablePointer<Token>.allocate(capacity: 0)
+    /// Per token: its key (ASCII tokens) and its term.
+    private var keyBuffer = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
+    private var termBuffer = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
     private var tokenCapacity = 0
 
     final class Pipeline {
@@ -87,22 +90,24 @@ public final class Analyzer {
         return h
     }
 
-    /// The local term of a token, or -1 when it is dropped. `cache` is the pipeline's, moved
-    /// out of the class for the duration of a call (no exclusivity checks in the hot loop).
+    /// The local term of a token, or -1 when it is dropped. `asciiKey` is the token's
+    /// ``asciiKey(_:_:_:)`` when it is ASCII. `cache` is the pipeline's, moved out of the class
+    /// for the duration of a call (no exclusivity checks in the hot loop).
     @inline(__always)
-    private func term(_ text: UnsafeBufferPointer<UInt8>, _ token: Token, _ p: Pipeline, _ cache: inout _TermCache,
+    private func term(_ text: UnsafeBufferPointer<UInt8>, _ token: Token, _ asciiKey: UInt64, _ p: Pipeline, _ cache: inout _TermCache,
                       _ folded: inout [UInt8]) -> Int32 {
-        let key: UInt64
-        if token.isASCII {
-            // Hash the lowercased bytes in place; fold into the buffer only on a miss.
-            key = Self.asciiKey(text, token.start, token.end)
-            if let cached = cache.get(key) { return cached }
-            folder.fold(text, token, into: &folded)
-        } else {
-            folder.fold(text, token, into: &folded)
-            key = folded.withUnsafeBufferPointer { Hashing.fnv1a($0) }
-            if let cached = cache.get(key) { return cached }
-        }
+        // The common case inline: an ASCII word seen before, hashed in place, nothing folded.
+        if token.isASCII, let cached = cache.get(asciiKey) { return cached }
+        return uncachedTerm(text, token, asciiKey, p, &cache, &folded)
+    }
+
+    /// ``term(_:_:_:_:_:_:)`` for a token not in the cache, or not ASCII.
+    @inline(never)
+    private func uncachedTerm(_ text: UnsafeBufferPointer<UInt8>, _ token: Token, _ asciiKey: UInt64, _ p: Pipeline,
+                              _ cache: inout _TermCache, _ folded: inout [UInt8]) -> Int32 {
+        folder.fold(text, token, into: &folded)
+        let key = token.isASCII ? asciiKey : folded.withUnsafeBufferPointer { Hashing.fnv1a($0) }
+        if !token.isASCII, let cached = cache.get(key) { return cached }
         var result: Int32 = -1
         let word = String(decoding: folded, as: UTF8.self)
         if !(token.isASCII && folded.count < minTokenLength) && !p.stopwords.contains(word) {
@@ -187,6 +192,8 @@ public final class Analyzer {
         tally.deallocate()
         touched.deallocate()
         tokenBuffer.deallocate()
+        keyBuffer.deallocate()
+        termBuffer.deallocate()
     }
 
     /// Room in `tally` (and `touched`) for local term `i`.
@@ -209,15 +216,31 @@ public final class Analyzer {
         let one: UInt32 = isTitle ? 1 << 16 : 1
         s.withUTF8 { bytes in
             if bytes.count > tokenCapacity {
-                tokenBuffer.deallocate()
+                tokenBuffer.deallocate(); keyBuffer.deallocate(); termBuffer.deallocate()
                 tokenCapacity = max(bytes.count, 2 * tokenCapacity)
                 tokenBuffer = .allocate(capacity: tokenCapacity)
+                keyBuffer = .allocate(capacity: tokenCapacity)
+                termBuffer = .allocate(capacity: tokenCapacity)
             }
             let tokenCount = tokenizer.tokenize(bytes, writingTo: tokenBuffer)
+            // Terms first, counts after: each pass's memory accesses (the cache's slots, the
+            // tallies) are independent from token to token, so their cache misses overlap.
+            // ASCII tokens' keys first, so that the lookups can ask for their slots ahead.
+            let keys = keyBuffer, termBuffer = self.termBuffer
+            for j in 0..<tokenCount {
+                let token = tokenBuffer[j]
+                keys[j] = token.isASCII ? Self.asciiKey(bytes, token.start, token.end) : 0
+            }
+            let ahead = 16
+            for j in 0..<min(ahead, tokenCount) { cache.prefetch(keys[j]) }
+            for j in 0..<tokenCount {
+                if j + ahead < tokenCount { cache.prefetch(keys[j + ahead]) }
+                termBuffer[j] = term(bytes, tokenBuffer[j], keys[j], p, &cache, &folded)
+            }
             var tally = self.tally, touched = self.touched, capacity = self.tallyCapacity, n = self.touchedCount
             defer { self.touchedCount = n }
-            for token in UnsafeBufferPointer(start: tokenBuffer, count: tokenCount) {
-                let t = term(bytes, token, p, &cache, &folded)
+            for j in 0..<tokenCount {
+                let t = termBuffer[j]
                 guard t >= 0 else { continue }
                 let i = Int(t)
                 if i >= capacity {
@@ -243,7 +266,7 @@ public final class Analyzer {
         var s = text
         s.withUTF8 { bytes in
             tokenizer.tokenize(bytes) { token in
-                let t = term(bytes, token, p, &cache, &folded)
+                let t = term(bytes, token, token.isASCII ? Self.asciiKey(bytes, token.start, token.end) : 0, p, &cache, &folded)
                 if t >= 0 {
                     if token.isASCII || folded.isEmpty { folder.fold(bytes, token, into: &folded) }
                     body(t, String(decoding: folded, as: UTF8.self))

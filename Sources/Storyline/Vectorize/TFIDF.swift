@@ -41,17 +41,32 @@ public struct TFIDFWeighting: Sendable {
     /// The unit-norm TF-IDF row of one article (ids stay sorted).
     public func row(_ t: ArticleTerms) -> (indices: [Int32], values: [Float]) {
         var values = [Float](repeating: 0, count: t.ids.count)
+        var indices = [Int32](repeating: 0, count: t.ids.count)
+        indices.withUnsafeMutableBufferPointer { i in
+            values.withUnsafeMutableBufferPointer { v in
+                write(count: t.ids.count, indices: i.baseAddress!, values: v.baseAddress!) { k in (t.ids[k], t.titleCounts[k], t.textCounts[k]) }
+            }
+        }
+        return (indices, values)
+    }
+
+    /// Writes the unit-norm row of `count` terms, `term(k)` giving the k-th (feature id, title
+    /// count, text count) in the order to write them.
+    @inline(__always)
+    func write(count: Int, indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>,
+               term: (Int) -> (Int32, UInt16, UInt16)) {
         var norm = 0.0
-        for k in 0..<t.ids.count {
-            let w = weight(t.ids[k], title: t.titleCounts[k], text: t.textCounts[k])
+        for k in 0..<count {
+            let (id, title, text) = term(k)
+            let w = weight(id, title: title, text: text)
+            indices[k] = id
             values[k] = Float(w)
             norm += w * w
         }
         if norm > 0 {
             let inv = Float(1 / norm.squareRoot())
-            for k in 0..<values.count { values[k] *= inv }
+            for k in 0..<count { values[k] *= inv }
         }
-        return (t.ids, values)
     }
 
     /// Appends the row of a stored term blob (see ``ArticleTerms``) to `rows` without decoding
