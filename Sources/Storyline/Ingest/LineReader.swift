@@ -21,41 +21,72 @@ struct LineReader {
 
     /// Calls `body` with blocks of whole lines, in file order: every block but the last ends
     /// with `\n` (the last may not, when the file does not). Lines are never split between blocks.
+    /// The next chunk is read on another thread while `body` runs.
     func forEachBlock(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         guard let fd = fopen(path, "rb") else {
             throw StorylineError(.io, "cannot open: \(String(cString: strerror(errno)))", file: path)
         }
         defer { fclose(fd) }
-        var buffer = [UInt8](repeating: 0, count: chunk)
-        var filled = 0   // bytes valid in buffer
-        var eof = false
-        while !eof {
-            if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
-            let n = buffer.withUnsafeMutableBytes { raw in
-                fread(raw.baseAddress! + filled, 1, raw.count - filled, fd)
-            }
-            if n == 0 {
-                if ferror(fd) != 0 { throw StorylineError(.io, "read failed", file: path) }
-                eof = true
-            }
-            filled += n
-            // Hand out everything up to the last newline (everything, at the end of the file).
-            let consumed: Int = try buffer.withUnsafeBufferPointer { all in
-                var end = filled
-                if !eof {
-                    while end > 0 && all[end - 1] != 0x0A { end -= 1 }
+        // Two buffers: `body` sees one while the next chunk is read into the other.
+        var capacity = max(chunk, 1)
+        var current = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        var next = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { current.deallocate(); next.deallocate() }
+        var filled = fread(current, 1, capacity, fd)
+        var eof = filled < capacity
+        while true {
+            if eof && ferror(fd) != 0 { throw StorylineError(.io, "read failed", file: path) }
+            // Everything up to the last newline (everything, at the end of the file).
+            var end = filled
+            if !eof {
+                while end > 0 && current[end - 1] != 0x0A { end -= 1 }
+                if end == 0 {
+                    // A line longer than the buffer: double both and read on.
+                    let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * capacity)
+                    grown.update(from: current, count: filled)
+                    current.deallocate(); next.deallocate()
+                    current = grown
+                    capacity *= 2
+                    next = .allocate(capacity: capacity)
+                    let n = fread(current + filled, 1, capacity - filled, fd)
+                    filled += n
+                    eof = filled < capacity
+                    continue
                 }
-                if end > 0 { try body(UnsafeBufferPointer(rebasing: all[0..<end])) }
-                return end
             }
-            if consumed > 0 {
-                buffer.withUnsafeMutableBytes { raw in
-                    let base = raw.baseAddress!
-                    memmove(base, base + consumed, filled - consumed)
+            // The unfinished line goes first in the other buffer; the rest of it is read behind,
+            // on another thread, while `body` runs.
+            let carried = filled - end
+            next.update(from: current + end, count: carried)
+            let pending = PendingRead()
+            if !eof {
+                nonisolated(unsafe) let target = next + carried, file = fd
+                let room = capacity - carried
+                DispatchQueue.global().async {
+                    pending.count = fread(target, 1, room, file)
+                    pending.done.signal()
                 }
-                filled -= consumed
+            } else {
+                pending.done.signal()
             }
+            do {
+                if end > 0 { try body(UnsafeBufferPointer(start: current, count: end)) }
+            } catch {
+                pending.done.wait()   // the reader thread must be done with the buffer first
+                throw error
+            }
+            pending.done.wait()
+            if eof { return }
+            swap(&current, &next)
+            filled = carried + pending.count
+            eof = filled < capacity
         }
+    }
+
+    /// A read running on another thread.
+    private final class PendingRead: @unchecked Sendable {
+        let done = DispatchSemaphore(value: 0)
+        var count = 0
     }
 
     /// Calls `body` with each line of a block (`\n` or `\r\n` removed; a last line without a
