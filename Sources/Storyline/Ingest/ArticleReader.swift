@@ -47,46 +47,96 @@ extension DumpFormat {
     }
 }
 
+/// The fields of an article a dump can give.
+enum Field: String, CaseIterable {
+    case id, outlet, published, title, text, url, lang, story
+}
+
 /// Maps the many names dumps give the same field to ours.
 enum FieldNames {
-    static let aliases: [String: String] = [
-        "id": "id", "article_id": "id", "guid": "id",
-        "outlet": "outlet", "source": "outlet", "publisher": "outlet", "site": "outlet",
-        "published": "published", "date": "published", "published_at": "published",
-        "publish_date": "published", "pubdate": "published", "timestamp": "published",
-        "title": "title", "headline": "title",
-        "text": "text", "body": "text", "content": "text", "article": "text",
-        "url": "url", "link": "url",
-        "lang": "lang", "language": "lang",
-        "story": "story", "story_id": "story",
+    static let aliases: [String: Field] = [
+        "id": .id, "article_id": .id, "guid": .id,
+        "outlet": .outlet, "source": .outlet, "publisher": .outlet, "site": .outlet,
+        "published": .published, "date": .published, "published_at": .published,
+        "publish_date": .published, "pubdate": .published, "timestamp": .published,
+        "title": .title, "headline": .title,
+        "text": .text, "body": .text, "content": .text, "article": .text,
+        "url": .url, "link": .url,
+        "lang": .lang, "language": .lang,
+        "story": .story, "story_id": .story,
     ]
 
-    static func canonical(_ name: String) -> String? {
-        // Most dumps spell the names exactly: look them up before trimming and lowercasing.
-        if let key = aliases[name] { return key }
+    static func field(_ name: String) -> Field? {
+        // Most dumps spell the names exactly: compare before hashing, trimming and lowercasing.
+        switch name {
+        case "title": return .title
+        case "text": return .text
+        case "id": return .id
+        case "outlet": return .outlet
+        case "published": return .published
+        case "lang": return .lang
+        case "url": return .url
+        case "story": return .story
+        default: break
+        }
+        if let field = aliases[name] { return field }
         return aliases[name.trimmed(.whitespaces).lowercased()]
     }
+
+    static func canonical(_ name: String) -> String? { field(name)?.rawValue }
 }
 
 /// Builds an ``Article`` from named string fields, whatever the dump's format.
 struct ArticleBuilder {
-    var fields: [String: String] = [:]
+    /// By ``Field``; the first value given for a field wins.
+    private var fields: (String?, String?, String?, String?, String?, String?, String?, String?)
     var extra: [String: Any] = [:]
     /// Unknown fields already as a JSON object text (wins over `extra`).
     var extraJSON: String? = nil
     var warnings: [String] = []
 
+    subscript(_ field: Field) -> String? {
+        get {
+            switch field {
+            case .id: fields.0
+            case .outlet: fields.1
+            case .published: fields.2
+            case .title: fields.3
+            case .text: fields.4
+            case .url: fields.5
+            case .lang: fields.6
+            case .story: fields.7
+            }
+        }
+        set {
+            switch field {
+            case .id: fields.0 = newValue
+            case .outlet: fields.1 = newValue
+            case .published: fields.2 = newValue
+            case .title: fields.3 = newValue
+            case .text: fields.4 = newValue
+            case .url: fields.5 = newValue
+            case .lang: fields.6 = newValue
+            case .story: fields.7 = newValue
+            }
+        }
+    }
+
     mutating func set(_ name: String, _ value: String?) {
-        if let key = FieldNames.canonical(name) {
-            if let value, fields[key] == nil { fields[key] = value }
+        if let field = FieldNames.field(name) {
+            set(field, value)
         } else {
             extra[name] = value ?? NSNull()
         }
     }
 
+    mutating func set(_ field: Field, _ value: String?) {
+        if let value, self[field] == nil { self[field] = value }
+    }
+
     mutating func build() -> (Article?, String?) {
         var published: Double? = nil
-        if let raw = fields["published"], !raw.trimmed(.whitespaces).isEmpty {
+        if let raw = self[.published], !raw.trimmed(.whitespaces).isEmpty {
             published = ISODate.parse(raw)
             if published == nil { warnings.append("unreadable date \"\(raw.prefix(40))\": kept undated") }
         }
@@ -96,9 +146,9 @@ struct ArticleBuilder {
             extraJSON = String(decoding: data, as: UTF8.self)
         }
         var article = Article(
-            id: fields["id"] ?? "", outlet: fields["outlet"] ?? "", published: published,
-            title: fields["title"] ?? "", text: fields["text"] ?? "", url: fields["url"],
-            lang: fields["lang"], story: fields["story"], extra: extraJSON)
+            id: self[.id] ?? "", outlet: self[.outlet] ?? "", published: published,
+            title: self[.title] ?? "", text: self[.text] ?? "", url: self[.url],
+            lang: self[.lang], story: self[.story], extra: extraJSON)
         if let problem = article.normalize() { return (nil, problem) }
         return (article, nil)
     }

@@ -18,7 +18,7 @@ struct JSONLReader: ArticleReader {
         var extra: [(String, String)] = []
         do {
             try JSONObjectScanner.scan(bytes) { key, value in
-                guard let canonical = FieldNames.canonical(key) else {
+                guard let field = FieldNames.field(key) else {
                     switch value {
                     case .string(let s): extra.append((key, JSONText.quote(s)))
                     case .null: extra.append((key, "null"))
@@ -27,14 +27,14 @@ struct JSONLReader: ArticleReader {
                     return
                 }
                 switch value {
-                case .string(let s): builder.set(key, s)
-                case .null: builder.set(key, nil)
+                case .string(let s): builder.set(field, s)
+                case .null: builder.set(field, nil)
                 case .raw(let raw):
                     // Numbers are fine for ids and dates; nothing else is.
-                    guard canonical != "title", canonical != "text", raw.first.map({ $0 == "-" || $0.isNumber }) == true else {
+                    guard field != .title, field != .text, raw.first.map({ $0 == "-" || $0.isNumber }) == true else {
                         throw JSONObjectScanner.Failure(reason: "field \"\(key)\" is not a string")
                     }
-                    builder.set(key, raw)
+                    builder.set(field, raw)
                 }
             }
         } catch let failure as JSONObjectScanner.Failure {

@@ -47,8 +47,8 @@ public struct DumpVectorizer {
         var terms: [Int32] = []
         var counts: [UInt32] = []
         /// Document and collection frequency by local term, over every part analyzed.
-        var df: [Int32] = []
-        var cf: [Int64] = []
+        var frequencies: [Frequency] = []
+        struct Frequency { var documents: Int32 = 0; var occurrences: Int64 = 0 }
         /// The analyzer's term count after each block (terms first seen in block b are
         /// `seenAfter[b-1]..<seenAfter[b]`).
         var seenAfter: [Int] = []
@@ -63,13 +63,13 @@ public struct DumpVectorizer {
         func run(_ part: UnsafeBufferPointer<UInt8>, file: String) {
             var lines = 0
             var rejected: [Int] = []
-            var lengths = self.lengths, terms = self.terms, counts = self.counts, df = self.df, cf = self.cf
-            self.lengths = []; self.terms = []; self.counts = []; self.df = []; self.cf = []
+            var lengths = self.lengths, terms = self.terms, counts = self.counts, frequencies = self.frequencies
+            self.lengths = []; self.terms = []; self.counts = []; self.frequencies = []
             lengths.removeAll(keepingCapacity: true)
             terms.removeAll(keepingCapacity: true)
             counts.removeAll(keepingCapacity: true)
             defer {
-                self.lengths = lengths; self.terms = terms; self.counts = counts; self.df = df; self.cf = cf
+                self.lengths = lengths; self.terms = terms; self.counts = counts; self.frequencies = frequencies
                 self.lines = lines; self.rejected = rejected
             }
             LineReader.forEachLine(in: part) { line in
@@ -82,15 +82,20 @@ public struct DumpVectorizer {
                 }
                 let n = analyzer.count(title: a.title, text: a.text, language: a.lang)
                 let known = analyzer.terms.count
-                if df.count < known {
-                    df.append(contentsOf: repeatElement(0, count: known - df.count))
-                    cf.append(contentsOf: repeatElement(0, count: known - cf.count))
+                if frequencies.count < known {
+                    frequencies.append(contentsOf: repeatElement(Frequency(), count: max(known, 2 * frequencies.count) - frequencies.count))
                 }
-                analyzer.drain { t, title, text in
-                    terms.append(t)
-                    counts.append(UInt32(title) << 16 | UInt32(text))
-                    df[Int(t)] += 1
-                    cf[Int(t)] += Int64(title) + Int64(text)
+                if terms.capacity < terms.count + n {
+                    terms.reserveCapacity(max(terms.count + n, 2 * terms.capacity))
+                    counts.reserveCapacity(max(counts.count + n, 2 * counts.capacity))
+                }
+                frequencies.withUnsafeMutableBufferPointer { f in
+                    analyzer.drain { t, title, text in
+                        terms.append(t)
+                        counts.append(UInt32(title) << 16 | UInt32(text))
+                        f[Int(t)].documents += 1
+                        f[Int(t)].occurrences += Int64(title) + Int64(text)
+                    }
                 }
                 lengths.append(n)
             }
@@ -145,8 +150,8 @@ public struct DumpVectorizer {
             }
         }
         for (w, worker) in workers.enumerated() {
-            for i in 0..<worker.df.count where worker.df[i] > 0 {
-                vocabulary.count(localToGlobal[w][i], documents: worker.df[i], occurrences: worker.cf[i])
+            for (i, f) in worker.frequencies.enumerated() where f.documents > 0 {
+                vocabulary.count(localToGlobal[w][i], documents: f.documents, occurrences: f.occurrences)
             }
         }
         let weighting = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight, documentCount: rows.count,
