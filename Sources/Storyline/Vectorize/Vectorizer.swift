@@ -63,12 +63,6 @@ struct TermMerger {
 
     /// Term counts under feature ids (sorted), one per article, in input order. Counts each
     /// article's terms into the vocabulary's document and collection frequencies.
-    mutating func analyze(_ articles: [(title: String, text: String, lang: String?)], into vocabulary: inout Vocabulary) -> [ArticleTerms] {
-        analyze(count: articles.count, input: { articles[$0] }, into: &vocabulary).map { $0! }
-    }
-
-    /// As above, with the input made by `input(k)` on the workers (parsing can run there too);
-    /// nil input gives a nil result.
     ///
     /// Three phases: the workers analyze their contiguous shares (local term numbers) and count
     /// each local term's document and collection frequency in the batch; then, serially, each
@@ -76,10 +70,10 @@ struct TermMerger {
     /// which is the order of first sight over the whole batch — and the batch counts are added to
     /// the vocabulary (work per distinct term, not per article term); then the workers map and
     /// sort each article's terms by feature id.
-    mutating func analyze(count n: Int, input: (Int) -> (title: String, text: String, lang: String?)?,
-                          into vocabulary: inout Vocabulary) -> [ArticleTerms?] {
+    mutating func analyze(_ articles: [(title: String, text: String, lang: String?)], into vocabulary: inout Vocabulary) -> [ArticleTerms] {
+        let n = articles.count
         let workers = analyzers.count
-        var local = [TermCounts?](repeating: nil, count: n)
+        var local = [TermCounts](repeating: TermCounts(), count: n)
         let share = (n + workers - 1) / max(workers, 1)
         let batchCounts = self.batchCounts
         local.withUnsafeMutableBufferPointer { out in
@@ -90,7 +84,7 @@ struct TermMerger {
                 guard lo < hi else { return }
                 let counts = batchCounts[w]
                 for k in lo..<hi {
-                    guard let a = input(k) else { continue }
+                    let a = articles[k]
                     let c = analyzers[w].analyze(title: a.title, text: a.text, language: a.lang)
                     counts.add(c)
                     base[k] = c
@@ -111,7 +105,7 @@ struct TermMerger {
         }
         // On the workers: each article's terms under feature ids, sorted. A key packs
         // (id, title count, text count) into one integer, so the sort carries the counts.
-        var results = [ArticleTerms?](repeating: nil, count: n)
+        var results = [ArticleTerms](repeating: ArticleTerms(), count: n)
         let localToGlobal = self.localToGlobal
         results.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
@@ -121,7 +115,7 @@ struct TermMerger {
                 localToGlobal[w].withUnsafeBufferPointer { map in
                     var keys: [Int64] = [], scratch: [Int64] = []
                     for k in lo..<hi {
-                        guard let counts = local[k] else { continue }
+                        let counts = local[k]
                         keys.removeAll(keepingCapacity: true)
                         for j in 0..<counts.terms.count {
                             keys.append(Int64(map[Int(counts.terms[j])]) << 32 | Int64(counts.titleCounts[j]) << 16 | Int64(counts.textCounts[j]))
