@@ -15,15 +15,22 @@ extension Store {
             df.append(Int32(s.int(2)))
             cf.append(s.int(3))
         }
-        return Vocabulary(terms: terms, documentFrequency: df, collectionFrequency: cf)
+        return Vocabulary(terms: terms, documentFrequency: df, collectionFrequency: cf, inStore: true)
     }
 
     /// Writes the vocabulary entries changed since the last save. Call inside a transaction.
     func saveVocabulary(_ vocabulary: inout Vocabulary) throws {
-        let s = try db.prepare("INSERT INTO terms(id, term, df, cf) VALUES(?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET df = excluded.df, cf = excluded.cf")
-        for id in vocabulary.dirty {
-            try s.run([.int(Int64(id)), .text(vocabulary.terms[Int(id)]), .int(Int64(vocabulary.documentFrequency[Int(id)])),
-                       .int(vocabulary.collectionFrequency[Int(id)])])
+        // New terms are inserted, known ones get their counts updated, in id order (the
+        // b-tree's order): an upsert would bind and compare every term's text.
+        let insert = try db.prepare("INSERT INTO terms(id, term, df, cf) VALUES(?, ?, ?, ?)")
+        let update = try db.prepare("UPDATE terms SET df = ?, cf = ? WHERE id = ?")
+        for id in vocabulary.dirty.sorted() {
+            let df = Int64(vocabulary.documentFrequency[Int(id)]), cf = vocabulary.collectionFrequency[Int(id)]
+            if Int(id) >= vocabulary.savedCount {
+                try insert.run([.int(Int64(id)), .text(vocabulary.terms[Int(id)]), .int(df), .int(cf)])
+            } else {
+                try update.run([.int(df), .int(cf), .int(Int64(id))])
+            }
         }
         vocabulary.markSaved()
     }
@@ -60,7 +67,7 @@ extension Store {
                 throw StorylineError(.usage, "the store already has a vocabulary: a model can only be imported into a store before its first vectorize (feature ids never change)", file: db.path)
             }
             var vocabulary = Vocabulary(terms: model.terms, documentFrequency: model.documentFrequency,
-                                        collectionFrequency: model.collectionFrequency)
+                                        collectionFrequency: model.collectionFrequency, inStore: false)
             vocabulary.markAllDirty()
             try saveVocabulary(&vocabulary)
             try setMeta("imported_documents", String(model.documents))

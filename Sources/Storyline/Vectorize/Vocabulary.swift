@@ -11,16 +11,20 @@ public struct Vocabulary: Sendable {
     /// Feature ids whose entry changed since the last ``markSaved()`` (and a flag per id).
     private(set) var dirty: [Int32] = []
     private var isDirty: [Bool] = []
+    /// How many terms the store holds (ids below are updated, ids from here on inserted).
+    private(set) var savedCount = 0
 
     public init() {}
 
-    init(terms: [String], documentFrequency: [Int32], collectionFrequency: [Int64]? = nil) {
+    /// - Parameter inStore: the entries are the store's own (loaded from it), not yet to be inserted.
+    init(terms: [String], documentFrequency: [Int32], collectionFrequency: [Int64]? = nil, inStore: Bool) {
         self.terms = terms
         self.documentFrequency = documentFrequency
         self.collectionFrequency = collectionFrequency ?? documentFrequency.map(Int64.init)
         ids.reserveCapacity(terms.count)
         for (i, t) in terms.enumerated() { ids[t] = Int32(i) }
         isDirty = [Bool](repeating: false, count: terms.count)
+        savedCount = inStore ? terms.count : 0
     }
 
     public var count: Int { terms.count }
@@ -76,6 +80,7 @@ public struct Vocabulary: Sendable {
     mutating func markSaved() {
         for id in dirty { isDirty[Int(id)] = false }
         dirty.removeAll(keepingCapacity: true)
+        savedCount = terms.count
     }
 }
 
