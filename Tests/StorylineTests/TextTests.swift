@@ -2,6 +2,26 @@ import XCTest
 @testable import Storyline
 
 final class TokenizerTests: XCTestCase {
+    /// The eight-bytes-at-a-time letter-or-digit test agrees with the byte test, for every byte
+    /// value in every lane, next to any other byte.
+    func testWordBytesEightAtATime() {
+        func isWordByte(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
+        for lane in 0..<8 {
+            for v in 0...255 {
+                for filler: UInt8 in [0x61, 0x20, 0xFF, 0x39] {
+                    var bytes = [UInt8](repeating: filler, count: 8)
+                    bytes[lane] = UInt8(v)
+                    let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                    let stop = Tokenizer.notAlphanumeric(word)
+                    for k in 0..<8 {
+                        XCTAssertEqual(stop >> (8 * k + 7) & 1 == 1, !isWordByte(bytes[k]), "byte \(bytes[k]) in lane \(k)")
+                    }
+                    XCTAssertEqual(stop & ~0x8080_8080_8080_8080, 0)
+                }
+            }
+        }
+    }
+
     func tokens(_ s: String) -> [String] {
         var out: [String] = []
         var s = s
@@ -18,6 +38,10 @@ final class TokenizerTests: XCTestCase {
                        ["Don't", "stop", "the", "state-of-the-art", "COVID-19", "plan", "costs", "2,000", "3.5", "in", "2021"])
         XCTAssertEqual(tokens("Biden’s ‘plan’ -- end-"), ["Biden’s", "plan", "end"])
         XCTAssertEqual(tokens("'quoted' rock'n'roll 1.2.3 a,b"), ["quoted", "rock'n'roll", "1.2.3", "a", "b"])
+        // Words longer than eight bytes, ending at, before and after an eight-byte boundary and at
+        // the end of the text; a digit run that ends a long word still joins a number.
+        XCTAssertEqual(tokens("Internationalization abcdefgh abcdefghi x1234567,890 Überhaupt counterrevolutionaries"),
+                       ["Internationalization", "abcdefgh", "abcdefghi", "x1234567,890", "Überhaupt", "counterrevolutionaries"])
     }
 
     func testURLsAndEmailsAreDropped() {
