@@ -227,6 +227,21 @@ final class JSONObjectScannerTests: XCTestCase {
         XCTAssertEqual(f["b"], .raw("true"))
     }
 
+    /// A quote, a backslash escape or a raw control byte at every offset of a long string (the
+    /// plain part is read eight bytes at a time).
+    func testStringEndsAndEscapesAtEveryOffset() throws {
+        for k in 0..<20 {
+            let before = String(repeating: "a", count: k), after = String(repeating: "b", count: 20 - k)
+            XCTAssertEqual(try fields("{\"s\":\"" + before + "\\\"" + after + "\"}")["s"], .string(before + "\"" + after))
+            XCTAssertEqual(try fields("{\"s\":\"" + before + "\"}")["s"], .string(before))
+            XCTAssertEqual(try fields("{\"s\":\"" + before + "é\\\\" + after + "\"}")["s"], .string(before + "é\\" + after))
+            for control in ["\u{0}", "\u{9}", "\u{1f}"] {
+                XCTAssertThrowsError(try fields("{\"s\":\"" + before + control + after + "\"}"), "\(k)")
+            }
+            XCTAssertEqual(try fields("{\"s\":\"" + before + "\u{7f}" + after + "\"}")["s"], .string(before + "\u{7f}" + after))
+        }
+    }
+
     func testRejectsMalformedInput() {
         for bad in [#"{"a":1"#, #"{"a":01}"#, #"{"a":tru}"#, #"{"a":"x"} x"#, #"{a:1}"#, #"{"a":"\q"}"#, "{\"a\":\"tab\there\"}", #"{"a":[1,]}"#, #"{"a" 1}"#, ""] {
             XCTAssertThrowsError(try fields(bad), bad)
