@@ -157,7 +157,7 @@ public final class Analyzer {
     func count(title: String, text: String, language: String?) -> Int {
         let p = pipeline(self.language(title: title, text: text, given: language))
         // Move the mutable state into locals (unique, so no copies), and back at the end.
-        var cache = p.cache; p.cache = _TermCache(capacity: 0)
+        var cache = p.cache; p.cache = _TermCache.placeholder
         var folded = self.folded; self.folded = []
         defer {
             p.cache = cache
@@ -223,9 +223,10 @@ public final class Analyzer {
                 termBuffer = .allocate(capacity: tokenCapacity)
             }
             let tokenCount = tokenizer.tokenize(bytes, writingTo: tokenBuffer)
-            // Terms first, counts after: each pass's memory accesses (the cache's slots, the
-            // tallies) are independent from token to token, so their cache misses overlap.
-            // ASCII tokens' keys first, so that the lookups can ask for their slots ahead.
+            // In passes over the tokens: keys, then terms, then counts. Each pass's memory
+            // accesses (the cache's slots, the tallies) are independent from token to token, so
+            // their cache misses overlap, and with the keys known the lookups can ask for their
+            // slots ahead.
             let keys = keyBuffer, termBuffer = self.termBuffer
             for j in 0..<tokenCount {
                 let token = tokenBuffer[j]
@@ -260,7 +261,7 @@ public final class Analyzer {
     /// `language` is used as given (see ``language(title:text:given:)``), the default when nil.
     public func forEachTerm(_ text: String, language: String?, _ body: (Int32, String) -> Void) {
         let p = pipeline(language.flatMap { $0.isEmpty ? nil : String($0.prefix(2)) } ?? defaultLanguage)
-        var cache = p.cache; p.cache = _TermCache(capacity: 0)
+        var cache = p.cache; p.cache = _TermCache.placeholder
         var folded: [UInt8] = []
         defer { p.cache = cache }
         var s = text
