@@ -20,19 +20,23 @@ extension Store {
 
     /// Writes the vocabulary entries changed since the last save. Call inside a transaction.
     func saveVocabulary(_ vocabulary: inout Vocabulary) throws {
-        // New terms are inserted, known ones get their counts updated, in id order (the
-        // b-tree's order): an upsert would bind and compare every term's text.
+        try saveVocabulary(vocabulary.takeChanges())
+    }
+
+    /// Writes vocabulary changes: new terms are inserted, known ones get their counts updated,
+    /// in id order (the b-tree's order; an upsert would bind and compare every term's text).
+    /// Call inside a transaction.
+    func saveVocabulary(_ changes: Vocabulary.Changes) throws {
         let insert = try db.prepare("INSERT INTO terms(id, term, df, cf) VALUES(?, ?, ?, ?)")
         let update = try db.prepare("UPDATE terms SET df = ?, cf = ? WHERE id = ?")
-        for id in vocabulary.dirty.sorted() {
-            let df = Int64(vocabulary.documentFrequency[Int(id)]), cf = vocabulary.collectionFrequency[Int(id)]
-            if Int(id) >= vocabulary.savedCount {
-                try insert.run([.int(Int64(id)), .text(vocabulary.terms[Int(id)]), .int(df), .int(cf)])
+        for (k, id) in changes.ids.enumerated() {
+            let df = Int64(changes.documentFrequency[k]), cf = changes.collectionFrequency[k]
+            if let term = changes.newTerms[id] {
+                try insert.run([.int(Int64(id)), .text(term), .int(df), .int(cf)])
             } else {
                 try update.run([.int(df), .int(cf), .int(Int64(id))])
             }
         }
-        vocabulary.markSaved()
     }
 
     /// Articles not yet analyzed, in store order, after `seq`.

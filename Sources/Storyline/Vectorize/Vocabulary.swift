@@ -77,6 +77,28 @@ public struct Vocabulary: Sendable {
         for id in terms.indices { markDirty(Int32(id)) }
     }
 
+    /// The entries changed since the last save, to be written: ids in order, with the term of
+    /// those new to the store.
+    struct Changes: Sendable {
+        var ids: [Int32] = []
+        var newTerms: [Int32: String] = [:]
+        var documentFrequency: [Int32] = []
+        var collectionFrequency: [Int64] = []
+    }
+
+    /// The changes since the last save; marks them saved.
+    mutating func takeChanges() -> Changes {
+        var c = Changes()
+        c.ids = dirty.sorted()
+        for id in c.ids {
+            if Int(id) >= savedCount { c.newTerms[id] = terms[Int(id)] }
+            c.documentFrequency.append(documentFrequency[Int(id)])
+            c.collectionFrequency.append(collectionFrequency[Int(id)])
+        }
+        markSaved()
+        return c
+    }
+
     mutating func markSaved() {
         for id in dirty { isDirty[Int(id)] = false }
         dirty.removeAll(keepingCapacity: true)
