@@ -130,6 +130,19 @@ final class AnalyzerTests: XCTestCase {
         XCTAssertEqual(analyzer.terms(of: "a b 東", language: "xx"), ["東"])
     }
 
+    /// Non-ASCII tokens are looked up by their raw bytes: every spelling of a word is folded once
+    /// and reaches the same term, in counts as in term lists, the second time as the first.
+    func testNonASCIISpellingsShareOneTerm() {
+        let analyzer = TestSupport.analyzer()
+        let spellings = "Über über ÜBER U\u{308}ber Zürich ZÜRICH Zu\u{308}rich"
+        XCTAssertEqual(analyzer.terms(of: spellings, language: "xx"), ["über", "über", "über", "über", "zürich", "zürich", "zürich"])
+        XCTAssertEqual(analyzer.terms(of: spellings, language: "xx"), ["über", "über", "über", "über", "zürich", "zürich", "zürich"])
+        let counts = analyzer.analyze(title: "Zürich", text: spellings, language: "xx")
+        XCTAssertEqual(counts.terms.map { analyzer.terms[Int($0)] }, ["zürich", "über"])
+        XCTAssertEqual(counts.titleCounts, [1, 0])
+        XCTAssertEqual(counts.textCounts, [3, 4])
+    }
+
     func testLanguageSpecificStemmingAndUnknownLanguage() {
         let analyzer = TestSupport.analyzer()
         XCTAssertEqual(analyzer.terms(of: "continuaient", language: "fr"), ["continu"])

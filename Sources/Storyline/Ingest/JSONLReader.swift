@@ -8,7 +8,9 @@ struct JSONLReader: ArticleReader {
         }
     }
 
-    static func record(_ bytes: UnsafeBufferPointer<UInt8>, file: String, line: Int) -> RecordEvent {
+    /// The record on one line. `keepExtra: false` skips fields we do not know (a reader that
+    /// only analyzes the text does not need them as JSON).
+    static func record(_ bytes: UnsafeBufferPointer<UInt8>, file: String, line: Int, keepExtra: Bool = true) -> RecordEvent {
         var event = RecordEvent(file: file, line: line)
         guard String(validating: bytes, as: UTF8.self) != nil else {
             event.problem = "invalid UTF-8"
@@ -19,6 +21,7 @@ struct JSONLReader: ArticleReader {
         do {
             try JSONObjectScanner.scan(bytes) { key, value in
                 guard let field = FieldNames.field(key) else {
+                    guard keepExtra else { return }
                     switch value {
                     case .string(let s): extra.append((key, JSONText.quote(s)))
                     case .null: extra.append((key, "null"))

@@ -34,8 +34,9 @@ public final class Analyzer {
     final class Pipeline {
         let stopwords: Stopwords
         let stemmer: SnowballStemmer?
-        /// Hash of folded token bytes → local term, or -1 for a dropped token. A 64-bit hash:
-        /// a collision between two distinct words (odds ~1e-7 at ten million words) merges them.
+        /// Key of a token's bytes (``Analyzer/key(_:_:)``) → local term, or -1 for a dropped
+        /// token. A 64-bit hash: a collision between two distinct words (odds ~1e-7 at ten
+        /// million words) merges them.
         var cache = _TermCache()
         init(stopwords: Stopwords, stemmer: SnowballStemmer?) {
             self.stopwords = stopwords
@@ -63,14 +64,27 @@ public final class Analyzer {
         return p
     }
 
+    /// The cache key of a token: ``asciiKey(_:_:_:)`` for an ASCII token, else a key of its raw
+    /// bytes (the two differ in seed). Either way nothing is folded to look a token up; a word
+    /// spelled two ways ("Über", "über") gets two cache entries for the same term.
+    @inline(__always)
+    static func key(_ text: UnsafeBufferPointer<UInt8>, _ token: Token) -> UInt64 {
+        token.isASCII ? wordKey(text, token.start, token.end, lowercase: true)
+                      : wordKey(text, token.start, token.end, lowercase: false)
+    }
+
     /// A 64-bit key of the lowercased bytes `start..<end` of an ASCII token, eight bytes at a time:
     /// one unaligned load, a SWAR lowercase ('A'...'Z' get 0x20) and one mix per word, instead
-    /// of a multiply per byte. (Non-ASCII tokens are keyed by their folded bytes; a word reached
-    /// both ways gets two cache entries for the same term.)
+    /// of a multiply per byte.
     @inline(__always)
     static func asciiKey(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
+        wordKey(text, start, end, lowercase: true)
+    }
+
+    @inline(__always)
+    private static func wordKey(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, lowercase: Bool) -> UInt64 {
         let base = UnsafeRawPointer(text.baseAddress!)
-        var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(truncatingIfNeeded: end - start)
+        var h: UInt64 = (lowercase ? 0x243F_6A88_85A3_08D3 : 0x1319_8A2E_0370_7344) ^ UInt64(truncatingIfNeeded: end - start)
         var k = start
         while k < end {
             let n = end - k
@@ -81,33 +95,34 @@ public final class Analyzer {
             } else {
                 for b in 0..<min(n, 8) { w |= UInt64(text[k + b]) &<< UInt64(8 * b) }
             }
-            // Bytes are < 0x80 (and those past the token zero), so no add carries into the next byte.
-            let atLeastA = w &+ 0x3F3F_3F3F_3F3F_3F3F, pastZ = w &+ 0x2525_2525_2525_2525
-            w |= ((atLeastA & ~pastZ) & 0x8080_8080_8080_8080) &>> 2
+            if lowercase {
+                // Bytes are < 0x80 (and those past the token zero), so no add carries into the next byte.
+                let atLeastA = w &+ 0x3F3F_3F3F_3F3F_3F3F, pastZ = w &+ 0x2525_2525_2525_2525
+                w |= ((atLeastA & ~pastZ) & 0x8080_8080_8080_8080) &>> 2
+            }
             h = Hashing.mix(h ^ w)
             k += 8
         }
         return h
     }
 
-    /// The local term of a token, or -1 when it is dropped. `asciiKey` is the token's
-    /// ``asciiKey(_:_:_:)`` when it is ASCII. `cache` is the pipeline's, moved out of the class
-    /// for the duration of a call (no exclusivity checks in the hot loop).
+    /// The local term of a token, or -1 when it is dropped. `key` is the token's ``key(_:_:)``.
+    /// `cache` is the pipeline's, moved out of the class for the duration of a call (no
+    /// exclusivity checks in the hot loop).
     @inline(__always)
-    private func term(_ text: UnsafeBufferPointer<UInt8>, _ token: Token, _ asciiKey: UInt64, _ p: Pipeline, _ cache: inout _TermCache,
+    private func term(_ text: UnsafeBufferPointer<UInt8>, _ token: Token, _ key: UInt64, _ p: Pipeline, _ cache: inout _TermCache,
                       _ folded: inout [UInt8]) -> Int32 {
-        // The common case inline: an ASCII word seen before, hashed in place, nothing folded.
-        if token.isASCII, let cached = cache.get(asciiKey) { return cached }
-        return uncachedTerm(text, token, asciiKey, p, &cache, &folded)
+        // The common case inline: a word seen before, hashed in place, nothing folded.
+        if let cached = cache.get(key) { return cached }
+        return uncachedTerm(text, token, key, p, &cache, &folded)
     }
 
-    /// ``term(_:_:_:_:_:_:)`` for a token not in the cache, or not ASCII.
+    /// ``term(_:_:_:_:_:_:)`` for a token not in the cache: folded, checked against the
+    /// stopwords and stemmed, once.
     @inline(never)
-    private func uncachedTerm(_ text: UnsafeBufferPointer<UInt8>, _ token: Token, _ asciiKey: UInt64, _ p: Pipeline,
+    private func uncachedTerm(_ text: UnsafeBufferPointer<UInt8>, _ token: Token, _ key: UInt64, _ p: Pipeline,
                               _ cache: inout _TermCache, _ folded: inout [UInt8]) -> Int32 {
         folder.fold(text, token, into: &folded)
-        let key = token.isASCII ? asciiKey : folded.withUnsafeBufferPointer { Hashing.fnv1a($0) }
-        if !token.isASCII, let cached = cache.get(key) { return cached }
         var result: Int32 = -1
         let word = String(decoding: folded, as: UTF8.self)
         if !(token.isASCII && folded.count < minTokenLength) && !p.stopwords.contains(word) {
@@ -230,7 +245,7 @@ public final class Analyzer {
             let keys = keyBuffer, termBuffer = self.termBuffer
             for j in 0..<tokenCount {
                 let token = tokenBuffer[j]
-                keys[j] = token.isASCII ? Self.asciiKey(bytes, token.start, token.end) : 0
+                keys[j] = Self.key(bytes, token)
             }
             let ahead = 16
             for j in 0..<min(ahead, tokenCount) { cache.prefetch(keys[j]) }
@@ -267,9 +282,9 @@ public final class Analyzer {
         var s = text
         s.withUTF8 { bytes in
             tokenizer.tokenize(bytes) { token in
-                let t = term(bytes, token, token.isASCII ? Self.asciiKey(bytes, token.start, token.end) : 0, p, &cache, &folded)
+                let t = term(bytes, token, Self.key(bytes, token), p, &cache, &folded)
                 if t >= 0 {
-                    if token.isASCII || folded.isEmpty { folder.fold(bytes, token, into: &folded) }
+                    folder.fold(bytes, token, into: &folded)
                     body(t, String(decoding: folded, as: UTF8.self))
                 }
             }

@@ -77,7 +77,7 @@ public struct DumpVectorizer {
             LineReader.forEachLine(in: part) { line in
                 lines += 1
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
-                guard let a = JSONLReader.record(line, file: file, line: lines).article else {
+                guard let a = JSONLReader.record(line, file: file, line: lines, keepExtra: false).article else {
                     rejectedCount += 1
                     if rejected.count < 100 { rejected.append(lines) }
                     return
