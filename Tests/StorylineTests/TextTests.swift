@@ -100,11 +100,11 @@ final class AnalyzerTests: XCTestCase {
             var s = text
             let start = s.utf8.count - s.utf8.split(separator: 0x20).last!.count
             XCTAssertTrue(text.hasSuffix(word))
-            return s.withUTF8 { Analyzer.asciiKey($0, start, $0.count) }
+            return s.withUTF8 { Analyzer.key($0, Token(start: start, end: $0.count, isASCII: true)) }
         }
         func keyInside(_ text: String, _ at: Int, _ length: Int) -> UInt64 {
             var s = text
-            return s.withUTF8 { Analyzer.asciiKey($0, at, at + length) }
+            return s.withUTF8 { Analyzer.key($0, Token(start: at, end: at + length, isASCII: true)) }
         }
         let words = ["a", "vote", "votes", "abcdefg", "abcdefgh", "abcdefghi", "abcdefghabcdefgh", "abcdefghabcdefghz", "covid-19", "don't", "2021"]
         var seen: [UInt64: String] = [:]

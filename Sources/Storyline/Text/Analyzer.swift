@@ -64,21 +64,15 @@ public final class Analyzer {
         return p
     }
 
-    /// The cache key of a token: ``asciiKey(_:_:_:)`` for an ASCII token, else a key of its raw
-    /// bytes (the two differ in seed). Either way nothing is folded to look a token up; a word
-    /// spelled two ways ("Über", "über") gets two cache entries for the same term.
+    /// The cache key of a token, eight bytes at a time: one unaligned load and one mix per
+    /// word, instead of a multiply per byte. An ASCII token is keyed by its lowercased bytes (a
+    /// SWAR lowercase: 'A'...'Z' get 0x20), any other by its raw bytes, with another seed.
+    /// Either way nothing is folded to look a token up; a word spelled two ways ("Über",
+    /// "über") gets two cache entries for the same term.
     @inline(__always)
     static func key(_ text: UnsafeBufferPointer<UInt8>, _ token: Token) -> UInt64 {
         token.isASCII ? wordKey(text, token.start, token.end, lowercase: true)
                       : wordKey(text, token.start, token.end, lowercase: false)
-    }
-
-    /// A 64-bit key of the lowercased bytes `start..<end` of an ASCII token, eight bytes at a time:
-    /// one unaligned load, a SWAR lowercase ('A'...'Z' get 0x20) and one mix per word, instead
-    /// of a multiply per byte.
-    @inline(__always)
-    static func asciiKey(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
-        wordKey(text, start, end, lowercase: true)
     }
 
     @inline(__always)

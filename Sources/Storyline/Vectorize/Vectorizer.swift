@@ -7,7 +7,7 @@ import Foundation
 /// of each batch. Feature ids are then given in article order, each article's terms in order of
 /// first occurrence, so ids (and vectors) are the same whatever the number of threads. While the
 /// workers analyze a batch, this thread writes the previous one (its counts and the vocabulary's
-/// changes as of that batch) and reads the next: the store's writes take as long as the analysis.
+/// changes as of that batch) and reads the next, so the store's writes overlap the analysis.
 struct Vectorizer {
     let store: Store
     let profile: Profile

@@ -16,7 +16,8 @@ public struct Vocabulary: Sendable {
 
     public init() {}
 
-    /// - Parameter inStore: the entries are the store's own (loaded from it), not yet to be inserted.
+    /// - Parameter inStore: true when the entries were loaded from the store (a save updates
+    ///   them), false when they are new to it (a save inserts them).
     init(terms: [String], documentFrequency: [Int32], collectionFrequency: [Int64]? = nil, inStore: Bool) {
         self.terms = terms
         self.documentFrequency = documentFrequency
