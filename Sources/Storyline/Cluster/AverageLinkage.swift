@@ -8,6 +8,12 @@
 /// Clusters may start from groups (stories that already exist). Two groups marked fixed are
 /// merged with each other only when `mergeFixed` is set.
 ///
+/// Undated items (where `dated` says so) never bridge: two clusters that both hold dated items
+/// merge only when the mean over their dated cross pairs alone also clears the threshold. So an
+/// undated article joins at most one dated story, and two stories that dated evidence keeps
+/// apart (events years apart told in the same words) stay apart. Without undated items the
+/// condition is the plain one.
+///
 /// - Complexity: O(E log E) heap work for E edges, plus merging neighbor maps (smaller into larger).
 public struct AverageLinkage {
     public var threshold: Double
@@ -25,10 +31,12 @@ public struct AverageLinkage {
     ///   - groups: initial cluster of each item (items with equal values start together), or nil for singletons.
     ///   - fixed: for each initial group value, whether it is fixed.
     ///   - outside: for a group value, how many of its members are not among the items (they have
-    ///     no edges here but count in the group's size, so averages stay those over the whole group).
+    ///     no edges here but count in the group's size, so averages stay those over the whole group;
+    ///     they are dated: only dated articles fall outside a time window).
+    ///   - dated: whether each item has a publication date (nil: all have).
     /// - Returns: a cluster label per item; labels are the smallest item index of each cluster.
     public func cluster(count: Int, edges: [SimilarityEdge], groups: [Int]? = nil, fixed: Set<Int> = [],
-                        outside: [Int: Int] = [:]) -> [Int] {
+                        outside: [Int: Int] = [:], dated: [Bool]? = nil) -> [Int] {
         // Union-find over items; cluster state keyed by root item.
         var parent = Array(0..<count)
         func find(_ x: Int) -> Int {
@@ -37,29 +45,45 @@ public struct AverageLinkage {
             return x
         }
         var size = [Int](repeating: 1, count: count)
+        // Dated members of each root (equal to `size` where nothing is undated).
+        var datedSize = dated.map { $0.map { $0 ? 1 : 0 } } ?? size
         var isFixed = [Bool](repeating: false, count: count)
         if let groups {
             var first: [Int: Int] = [:]
             for i in 0..<count {
-                if let r = first[groups[i]] { parent[i] = r; size[r] += 1; size[i] = 0 } else { first[groups[i]] = i }
+                if let r = first[groups[i]] {
+                    parent[i] = r; size[r] += 1; size[i] = 0
+                    datedSize[r] += datedSize[i]; datedSize[i] = 0
+                } else { first[groups[i]] = i }
             }
             for (g, r) in first where fixed.contains(g) { isFixed[r] = true }
-            for (g, r) in first { size[r] += outside[g] ?? 0 }
+            for (g, r) in first { size[r] += outside[g] ?? 0; datedSize[r] += outside[g] ?? 0 }
         }
-        // Neighbor sums between roots.
-        var neighbors = [[Int: Double]](repeating: [:], count: count)
+        // Neighbor sums between roots: over all cross pairs, and over dated cross pairs.
+        var neighbors = [[Int: Sums]](repeating: [:], count: count)
         for e in edges {
             let a = find(Int(e.a)), b = find(Int(e.b))
             if a == b { continue }
-            neighbors[a][b, default: 0] += Double(e.weight)
-            neighbors[b][a, default: 0] += Double(e.weight)
+            let w = Double(e.weight)
+            let bothDated = dated.map { $0[Int(e.a)] && $0[Int(e.b)] } ?? true
+            let add = Sums(all: w, dated: bothDated ? w : 0)
+            neighbors[a][b, default: Sums()] += add
+            neighbors[b][a, default: Sums()] += add
+        }
+        /// The mean similarity of roots `a` and `b` when they may merge, else nil.
+        func mergeScore(_ a: Int, _ b: Int, _ sums: Sums) -> Double? {
+            let avg = sums.all / Double(size[a] * size[b])
+            guard avg >= threshold, mergeFixed || !(isFixed[a] && isFixed[b]) else { return nil }
+            if datedSize[a] > 0, datedSize[b] > 0, datedSize[a] < size[a] || datedSize[b] < size[b] {
+                guard sums.dated / Double(datedSize[a] * datedSize[b]) >= threshold else { return nil }
+            }
+            return avg
         }
         var version = [Int](repeating: 0, count: count)
         var heap = Heap()
         for a in 0..<count where parent[a] == a {
-            for (b, sum) in neighbors[a] where a < b {
-                let avg = sum / Double(size[a] * size[b])
-                if avg >= threshold && (mergeFixed || !(isFixed[a] && isFixed[b])) {
+            for (b, sums) in neighbors[a] where a < b {
+                if let avg = mergeScore(a, b, sums) {
                     heap.push(.init(score: avg, a: a, b: b, va: version[a], vb: version[b]))
                 }
             }
@@ -73,20 +97,21 @@ public struct AverageLinkage {
             let other = neighbors[keep].count >= neighbors[gone].count ? neighbors[gone] : neighbors[keep]
             neighbors[keep] = [:]
             neighbors[gone] = [:]
-            for (c, w) in other { merged[c, default: 0] += w }
+            for (c, w) in other { merged[c, default: Sums()] += w }
             merged[keep] = nil
             merged[gone] = nil
             parent[gone] = keep
             size[keep] += size[gone]
             size[gone] = 0
+            datedSize[keep] += datedSize[gone]
+            datedSize[gone] = 0
             isFixed[keep] = isFixed[keep] || isFixed[gone]
             version[keep] += 1
             version[gone] += 1
             for (c, w) in merged {
                 neighbors[c][gone] = nil
                 neighbors[c][keep] = w
-                let avg = w / Double(size[keep] * size[c])
-                if avg >= threshold && (mergeFixed || !(isFixed[keep] && isFixed[c])) {
+                if let avg = mergeScore(keep, c, w) {
                     let (x, y) = keep < c ? (keep, c) : (c, keep)
                     heap.push(.init(score: avg, a: x, b: y, va: version[x], vb: version[y]))
                 }
@@ -95,6 +120,13 @@ public struct AverageLinkage {
             // Entries of (c, keep) pushed before this merge carry keep's old version: stale.
         }
         return (0..<count).map { find($0) }
+    }
+
+    /// Edge weight sums between two clusters: over all cross pairs, and over those of two dated items.
+    struct Sums {
+        var all = 0.0
+        var dated = 0.0
+        static func += (l: inout Sums, r: Sums) { l.all += r.all; l.dated += r.dated }
     }
 
     /// A binary max-heap of candidate merges ordered by (score desc, a asc, b asc).

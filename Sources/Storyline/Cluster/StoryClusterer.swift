@@ -22,7 +22,8 @@ public struct ClusterSummary: Sendable, Codable {
 /// articles either join one or form new stories. When new articles bring two stories together,
 /// they merge: the older id (the smaller) survives and the other is recorded as merged into it.
 /// New story ids follow the stories' first publication. Finally, stories quiet for
-/// `closeAfterDays` close. All writes of a pass are one transaction.
+/// `closeAfterDays` before the store's clock close (and reopen when an article of their days
+/// arrives later). All writes of a pass are one transaction.
 struct StoryClusterer {
     let store: Store
     let profile: Profile
@@ -89,7 +90,8 @@ struct StoryClusterer {
         for (id, size) in storySizes { outside[Int(id)] = size }
         for item in old { if let id = item.storyID { outside[Int(id), default: 0] -= 1 } }
         let labels = AverageLinkage(threshold: profile.similarity.threshold, mergeFixed: true)
-            .cluster(count: items.count, edges: edges, groups: groups, fixed: fixed, outside: outside.filter { $0.value > 0 })
+            .cluster(count: items.count, edges: edges, groups: groups, fixed: fixed, outside: outside.filter { $0.value > 0 },
+                     dated: items.map { $0.published != nil })
 
         // Centrality of each item inside its cluster: the sum of its edge weights there.
         var centrality = [Double](repeating: 0, count: items.count)
@@ -128,8 +130,10 @@ struct StoryClusterer {
                 try store.assign(story: id, articles: newSeqs, title: titles[items[central].seq] ?? "",
                                  isNew: existing == nil, runID: runID)
             }
-            if let latest = try store.latestPublished() {
-                summary.storiesClosed = try store.closeStories(before: latest - (profile.time.closeAfterDays ?? 14) * 86400, runID: runID)
+            // The store's clock: its newest plausible article date, never past the run's wall clock.
+            if let latest = try store.latestPublished(notAfter: PublicationDate.latest) {
+                let clock = min(latest, PublicationDate.runClock)
+                summary.storiesClosed = try store.closeStories(before: clock - (profile.time.closeAfterDays ?? 14) * 86400, runID: runID)
             }
             FaultInjection.hit("cluster-commit")
         }

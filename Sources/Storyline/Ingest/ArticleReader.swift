@@ -137,8 +137,9 @@ struct ArticleBuilder {
     mutating func build() -> (Article?, String?) {
         var published: Double? = nil
         if let raw = self[.published], !raw.trimmed(.whitespaces).isEmpty {
-            published = ISODate.parse(raw)
-            if published == nil { warnings.append("unreadable date \"\(raw.prefix(40))\": kept undated") }
+            let (seconds, warning) = PublicationDate.read(raw)
+            published = seconds
+            if let warning { warnings.append(warning) }
         }
         var extraJSON: String? = self.extraJSON
         if extraJSON == nil, !extra.isEmpty, JSONSerialization.isValidJSONObject(extra),

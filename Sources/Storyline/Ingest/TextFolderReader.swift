@@ -46,8 +46,9 @@ struct TextFolderReader: ArticleReader {
             }
             var article = Article(id: relative, outlet: outlet ?? page.siteName ?? "unknown", title: page.title, text: page.text, url: page.url)
             if let raw = page.published {
-                article.published = ISODate.parse(raw)
-                if article.published == nil { event.warnings.append("unreadable date \"\(raw.prefix(40))\": kept undated") }
+                let (seconds, warning) = PublicationDate.read(raw)
+                article.published = seconds
+                if let warning { event.warnings.append(warning) }
             }
             if let problem = article.normalize() { event.problem = problem } else { event.article = article }
             return event
@@ -77,37 +78,111 @@ struct TextFolderReader: ArticleReader {
     /// True for lines that are navigation or promotion, not article text.
     static func isBoilerplate(_ line: Substring) -> Bool {
         let l = line.lowercased()
-        let prefixes = ["read also", "read more", "related stories", "related articles", "related:", "related coverage",
+        let prefixes = ["read also", "also read", "read more", "related stories", "related articles", "related:", "related coverage",
                         "advertisement", "share this", "share on", "follow us", "sign up for", "subscribe to",
                         "click here", "skip to", "you may also like", "recommended for you", "more from"]
         if prefixes.contains(where: { l.hasPrefix($0) }) { return true }
         return l == "related" || l == "ad" || l == "share" || l == "comments"
     }
 
-    /// The headline (first line that is neither boilerplate nor a section label) and the text.
+    /// A heading under which a page lists other articles' headlines ("Related Stories").
+    static func isRelatedHeading(_ line: String) -> Bool {
+        let l = line.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :|>»-"))
+        return ["related", "related stories", "related articles", "related coverage", "related news", "more stories",
+                "more from", "you may also like", "recommended", "recommended for you", "also read", "read more",
+                "more on this story", "trending", "most read", "top stories"].contains(l)
+    }
+
+    /// A line that reads like a listed headline rather than article text: short, no closing punctuation.
+    static func looksLikeHeadline(_ line: String) -> Bool {
+        let words = line.split(whereSeparator: \.isWhitespace).count
+        guard words > 0, words <= 20, let last = line.last else { return false }
+        return !".!?\"”'’:".contains(last)
+    }
+
+    /// A section label glued to the headline's first word ("World NewsUkraine ..."): the label's
+    /// length, when `line` starts with a known label directly followed by a capital letter.
+    static func gluedLabelLength(_ line: String) -> Int? {
+        let lower = line.lowercased()
+        for name in sectionNames.sorted(by: { $0.count > $1.count }) where lower.hasPrefix(name) {
+            let rest = line.dropFirst(name.count)
+            if let c = rest.first, c.isUppercase, rest.count > 1 { return name.count }
+        }
+        return nil
+    }
+
+    /// `line` without a trailing ellipsis ("..." or "…"), or nil when it has none.
+    static func withoutEllipsis(_ line: String) -> String? {
+        for mark in ["...", "…"] where line.hasSuffix(mark) {
+            return String(line.dropLast(mark.count)).trimmingCharacters(in: .whitespaces)
+        }
+        return nil
+    }
+
+    /// The headline and the text of a scraped text page.
+    ///
+    /// The headline is the first line that is neither boilerplate nor a section label. Scraped
+    /// pages often print a section label above the headline, or glued to it ("World NewsUkraine
+    /// Will Not..."), and a shortened headline ending in "..." above the full one: the label is
+    /// removed and the full headline taken. A headline repeated as the first line of the text is
+    /// removed from the text; promotion lines ("Read Also | ...") and a closing list of other
+    /// articles' headlines under a heading such as "Related Stories" are dropped.
     static func splitHeadline(_ content: String) -> (String, String) {
         let lines = content.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        var headline: Substring? = nil
-        var body: [Substring] = []
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        var headline: String? = nil
         var index = 0
+        func nextNonEmpty(_ from: Int) -> Int? { lines[from...].firstIndex { !$0.isEmpty } }
         while index < lines.count, headline == nil {
-            let line = lines[index].trimmingCharacters(in: .whitespaces)
+            var line = lines[index]
             index += 1
             if line.isEmpty || isBoilerplate(Substring(line)) { continue }
-            let label = line.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ":|>»·-"))
-            // A section label, or a line repeated right below it, sits above the real headline.
-            let next = lines[index...].first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-            if next != nil && (sectionNames.contains(label.trimmingCharacters(in: .whitespaces))) { continue }
-            headline = Substring(line)
+            let label = line.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ":|>»·- "))
+            let next = nextNonEmpty(index)
+            // A section label on its own line sits above the real headline.
+            if next != nil && sectionNames.contains(label) { continue }
+            if let n = gluedLabelLength(line) { line = String(line.dropFirst(n)) }
+            // A shortened headline above the full one: take the full one.
+            if let next, let short = withoutEllipsis(line), isShortened(short, of: lines[next]) {
+                line = lines[next]
+                index = next + 1
+            }
+            headline = line
         }
-        for line in lines[index...] where !isBoilerplate(Substring(line.trimmingCharacters(in: .whitespaces))) {
+        var body: [String] = []
+        var k = index
+        while k < lines.count {
+            let line = lines[k]
+            k += 1
+            if isRelatedHeading(line) {
+                // Skip the listed headlines that follow (and blank lines between them).
+                while k < lines.count, lines[k].isEmpty || looksLikeHeadline(lines[k]) { k += 1 }
+                continue
+            }
+            if isBoilerplate(Substring(line)) { continue }
             body.append(line)
         }
         // A headline repeated as the first line of the text.
-        if let h = headline, let first = body.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }),
-           body[first].trimmingCharacters(in: .whitespaces) == h {
+        if let h = headline, let first = body.firstIndex(where: { !$0.isEmpty }), fold(body[first]) == fold(h) {
             body.remove(at: first)
         }
-        return (String(headline ?? ""), body.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines))
+        // Blank lines from removed lines collapse into one paragraph break.
+        var text: [String] = []
+        for line in body where !(line.isEmpty && (text.last?.isEmpty ?? true)) { text.append(line) }
+        return (headline ?? "", text.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Whether `short` is a shortened (and loosely retyped) form of `full`: at least 80% of its
+    /// words, and at least three, appear in `full`, which is longer.
+    static func isShortened(_ short: String, of full: String) -> Bool {
+        let words = short.split(whereSeparator: \.isWhitespace).map { fold(String($0)) }.filter { !$0.isEmpty }
+        let fullWords = Set(full.split(whereSeparator: \.isWhitespace).map { fold(String($0)) })
+        guard words.count >= 3, full.count > short.count else { return false }
+        return Double(words.filter(fullWords.contains).count) >= 0.8 * Double(words.count)
+    }
+
+    /// Letters and digits only, lowercased: "Join to NATO, Says" and "join to NATO say" compare alike.
+    static func fold(_ s: String) -> String {
+        String(s.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
     }
 }

@@ -3,8 +3,8 @@ extension Store {
     /// The next story id to give: one more than any id ever given (ids are never reused).
     func nextStoryID() throws -> Int64 { (try db.scalar("SELECT MAX(id) FROM stories") ?? 0) + 1 }
 
-    /// Puts articles into a story (creating it when new) and refreshes its summary fields.
-    /// Call inside a transaction.
+    /// Puts articles into a story (creating it when new), reopens it if it was closed, and
+    /// refreshes its summary fields. Call inside a transaction.
     func assign(story id: Int64, articles seqs: [Int64], title: String, isNew: Bool, runID: Int64) throws {
         if isNew {
             try db.prepare("INSERT INTO stories(id, title, size, created_run, updated_run) VALUES(?, ?, 0, ?, ?)")
@@ -13,7 +13,7 @@ extension Store {
         let s = try db.prepare("UPDATE articles SET story_id = ? WHERE seq = ?")
         for seq in seqs { try s.run([.int(id), .int(seq)]) }
         try db.prepare("""
-            UPDATE stories SET title = ?, updated_run = ?,
+            UPDATE stories SET title = ?, updated_run = ?, closed = 0,
               size = (SELECT COUNT(*) FROM articles WHERE story_id = stories.id),
               first_published = (SELECT MIN(published) FROM articles WHERE story_id = stories.id),
               last_published = (SELECT MAX(published) FROM articles WHERE story_id = stories.id)
@@ -36,9 +36,11 @@ extension Store {
         return db.changes
     }
 
-    /// The newest publication time in the store.
-    func latestPublished() throws -> Double? {
-        let s = try db.prepare("SELECT MAX(published) FROM articles")
+    /// The newest publication time in the store no later than `notAfter` (a store written by an
+    /// older build may hold implausible future dates: they must not move the clock).
+    func latestPublished(notAfter: Double) throws -> Double? {
+        let s = try db.prepare("SELECT MAX(published) FROM articles WHERE published <= ?")
+        try s.bind([.double(notAfter)])
         return try s.step() ? s.double(0) : nil
     }
 

@@ -101,14 +101,16 @@ extension Store {
                           weighting: weighting, into: &rows)
     }
 
-    /// The articles of open stories that lie within `window` of `[from, to]` (undated ones too);
+    /// The articles of stories that lie within `window` of `[from, to]` (undated ones too);
     /// their rows are appended to `rows`. Articles outside the window can have no edge to the new
     /// ones, so they are not read: each story's size is returned instead, for the averages.
+    /// Closed stories are read too when the window reaches them: a story closed before an
+    /// article of its days arrived (a late or back-filled dump) reopens when that article joins it.
     func openStoryArticles(from: Double?, to: Double?, windowSeconds: Double, weighting: TFIDFWeighting,
                            into rows: inout SparseRows) throws -> (articles: [ClusterInput], storySizes: [Int64: Int]) {
         let lo = (from ?? -Double.greatestFiniteMagnitude) - windowSeconds
         let hi = (to ?? Double.greatestFiniteMagnitude) + windowSeconds
-        let window = "s.merged_into IS NULL AND s.closed = 0 AND (s.first_published IS NULL OR (s.last_published >= ?1 AND s.first_published <= ?2))"
+        let window = "s.merged_into IS NULL AND (s.first_published IS NULL OR (s.last_published >= ?1 AND s.first_published <= ?2))"
         let articles = try clusterInputs("""
             SELECT a.seq, a.published, a.story_id, a.terms FROM articles a JOIN stories s ON a.story_id = s.id
             WHERE \(window) AND a.terms IS NOT NULL AND (a.published IS NULL OR a.published BETWEEN ?1 AND ?2)
