@@ -17,7 +17,7 @@ let package = Package(
         /// The engine: ingest, analyze, vectorize, similarity, cluster, store, evaluate.
         .target(
             name: "Storyline",
-            dependencies: ["CBLAS", "CSketchKernel", "CSQLite", "CStemmer", "CTextCat", "CUTF8Proc", "StorylineHTML", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CBLAS", "CSketchKernel", "CSQLite", "CStemmer", "CTextCat", "CUTF8Proc", "CZlib", "StorylineHTML", .product(name: "Logging", package: "swift-log")]
         ),
         /// HTML article extraction (libxml2), kept apart: libxml2's headers pull in the system ICU,
         /// which must not meet Foundation in one module.
@@ -43,6 +43,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .systemLibrary(name: "CUTF8Proc", providers: [.apt(["libutf8proc-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CTextCat", pkgConfig: "libexttextcat", providers: [.apt(["libexttextcat-dev", "libexttextcat-data"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 

@@ -36,8 +36,9 @@ struct Ingest: ParsableCommand {
 /// Logs an ingest summary and exits per the contract.
 func finish(_ summary: IngestSummary, _ progress: ProgressReporter) throws {
     progress.log("\(summary.records) records: \(summary.stored) new, \(summary.duplicates) duplicate, \(summary.rejected) rejected, \(summary.warnings) warnings",
-                 metadata: ["records": "\(summary.records)", "new": "\(summary.stored)", "duplicate": "\(summary.duplicates)",
-                            "rejected": "\(summary.rejected)", "warnings": "\(summary.warnings)"])
+                 metadata: ["records": .stringConvertible(summary.records), "new": .stringConvertible(summary.stored),
+                            "duplicate": .stringConvertible(summary.duplicates), "rejected": .stringConvertible(summary.rejected),
+                            "warnings": .stringConvertible(summary.warnings)])
     if summary.strictFailure { throw ExitCode(65) }
     if !summary.failedFiles.isEmpty { throw ExitCode(1) }
 }

@@ -6,15 +6,15 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the framing report: how each outlet told each story.",
         discussion: """
-            Writes into DIR: report.json ({stories: [{id, title, first_reported_by, outlets: [{outlet, articles, \\
-            first_published, headline, distinctive_terms: [{term, z}], similarity_to_story, quoted, timeline}], \\
-            coverage: {group: count}}], outlets, blindspots}); index.html with one page per story under \\
-            stories/ (self-contained: inline CSS and SVG, no remote resources); report.md; stories.csv and \\
+            Writes into DIR: report.json ({stories: [{id, title, first_reported_by, outlets: [{outlet, articles, \
+            first_published, headline, distinctive_terms: [{term, z}], similarity_to_story, quoted, timeline}], \
+            coverage: {group: count}}], outlets, blindspots}); index.html with one page per story under \
+            stories/ (self-contained: inline CSS and SVG, no remote resources); report.md; stories.csv and \
             story_outlets.csv.
 
-            Distinctive terms: weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi & Quinn \\
-            2008), each outlet against the rest of the story, prior from the whole store. Outlet groups (for \\
-            coverage by group and blindspots) come from --outlets FILE (CSV with columns outlet, group and \\
+            Distinctive terms: weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi & Quinn \
+            2008), each outlet against the rest of the story, prior from the whole store. Outlet groups (for \
+            coverage by group and blindspots) come from --outlets FILE (CSV with columns outlet, group and \
             optionally country; see Models/outlets.example.csv) or from a field of the dump (--group-field).
             """)
 
@@ -56,7 +56,7 @@ struct Report: ParsableCommand {
     }
 
     func run() throws {
-        let pipeline = try reportingErrors { try store.pipeline() }
+        let pipeline = try reportingErrors { try store.pipeline(readOnly: true) }
         var options = ReportOptions()
         options.story = story
         options.minArticles = minArticles

@@ -53,18 +53,24 @@ struct StoreOptions: ParsableArguments {
 
     func progress() -> ProgressReporter {
         let format = logFormat
+        errorLogFormat = format
         LoggingSystem.bootstrap { StderrLogHandler(label: $0, format: format) }
         return ProgressReporter(style: quiet ? .silent : (logFormat == .json ? .lines : .automatic))
     }
 
-    func pipeline() throws -> Pipeline {
+    func validate() throws { errorLogFormat = logFormat }
+
+    /// The store at `--db`, opened read-only for commands that only read (they never create one).
+    func openStore(readOnly: Bool = false) throws -> Store { try Store(path: db, readOnly: readOnly) }
+
+    func pipeline(readOnly: Bool = false) throws -> Pipeline {
         let models = try ModelDirectory.locate(self.models)
         let profile = try self.profile.map { try Profile.load($0) }
         let progress = progress()
-        let pipeline = try Pipeline(store: Store(path: db), models: models, profile: profile, progress: progress,
+        let pipeline = try Pipeline(store: openStore(readOnly: readOnly), models: models, profile: profile, progress: progress,
                                     onIssue: { issue in
                                         if logFormat == .json {
-                                            progress.log(issue.reason, level: .warning, metadata: ["file": "\(issue.file)", "line": "\(issue.line)",
+                                            progress.log(issue.reason, level: .warning, metadata: ["file": "\(issue.file)", "line": .stringConvertible(issue.line),
                                                                                   "kind": issue.isWarning ? "warning" : "rejected"])
                                         } else {
                                             printError("\(issue)")
@@ -79,12 +85,23 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
+/// The format of fatal errors on stderr: `--log-format json` makes them JSON log lines too.
+nonisolated(unsafe) var errorLogFormat = StderrLogHandler.Format.plain
+
 /// Runs `body`, turning engine errors into a message on stderr and the contract's exit codes.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as StorylineError {
-        printError("storyline: error: \(error)")
+        if errorLogFormat == .json {
+            var metadata: Logger.Metadata = ["code": "\(error.code)"]
+            if let file = error.file { metadata["file"] = "\(file)" }
+            if let line = error.line { metadata["line"] = .stringConvertible(line) }
+            StderrLogHandler(label: "storyline", format: .json)
+                .log(event: LogEvent(level: .error, message: "\(error.message)", metadata: metadata, source: "storyline", file: #fileID, function: #function, line: #line))
+        } else {
+            printError("storyline: error: \(error)")
+        }
         throw ExitCode(error.code == .usage ? 64 : 1)
     }
 }

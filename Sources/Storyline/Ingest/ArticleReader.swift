@@ -5,13 +5,16 @@ public enum DumpFormat: String, CaseIterable, Sendable {
     case auto, jsonl, csv, text
 
     /// The format of `path` under `.auto`: folders and .txt/.md/.html files are text (files);
-    /// .csv/.tsv is CSV; everything else is read as JSON Lines.
+    /// .csv/.tsv is CSV; everything else is read as JSON Lines. A `.gz` ending is looked through.
     static func detect(_ path: String) -> DumpFormat {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             return .text
         }
-        switch (path as NSString).pathExtension.lowercased() {
+        var name = path as NSString
+        // `dump.csv.gz` is a CSV (compression is recognized by the reader, by its bytes).
+        if ["gz", "gzip"].contains(name.pathExtension.lowercased()) { name = name.deletingPathExtension as NSString }
+        switch name.pathExtension.lowercased() {
         case "csv", "tsv": return .csv
         case "txt", "md", "text", "html", "htm": return .text
         default: return .jsonl

@@ -2,11 +2,40 @@ import Foundation
 
 /// Reads CSV with a header row (RFC 4180): quoted fields may hold commas, doubled quotes and
 /// newlines. Columns are matched to article fields by name (`title`/`headline`, `text`/`body`,
-/// ...); other columns are kept in `extra`. A `.tsv` file is split on tabs.
+/// ...); other columns are kept in `extra`.
+///
+/// A `.tsv` (or `.tsv.gz`) file is tab-separated values as IANA defines them: fields are split
+/// on tabs and taken as they are, quotes included (no quoting; a field cannot hold a tab or a
+/// line break).
+///
+/// An unbalanced quote cannot swallow the rest of the file: a record whose quoted field runs over
+/// several lines and then fails (never closed, or the wrong number of fields) is rejected at the
+/// line where it starts, and reading resumes on the next line.
 struct CSVReader: ArticleReader {
+    /// Thrown inside a pass to read again from `line` on.
+    private struct Resume: Error { var line: Int }
+
     func read(_ path: String, _ body: (RecordEvent) throws -> Void) throws {
-        let separator: UInt8 = path.lowercased().hasSuffix(".tsv") ? 0x09 : 0x2C
+        let lower = path.lowercased()
+        let tsv = lower.hasSuffix(".tsv") || lower.hasSuffix(".tsv.gz")
         var header: [String]? = nil
+        var from = 1
+        while true {
+            do {
+                try pass(path, tsv: tsv, from: from, header: &header, body)
+                break
+            } catch let resume as Resume {
+                from = resume.line
+            }
+        }
+        if header == nil {
+            throw StorylineError(.badInput, "empty CSV file: no header", file: path)
+        }
+    }
+
+    /// Reads records that start at line `from` or later.
+    private func pass(_ path: String, tsv: Bool, from: Int, header: inout [String]?, _ body: (RecordEvent) throws -> Void) throws {
+        let separator: UInt8 = tsv ? 0x09 : 0x2C
         var fields: [[UInt8]] = []
         var field: [UInt8] = []
         var inQuotes = false
@@ -40,6 +69,11 @@ struct CSVReader: ArticleReader {
             }
             if event.problem == nil && strings.count != names.count {
                 event.problem = "\(strings.count) fields where the header has \(names.count)"
+                if lastLine > recordLine {
+                    event.problem! += " (a quoted field runs from line \(recordLine) to \(lastLine): an unbalanced quote?)"
+                    try body(event)
+                    throw Resume(line: recordLine + 1)
+                }
             }
             if event.problem == nil {
                 var builder = ArticleBuilder()
@@ -52,8 +86,17 @@ struct CSVReader: ArticleReader {
             try body(event)
         }
 
+        var lastLine = 0
         try LineReader(path: path).forEachLine { lineNumber, bytes in
+            if lineNumber < from { return }
+            lastLine = lineNumber
             if !inQuotes { recordLine = lineNumber } else { field.append(0x0A) }
+            if tsv {
+                for part in bytes.split(separator: 0x09, omittingEmptySubsequences: false) { fields.append(Array(part)) }
+                field = fields.removeLast()
+                try finishRecord()
+                return
+            }
             var i = 0
             let n = bytes.count
             while i < n {
@@ -79,11 +122,9 @@ struct CSVReader: ArticleReader {
         }
         if inQuotes {
             var event = RecordEvent(file: path, line: recordLine)
-            event.problem = "quoted field never closed"
+            event.problem = "quoted field never closed (an unbalanced quote?)"
             try body(event)
-        }
-        if header == nil {
-            throw StorylineError(.badInput, "empty CSV file: no header", file: path)
+            if lastLine > recordLine { throw Resume(line: recordLine + 1) }
         }
     }
 }

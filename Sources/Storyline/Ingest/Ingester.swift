@@ -67,8 +67,17 @@ struct Ingester {
             } catch let error as StorylineError where error.code == .io || error.code == .badInput {
                 onIssue(IngestIssue(file: error.file ?? path, line: error.line ?? 0, reason: error.message, isWarning: false))
                 summary.failedFiles.append(path)
-                if strict { summary.strictFailure = true }
-                progress.end("failed")
+                if strict {
+                    summary.strictFailure = true
+                } else {
+                    // What was read before the failure (a truncated file) is stored.
+                    summary.records += fileSummary.records
+                    summary.stored += fileSummary.stored
+                    summary.duplicates += fileSummary.duplicates
+                    summary.rejected += fileSummary.rejected
+                    summary.warnings += fileSummary.warnings
+                }
+                progress.end("failed after \(fileSummary.records) records (\(fileSummary.stored) new)")
                 continue
             }
             summary.records += fileSummary.records
@@ -92,23 +101,29 @@ struct Ingester {
             batch.removeAll(keepingCapacity: true)
             if !strict { FaultInjection.hit("ingest-batch") }
         }
-        try format.reader().read(path) { event in
-            summary.records += 1
-            for w in event.warnings {
-                summary.warnings += 1
-                onIssue(IngestIssue(file: event.file, line: event.line, reason: w, isWarning: true))
+        do {
+            try format.reader().read(path) { event in
+                summary.records += 1
+                for w in event.warnings {
+                    summary.warnings += 1
+                    onIssue(IngestIssue(file: event.file, line: event.line, reason: w, isWarning: true))
+                }
+                if let problem = event.problem {
+                    summary.rejected += 1
+                    onIssue(IngestIssue(file: event.file, line: event.line, reason: problem, isWarning: false))
+                    if strict { throw StrictAbort() }
+                    return
+                }
+                if let article = event.article {
+                    batch.append((article, "\(event.file):\(event.line)"))
+                    if batch.count >= batchSize { try flush() }
+                }
+                progress.advance()
             }
-            if let problem = event.problem {
-                summary.rejected += 1
-                onIssue(IngestIssue(file: event.file, line: event.line, reason: problem, isWarning: false))
-                if strict { throw StrictAbort() }
-                return
-            }
-            if let article = event.article {
-                batch.append((article, "\(event.file):\(event.line)"))
-                if batch.count >= batchSize { try flush() }
-            }
-            progress.advance()
+        } catch let error as StorylineError where !strict && (error.code == .io || error.code == .badInput) {
+            // Records read before a failure (a damaged file) are kept, as records before a bad one are.
+            try flush()
+            throw error
         }
         try flush()
     }

@@ -69,9 +69,22 @@ struct ReportWriter {
 
     // MARK: Markdown
 
+    /// `s` as inert Markdown inline text: every character that could open a link, an image, an
+    /// HTML tag, emphasis or code is escaped, and line breaks become spaces (a table cell is one line).
     static func md(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
-            .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "<", with: "&lt;")
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for u in s.unicodeScalars {
+            switch u {
+            case "\\", "|", "[", "]", "!", "`", "*", "_", "~", "#", "(", ")": out += "\\"; out.unicodeScalars.append(u)
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\n", "\r": out += " "
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
     }
 
     func markdown() -> String {
@@ -101,10 +114,15 @@ struct ReportWriter {
 
     // MARK: CSV
 
+    /// One CSV row (RFC 4180, CRLF): a field holding a comma, a quote or a line break is quoted,
+    /// quotes doubled. A field that a spreadsheet would run as a formula (starting with `=`, `+`,
+    /// `-`, `@`, a tab or a carriage return) gets a leading `'` (OWASP, CSV injection).
     static func csv(_ fields: [String]) -> String {
-        fields.map { f in
-            f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+        fields.map { raw in
+            var f = raw
+            if let first = f.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { f = "'" + f }
+            let quote = f.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            return quote ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
         }.joined(separator: ",") + "\r\n"
     }
 

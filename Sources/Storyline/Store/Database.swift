@@ -8,19 +8,60 @@ final class Database {
     let handle: OpaquePointer
     let path: String
 
-    /// Opens (creating if needed) the database at `path`; `":memory:"` for a private in-memory one.
-    init(path: String, busyTimeoutMilliseconds: Int32 = 30_000) throws {
+    /// How a database is opened.
+    enum Mode {
+        /// Read and write, created when missing.
+        case readWrite
+        /// Read only; the file must exist. On read-only media, where SQLite cannot create the
+        /// WAL's shared-memory file, it is opened `immutable` (no locking: nothing can write there).
+        case readOnly
+    }
+
+    /// Opens the database at `path`; `":memory:"` for a private in-memory one.
+    init(path: String, mode: Mode = .readWrite, busyTimeoutMilliseconds: Int32 = 30_000) throws {
+        self.path = path
+        switch mode {
+        case .readWrite:
+            handle = try Self.open(path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX)
+        case .readOnly:
+            guard path == ":memory:" || FileManager.default.fileExists(atPath: path) else {
+                throw StorylineError(.io, "no such store (check --db; reading commands never create one)", file: path)
+            }
+            let uri = "file:" + Self.uriPath(path)
+            let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
+            let db = try Self.open(uri + "?mode=ro", flags: flags, shownAs: path)
+            // A WAL store on read-only media cannot be read without creating its -shm file.
+            if sqlite3_exec(db, "SELECT COUNT(*) FROM sqlite_master", nil, nil, nil) == SQLITE_OK {
+                handle = db
+            } else {
+                sqlite3_close_v2(db)
+                handle = try Self.open(uri + "?immutable=1", flags: flags, shownAs: path)
+            }
+        }
+        sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+    }
+
+    private static func open(_ name: String, flags: Int32, shownAs path: String? = nil) throws -> OpaquePointer {
         var db: OpaquePointer? = nil
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let rc = sqlite3_open_v2(name, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close(db) }
-            throw StorylineError(.store, "cannot open store: \(message)", file: path)
+            throw StorylineError(.store, "cannot open store: \(message)", file: path ?? name)
         }
-        handle = db
-        self.path = path
-        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        return db
+    }
+
+    /// `path` percent-encoded for a `file:` URI (`?`, `#` and `%` in file names).
+    private static func uriPath(_ path: String) -> String {
+        var out = ""
+        for b in path.utf8 {
+            switch b {
+            case 0x3F, 0x23, 0x25, 0x00...0x20, 0x7F...0xFF: out += String(format: "%%%02X", b)
+            default: out.unicodeScalars.append(Unicode.Scalar(b))
+            }
+        }
+        return out
     }
 
     deinit { sqlite3_close_v2(handle) }

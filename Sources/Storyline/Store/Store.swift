@@ -7,9 +7,21 @@ public final class Store {
     public var path: String { db.path }
 
     /// Opens or creates the store at `path` (`":memory:"` for a private in-memory store) and
-    /// brings its schema up to date.
-    public init(path: String) throws {
-        db = try Database(path: path)
+    /// brings its schema up to date. With `readOnly`, the store must exist (a mistyped path is an
+    /// error, not a new empty store), nothing is written, and a read-only medium is fine.
+    public init(path: String, readOnly: Bool = false) throws {
+        db = try Database(path: path, mode: readOnly ? .readOnly : .readWrite)
+        if readOnly {
+            try db.execute("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536")
+            let version = schemaVersion
+            guard version == Self.migrations.count else {
+                let why = version == 0 ? "not a Storyline store (no schema)"
+                    : version > Self.migrations.count ? "store schema version \(version) is newer than this build knows (\(Self.migrations.count)): upgrade storyline"
+                    : "store schema version \(version) is older than this build's (\(Self.migrations.count)): run a writing command (storyline cluster) to upgrade it"
+                throw StorylineError(.store, why, file: path)
+            }
+            return
+        }
         if path != ":memory:" {
             try db.execute("PRAGMA journal_mode=WAL")
         }
@@ -94,14 +106,17 @@ public final class Store {
         try db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
     }
 
-    /// Past runs, newest first.
+    /// Past runs, newest first. A run recorded as `running` while no process holds the store's
+    /// lock was killed: it is listed as `interrupted` (and marked so by the next writer).
     public func runs(limit: Int = 50) throws -> [RunRecord] {
+        let writerAlive = path == ":memory:" || StoreLock.isHeld(store: path)
         let s = try db.prepare("SELECT id, command, started, finished, status, summary FROM runs ORDER BY id DESC LIMIT ?")
         try s.bind([.int(Int64(limit))])
         var out: [RunRecord] = []
         while try s.step() {
             out.append(RunRecord(id: s.int(0), command: s.text(1) ?? "", started: s.text(2) ?? "", finished: s.text(3),
                                  status: s.text(4) ?? "", summary: s.text(5)))
+            if !writerAlive && out[out.count - 1].status == "running" { out[out.count - 1].status = "interrupted" }
         }
         return out
     }

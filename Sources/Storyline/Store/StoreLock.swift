@@ -37,6 +37,19 @@ public final class StoreLock {
         _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
     }
 
+    /// Whether a live process holds the lock of the store at `path` (a process that died holds
+    /// nothing: the kernel released its lock). Takes nothing and writes nothing.
+    public static func isHeld(store path: String) -> Bool {
+        let fd = open(path + ".lock", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return false
+        }
+        return errno == EWOULDBLOCK
+    }
+
     deinit {
         _ = ftruncate(fd, 0)
         flock(fd, LOCK_UN)

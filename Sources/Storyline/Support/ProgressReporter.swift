@@ -55,9 +55,9 @@ public final class ProgressReporter: @unchecked Sendable {
         switch style {
         case .bar:
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-            logger.info("\(label): \(text) in \(Self.seconds(seconds))", metadata: ["stage": "\(label)", "seconds": "\(Self.round(seconds))"])
+            logger.info("\(label): \(text) in \(Self.seconds(seconds))", metadata: ["stage": "\(label)", "seconds": .stringConvertible(Self.round(seconds))])
         case .lines:
-            logger.info("\(label): \(text) in \(Self.seconds(seconds))", metadata: ["stage": "\(label)", "seconds": "\(Self.round(seconds))"])
+            logger.info("\(label): \(text) in \(Self.seconds(seconds))", metadata: ["stage": "\(label)", "seconds": .stringConvertible(Self.round(seconds))])
         case .silent, .automatic:
             break
         }
@@ -85,7 +85,7 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     static func seconds(_ s: Double) -> String { String(format: "%.2f s", s) }
-    static func round(_ s: Double) -> String { String(format: "%.3f", s) }
+    static func round(_ s: Double) -> Double { (s * 1000).rounded() / 1000 }
 }
 
 /// A swift-log handler writing one line per message to standard error: `storyline: message`
@@ -116,12 +116,29 @@ public struct StderrLogHandler: LogHandler {
             let prefix = level >= .warning ? "\(label): \(level): " : "\(label): "
             line = prefix + message.description
         case .json:
-            var object: [String: String] = ["time": ISODate.format(Date().timeIntervalSince1970), "level": level.rawValue,
+            var object: [String: Any] = ["time": ISODate.format(Date().timeIntervalSince1970), "level": level.rawValue,
                                             "message": message.description]
-            for (k, v) in metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }) { object[k] = v.description }
+            for (k, v) in metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }) { object[k] = Self.json(v) }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
             line = String(decoding: data, as: UTF8.self)
         }
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// A metadata value as JSON: numbers and booleans given as such (`.stringConvertible(3)`) stay numbers.
+    static func json(_ value: Logger.MetadataValue) -> Any {
+        switch value {
+        case .string(let s): return s
+        case .stringConvertible(let c):
+            switch c {
+            case let i as Int: return i
+            case let i as Int64: return i
+            case let d as Double: return d.isFinite ? d : d.description
+            case let b as Bool: return b
+            default: return c.description
+            }
+        case .array(let a): return a.map(json)
+        case .dictionary(let d): return d.mapValues(json)
+        }
     }
 }
