@@ -147,6 +147,59 @@ final class ISODateTests: XCTestCase {
             XCTAssertEqual(ISODate.parse(ISODate.format(t)), t.rounded(.down))
         }
     }
+
+    func testDaysAMonthLacksAndCompactForms() {
+        XCTAssertNil(ISODate.parse("2024-02-30"))
+        XCTAssertNil(ISODate.parse("2023-02-29"))
+        XCTAssertNotNil(ISODate.parse("2024-02-29"))
+        XCTAssertNil(ISODate.parse("2000-04-31"))
+        XCTAssertNil(ISODate.parse("1900-02-29"))
+        XCTAssertNotNil(ISODate.parse("2000-02-29"))
+        XCTAssertEqual(ISODate.parse("20240305120000"), ISODate.parse("2024-03-05T12:00:00Z"))
+        XCTAssertEqual(ISODate.parse("202403051200"), ISODate.parse("2024-03-05T12:00:00Z"))
+        XCTAssertNil(ISODate.parse("20240230120000"))
+        XCTAssertNil(ISODate.parse("20240305250000"))
+    }
+
+    func testPublicationDatePolicy() {
+        XCTAssertEqual(PublicationDate.read("2024-03-05").seconds, ISODate.parse("2024-03-05"))
+        XCTAssertNil(PublicationDate.read("2024-03-05").warning)
+        for raw in ["1900-01-01", "1989-12-31T23:59:59Z", "2100-03-05", "51380305000000", "99999999999"] {
+            let (seconds, warning) = PublicationDate.read(raw)
+            XCTAssertNil(seconds, raw)
+            XCTAssertTrue(warning?.hasPrefix("implausible date") ?? false, raw)
+        }
+        XCTAssertNotNil(PublicationDate.read("1990-01-01").seconds)
+        XCTAssertNotNil(PublicationDate.read(ISODate.format(PublicationDate.runClock + 3600)).seconds, "an hour ahead: time zones")
+        XCTAssertNil(PublicationDate.read(ISODate.format(PublicationDate.runClock + 2 * 86400)).seconds)
+        XCTAssertTrue(PublicationDate.read("soon").warning?.hasPrefix("unreadable date") ?? false)
+    }
+}
+
+final class TextPageTests: XCTestCase {
+    /// The scraped page this project was first shown, in a fixture written for the purpose.
+    func testSeedShapedPage() throws {
+        let content = try String(contentsOf: TestSupport.root.appendingPathComponent("Tests/Fixtures/text/seed-page.txt"), encoding: .utf8)
+        let (title, text) = TextFolderReader.splitHeadline(content)
+        XCTAssertEqual(title, "Ukraine Will Not Join to NATO, Says Zelensky, Ready to Hold Talks With Moscow on Security Guarantees")
+        XCTAssertTrue(text.hasPrefix("Kyiv: Ukrainian President Volodymyr Zelensky said"), text)
+        XCTAssertTrue(text.hasSuffix("formal change in Kyiv's position."), text)
+        for gone in ["World News", "Read Also", "Related Stories", "fresh talks as fighting continues", "air defence", "Oil prices"] {
+            XCTAssertFalse(text.contains(gone), gone)
+        }
+        XCTAssertTrue(text.contains("fourth round of negotiations"))
+    }
+
+    func testLabelsAndShortenedHeadlines() {
+        XCTAssertEqual(TextFolderReader.splitHeadline("PoliticsSenate passes budget bill\nThe Senate voted.").0, "Senate passes budget bill")
+        XCTAssertEqual(TextFolderReader.splitHeadline("Senate passes budget...\nSenate Passes Budget Bill After Long Night\nThe Senate voted.").0,
+                       "Senate Passes Budget Bill After Long Night")
+        // A headline that merely starts like a label word is kept whole.
+        XCTAssertEqual(TextFolderReader.splitHeadline("Newsom signs water law\nThe governor signed.").0, "Newsom signs water law")
+        XCTAssertEqual(TextFolderReader.splitHeadline("Worldwide outage hits banks\nBanks said.").0, "Worldwide outage hits banks")
+        // An ellipsis that is not a shortened form of the next line stays.
+        XCTAssertEqual(TextFolderReader.splitHeadline("Wait for it...\nThe crowd waited all night for the result.").0, "Wait for it...")
+    }
 }
 
 final class HTMLReaderTests: XCTestCase {

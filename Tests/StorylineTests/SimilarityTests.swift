@@ -124,6 +124,28 @@ final class AverageLinkageTests: XCTestCase {
         XCTAssertEqual(labels[5], 5)
     }
 
+    func testUndatedItemsDoNotBridgeDatedClusters() {
+        // 0,1,2 dated (one event), 3,4,5 dated (the same words years later: no edges between the
+        // two groups), 6 undated and close to all.
+        var edges: [SimilarityEdge] = []
+        for (a, b) in [(0, 1), (0, 2), (1, 2), (3, 4), (3, 5), (4, 5)] { edges.append(edge(Int32(a), Int32(b), 0.9)) }
+        for a in 0..<6 { edges.append(edge(Int32(a), 6, 0.8)) }
+        let dated = [true, true, true, true, true, true, false]
+        let plain = AverageLinkage(threshold: 0.15).cluster(count: 7, edges: edges)
+        XCTAssertEqual(Set(plain).count, 1, "without dates the undated article bridges the two")
+        let labels = AverageLinkage(threshold: 0.15).cluster(count: 7, edges: edges, dated: dated)
+        XCTAssertEqual(Set(labels[0..<3]).count, 1)
+        XCTAssertEqual(Set(labels[3..<6]).count, 1)
+        XCTAssertNotEqual(labels[0], labels[3], "dated evidence keeps the two apart")
+        XCTAssertTrue(labels[6] == labels[0] || labels[6] == labels[3], "the undated article joins one of them")
+        // With every item dated, the condition is the plain one.
+        XCTAssertEqual(AverageLinkage(threshold: 0.15).cluster(count: 7, edges: edges, dated: Array(repeating: true, count: 7)), plain)
+        // Fixed groups: story 10 (0,1,2) and story 20 (3,4,5) exist, 6 is new.
+        let grouped = AverageLinkage(threshold: 0.15, mergeFixed: true)
+            .cluster(count: 7, edges: edges, groups: [10, 10, 10, 20, 20, 20, -1], fixed: [10, 20], dated: dated)
+        XCTAssertNotEqual(grouped[0], grouped[3])
+    }
+
     func testDeterministicUnderEdgeOrder() {
         var rng = SystemRandomNumberGenerator()
         var edges: [SimilarityEdge] = []
@@ -204,5 +226,66 @@ final class SettledBlocksTests: XCTestCase {
         XCTAssertGreaterThan(involvingNew.count, 10)
         XCTAssertEqual(night.filter { !(settled[Int($0.a)] && settled[Int($0.b)]) }, involvingNew)
         XCTAssertLessThan(night.count, all.count, "some settled-only pairs were skipped")
+    }
+}
+
+final class NeighborLimitTests: XCTestCase {
+    /// A seeded random graph over `n` nodes.
+    func graph(n: Int, density: Int, seed: UInt64) -> [SimilarityEdge] {
+        var rng = SeededGenerator(seed: seed)
+        var edges: [SimilarityEdge] = []
+        for a in 0..<n { for b in (a + 1)..<n where Int.random(in: 0..<density, using: &rng) == 0 {
+            edges.append(SimilarityEdge(a: Int32(a), b: Int32(b), weight: Float(Int.random(in: 1...1000, using: &rng)) / 1000))
+        } }
+        return edges
+    }
+
+    func testPruningInStepsEqualsPruningOnce() {
+        for seed: UInt64 in [1, 2, 3] {
+            let edges = graph(n: 300, density: 3, seed: seed)
+            let limit = NeighborLimit(k: 7)
+            var once = edges
+            limit.prune(&once, nodes: 300)
+            var steps: [SimilarityEdge] = []
+            for chunk in stride(from: 0, to: edges.count, by: 997) {
+                steps.append(contentsOf: edges[chunk..<min(chunk + 997, edges.count)])
+                limit.prune(&steps, nodes: 300)
+            }
+            XCTAssertEqual(once, steps, "seed \(seed)")
+            XCTAssertLessThan(once.count, edges.count / 3, "seed \(seed)")
+        }
+    }
+
+    func testEveryNodeKeepsItsStrongestEdges() {
+        let edges = graph(n: 200, density: 2, seed: 9)
+        let k = 5
+        var kept = edges
+        NeighborLimit(k: k).prune(&kept, nodes: 200)
+        let keptSet = Set(kept.map { Int64($0.a) << 32 | Int64($0.b) })
+        for node in 0..<200 {
+            let mine = edges.filter { Int($0.a) == node || Int($0.b) == node }.sorted { $0.weight > $1.weight }
+            for e in mine.prefix(k) { XCTAssertTrue(keptSet.contains(Int64(e.a) << 32 | Int64(e.b)), "node \(node)") }
+        }
+        // Each kept edge is among the k strongest of one of its ends, ties broken by index.
+        XCTAssertLessThanOrEqual(kept.count, 200 * k)
+    }
+
+    func testTheSearchBoundsEveryArticlesDegree() {
+        // Forty near-identical short titles: without a bound, every pair is an edge.
+        var rows = SparseRows()
+        for i in 0..<40 {
+            let ids: [Int32] = [0, 1, 2, Int32(3 + i)]
+            let norm = Float(1 / sqrt(3.0 + 0.01))
+            rows.append(indices: ids, values: [norm, norm, norm, 0.1 * norm])
+        }
+        var profile = TestSupport.profile
+        profile.similarity.maxNeighbors = nil
+        let days = [Double?](repeating: 100, count: 40)
+        let (all, _) = CandidateSearch(profile: profile).edges(rows: rows, days: days)
+        XCTAssertEqual(all.count, 40 * 39 / 2)
+        profile.similarity.maxNeighbors = 5
+        let (bounded, _) = CandidateSearch(profile: profile).edges(rows: rows, days: days)
+        XCTAssertLessThanOrEqual(bounded.count, 40 * 5)
+        XCTAssertEqual(bounded, CandidateSearch(profile: profile).bruteForce(rows: rows, days: days))
     }
 }

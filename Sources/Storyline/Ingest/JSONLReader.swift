@@ -18,8 +18,11 @@ struct JSONLReader: ArticleReader {
         }
         var builder = ArticleBuilder()
         var extra: [(String, String)] = []
+        var keys: [String] = []
+        var duplicates: [String] = []
         do {
             try JSONObjectScanner.scan(bytes) { key, value in
+                if keys.contains(key) { if !duplicates.contains(key) { duplicates.append(key) } } else { keys.append(key) }
                 guard let field = FieldNames.field(key) else {
                     guard keepExtra else { return }
                     switch value {
@@ -48,15 +51,15 @@ struct JSONLReader: ArticleReader {
             return event
         }
         if !extra.isEmpty {
-            // Last occurrence of a key wins, as in JSONSerialization; keys sorted.
+            // The first occurrence of a key wins, as for the article's fields; keys sorted.
             var byKey: [String: String] = [:]
-            for (k, v) in extra { byKey[k] = v }
+            for (k, v) in extra where byKey[k] == nil { byKey[k] = v }
             builder.extraJSON = "{" + byKey.keys.sorted().map { JSONText.quote($0) + ":" + byKey[$0]! }.joined(separator: ",") + "}"
         }
         let (article, problem) = builder.build()
         event.article = article
         event.problem = problem
-        event.warnings = builder.warnings
+        event.warnings = duplicates.map { "duplicate key \"\($0.prefix(40))\": its first value is kept" } + builder.warnings
         return event
     }
 }

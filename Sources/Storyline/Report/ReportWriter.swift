@@ -74,7 +74,7 @@ struct ReportWriter {
     static func md(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
-        for u in s.unicodeScalars {
+        for u in DisplayText.clean(s).unicodeScalars {
             switch u {
             case "\\", "|", "[", "]", "!", "`", "*", "_", "~", "#", "(", ")": out += "\\"; out.unicodeScalars.append(u)
             case "<": out += "&lt;"
@@ -119,7 +119,7 @@ struct ReportWriter {
     /// `-`, `@`, a tab or a carriage return) gets a leading `'` (OWASP, CSV injection).
     static func csv(_ fields: [String]) -> String {
         fields.map { raw in
-            var f = raw
+            var f = DisplayText.clean(raw)
             if let first = f.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { f = "'" + f }
             let quote = f.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
             return quote ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f

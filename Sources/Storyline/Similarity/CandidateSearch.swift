@@ -19,7 +19,11 @@ public struct SimilarityEdge: Sendable, Equatable {
 /// every reported weight is exact; a pair the sketch underestimates by more than the margin is missed
 /// (measure that recall with ``bruteForce``). Articles without a date follow the profile's policy.
 ///
-/// Memory: the sketches of the blocks one window spans plus one block × block score matrix.
+/// Each article keeps at most `maxNeighbors` edges of its own (``NeighborLimit``), so the graph
+/// is bounded whatever the input.
+///
+/// Memory: the sketches of the blocks one window spans plus one block × block score matrix, and
+/// the graph.
 public struct CandidateSearch {
     public var profile: Profile
     /// How sketch scores are computed; see ``DenseKernel``.
@@ -159,6 +163,9 @@ public struct CandidateSearch {
         var scores = [Float](repeating: 0, count: blockSize * blockSize)
         var clock = Stopwatch()
         var edges: [SimilarityEdge] = []
+        // The graph's bound: pruned as it grows, so memory stays near n·k edges whatever the input.
+        let limit = profile.similarity.maxNeighbors.map(NeighborLimit.init(k:))
+        var pruneAt = limit?.pruneThreshold(nodes: n) ?? .max
 
         for bi in 0..<blocks.count {
             for key in sketches.keys where key < bi { sketches[key] = nil }
@@ -300,7 +307,12 @@ public struct CandidateSearch {
                 edges.append(contentsOf: worker.edges)
                 worker.edges.removeAll(keepingCapacity: true)
             }
+            if let limit, edges.count > pruneAt {
+                limit.prune(&edges, nodes: n)
+                pruneAt = max(pruneAt, 2 * edges.count)
+            }
         }
+        if let limit { limit.prune(&edges, nodes: n) }
         stats.candidates = pool.reduce(0) { $0 + $1.candidates }
         edges.sort { ($0.a, $0.b) < ($1.a, $1.b) }
         stats.edges = edges.count
@@ -358,7 +370,8 @@ public struct CandidateSearch {
         }
     }
 
-    /// The same graph by exact cosine over every in-window pair: the reference for recall tests.
+    /// The same graph by exact cosine over every in-window pair (bounded by `maxNeighbors` as the
+    /// search is): the reference for recall tests.
     /// - Complexity: O(pairs in window · nnz).
     public func bruteForce(rows: SparseRows, days: [Double?]) -> [SimilarityEdge] {
         let threshold = Float(profile.similarity.threshold)
@@ -385,6 +398,7 @@ public struct CandidateSearch {
                 for b in dated { consider(a, b) }
             }
         }
+        if let k = profile.similarity.maxNeighbors { NeighborLimit(k: k).prune(&edges, nodes: rows.count) }
         edges.sort { ($0.a, $0.b) < ($1.a, $1.b) }
         return edges
     }

@@ -50,6 +50,10 @@ public struct Profile: Codable, Equatable, Sendable {
         /// (at `shortTextTerms` or more) to `shortTextThreshold` (at one term). Nil: one threshold.
         public var shortTextTerms: Int?
         public var shortTextThreshold: Double?
+        /// Each article keeps its this many strongest edges (an edge stays when it is among the
+        /// strongest of either end): the similarity graph, and linkage's memory, stay near
+        /// `articles × maxNeighbors` edges on any input. Nil: unbounded.
+        public var maxNeighbors: Int?
     }
 
     public enum UndatedPolicy: String, Codable, Sendable {
@@ -138,6 +142,7 @@ public struct Profile: Codable, Equatable, Sendable {
         if let low = similarity.shortTextThreshold, !(low > 0 && low <= similarity.threshold) {
             throw bad("similarity.shortTextThreshold must be in (0, threshold]")
         }
+        if let k = similarity.maxNeighbors, k < 1 { throw bad("similarity.maxNeighbors must be >= 1") }
         guard analyzer.titleWeight > 0 else { throw bad("analyzer.titleWeight must be > 0") }
         guard time.graceDays >= 0, time.decayDays >= 0 else { throw bad("time.graceDays and time.decayDays must be >= 0") }
     }
@@ -147,7 +152,7 @@ public struct Profile: Codable, Equatable, Sendable {
         "": ["version": nil, "analyzer": "analyzer", "similarity": "similarity", "time": "time", "evidence": nil],
         "analyzer": ["defaultLanguage": nil, "minTokenLength": nil, "titleWeight": nil],
         "similarity": ["threshold": nil, "sketchDimension": nil, "margin": nil, "int8SketchDimension": nil, "int8Margin": nil, "int8RefineMargin": nil, "blockSize": nil, "seed": nil, "undated": nil,
-                       "shortTextTerms": nil, "shortTextThreshold": nil],
+                       "shortTextTerms": nil, "shortTextThreshold": nil, "maxNeighbors": nil],
         "time": ["graceDays": nil, "decayDays": nil, "windowDays": nil, "closeAfterDays": nil],
     ]
 

@@ -78,6 +78,9 @@ public struct VectorizerModel: Sendable, Equatable {
                 guard header.version == version else {
                     throw StorylineError(.model, "model version \(header.version) is not supported (this build reads version \(version))", file: path, line: 1)
                 }
+                guard header.documents >= 0, header.terms >= 0 else {
+                    throw StorylineError(.model, "the header's documents (\(header.documents)) and terms (\(header.terms)) must not be negative", file: path, line: 1)
+                }
                 expected = header.terms
                 model = VectorizerModel(documents: header.documents, analyzer: header.analyzer, terms: [], documentFrequency: [], collectionFrequency: [])
                 model!.terms.reserveCapacity(expected)
@@ -88,6 +91,9 @@ public struct VectorizerModel: Sendable, Equatable {
                   let df = Int32(String(decoding: fields[1], as: UTF8.self)), df >= 0,
                   let cf = Int64(String(decoding: fields[2], as: UTF8.self)), cf >= Int64(df) else {
                 throw StorylineError(.model, "expected term<TAB>df<TAB>cf with cf >= df >= 0", file: path, line: lineNumber)
+            }
+            guard df <= model!.documents else {
+                throw StorylineError(.model, "df \(df) is larger than the model's \(model!.documents) documents", file: path, line: lineNumber)
             }
             model!.terms.append(String(decoding: fields[0], as: UTF8.self))
             model!.documentFrequency.append(df)
