@@ -6,13 +6,17 @@ struct Ingest: ParsableCommand {
         abstract: "Store the articles of dumps.",
         discussion: """
             Reads JSON Lines (one object per line: id, outlet, published, title, text, url, lang, story; \
-            other fields are kept), CSV with a header row, or folders of .txt/.md files (first line the \
-            headline; the first subfolder names the outlet). Articles already stored (same id, or same \
-            outlet, title and text) are skipped.
+            other fields are kept), CSV with a header row, TSV (tabs, no quoting), or folders of .txt/.md/.html \
+            files (first line the headline; the first subfolder names the outlet). Gzip-compressed files \
+            (dump.jsonl.gz) are read as they stream. Articles already stored (same id, or same outlet, \
+            title and text) are skipped.
 
             A bad record (malformed line, invalid UTF-8, no title and no text) is skipped and named on \
             stderr as FILE:LINE: reason. With --strict, one bad record fails its whole file: nothing from \
             it is stored and the exit code is 65.
+
+            Dates before 1990 or more than a day after now are kept undated, with a warning: they never \
+            move the store's clock (which closes stories).
             """)
 
     @OptionGroup var store: StoreOptions

@@ -97,7 +97,7 @@ final class CSVReaderTests: XCTestCase {
         let file = TestSupport.temporaryDirectory().appendingPathComponent("q.csv")
         TestSupport.write("title,text\nok,fine\n\"never closed,x\n", to: file)
         let events = try TestSupport.records(CSVReader(), file.path)
-        XCTAssertEqual(events.last?.problem, "quoted field never closed")
+        XCTAssertEqual(events.last?.problem, "quoted field never closed (an unbalanced quote?)")
         XCTAssertEqual(events.last?.line, 3)
     }
 }
