@@ -70,20 +70,11 @@ public struct AverageLinkage {
             neighbors[a][b, default: Sums()] += add
             neighbors[b][a, default: Sums()] += add
         }
-        /// The mean similarity of roots `a` and `b` when they may merge, else nil.
-        func mergeScore(_ a: Int, _ b: Int, _ sums: Sums) -> Double? {
-            let avg = sums.all / Double(size[a] * size[b])
-            guard avg >= threshold, mergeFixed || !(isFixed[a] && isFixed[b]) else { return nil }
-            if datedSize[a] > 0, datedSize[b] > 0, datedSize[a] < size[a] || datedSize[b] < size[b] {
-                guard sums.dated / Double(datedSize[a] * datedSize[b]) >= threshold else { return nil }
-            }
-            return avg
-        }
         var version = [Int](repeating: 0, count: count)
         var heap = Heap()
         for a in 0..<count where parent[a] == a {
             for (b, sums) in neighbors[a] where a < b {
-                if let avg = mergeScore(a, b, sums) {
+                if let avg = mergeScore(sums, size[a], size[b], datedSize[a], datedSize[b], isFixed[a] && isFixed[b]) {
                     heap.push(.init(score: avg, a: a, b: b, va: version[a], vb: version[b]))
                 }
             }
@@ -111,7 +102,7 @@ public struct AverageLinkage {
             for (c, w) in merged {
                 neighbors[c][gone] = nil
                 neighbors[c][keep] = w
-                if let avg = mergeScore(keep, c, w) {
+                if let avg = mergeScore(w, size[keep], size[c], datedSize[keep], datedSize[c], isFixed[keep] && isFixed[c]) {
                     let (x, y) = keep < c ? (keep, c) : (c, keep)
                     heap.push(.init(score: avg, a: x, b: y, va: version[x], vb: version[y]))
                 }
@@ -120,6 +111,18 @@ public struct AverageLinkage {
             // Entries of (c, keep) pushed before this merge carry keep's old version: stale.
         }
         return (0..<count).map { find($0) }
+    }
+
+    /// The mean similarity of two clusters (sizes `na`, `nb`, of which `da`, `db` dated) when they
+    /// may merge, else nil.
+    @inline(__always)
+    func mergeScore(_ sums: Sums, _ na: Int, _ nb: Int, _ da: Int, _ db: Int, _ bothFixed: Bool) -> Double? {
+        let avg = sums.all / Double(na * nb)
+        guard avg >= threshold, mergeFixed || !bothFixed else { return nil }
+        if da > 0, db > 0, da < na || db < nb {
+            guard sums.dated / Double(da * db) >= threshold else { return nil }
+        }
+        return avg
     }
 
     /// Edge weight sums between two clusters: over all cross pairs, and over those of two dated items.
