@@ -24,6 +24,15 @@ public struct IngestSummary: Sendable, Codable {
     public var failedFiles: [String] = []
     /// True when a file failed because of `--strict`.
     public var strictFailure = false
+
+    /// Adds one file's record counts.
+    mutating func add(_ file: IngestSummary) {
+        records += file.records
+        stored += file.stored
+        duplicates += file.duplicates
+        rejected += file.rejected
+        warnings += file.warnings
+    }
 }
 
 /// Reads dumps into the store, in batches of one transaction each. Under `strict`, each file is
@@ -71,20 +80,12 @@ struct Ingester {
                     summary.strictFailure = true
                 } else {
                     // What was read before the failure (a truncated file) is stored.
-                    summary.records += fileSummary.records
-                    summary.stored += fileSummary.stored
-                    summary.duplicates += fileSummary.duplicates
-                    summary.rejected += fileSummary.rejected
-                    summary.warnings += fileSummary.warnings
+                    summary.add(fileSummary)
                 }
                 progress.end("failed after \(fileSummary.records) records (\(fileSummary.stored) new)")
                 continue
             }
-            summary.records += fileSummary.records
-            summary.stored += fileSummary.stored
-            summary.duplicates += fileSummary.duplicates
-            summary.rejected += fileSummary.rejected
-            summary.warnings += fileSummary.warnings
+            summary.add(fileSummary)
             progress.end("\(fileSummary.records) records, \(fileSummary.stored) new, \(fileSummary.duplicates) duplicate, \(fileSummary.rejected) rejected")
         }
         return summary

@@ -11,7 +11,8 @@
 /// article's k strongest edges are never dropped. So the search prunes as edges accumulate, and
 /// the result equals pruning the whole graph once.
 ///
-/// - Complexity: O(E log k) time, `n·k` 8-byte keys of scratch.
+/// - Complexity: O(E log k) time; scratch of `n` counters and `k` 8-byte keys per article with
+///   more than `k` edges.
 public struct NeighborLimit: Sendable {
     public var k: Int
 
@@ -33,13 +34,20 @@ public struct NeighborLimit: Sendable {
     /// The order of the edges kept is unchanged.
     public func prune(_ edges: inout [SimilarityEdge], nodes: Int) {
         guard edges.count > k else { return }
-        // A min-heap of the k largest keys per node, in one flat array.
-        var heaps = [UInt64](repeating: 0, count: nodes * k)
-        var filled = [Int32](repeating: 0, count: nodes)
+        // Only nodes with more than k edges can drop any: a heap slot for each of those.
+        var degree = [Int32](repeating: 0, count: nodes)
+        for e in edges { degree[Int(e.a)] += 1; degree[Int(e.b)] += 1 }
+        var slot = [Int32](repeating: -1, count: nodes)
+        var hubs = 0
+        for v in 0..<nodes where degree[v] > Int32(k) { slot[v] = Int32(hubs); hubs += 1 }
+        guard hubs > 0 else { return }
+        // A min-heap of the k largest keys per hub, in one flat array.
+        var heaps = [UInt64](repeating: 0, count: hubs * k)
+        var filled = [Int32](repeating: 0, count: hubs)
         heaps.withUnsafeMutableBufferPointer { heaps in
-            func offer(_ node: Int, _ key: UInt64) {
-                let base = heaps.baseAddress! + node * k
-                let c = Int(filled[node])
+            func offer(_ hub: Int, _ key: UInt64) {
+                let base = heaps.baseAddress! + hub * k
+                let c = Int(filled[hub])
                 if c < k {
                     var i = c
                     base[i] = key
@@ -49,7 +57,7 @@ public struct NeighborLimit: Sendable {
                         base.swapAt(i, p)
                         i = p
                     }
-                    filled[node] += 1
+                    filled[hub] += 1
                 } else if key > base[0] {
                     base[0] = key
                     var i = 0
@@ -65,14 +73,16 @@ public struct NeighborLimit: Sendable {
                 }
             }
             for e in edges {
-                offer(Int(e.a), Self.key(e.weight, other: e.b))
-                offer(Int(e.b), Self.key(e.weight, other: e.a))
+                let sa = slot[Int(e.a)], sb = slot[Int(e.b)]
+                if sa >= 0 { offer(Int(sa), Self.key(e.weight, other: e.b)) }
+                if sb >= 0 { offer(Int(sb), Self.key(e.weight, other: e.a)) }
             }
         }
-        // The k-th key of each node (0, below every key, when it has fewer than k edges).
-        let kth: [UInt64] = (0..<nodes).map { filled[$0] < Int32(k) ? 0 : heaps[$0 * k] }
+        // An edge goes when both its ends are hubs and it is below the k-th key of each.
         edges.removeAll { e in
-            Self.key(e.weight, other: e.b) < kth[Int(e.a)] && Self.key(e.weight, other: e.a) < kth[Int(e.b)]
+            let sa = slot[Int(e.a)], sb = slot[Int(e.b)]
+            return sa >= 0 && sb >= 0
+                && Self.key(e.weight, other: e.b) < heaps[Int(sa) * k] && Self.key(e.weight, other: e.a) < heaps[Int(sb) * k]
         }
     }
 }
