@@ -20,9 +20,28 @@ enum CLI {
         var stderr: String
     }
 
-    /// Runs `storyline ARGS` in `directory` and waits for it.
+    /// Commands that write to a store: after each, the store's invariants are checked.
+    static let writing: Set<String> = ["ingest", "vectorize", "cluster", "run", "model"]
+
+    /// Runs `storyline ARGS` in `directory` and waits for it. After a command that writes a store
+    /// (even one that failed or was killed: transactions must leave it sound), `storyline check`
+    /// runs on that store and must pass.
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:],
+                    file: StaticString = #filePath, line: UInt = #line) throws -> Result {
+        let result = try runBinary(arguments, in: directory, environment: environment)
+        if let command = arguments.first, writing.contains(command), !arguments.contains("--help") {
+            var db = "storyline.sqlite"
+            if let k = arguments.firstIndex(of: "--db"), k + 1 < arguments.count { db = arguments[k + 1] }
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(db).path) {
+                let check = try runBinary(["check", "--db", db], in: directory)
+                XCTAssertEqual(check.status, 0, "storyline check after \(arguments): \(check.stdout)\(check.stderr)", file: file, line: line)
+            }
+        }
+        return result
+    }
+
+    static func runBinary(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

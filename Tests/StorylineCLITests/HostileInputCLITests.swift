@@ -344,3 +344,40 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertFalse(r.stdout.contains("\\"), r.stdout)
     }
 }
+
+final class CheckCLITests: XCTestCase {
+    func testCheckFindsWhatIsWrong() throws {
+        let dir = CLI.temporaryDirectory()
+        try CLI.generate(articles: 300, seed: 4, into: dir.appendingPathComponent("d.jsonl"))
+        XCTAssertEqual(try CLI.run(["run", "d.jsonl"], in: dir).status, 0)
+        let ok = try CLI.run(["check", "--json"], in: dir)
+        XCTAssertEqual(ok.status, 0, ok.stdout)
+        XCTAssertEqual((try CLI.json(ok.stdout) as? [String: Any])?["ok"] as? Bool, true)
+        // Break the store behind Storyline's back.
+        let corrupt = """
+            import sqlite3
+            c = sqlite3.connect("storyline.sqlite")
+            big = c.execute("SELECT id FROM stories WHERE size > 1 ORDER BY id LIMIT 1").fetchone()[0]
+            c.execute("UPDATE stories SET size = size + 1 WHERE id = ?", (big,))
+            c.execute("UPDATE articles SET story_id = 99999 WHERE seq = (SELECT MIN(seq) FROM articles)")
+            c.execute("UPDATE terms SET df = df + 1 WHERE id = 0")
+            c.commit()
+            print(big)
+            """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", corrupt]
+        p.currentDirectoryURL = dir
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let big = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let bad = try CLI.runBinary(["check"], in: dir)
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stdout.contains("is in story 99999, which does not exist"), bad.stdout)
+        XCTAssertTrue(bad.stdout.contains("story \(big) has size"), bad.stdout)
+        XCTAssertTrue(bad.stdout.contains("(id 0) has df"), bad.stdout)
+    }
+}
