@@ -26,6 +26,29 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try reopened.articles().map(\.article.id), ["a", "c"])
     }
 
+    /// A store written before migrations were recorded by name, at schema version 1, is upgraded:
+    /// its applied migration is recorded, the missing one applied and recorded.
+    func testMigrationsAreRecordedByName() throws {
+        let path = TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite").path
+        var store: Store? = try Store(path: path)
+        XCTAssertEqual(try store!.appliedMigrations(), Set(Store.migrations.map(\.name)))
+        try store!.db.execute("DROP TABLE schema_migrations; ALTER TABLE terms DROP COLUMN cf; PRAGMA user_version = 1")
+        store = nil
+        XCTAssertThrowsError(try Store(path: path, readOnly: true), "a reader does not upgrade") { error in
+            XCTAssertTrue("\(error)".contains("lacks schema migrations 2-terms-collection-frequency"), "\(error)")
+        }
+        let upgraded = try Store(path: path)
+        XCTAssertEqual(upgraded.schemaVersion, Store.migrations.count)
+        let s = try upgraded.db.prepare("SELECT name, applied FROM schema_migrations ORDER BY name")
+        var rows: [(String, String)] = []
+        while try s.step() { rows.append((s.text(0)!, s.text(1)!)) }
+        XCTAssertEqual(rows.map(\.0), ["1-articles-terms-stories-runs", "2-terms-collection-frequency"])
+        XCTAssertEqual(rows[0].1, "before-names")
+        XCTAssertNotNil(ISODate.parse(rows[1].1))
+        XCTAssertEqual(try upgraded.db.scalar("SELECT COUNT(*) FROM pragma_table_info('terms') WHERE name = 'cf'"), 1)
+        XCTAssertEqual(try upgraded.checkInvariants(), [])
+    }
+
     func testNewerSchemaIsRefused() throws {
         let path = TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite").path
         let store = try Store(path: path)

@@ -14,10 +14,11 @@ public final class Store {
         if readOnly {
             try db.execute("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536")
             let version = schemaVersion
-            guard version == Self.migrations.count else {
+            let missing = Self.migrations.map(\.name).filter { !((try? appliedMigrations()) ?? []).contains($0) }
+            guard version == Self.migrations.count, missing.isEmpty else {
                 let why = version == 0 ? "not a Storyline store (no schema)"
                     : version > Self.migrations.count ? "store schema version \(version) is newer than this build knows (\(Self.migrations.count)): upgrade storyline"
-                    : "store schema version \(version) is older than this build's (\(Self.migrations.count)): run a writing command (storyline cluster) to upgrade it"
+                    : "the store lacks schema migrations \(missing.joined(separator: ", ")): run a writing command (storyline cluster) to upgrade it"
                 throw StorylineError(.store, why, file: path)
             }
             return
@@ -25,15 +26,25 @@ public final class Store {
         if path != ":memory:" {
             try db.execute("PRAGMA journal_mode=WAL")
         }
-        try db.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536")
+        // No foreign keys are declared (adding them to a large store means rebuilding its tables):
+        // `storyline check` verifies the references instead (``checkInvariants``).
+        try db.execute("PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536")
         try migrate()
     }
 
     // MARK: Schema
 
-    /// Schema migrations, in order; `PRAGMA user_version` counts those applied.
-    static let migrations: [String] = [
-        """
+    /// A named schema change. Applied once, in order, each in its own transaction, and recorded
+    /// by name in `schema_migrations` (with `PRAGMA user_version` kept equal to their count, which
+    /// is how stores written before the names were recorded are read).
+    struct Migration {
+        var name: String
+        var sql: String
+    }
+
+    /// The schema's migrations, oldest first. Append only: a name, once released, never changes.
+    static let migrations: [Migration] = [
+        Migration(name: "1-articles-terms-stories-runs", sql: """
         CREATE TABLE articles(
             seq INTEGER PRIMARY KEY,
             id TEXT NOT NULL UNIQUE,
@@ -69,12 +80,13 @@ public final class Store {
         CREATE INDEX stories_open ON stories(last_published) WHERE merged_into IS NULL AND closed = 0;
         CREATE TABLE runs(id INTEGER PRIMARY KEY, command TEXT NOT NULL, started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL, summary TEXT);
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        """,
-        // 2: collection frequency of each term (the prior of the framing report).
-        """
+        """),
+        // The collection frequency of each term (the prior of the framing report). Stores
+        // vectorized before it start with cf = df.
+        Migration(name: "2-terms-collection-frequency", sql: """
         ALTER TABLE terms ADD COLUMN cf INTEGER NOT NULL DEFAULT 0;
         UPDATE terms SET cf = df;
-        """,
+        """),
     ]
 
     func migrate() throws {
@@ -82,12 +94,36 @@ public final class Store {
         guard version <= Self.migrations.count else {
             throw StorylineError(.store, "store schema version \(version) is newer than this build knows (\(Self.migrations.count)): upgrade storyline", file: db.path)
         }
-        for (index, sql) in Self.migrations.enumerated() where index >= version {
+        try db.transaction {
+            try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations(name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+            // A store from before the names were recorded: its first `version` migrations were applied.
+            if (try db.scalar("SELECT COUNT(*) FROM schema_migrations") ?? 0) == 0 {
+                for m in Self.migrations.prefix(version) { try record(m, at: "before-names") }
+            }
+        }
+        let applied = try appliedMigrations()
+        for (index, m) in Self.migrations.enumerated() where !applied.contains(m.name) {
             try db.transaction {
-                try db.execute(sql)
+                try db.execute(m.sql)
+                try record(m, at: ISODate.format(Date().timeIntervalSince1970))
                 try db.execute("PRAGMA user_version = \(index + 1)")
             }
         }
+    }
+
+    private func record(_ m: Migration, at time: String) throws {
+        try db.prepare("INSERT INTO schema_migrations(name, applied) VALUES(?, ?)").run([.text(m.name), .text(time)])
+    }
+
+    /// The names of the migrations this store has applied.
+    func appliedMigrations() throws -> Set<String> {
+        guard (try db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") ?? 0) > 0 else {
+            return Set(Self.migrations.prefix(schemaVersion).map(\.name))
+        }
+        let s = try db.prepare("SELECT name FROM schema_migrations")
+        var names = Set<String>()
+        while try s.step() { names.insert(s.text(0) ?? "") }
+        return names
     }
 
     public var schemaVersion: Int { Int(((try? db.scalar("PRAGMA user_version")) ?? nil) ?? 0) }
