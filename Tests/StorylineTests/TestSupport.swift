@@ -54,3 +54,18 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension XCTestCase {
+    /// A generator for a randomized test: seeded from `STORYLINE_TEST_SEED` when set, else with a
+    /// fresh seed that is printed when the test fails, so the failing inputs can be made again.
+    func seededGenerator() -> SeededGenerator {
+        let given = ProcessInfo.processInfo.environment["STORYLINE_TEST_SEED"].flatMap { UInt64($0) }
+        let seed = given ?? UInt64.random(in: 1...UInt64.max)
+        let name = self.name
+        addTeardownBlock { [weak self] in
+            guard let run = self?.testRun, run.totalFailureCount > 0 else { return }
+            print("\(name): random seed \(seed); run again with STORYLINE_TEST_SEED=\(seed)")
+        }
+        return SeededGenerator(seed: seed)
+    }
+}

@@ -70,7 +70,7 @@ final class TokenizerTests: XCTestCase {
     }
 
     func testDoesNotCrashOnAnyBytes() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = seededGenerator()
         for _ in 0..<200 {
             let bytes = (0..<Int.random(in: 0..<300, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
             bytes.withUnsafeBufferPointer { buffer in
@@ -85,7 +85,7 @@ final class TokenizerTests: XCTestCase {
 final class AnalyzerTests: XCTestCase {
     func testTermCacheKeepsEveryEntryThroughGrowth() {
         var cache = _TermCache(capacity: 4)
-        var rng = SystemRandomNumberGenerator()
+        var rng = seededGenerator()
         let keys = (0..<20_000).map { _ in UInt64.random(in: 2...UInt64.max, using: &rng) }
         for (k, key) in keys.enumerated() { cache.set(key, Int32(k) - 1) }   // -1 too: "dropped token"
         XCTAssertEqual(cache.count, Set(keys).count)

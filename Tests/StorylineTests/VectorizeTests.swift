@@ -17,7 +17,7 @@ final class TFIDFTests: XCTestCase {
 
     /// Property: for random counts, rows are unit-norm with sorted unique ids.
     func testRowsAreUnitNormWithSortedUniqueIDs() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = seededGenerator()
         let df = (0..<500).map { _ in Int32.random(in: 1...100, using: &rng) }
         let weighting = TFIDFWeighting(titleWeight: 2, documentCount: 100, documentFrequency: df)
         var all: [ArticleTerms] = []
@@ -54,7 +54,7 @@ final class TFIDFTests: XCTestCase {
 
 final class QuickSortTests: XCTestCase {
     func testRadixSortOrdersByTheHigh32Bits() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = seededGenerator()
         var scratch: [Int64] = []
         for n in [0, 1, 2, 31, 32, 33, 300, 5000] {
             for bits in [8, 20, 31] where n <= (1 << bits) / 2 {
@@ -70,7 +70,7 @@ final class QuickSortTests: XCTestCase {
     }
 
     func testSortsLikeTheStandardLibrary() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = seededGenerator()
         for n in [0, 1, 2, 3, 16, 17, 100, 1000] {
             for _ in 0..<20 {
                 var a = (0..<n).map { _ in Int64.random(in: -50...50, using: &rng) }
