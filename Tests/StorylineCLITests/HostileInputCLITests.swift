@@ -177,9 +177,10 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertEqual(try CLI.run(["run", "d.jsonl"], in: dir).status, 0)
         XCTAssertEqual(try CLI.run(["report", "--out", "out"], in: dir).status, 0)
         let md = try String(contentsOf: dir.appendingPathComponent("out/report.md"), encoding: .utf8)
-        XCTAssertFalse(md.contains("](http"), md)
-        XCTAssertFalse(md.contains("](javascript"), md)
-        XCTAssertTrue(md.contains("\\[click\\]\\(javascript:alert\\(1\\)\\)"), md)
+        // Every "](" that could close a link text is escaped ("\\]("), and so is every "[" and "!".
+        XCTAssertTrue(md.components(separatedBy: "](").dropLast().allSatisfy { $0.hasSuffix("\\") }, md)
+        XCTAssertTrue(md.contains("\\!\\[x\\](http"), md)
+        XCTAssertTrue(md.contains("\\[click\\](javascript:alert(1))"), md)
         for file in ["out/report.md", "out/index.html", "out/stories.csv", "out/story_outlets.csv"] {
             let content = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
             XCTAssertFalse(content.unicodeScalars.contains { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }, file)

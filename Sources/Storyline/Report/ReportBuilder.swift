@@ -140,7 +140,7 @@ struct ReportBuilder {
         }
         progress.end("\(stories.count) stories, \(summaries.count) outlets, \(blindspots.count) blindspots")
         return FramingReport(
-            generated: ISODate.format(Date().timeIntervalSince1970), stories: stories,
+            generated: ISODate.format(Self.generationTime), stories: stories,
             outlets: summaries.values.sorted { ($0.stories, $1.outlet) > ($1.stories, $0.outlet) },
             blindspots: blindspots, groups: groups)
     }
@@ -246,5 +246,13 @@ struct ReportBuilder {
             first_published: articles.compactMap(\.published).min().map(ISODate.format),
             last_published: articles.compactMap(\.published).max().map(ISODate.format),
             first_reported_by: first?.outlet, outlets: outlets, coverage: coverage), seenGroups)
+    }
+}
+
+extension ReportBuilder {
+    /// When the report was made: now, or `SOURCE_DATE_EPOCH` (seconds) when set, so that the
+    /// same store gives byte-identical reports (reproducible builds' convention; golden tests).
+    static var generationTime: Double {
+        ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Double.init) ?? Date().timeIntervalSince1970
     }
 }

@@ -69,14 +69,15 @@ struct ReportWriter {
 
     // MARK: Markdown
 
-    /// `s` as inert Markdown inline text: every character that could open a link, an image, an
-    /// HTML tag, emphasis or code is escaped, and line breaks become spaces (a table cell is one line).
+    /// `s` as inert Markdown inline text: every character that could open a link or an image
+    /// (`[`, `]`, `!`), an HTML tag, emphasis or code is escaped, and line breaks become spaces (a
+    /// table cell is one line).
     static func md(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for u in DisplayText.clean(s).unicodeScalars {
             switch u {
-            case "\\", "|", "[", "]", "!", "`", "*", "_", "~", "#", "(", ")": out += "\\"; out.unicodeScalars.append(u)
+            case "\\", "|", "[", "]", "!", "`", "*", "_", "~", "#": out += "\\"; out.unicodeScalars.append(u)
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "&": out += "&amp;"

@@ -30,8 +30,8 @@ public struct SparseRows: Sendable {
         return sum
     }
 
-    #if DEBUG
-    /// Debug check: ids sorted and unique, rows unit-norm or empty.
+    /// The rows' invariants: ids sorted and unique, rows unit-norm or empty. Compiled in every
+    /// build (tests run it in release too); the engine calls it in debug builds only.
     public func _checkInvariants() {
         for r in 0..<count {
             var norm: Float = 0
@@ -42,5 +42,4 @@ public struct SparseRows: Sendable {
             precondition(offsets[r] == offsets[r + 1] || abs(norm - 1) < 1e-3, "row \(r): norm² \(norm)")
         }
     }
-    #endif
 }
