@@ -49,8 +49,10 @@ let package = Package(
 
         // MARK: - Tests
 
-        .testTarget(name: "StorylineTests", dependencies: ["Storyline", "StorylineHTML"]),
-        .testTarget(name: "StorylineCLITests", dependencies: ["storyline"]),
+        /// What both test targets share: paths, the shared datasets, seeded randomness.
+        .target(name: "StorylineTestSupport", path: "Tests/StorylineTestSupport"),
+        .testTarget(name: "StorylineTests", dependencies: ["Storyline", "StorylineHTML", "StorylineTestSupport"]),
+        .testTarget(name: "StorylineCLITests", dependencies: ["storyline", "StorylineTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,9 +1,10 @@
 import Foundation
+import StorylineTestSupport
 import XCTest
 
 /// Runs the built `storyline` binary.
 enum CLI {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestPaths.root
 
     static var binary: URL {
         let candidates = [
@@ -72,11 +73,7 @@ enum CLI {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("storyline-cli-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func temporaryDirectory() -> URL { TestPaths.temporaryDirectory("storyline-cli") }
 
     /// Generates a synthetic dump with tools/gen-corpus.py.
     static func generate(articles: Int, seed: Int, into url: URL, words: Int = 120) throws {
@@ -94,11 +91,5 @@ enum CLI {
     }
 
     /// `../shared/datasets/NAME`, or a skip with a visible message.
-    static func dataset(_ name: String) throws -> String {
-        let path = root.deletingLastPathComponent().appendingPathComponent("shared/datasets/\(name)").path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw XCTSkip("../shared/datasets/\(name) is not beside the checkout: skipping (CI has it)")
-        }
-        return path
-    }
+    static func dataset(_ name: String) throws -> String { try TestPaths.dataset(name) }
 }

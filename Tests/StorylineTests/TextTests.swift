@@ -1,3 +1,4 @@
+import StorylineTestSupport
 import XCTest
 @testable import Storyline
 
