@@ -1,6 +1,19 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// The house, one target per layer: a layer imports only layers below it, so the compiler
+// enforces the data flow (tools/check-layers fails on an import that runs up).
+//
+//   storyline (CLI)
+//   Storyline            the facade: Pipeline, the stages that run against a store, Evaluate
+//   StorylineReport      per-story outlet comparison, renderers            (Store, Vectors, Text, Ingest)
+//   StorylineStore       the store (SQLite), its lock                      (Vectors)
+//   StorylineCluster     linkage over the similarity graph                 (Similarity)
+//   StorylineSimilarity  sketches, dense kernels, candidate search         (Vectors)
+//   StorylineVectors     vocabulary, TF-IDF, sparse rows, model files      (Text, Ingest)
+//   StorylineIngest      dump readers                                      (Core, StorylineHTML)
+//   StorylineText        analyzer chain, language id, model directory      (Core)
+//   StorylineCore        articles, dates, errors, profile, progress
 let package = Package(
     name: "Storyline",
     products: [
@@ -14,14 +27,12 @@ let package = Package(
     targets: [
         // MARK: - Public API
 
-        /// The engine: ingest, analyze, vectorize, similarity, cluster, store, evaluate.
+        /// The engine's facade: Pipeline, the ingest, vectorize and cluster stages, evaluation.
         .target(
             name: "Storyline",
-            dependencies: ["CBLAS", "CSketchKernel", "CSQLite", "CStemmer", "CTextCat", "CUTF8Proc", "CZlib", "StorylineHTML", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors", "StorylineSimilarity",
+                           "StorylineCluster", "StorylineStore", "StorylineReport", "StorylineHTML"]
         ),
-        /// HTML article extraction (libxml2), kept apart: libxml2's headers pull in the system ICU,
-        /// which must not meet Foundation in one module.
-        .target(name: "StorylineHTML", dependencies: ["CLibXML2"]),
         /// The command-line tool: one thin file per subcommand.
         .executableTarget(
             name: "storyline",
@@ -32,10 +43,26 @@ let package = Package(
             ]
         ),
 
+        // MARK: - Layers
+
+        .target(name: "StorylineCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "StorylineText", dependencies: ["StorylineCore", "CUTF8Proc", "CStemmer", "CTextCat", "CPrefetch"]),
+        .target(name: "StorylineIngest", dependencies: ["StorylineCore", "StorylineHTML", "CZlib"]),
+        .target(name: "StorylineVectors", dependencies: ["StorylineCore", "StorylineText", "StorylineIngest"]),
+        .target(name: "StorylineSimilarity", dependencies: ["StorylineCore", "StorylineVectors", "CBLAS", "CSketchKernel"]),
+        .target(name: "StorylineCluster", dependencies: ["StorylineCore", "StorylineSimilarity"]),
+        .target(name: "StorylineStore", dependencies: ["StorylineCore", "StorylineVectors", "CSQLite"]),
+        .target(name: "StorylineReport", dependencies: ["StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors", "StorylineStore"]),
+        /// HTML article extraction (libxml2), kept apart: libxml2's headers pull in the system ICU,
+        /// which must not meet Foundation in one module.
+        .target(name: "StorylineHTML", dependencies: ["CLibXML2"]),
+
         // MARK: - Implementation details
 
         /// The similarity search's dense stage on int8 sketches (AVX-512 VNNI, chosen at run time).
         .target(name: "CSketchKernel"),
+        /// A cache prefetch hint (one static inline function) for the analyzer's term cache.
+        .target(name: "CPrefetch"),
 
         // System C libraries, one module map each.
 
@@ -51,7 +78,8 @@ let package = Package(
 
         /// What both test targets share: paths, the shared datasets, seeded randomness.
         .target(name: "StorylineTestSupport", path: "Tests/StorylineTestSupport"),
-        .testTarget(name: "StorylineTests", dependencies: ["Storyline", "StorylineHTML", "StorylineTestSupport"]),
+        .testTarget(name: "StorylineTests", dependencies: ["Storyline", "StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors", "StorylineSimilarity",
+                                                    "StorylineCluster", "StorylineStore", "StorylineReport", "StorylineHTML", "StorylineTestSupport"]),
         .testTarget(name: "StorylineCLITests", dependencies: ["storyline", "StorylineTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,4 +1,12 @@
 import Foundation
+import StorylineCore
+import StorylineText
+import StorylineIngest
+import StorylineVectors
+import StorylineSimilarity
+import StorylineCluster
+import StorylineStore
+import StorylineReport
 
 /// The engine's one facade: what the CLI and library users call.
 ///

@@ -1,6 +1,14 @@
 import StorylineTestSupport
 import XCTest
 @testable import Storyline
+@testable import StorylineCore
+@testable import StorylineText
+@testable import StorylineIngest
+@testable import StorylineVectors
+@testable import StorylineSimilarity
+@testable import StorylineCluster
+@testable import StorylineStore
+@testable import StorylineReport
 import StorylineHTML
 
 final class JSONLReaderTests: XCTestCase {

@@ -1,5 +1,13 @@
 import XCTest
 @testable import Storyline
+@testable import StorylineCore
+@testable import StorylineText
+@testable import StorylineIngest
+@testable import StorylineVectors
+@testable import StorylineSimilarity
+@testable import StorylineCluster
+@testable import StorylineStore
+@testable import StorylineReport
 
 final class ClusteringMetricsTests: XCTestCase {
     let gold = [0, 0, 0, 1, 1, 1, 2, 2, 3, 4]

@@ -1,5 +1,13 @@
 import XCTest
 @testable import Storyline
+@testable import StorylineCore
+@testable import StorylineText
+@testable import StorylineIngest
+@testable import StorylineVectors
+@testable import StorylineSimilarity
+@testable import StorylineCluster
+@testable import StorylineStore
+@testable import StorylineReport
 
 final class ProfileTests: XCTestCase {
     func testShippedProfileLoads() throws {

@@ -1,5 +1,13 @@
 import XCTest
 @testable import Storyline
+@testable import StorylineCore
+@testable import StorylineText
+@testable import StorylineIngest
+@testable import StorylineVectors
+@testable import StorylineSimilarity
+@testable import StorylineCluster
+@testable import StorylineStore
+@testable import StorylineReport
 
 final class FightinWordsTests: XCTestCase {
     let group: [String: Double] = ["x": 10, "y": 5, "z": 1]

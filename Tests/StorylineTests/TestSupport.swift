@@ -2,6 +2,14 @@ import Foundation
 import StorylineTestSupport
 import XCTest
 @testable import Storyline
+@testable import StorylineCore
+@testable import StorylineText
+@testable import StorylineIngest
+@testable import StorylineVectors
+@testable import StorylineSimilarity
+@testable import StorylineCluster
+@testable import StorylineStore
+@testable import StorylineReport
 
 /// Paths and helpers shared by the unit tests.
 enum TestSupport {

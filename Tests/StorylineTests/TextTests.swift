@@ -1,6 +1,14 @@
 import StorylineTestSupport
 import XCTest
 @testable import Storyline
+@testable import StorylineCore
+@testable import StorylineText
+@testable import StorylineIngest
+@testable import StorylineVectors
+@testable import StorylineSimilarity
+@testable import StorylineCluster
+@testable import StorylineStore
+@testable import StorylineReport
 
 final class TokenizerTests: XCTestCase {
     /// The eight-bytes-at-a-time letter-or-digit test agrees with the byte test, for every byte

@@ -1,4 +1,12 @@
 import Foundation
+import StorylineCore
+import StorylineText
+import StorylineIngest
+import StorylineVectors
+import StorylineSimilarity
+import StorylineCluster
+import StorylineStore
+import StorylineReport
 
 /// Agreement between a found clustering and gold labels.
 public struct ClusteringMetrics: Sendable, Codable, Equatable {

@@ -1,15 +1,20 @@
+import StorylineCore
+import StorylineText
+import StorylineIngest
+import StorylineVectors
+import StorylineSimilarity
+import StorylineCluster
+import StorylineStore
+import StorylineReport
+
 /// The worst mistakes of a clustering against gold labels, for diagnosis (`eval --explain`).
 ///
 /// A *merge* is a found story that holds articles of several gold stories, ranked by the number
 /// of article pairs it wrongly joins; a *split* is a gold story spread over several found
 /// stories, ranked by the number of pairs it wrongly separates.
 public struct ErrorAnalysis: Sendable, Codable {
-    public struct Item: Sendable, Codable {
-        public var id: String
-        public var outlet: String
-        public var published: String?
-        public var title: String
-    }
+    /// An article as the analysis names it (the store's ``ArticleLabel``).
+    public typealias Item = ArticleLabel
     /// One mistake: the groups it mixes (for a merge, by gold story; for a split, by found story).
     public struct Mistake: Sendable, Codable {
         public var wrongPairs: Int

@@ -1,0 +1,1 @@
+/* A cache prefetch hint; the one function of CPrefetch. */

@@ -1,0 +1,139 @@
+import Foundation
+import StorylineCore
+import StorylineText
+import StorylineIngest
+import StorylineVectors
+import StorylineSimilarity
+import StorylineCluster
+import StorylineStore
+import StorylineReport
+
+/// A record that was rejected or warned about, with where it is.
+public struct IngestIssue: Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var reason: String
+    /// A warning: the record was kept.
+    public var isWarning: Bool
+    public var description: String {
+        (line > 0 ? "\(file):\(line): " : "\(file): ") + (isWarning ? "warning: " : "") + reason
+    }
+}
+
+/// What an ingest did.
+public struct IngestSummary: Sendable, Codable {
+    public var files = 0
+    public var records = 0
+    public var stored = 0
+    public var duplicates = 0
+    public var rejected = 0
+    public var warnings = 0
+    /// Files that failed as a whole (unreadable, or a bad record under `--strict`).
+    public var failedFiles: [String] = []
+    /// True when a file failed because of `--strict`.
+    public var strictFailure = false
+
+    /// Adds one file's record counts.
+    mutating func add(_ file: IngestSummary) {
+        records += file.records
+        stored += file.stored
+        duplicates += file.duplicates
+        rejected += file.rejected
+        warnings += file.warnings
+    }
+}
+
+/// Reads dumps into the store, in batches of one transaction each. Under `strict`, each file is
+/// one transaction: a bad record rolls the whole file back.
+struct Ingester {
+    let store: Store
+    let runID: Int64
+    let progress: ProgressReporter
+    let onIssue: (IngestIssue) -> Void
+    var batchSize = Int(ProcessInfo.processInfo.environment["STORYLINE_INGEST_BATCH"] ?? "") ?? 2000
+
+    private struct StrictAbort: Error {}
+
+    func ingest(paths: [String], format: DumpFormat, strict: Bool) throws -> IngestSummary {
+        var summary = IngestSummary()
+        for path in paths {
+            summary.files += 1
+            let fileFormat = format == .auto ? DumpFormat.detect(path) : format
+            guard FileManager.default.fileExists(atPath: path) else {
+                onIssue(IngestIssue(file: path, line: 0, reason: "no such file or folder", isWarning: false))
+                summary.failedFiles.append(path)
+                continue
+            }
+            progress.begin("ingest \((path as NSString).lastPathComponent)", total: 0)
+            var fileSummary = IngestSummary()
+            do {
+                if strict {
+                    try store.transaction {
+                        try ingestFile(path, format: fileFormat, strict: true, into: &fileSummary)
+                    }
+                } else {
+                    try ingestFile(path, format: fileFormat, strict: false, into: &fileSummary)
+                }
+            } catch is StrictAbort {
+                summary.failedFiles.append(path)
+                summary.strictFailure = true
+                summary.records += fileSummary.records
+                summary.rejected += fileSummary.rejected
+                progress.end("rejected as a whole (--strict): nothing stored from it")
+                continue
+            } catch let error as StorylineError where error.code == .io || error.code == .badInput {
+                onIssue(IngestIssue(file: error.file ?? path, line: error.line ?? 0, reason: error.message, isWarning: false))
+                summary.failedFiles.append(path)
+                if strict {
+                    summary.strictFailure = true
+                } else {
+                    // What was read before the failure (a truncated file) is stored.
+                    summary.add(fileSummary)
+                }
+                progress.end("failed after \(fileSummary.records) records (\(fileSummary.stored) new)")
+                continue
+            }
+            summary.add(fileSummary)
+            progress.end("\(fileSummary.records) records, \(fileSummary.stored) new, \(fileSummary.duplicates) duplicate, \(fileSummary.rejected) rejected")
+        }
+        return summary
+    }
+
+    private func ingestFile(_ path: String, format: DumpFormat, strict: Bool, into summary: inout IngestSummary) throws {
+        var batch: [(Article, String)] = []
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            let stored = strict ? try store.insert(batch, runID: runID)
+                                : try store.transaction { try store.insert(batch, runID: runID) }
+            summary.stored += stored
+            summary.duplicates += batch.count - stored
+            batch.removeAll(keepingCapacity: true)
+            if !strict { FaultInjection.hit("ingest-batch") }
+        }
+        do {
+            try format.reader().read(path) { event in
+                summary.records += 1
+                for w in event.warnings {
+                    summary.warnings += 1
+                    onIssue(IngestIssue(file: event.file, line: event.line, reason: w, isWarning: true))
+                }
+                if let problem = event.problem {
+                    summary.rejected += 1
+                    onIssue(IngestIssue(file: event.file, line: event.line, reason: problem, isWarning: false))
+                    if strict { throw StrictAbort() }
+                    return
+                }
+                if let article = event.article {
+                    batch.append((article, "\(event.file):\(event.line)"))
+                    if batch.count >= batchSize { try flush() }
+                }
+                progress.advance()
+            }
+        } catch let error as StorylineError where !strict && (error.code == .io || error.code == .badInput) {
+            // Records read before a failure (a damaged file) are kept, as records before a bad one are.
+            try flush()
+            throw error
+        }
+        try flush()
+    }
+}

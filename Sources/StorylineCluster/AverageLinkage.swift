@@ -1,0 +1,185 @@
+import StorylineCore
+import StorylineSimilarity
+
+/// Average-linkage agglomerative clustering over a sparse similarity graph.
+///
+/// The similarity of two clusters is the mean over all their cross pairs, a pair absent from
+/// the graph counting 0: `sim(A, B) = Σ w(a, b) / (|A|·|B|)`. The most similar pair of clusters
+/// is merged while that mean is at least `threshold`. Ties break by cluster ids, so the result
+/// does not depend on hashing or thread count.
+///
+/// Clusters may start from groups (stories that already exist). Two groups marked fixed are
+/// merged with each other only when `mergeFixed` is set.
+///
+/// Undated items (where `dated` says so) never bridge: two clusters that both hold dated items
+/// merge only when the mean over their dated cross pairs alone also clears the threshold. So an
+/// undated article joins at most one dated story, and two stories that dated evidence keeps
+/// apart (events years apart told in the same words) stay apart. Without undated items the
+/// condition is the plain one.
+///
+/// - Complexity: O(E log E) heap work for E edges, plus merging neighbor maps (smaller into larger).
+public struct AverageLinkage {
+    public var threshold: Double
+    /// Whether two fixed groups may merge (stories brought together by new articles).
+    public var mergeFixed: Bool
+
+    public init(threshold: Double, mergeFixed: Bool = false) {
+        self.threshold = threshold
+        self.mergeFixed = mergeFixed
+    }
+
+    /// - Parameters:
+    ///   - count: number of items.
+    ///   - edges: weighted pairs (each pair once).
+    ///   - groups: initial cluster of each item (items with equal values start together), or nil for singletons.
+    ///   - fixed: for each initial group value, whether it is fixed.
+    ///   - outside: for a group value, how many of its members are not among the items (they have
+    ///     no edges here but count in the group's size, so averages stay those over the whole group;
+    ///     they are dated: only dated articles fall outside a time window).
+    ///   - dated: whether each item has a publication date (nil: all have).
+    /// - Returns: a cluster label per item; labels are the smallest item index of each cluster.
+    public func cluster(count: Int, edges: [SimilarityEdge], groups: [Int]? = nil, fixed: Set<Int> = [],
+                        outside: [Int: Int] = [:], dated: [Bool]? = nil) -> [Int] {
+        // Union-find over items; cluster state keyed by root item.
+        var parent = Array(0..<count)
+        func find(_ x: Int) -> Int {
+            var x = x
+            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
+            return x
+        }
+        var size = [Int](repeating: 1, count: count)
+        // Dated members of each root (equal to `size` where nothing is undated).
+        var datedSize = dated.map { $0.map { $0 ? 1 : 0 } } ?? size
+        var isFixed = [Bool](repeating: false, count: count)
+        if let groups {
+            var first: [Int: Int] = [:]
+            for i in 0..<count {
+                if let r = first[groups[i]] {
+                    parent[i] = r; size[r] += 1; size[i] = 0
+                    datedSize[r] += datedSize[i]; datedSize[i] = 0
+                } else { first[groups[i]] = i }
+            }
+            for (g, r) in first where fixed.contains(g) { isFixed[r] = true }
+            for (g, r) in first { size[r] += outside[g] ?? 0; datedSize[r] += outside[g] ?? 0 }
+        }
+        // Neighbor sums between roots: over all cross pairs, and over dated cross pairs.
+        var neighbors = [[Int: Sums]](repeating: [:], count: count)
+        for e in edges {
+            let a = find(Int(e.a)), b = find(Int(e.b))
+            if a == b { continue }
+            let w = Double(e.weight)
+            let bothDated = dated.map { $0[Int(e.a)] && $0[Int(e.b)] } ?? true
+            let add = Sums(all: w, dated: bothDated ? w : 0)
+            neighbors[a][b, default: Sums()] += add
+            neighbors[b][a, default: Sums()] += add
+        }
+        var version = [Int](repeating: 0, count: count)
+        var heap = Heap()
+        for a in 0..<count where parent[a] == a {
+            for (b, sums) in neighbors[a] where a < b {
+                if let avg = mergeScore(sums, size[a], size[b], datedSize[a], datedSize[b], isFixed[a] && isFixed[b]) {
+                    heap.push(.init(score: avg, a: a, b: b, va: version[a], vb: version[b]))
+                }
+            }
+        }
+        while let top = heap.pop() {
+            let a = top.a, b = top.b
+            guard parent[a] == a, parent[b] == b, version[a] == top.va, version[b] == top.vb else { continue }
+            // Merge the smaller neighbor map into the larger; the survivor is the smaller index.
+            let (keep, gone) = a < b ? (a, b) : (b, a)
+            var merged = neighbors[keep].count >= neighbors[gone].count ? neighbors[keep] : neighbors[gone]
+            let other = neighbors[keep].count >= neighbors[gone].count ? neighbors[gone] : neighbors[keep]
+            neighbors[keep] = [:]
+            neighbors[gone] = [:]
+            for (c, w) in other { merged[c, default: Sums()] += w }
+            merged[keep] = nil
+            merged[gone] = nil
+            parent[gone] = keep
+            size[keep] += size[gone]
+            size[gone] = 0
+            datedSize[keep] += datedSize[gone]
+            datedSize[gone] = 0
+            isFixed[keep] = isFixed[keep] || isFixed[gone]
+            version[keep] += 1
+            version[gone] += 1
+            for (c, w) in merged {
+                neighbors[c][gone] = nil
+                neighbors[c][keep] = w
+                if let avg = mergeScore(w, size[keep], size[c], datedSize[keep], datedSize[c], isFixed[keep] && isFixed[c]) {
+                    let (x, y) = keep < c ? (keep, c) : (c, keep)
+                    heap.push(.init(score: avg, a: x, b: y, va: version[x], vb: version[y]))
+                }
+            }
+            neighbors[keep] = merged
+            // Entries of (c, keep) pushed before this merge carry keep's old version: stale.
+        }
+        return (0..<count).map { find($0) }
+    }
+
+    /// The mean similarity of two clusters (sizes `na`, `nb`, of which `da`, `db` dated) when they
+    /// may merge, else nil.
+    @inline(__always)
+    func mergeScore(_ sums: Sums, _ na: Int, _ nb: Int, _ da: Int, _ db: Int, _ bothFixed: Bool) -> Double? {
+        let avg = sums.all / Double(na * nb)
+        guard avg >= threshold, mergeFixed || !bothFixed else { return nil }
+        if da > 0, db > 0, da < na || db < nb {
+            guard sums.dated / Double(da * db) >= threshold else { return nil }
+        }
+        return avg
+    }
+
+    /// Edge weight sums between two clusters: over all cross pairs, and over those of two dated items.
+    struct Sums {
+        var all = 0.0
+        var dated = 0.0
+        static func += (l: inout Sums, r: Sums) { l.all += r.all; l.dated += r.dated }
+    }
+
+    /// A binary max-heap of candidate merges ordered by (score desc, a asc, b asc).
+    struct Heap {
+        struct Entry {
+            var score: Double
+            var a: Int
+            var b: Int
+            var va: Int
+            var vb: Int
+            @inline(__always) func above(_ o: Entry) -> Bool {
+                if score != o.score { return score > o.score }
+                if a != o.a { return a < o.a }
+                return b < o.b
+            }
+        }
+        var items: [Entry] = []
+
+        mutating func push(_ e: Entry) {
+            items.append(e)
+            var i = items.count - 1
+            while i > 0 {
+                let p = (i - 1) / 2
+                guard items[i].above(items[p]) else { break }
+                items.swapAt(i, p)
+                i = p
+            }
+        }
+
+        mutating func pop() -> Entry? {
+            guard !items.isEmpty else { return nil }
+            let top = items[0]
+            let last = items.removeLast()
+            if !items.isEmpty {
+                items[0] = last
+                var i = 0
+                while true {
+                    let l = 2 * i + 1, r = l + 1
+                    var m = i
+                    if l < items.count && items[l].above(items[m]) { m = l }
+                    if r < items.count && items[r].above(items[m]) { m = r }
+                    if m == i { break }
+                    items.swapAt(i, m)
+                    i = m
+                }
+            }
+            return top
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import StorylineCore
+
+/// Dump formats Storyline reads.
+public enum DumpFormat: String, CaseIterable, Sendable {
+    case auto, jsonl, csv, text
+
+    /// The format of `path` under `.auto`: folders and .txt/.md/.html files are text (files);
+    /// .csv/.tsv is CSV; everything else is read as JSON Lines. A `.gz` ending is looked through.
+    package static func detect(_ path: String) -> DumpFormat {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return .text
+        }
+        var name = path as NSString
+        // `dump.csv.gz` is a CSV (compression is recognized by the reader, by its bytes).
+        if ["gz", "gzip"].contains(name.pathExtension.lowercased()) { name = name.deletingPathExtension as NSString }
+        switch name.pathExtension.lowercased() {
+        case "csv", "tsv": return .csv
+        case "txt", "md", "text", "html", "htm": return .text
+        default: return .jsonl
+        }
+    }
+}
+
+/// One record of a dump, as a reader saw it.
+package struct RecordEvent {
+    /// The file the record came from (a folder's member for text folders).
+    package var file: String
+    /// 1-based line where the record starts (1 for whole-file records).
+    package var line: Int
+    package var article: Article?
+    /// Why the record is not an article, when it is not.
+    package var problem: String?
+    /// Things worth saying that do not reject the record (an unreadable date).
+    package var warnings: [String] = []
+}
+
+/// A reader turns a dump into ``RecordEvent``s, streaming, in file order.
+package protocol ArticleReader {
+    func read(_ path: String, _ body: (RecordEvent) throws -> Void) throws
+}
+
+extension DumpFormat {
+    package func reader() -> ArticleReader {
+        switch self {
+        case .auto, .jsonl: return JSONLReader()
+        case .csv: return CSVReader()
+        case .text: return TextFolderReader()
+        }
+    }
+}
+
+/// The fields of an article a dump can give.
+enum Field: String, CaseIterable {
+    case id, outlet, published, title, text, url, lang, story
+}
+
+/// Maps the many names dumps give the same field to ours.
+enum FieldNames {
+    static let aliases: [String: Field] = [
+        "id": .id, "article_id": .id, "guid": .id,
+        "outlet": .outlet, "source": .outlet, "publisher": .outlet, "site": .outlet,
+        "published": .published, "date": .published, "published_at": .published,
+        "publish_date": .published, "pubdate": .published, "timestamp": .published,
+        "title": .title, "headline": .title,
+        "text": .text, "body": .text, "content": .text, "article": .text,
+        "url": .url, "link": .url,
+        "lang": .lang, "language": .lang,
+        "story": .story, "story_id": .story,
+    ]
+
+    static func field(_ name: String) -> Field? {
+        // Most dumps spell the names exactly: compare before hashing, trimming and lowercasing.
+        switch name {
+        case "title": return .title
+        case "text": return .text
+        case "id": return .id
+        case "outlet": return .outlet
+        case "published": return .published
+        case "lang": return .lang
+        case "url": return .url
+        case "story": return .story
+        default: break
+        }
+        if let field = aliases[name] { return field }
+        return aliases[name.trimmed(.whitespaces).lowercased()]
+    }
+
+    static func canonical(_ name: String) -> String? { field(name)?.rawValue }
+}
+
+/// Builds an ``Article`` from named string fields, whatever the dump's format.
+struct ArticleBuilder {
+    /// By ``Field``; the first value given for a field wins.
+    private var fields: (String?, String?, String?, String?, String?, String?, String?, String?)
+    var extra: [String: Any] = [:]
+    /// Unknown fields already as a JSON object text (wins over `extra`).
+    var extraJSON: String? = nil
+    var warnings: [String] = []
+
+    subscript(_ field: Field) -> String? {
+        get {
+            switch field {
+            case .id: fields.0
+            case .outlet: fields.1
+            case .published: fields.2
+            case .title: fields.3
+            case .text: fields.4
+            case .url: fields.5
+            case .lang: fields.6
+            case .story: fields.7
+            }
+        }
+        set {
+            switch field {
+            case .id: fields.0 = newValue
+            case .outlet: fields.1 = newValue
+            case .published: fields.2 = newValue
+            case .title: fields.3 = newValue
+            case .text: fields.4 = newValue
+            case .url: fields.5 = newValue
+            case .lang: fields.6 = newValue
+            case .story: fields.7 = newValue
+            }
+        }
+    }
+
+    mutating func set(_ name: String, _ value: String?) {
+        if let field = FieldNames.field(name) {
+            set(field, value)
+        } else {
+            extra[name] = value ?? NSNull()
+        }
+    }
+
+    mutating func set(_ field: Field, _ value: String?) {
+        if let value, self[field] == nil { self[field] = value }
+    }
+
+    mutating func build() -> (Article?, String?) {
+        var published: Double? = nil
+        if let raw = self[.published], !raw.trimmed(.whitespaces).isEmpty {
+            let (seconds, warning) = PublicationDate.read(raw)
+            published = seconds
+            if let warning { warnings.append(warning) }
+        }
+        var extraJSON: String? = self.extraJSON
+        if extraJSON == nil, !extra.isEmpty, JSONSerialization.isValidJSONObject(extra),
+           let data = try? JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys]) {
+            extraJSON = String(decoding: data, as: UTF8.self)
+        }
+        var article = Article(
+            id: self[.id] ?? "", outlet: self[.outlet] ?? "", published: published,
+            title: self[.title] ?? "", text: self[.text] ?? "", url: self[.url],
+            lang: self[.lang], story: self[.story], extra: extraJSON)
+        if let problem = article.normalize() { return (nil, problem) }
+        return (article, nil)
+    }
+}

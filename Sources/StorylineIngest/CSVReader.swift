@@ -1,0 +1,131 @@
+import Foundation
+import StorylineCore
+
+/// Reads CSV with a header row (RFC 4180): quoted fields may hold commas, doubled quotes and
+/// newlines. Columns are matched to article fields by name (`title`/`headline`, `text`/`body`,
+/// ...); other columns are kept in `extra`.
+///
+/// A `.tsv` (or `.tsv.gz`) file is tab-separated values as IANA defines them: fields are split
+/// on tabs and taken as they are, quotes included (no quoting; a field cannot hold a tab or a
+/// line break).
+///
+/// An unbalanced quote cannot swallow the rest of the file: a record whose quoted field runs over
+/// several lines and then fails (never closed, or the wrong number of fields) is rejected at the
+/// line where it starts, and reading resumes on the next line.
+struct CSVReader: ArticleReader {
+    /// Thrown inside a pass to read again from `line` on.
+    private struct Resume: Error { var line: Int }
+
+    package func read(_ path: String, _ body: (RecordEvent) throws -> Void) throws {
+        let lower = path.lowercased()
+        let tsv = lower.hasSuffix(".tsv") || lower.hasSuffix(".tsv.gz")
+        var header: [String]? = nil
+        var from = 1
+        while true {
+            do {
+                try pass(path, tsv: tsv, from: from, header: &header, body)
+                break
+            } catch let resume as Resume {
+                from = resume.line
+            }
+        }
+        if header == nil {
+            throw StorylineError(.badInput, "empty CSV file: no header", file: path)
+        }
+    }
+
+    /// Reads records that start at line `from` or later.
+    private func pass(_ path: String, tsv: Bool, from: Int, header: inout [String]?, _ body: (RecordEvent) throws -> Void) throws {
+        let separator: UInt8 = tsv ? 0x09 : 0x2C
+        var fields: [[UInt8]] = []
+        var field: [UInt8] = []
+        var inQuotes = false
+        var recordLine = 0
+        var quoteError = false
+
+        func finishRecord() throws {
+            fields.append(field)
+            field.removeAll(keepingCapacity: true)
+            defer { fields.removeAll(keepingCapacity: true); quoteError = false }
+            if fields.count == 1 && fields[0].isEmpty { return }  // blank line
+            var event = RecordEvent(file: path, line: recordLine)
+            var strings: [String] = []
+            for f in fields {
+                guard let s = String(validating: f, as: UTF8.self) else {
+                    event.problem = "invalid UTF-8"
+                    break
+                }
+                strings.append(s)
+            }
+            if quoteError && event.problem == nil { event.problem = "stray quote in an unquoted field" }
+            guard let names = header else {
+                if let problem = event.problem {
+                    throw StorylineError(.badInput, "unreadable header: \(problem)", file: path, line: recordLine)
+                }
+                header = strings.map { $0.hasPrefix("\u{FEFF}") ? String($0.dropFirst()) : $0 }
+                if !header!.contains(where: { ["title", "text"].contains(FieldNames.canonical($0)) }) {
+                    throw StorylineError(.badInput, "the header names no title or text column (got: \(header!.joined(separator: ", ")))", file: path, line: recordLine)
+                }
+                return
+            }
+            if event.problem == nil && strings.count != names.count {
+                event.problem = "\(strings.count) fields where the header has \(names.count)"
+                if lastLine > recordLine {
+                    event.problem! += " (a quoted field runs from line \(recordLine) to \(lastLine): an unbalanced quote?)"
+                    try body(event)
+                    throw Resume(line: recordLine + 1)
+                }
+            }
+            if event.problem == nil {
+                var builder = ArticleBuilder()
+                for (name, value) in zip(names, strings) { builder.set(name, value) }
+                let (article, problem) = builder.build()
+                event.article = article
+                event.problem = problem
+                event.warnings = builder.warnings
+            }
+            try body(event)
+        }
+
+        var lastLine = 0
+        try LineReader(path: path).forEachLine { lineNumber, bytes in
+            if lineNumber < from { return }
+            lastLine = lineNumber
+            if !inQuotes { recordLine = lineNumber } else { field.append(0x0A) }
+            if tsv {
+                for part in bytes.split(separator: 0x09, omittingEmptySubsequences: false) { fields.append(Array(part)) }
+                field = fields.removeLast()
+                try finishRecord()
+                return
+            }
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                let c = bytes[i]
+                if inQuotes {
+                    if c == 0x22 {
+                        if i + 1 < n, bytes[i + 1] == 0x22 { field.append(0x22); i += 2; continue }
+                        inQuotes = false
+                    } else {
+                        field.append(c)
+                    }
+                } else if c == separator {
+                    fields.append(field)
+                    field.removeAll(keepingCapacity: true)
+                } else if c == 0x22 {
+                    if field.isEmpty { inQuotes = true } else { quoteError = true; field.append(c) }
+                } else {
+                    field.append(c)
+                }
+                i += 1
+            }
+            if !inQuotes { try finishRecord() }
+        }
+        if inQuotes {
+            var event = RecordEvent(file: path, line: recordLine)
+            event.problem = "quoted field never closed (an unbalanced quote?)"
+            try body(event)
+            if lastLine > recordLine { throw Resume(line: recordLine + 1) }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import CZlib
+import Foundation
+import StorylineCore
+
+/// Reads a file in large chunks and hands out its lines as bytes, without reading the whole
+/// file into memory: memory is bounded by the chunk size and the longest line.
+///
+/// A gzip-compressed file (recognized by its magic bytes, whatever its name) is decompressed as
+/// it streams; a file compressed otherwise (zstd, bzip2, xz, zip) is refused with a message that
+/// says so. A UTF-8 byte-order mark at the start of the file is dropped.
+package struct LineReader {
+    package let path: String
+    /// Bytes read at a time (a block handed out is about this long, or one longer line).
+    package var chunk = 1 << 22
+
+    package init(path: String, chunk: Int = 1 << 22) {
+        self.path = path
+        self.chunk = chunk
+    }
+
+    /// Calls `body(lineNumber, bytes)` for each line (1-based; `\n` or `\r\n` removed).
+    /// A final line without a newline is delivered too.
+    package func forEachLine(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        var lineNumber = 0
+        try forEachBlock { block in
+            try Self.forEachLine(in: block) { line in
+                lineNumber += 1
+                try body(lineNumber, line)
+            }
+        }
+    }
+
+    /// Calls `body` with blocks of whole lines, in file order: every block but the last ends
+    /// with `\n` (the last may not, when the file does not). Lines are never split between blocks.
+    /// The next chunk is read on another thread while `body` runs.
+    package func forEachBlock(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        let fd = try ByteSource(path: path)
+        // Two buffers: `body` sees one while the next chunk is read into the other.
+        var capacity = max(chunk, 1)
+        var current = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        var next = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { current.deallocate(); next.deallocate() }
+        var filled = try fd.read(current, capacity)
+        var eof = filled < capacity
+        // A byte-order mark is not part of the first line.
+        if filled >= 3, current[0] == 0xEF, current[1] == 0xBB, current[2] == 0xBF {
+            (current + 0).update(from: current + 3, count: filled - 3)
+            filled -= 3
+            if !eof { filled += try fd.read(current + filled, capacity - filled) }
+            eof = filled < capacity
+        }
+        while true {
+            // Everything up to the last newline (everything, at the end of the file).
+            var end = filled
+            if !eof {
+                while end > 0 && current[end - 1] != 0x0A { end -= 1 }
+                if end == 0 {
+                    // A line longer than the buffer: double both and read on.
+                    let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * capacity)
+                    grown.update(from: current, count: filled)
+                    current.deallocate(); next.deallocate()
+                    current = grown
+                    capacity *= 2
+                    next = .allocate(capacity: capacity)
+                    let n = try fd.read(current + filled, capacity - filled)
+                    filled += n
+                    eof = filled < capacity
+                    continue
+                }
+            }
+            // The unfinished line goes first in the other buffer; the rest of it is read behind,
+            // on another thread, while `body` runs.
+            let carried = filled - end
+            next.update(from: current + end, count: carried)
+            let pending = PendingRead()
+            if !eof {
+                nonisolated(unsafe) let target = next + carried
+                let room = capacity - carried, source = fd
+                DispatchQueue.global().async {
+                    do { pending.count = try source.read(target, room) } catch { pending.error = error }
+                    pending.done.signal()
+                }
+            } else {
+                pending.done.signal()
+            }
+            do {
+                if end > 0 { try body(UnsafeBufferPointer(start: current, count: end)) }
+            } catch {
+                pending.done.wait()   // the reader thread must be done with the buffer first
+                throw error
+            }
+            pending.done.wait()
+            if let error = pending.error { throw error }
+            if eof {
+                if let damage = fd.damage { throw damage }
+                return
+            }
+            swap(&current, &next)
+            filled = carried + pending.count
+            eof = filled < capacity
+        }
+    }
+
+    /// A read running on another thread.
+    private final class PendingRead: @unchecked Sendable {
+        let done = DispatchSemaphore(value: 0)
+        var count = 0
+        var error: Error?
+    }
+
+    /// Calls `body` with each line of a block (`\n` or `\r\n` removed; a last line without a
+    /// newline included).
+    @inline(__always)
+    package static func forEachLine(in block: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        guard let base = block.baseAddress else { return }
+        var start = 0
+        while start < block.count {
+            let end: Int
+            if let nl = memchr(base + start, 0x0A, block.count - start) {
+                end = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+            } else {
+                end = block.count
+            }
+            var lineEnd = end
+            if lineEnd > start, block[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            try body(UnsafeBufferPointer(rebasing: block[start..<lineEnd]))
+            start = end + 1
+        }
+    }
+}
+
+/// The bytes of a file: read as they are, or decompressed when the file is gzip (zlib's gzread,
+/// which also reads concatenated gzip members). One reader at a time.
+final class ByteSource: @unchecked Sendable {
+    let path: String
+    private let gz: gzFile
+
+    /// Compressions recognized by their first bytes that are not read: the message to give.
+    private static let unsupported: [([UInt8], String)] = [
+        ([0x28, 0xB5, 0x2F, 0xFD], "zstd-compressed (decompress it first: zstd -d)"),
+        ([0x42, 0x5A, 0x68], "bzip2-compressed (decompress it first: bunzip2)"),
+        ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz-compressed (decompress it first: unxz)"),
+        ([0x50, 0x4B, 0x03, 0x04], "a zip archive (unzip it first)"),
+    ]
+
+    init(path: String) throws {
+        self.path = path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw StorylineError(.io, "is a folder, not a file (use --format text for folders of pages)", file: path)
+        }
+        guard let f = fopen(path, "rb") else {
+            throw StorylineError(.io, "cannot open: \(String(cString: strerror(errno)))", file: path)
+        }
+        var magic = [UInt8](repeating: 0, count: 6)
+        let n = fread(&magic, 1, 6, f)
+        fclose(f)
+        for (prefix, what) in Self.unsupported where n >= prefix.count && Array(magic[0..<prefix.count]) == prefix {
+            throw StorylineError(.badInput, "the file is \(what)", file: path)
+        }
+        guard let gz = gzopen(path, "rb") else {
+            throw StorylineError(.io, "cannot open: \(String(cString: strerror(errno)))", file: path)
+        }
+        gzbuffer(gz, 1 << 17)
+        self.gz = gz
+    }
+
+    deinit { gzclose(gz) }
+
+    /// Set at the end of a damaged compressed file; thrown after its last good bytes are handed out.
+    private(set) var damage: StorylineError?
+
+    /// Reads up to `count` bytes into `buffer`; fewer only at the end of the file.
+    func read(_ buffer: UnsafeMutablePointer<UInt8>, _ count: Int) throws -> Int {
+        var total = 0
+        while total < count {
+            let n = gzread(gz, buffer + total, UInt32(min(count - total, 1 << 30)))
+            if n < 0 || (n == 0 && gzeof(gz) == 0) {
+                var code: Int32 = 0
+                let message = gzerror(gz, &code).map { String(cString: $0) } ?? "read failed"
+                throw StorylineError(.io, "read failed: \(message)", file: path)
+            }
+            if n == 0 { break }
+            total += Int(n)
+        }
+        if total < count && damage == nil {
+            // gzread reports a truncated gzip stream only through gzerror, at the end: what was
+            // decompressed before is delivered, and the damage reported after it.
+            var code: Int32 = 0
+            var message = gzerror(gz, &code).map { String(cString: $0) } ?? ""
+            if message.hasPrefix(path + ": ") { message.removeFirst(path.count + 2) }
+            if code != Z_OK && code != Z_STREAM_END {
+                damage = StorylineError(.io, "\(message): the gzip file is truncated or damaged (the records before this point were read)", file: path)
+            }
+        }
+        return total
+    }
+}

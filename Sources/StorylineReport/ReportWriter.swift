@@ -1,0 +1,161 @@
+import Foundation
+import StorylineCore
+import StorylineIngest
+import StorylineText
+import StorylineVectors
+import StorylineStore
+
+/// Output formats of the framing report.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    case html, md, json, csv
+}
+
+/// Writes a ``FramingReport`` into a folder: `report.json`; `index.html` and `stories/ID.html`;
+/// `report.md`; `stories.csv` and `story_outlets.csv`.
+package struct ReportWriter {
+    let report: FramingReport
+    let directory: URL
+
+    package init(report: FramingReport, directory: URL) {
+        self.report = report
+        self.directory = directory
+    }
+
+    package func write(_ formats: Set<ReportFormat>) throws -> [String] {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StorylineError(.io, "cannot create the report folder", file: directory.path, underlying: "\(error)")
+        }
+        var written: [String] = []
+        func save(_ name: String, _ text: String) throws {
+            let url = directory.appendingPathComponent(name)
+            do {
+                try Data(text.utf8).write(to: url, options: .atomic)
+            } catch {
+                throw StorylineError(.io, "cannot write", file: url.path, underlying: "\(error)")
+            }
+            written.append(name)
+        }
+        if formats.contains(.json) {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try save("report.json", String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+        }
+        if formats.contains(.html) {
+            try fm.createDirectory(at: directory.appendingPathComponent("stories"), withIntermediateDirectories: true)
+            try save("index.html", HTMLPages.index(report))
+            // Story pages are independent: render and write them on all cores.
+            let stories = report.stories, report = self.report, dir = directory
+            let workers = ProcessInfo.processInfo.activeProcessorCount
+            var failures = [StorylineError?](repeating: nil, count: workers)
+            failures.withUnsafeMutableBufferPointer { out in
+                let base = out.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    var k = w
+                    while k < stories.count {
+                        let url = dir.appendingPathComponent("stories/\(stories[k].id).html")
+                        do {
+                            try Data(HTMLPages.story(stories[k], report: report).utf8).write(to: url, options: .atomic)
+                        } catch {
+                            base[w] = StorylineError(.io, "cannot write", file: url.path, underlying: "\(error)")
+                            return
+                        }
+                        k += workers
+                    }
+                }
+            }
+            if let failure = failures.compactMap({ $0 }).first { throw failure }
+            written += stories.map { "stories/\($0.id).html" }
+        }
+        if formats.contains(.md) { try save("report.md", markdown()) }
+        if formats.contains(.csv) {
+            try save("stories.csv", storiesCSV())
+            try save("story_outlets.csv", outletsCSV())
+        }
+        return written
+    }
+
+    // MARK: Markdown
+
+    /// `s` as inert Markdown inline text: every character that could open a link or an image
+    /// (`[`, `]`, `!`), an HTML tag, emphasis or code is escaped, and line breaks become spaces (a
+    /// table cell is one line).
+    static func md(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for u in DisplayText.clean(s).unicodeScalars {
+            switch u {
+            case "\\", "|", "[", "]", "!", "`", "*", "_", "~", "#": out += "\\"; out.unicodeScalars.append(u)
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\n", "\r": out += " "
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
+    func markdown() -> String {
+        var out = "# Storyline: how each outlet told each story\n\n\(report.stories.count) stories. Generated \(report.generated).\n"
+        for s in report.stories {
+            out += "\n## \(Self.md(s.title)) (story \(s.id))\n\n"
+            out += "\(s.article_count) articles from \(s.outlets.count) outlets"
+            if let first = s.first_reported_by { out += "; first reported by **\(Self.md(first))** at \(s.first_published ?? "?")" }
+            if !report.groups.isEmpty {
+                out += "; coverage: " + s.coverage.sorted { $0.key < $1.key }.map { "\(Self.md($0.key)) \($0.value)" }.joined(separator: ", ")
+            }
+            out += ".\n\n| Outlet | Group | First published | Headline | Stressed | Quoted | Similarity |\n|---|---|---|---|---|---|---|\n"
+            for o in s.outlets {
+                let terms = o.distinctive_terms.prefix(6).map(\.term).joined(separator: ", ")
+                let quoted = o.quoted.prefix(3).map { "\($0.speaker) (\($0.count))" }.joined(separator: ", ")
+                out += "| \(Self.md(o.outlet)) | \(Self.md(o.group ?? "")) | \(o.first_published ?? "") | \(Self.md(o.headline)) | \(Self.md(terms)) | \(Self.md(quoted)) | \(o.similarity_to_story.map { String(format: "%.2f", $0) } ?? "") |\n"
+            }
+        }
+        if !report.blindspots.isEmpty {
+            out += "\n## Blindspots\n\n| Story | Covered by | Share | Missing |\n|---|---|---|---|\n"
+            for b in report.blindspots {
+                out += "| \(Self.md(b.title)) (\(b.story)) | \(Self.md(b.covered_by)) | \(Int(b.share * 100))% | \(Self.md(b.missing.joined(separator: ", "))) |\n"
+            }
+        }
+        return out
+    }
+
+    // MARK: CSV
+
+    /// One CSV row (RFC 4180, CRLF): a field holding a comma, a quote or a line break is quoted,
+    /// quotes doubled. A field that a spreadsheet would run as a formula (starting with `=`, `+`,
+    /// `-`, `@`, a tab or a carriage return) gets a leading `'` (OWASP, CSV injection).
+    static func csv(_ fields: [String]) -> String {
+        fields.map { raw in
+            var f = DisplayText.clean(raw)
+            if let first = f.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { f = "'" + f }
+            let quote = f.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            return quote ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+        }.joined(separator: ",") + "\r\n"
+    }
+
+    func storiesCSV() -> String {
+        var out = Self.csv(["story_id", "title", "articles", "outlets", "first_reported_by", "first_published", "last_published", "coverage"])
+        for s in report.stories {
+            out += Self.csv(["\(s.id)", s.title, "\(s.article_count)", "\(s.outlets.count)", s.first_reported_by ?? "", s.first_published ?? "",
+                             s.last_published ?? "", s.coverage.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")])
+        }
+        return out
+    }
+
+    func outletsCSV() -> String {
+        var out = Self.csv(["story_id", "outlet", "group", "articles", "first_published", "headline", "similarity_to_story", "distinctive_terms", "quoted"])
+        for s in report.stories {
+            for o in s.outlets {
+                out += Self.csv(["\(s.id)", o.outlet, o.group ?? "", "\(o.article_count)", o.first_published ?? "", o.headline,
+                                 o.similarity_to_story.map { String(format: "%.3f", $0) } ?? "",
+                                 o.distinctive_terms.map { "\($0.term) (\(String(format: "%.1f", $0.z)))" }.joined(separator: "; "),
+                                 o.quoted.map { "\($0.speaker) (\($0.count))" }.joined(separator: "; ")])
+            }
+        }
+        return out
+    }
+}

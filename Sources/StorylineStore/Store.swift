@@ -1,0 +1,247 @@
+import Foundation
+import StorylineCore
+import StorylineVectors
+
+/// The embedded store: one SQLite file (WAL) holding articles, their term counts, the
+/// vocabulary with document frequencies, stories and runs. Every batch commits in one transaction.
+public final class Store {
+    let db: Database
+    public var path: String { db.path }
+
+    /// Opens or creates the store at `path` (`":memory:"` for a private in-memory store) and
+    /// brings its schema up to date. With `readOnly`, the store must exist (a mistyped path is an
+    /// error, not a new empty store), nothing is written, and a read-only medium is fine.
+    public init(path: String, readOnly: Bool = false) throws {
+        db = try Database(path: path, mode: readOnly ? .readOnly : .readWrite)
+        if readOnly {
+            try db.execute("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536")
+            let version = schemaVersion
+            let missing = Self.migrations.map(\.name).filter { !((try? appliedMigrations()) ?? []).contains($0) }
+            guard version == Self.migrations.count, missing.isEmpty else {
+                let why = version == 0 ? "not a Storyline store (no schema)"
+                    : version > Self.migrations.count ? "store schema version \(version) is newer than this build knows (\(Self.migrations.count)): upgrade storyline"
+                    : "the store lacks schema migrations \(missing.joined(separator: ", ")): run a writing command (storyline cluster) to upgrade it"
+                throw StorylineError(.store, why, file: path)
+            }
+            return
+        }
+        if path != ":memory:" {
+            try db.execute("PRAGMA journal_mode=WAL")
+        }
+        // No foreign keys are declared (adding them to a large store means rebuilding its tables):
+        // `storyline check` verifies the references instead (``checkInvariants``).
+        try db.execute("PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536")
+        try migrate()
+    }
+
+    /// Runs `body` in one write transaction: everything it writes through the store commits
+    /// together, or (when it throws) nothing does. Nested calls join the outer transaction.
+    package func transaction<T>(_ body: () throws -> T) throws -> T {
+        if inTransaction { return try body() }
+        inTransaction = true
+        defer { inTransaction = false }
+        return try db.transaction(body)
+    }
+    private var inTransaction = false
+
+    // MARK: Schema
+
+    /// A named schema change. Applied once, in order, each in its own transaction, and recorded
+    /// by name in `schema_migrations` (with `PRAGMA user_version` kept equal to their count, which
+    /// is how stores written before the names were recorded are read).
+    struct Migration {
+        var name: String
+        var sql: String
+    }
+
+    /// The schema's migrations, oldest first. Append only: a name, once released, never changes.
+    static let migrations: [Migration] = [
+        Migration(name: "1-articles-terms-stories-runs", sql: """
+        CREATE TABLE articles(
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            outlet TEXT NOT NULL,
+            published REAL,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            url TEXT,
+            lang TEXT,
+            gold_story TEXT,
+            extra TEXT,
+            content_hash TEXT NOT NULL UNIQUE,
+            source TEXT,
+            run_id INTEGER,
+            terms BLOB,
+            story_id INTEGER
+        );
+        CREATE INDEX articles_unvectorized ON articles(seq) WHERE terms IS NULL;
+        CREATE INDEX articles_unclustered ON articles(seq) WHERE story_id IS NULL;
+        CREATE INDEX articles_story ON articles(story_id);
+        CREATE TABLE terms(id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE, df INTEGER NOT NULL);
+        CREATE TABLE stories(
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            first_published REAL,
+            last_published REAL,
+            created_run INTEGER,
+            updated_run INTEGER,
+            merged_into INTEGER,
+            closed INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX stories_open ON stories(last_published) WHERE merged_into IS NULL AND closed = 0;
+        CREATE TABLE runs(id INTEGER PRIMARY KEY, command TEXT NOT NULL, started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL, summary TEXT);
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """),
+        // The collection frequency of each term (the prior of the framing report). Stores
+        // vectorized before it start with cf = df.
+        Migration(name: "2-terms-collection-frequency", sql: """
+        ALTER TABLE terms ADD COLUMN cf INTEGER NOT NULL DEFAULT 0;
+        UPDATE terms SET cf = df;
+        """),
+    ]
+
+    func migrate() throws {
+        let version = Int(try db.scalar("PRAGMA user_version") ?? 0)
+        guard version <= Self.migrations.count else {
+            throw StorylineError(.store, "store schema version \(version) is newer than this build knows (\(Self.migrations.count)): upgrade storyline", file: db.path)
+        }
+        try db.transaction {
+            try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations(name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+            // A store from before the names were recorded: its first `version` migrations were applied.
+            if (try db.scalar("SELECT COUNT(*) FROM schema_migrations") ?? 0) == 0 {
+                for m in Self.migrations.prefix(version) { try record(m, at: "before-names") }
+            }
+        }
+        let applied = try appliedMigrations()
+        for (index, m) in Self.migrations.enumerated() where !applied.contains(m.name) {
+            try db.transaction {
+                try db.execute(m.sql)
+                try record(m, at: ISODate.format(Date().timeIntervalSince1970))
+                try db.execute("PRAGMA user_version = \(index + 1)")
+            }
+        }
+    }
+
+    private func record(_ m: Migration, at time: String) throws {
+        try db.prepare("INSERT INTO schema_migrations(name, applied) VALUES(?, ?)").run([.text(m.name), .text(time)])
+    }
+
+    /// The names of the migrations this store has applied.
+    func appliedMigrations() throws -> Set<String> {
+        guard (try db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") ?? 0) > 0 else {
+            return Set(Self.migrations.prefix(schemaVersion).map(\.name))
+        }
+        let s = try db.prepare("SELECT name FROM schema_migrations")
+        var names = Set<String>()
+        while try s.step() { names.insert(s.text(0) ?? "") }
+        return names
+    }
+
+    public var schemaVersion: Int { Int(((try? db.scalar("PRAGMA user_version")) ?? nil) ?? 0) }
+
+    // MARK: Runs
+
+    /// Records the start of a command; returns its run id.
+    package func beginRun(_ command: String) throws -> Int64 {
+        try db.prepare("INSERT INTO runs(command, started, status) VALUES(?, ?, 'running')")
+            .run([.text(command), .text(ISODate.format(Date().timeIntervalSince1970))])
+        return db.lastInsertRowID
+    }
+
+    /// Marks runs still `running` as `interrupted`; call while holding the store lock.
+    package func markInterruptedRuns() throws {
+        try db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+    }
+
+    /// Past runs, newest first. A run recorded as `running` while no process holds the store's
+    /// lock was killed: it is listed as `interrupted` (and marked so by the next writer).
+    public func runs(limit: Int = 50) throws -> [RunRecord] {
+        let writerAlive = path == ":memory:" || StoreLock.isHeld(store: path)
+        let s = try db.prepare("SELECT id, command, started, finished, status, summary FROM runs ORDER BY id DESC LIMIT ?")
+        try s.bind([.int(Int64(limit))])
+        var out: [RunRecord] = []
+        while try s.step() {
+            out.append(RunRecord(id: s.int(0), command: s.text(1) ?? "", started: s.text(2) ?? "", finished: s.text(3),
+                                 status: s.text(4) ?? "", summary: s.text(5)))
+            if !writerAlive && out[out.count - 1].status == "running" { out[out.count - 1].status = "interrupted" }
+        }
+        return out
+    }
+
+    package func finishRun(_ id: Int64, status: String, summary: String) throws {
+        try db.prepare("UPDATE runs SET finished = ?, status = ?, summary = ? WHERE id = ?")
+            .run([.text(ISODate.format(Date().timeIntervalSince1970)), .text(status), .text(summary), .int(id)])
+    }
+
+    // MARK: Articles
+
+    /// Inserts articles, skipping those whose id or content hash is already stored.
+    /// Call inside a transaction. Returns how many were new.
+    package func insert(_ articles: [(Article, String)], runID: Int64) throws -> Int {
+        let stmt = try db.prepare("""
+            INSERT OR IGNORE INTO articles(id, outlet, published, title, text, url, lang, gold_story, extra, content_hash, source, run_id)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var inserted = 0
+        for (a, source) in articles {
+            try stmt.run([.text(a.id), .text(a.outlet), .optional(a.published), .text(a.title), .text(a.text),
+                          .optional(a.url), .optional(a.lang), .optional(a.story), .optional(a.extra),
+                          .text(a.contentHash), .text(source), .int(runID)])
+            inserted += db.changes
+        }
+        return inserted
+    }
+
+    /// How many articles the store holds.
+    public func articleCount() throws -> Int { Int(try db.scalar("SELECT COUNT(*) FROM articles") ?? 0) }
+
+    /// Articles in store order, optionally only those of one story.
+    public func articles(story: Int64? = nil) throws -> [StoredArticle] {
+        let sql = "SELECT seq, id, outlet, published, title, text, url, lang, gold_story, story_id FROM articles"
+            + (story == nil ? "" : " WHERE story_id = ?") + " ORDER BY seq"
+        let s = try db.prepare(sql)
+        if let story { try s.bind([.int(story)]) }
+        var out: [StoredArticle] = []
+        while try s.step() {
+            out.append(StoredArticle(
+                seq: s.int(0),
+                article: Article(id: s.text(1) ?? "", outlet: s.text(2) ?? "", published: s.double(3),
+                                 title: s.text(4) ?? "", text: s.text(5) ?? "", url: s.text(6), lang: s.text(7), story: s.text(8)),
+                storyID: s.isNull(9) ? nil : s.int(9)))
+        }
+        return out
+    }
+
+    // MARK: Meta
+
+    func meta(_ key: String) throws -> String? {
+        let s = try db.prepare("SELECT value FROM meta WHERE key = ?")
+        try s.bind([.text(key)])
+        return try s.step() ? s.text(0) : nil
+    }
+
+    func setMeta(_ key: String, _ value: String) throws {
+        try db.prepare("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .run([.text(key), .text(value)])
+    }
+}
+
+/// A command run against the store, as `storyline runs` lists it.
+public struct RunRecord: Sendable, Codable {
+    public var id: Int64
+    public var command: String
+    public var started: String
+    public var finished: String?
+    /// `running`, `ok`, `failed` or `interrupted` (the process died).
+    public var status: String
+    /// The command's summary as JSON (or the error, when it failed).
+    public var summary: String?
+}
+
+/// An article as stored, with its store sequence number and story.
+public struct StoredArticle: Sendable {
+    public var seq: Int64
+    public var article: Article
+    public var storyID: Int64?
+}

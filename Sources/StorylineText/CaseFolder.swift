@@ -1,0 +1,43 @@
+import CUTF8Proc
+import Foundation
+import StorylineCore
+
+/// Folds a token for matching: ASCII by table (lowercase); anything else through utf8proc as
+/// NFKC case folding. Typographic apostrophes and hyphens become ASCII ones.
+public struct CaseFolder: Sendable {
+    public init() {}
+
+    static let lower: [UInt8] = (0..<256).map { b in (0x41...0x5A).contains(b) ? UInt8(b + 32) : UInt8(b) }
+
+    /// Replaces the contents of `out` with the folded bytes of `token`.
+    @inline(__always)
+    public func fold(_ text: UnsafeBufferPointer<UInt8>, _ token: Token, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        if token.isASCII {
+            for k in token.start..<token.end { out.append(Self.lower[Int(text[k])]) }
+            return
+        }
+        var result: UnsafeMutablePointer<UInt8>? = nil
+        let options = utf8proc_option_t(rawValue: UTF8PROC_STABLE.rawValue | UTF8PROC_COMPAT.rawValue
+            | UTF8PROC_COMPOSE.rawValue | UTF8PROC_CASEFOLD.rawValue)
+        let length = utf8proc_map(text.baseAddress! + token.start, token.end - token.start, &result, options)
+        defer { free(result) }
+        guard length >= 0, let folded = result else {
+            for k in token.start..<token.end { out.append(Self.lower[Int(text[k])]) }
+            return
+        }
+        var k = 0
+        while k < length {
+            // U+2019 ’ and U+02BC ʼ → ', U+2010/U+2011 → -
+            if k + 2 < length, folded[k] == 0xE2, folded[k + 1] == 0x80, folded[k + 2] == 0x99 {
+                out.append(0x27); k += 3; continue
+            }
+            if k + 2 < length, folded[k] == 0xE2, folded[k + 1] == 0x80, folded[k + 2] == 0x90 || folded[k + 2] == 0x91 {
+                out.append(0x2D); k += 3; continue
+            }
+            if k + 1 < length, folded[k] == 0xCA, folded[k + 1] == 0xBC { out.append(0x27); k += 2; continue }
+            out.append(folded[k])
+            k += 1
+        }
+    }
+}

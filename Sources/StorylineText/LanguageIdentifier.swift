@@ -1,0 +1,67 @@
+import CTextCat
+import Foundation
+import StorylineCore
+
+/// Language identification for articles without a `lang`, by libexttextcat's n-gram
+/// fingerprints (Cavnar & Trenkle). The candidate languages and the code each is reported as
+/// come from `Models/languages.conf` (`<fingerprint file> <ISO 639-1 code>` per line); the
+/// fingerprints themselves from libexttextcat-data (`/usr/share/libexttextcat/`, or
+/// `$STORYLINE_TEXTCAT_DATA`). Not thread-safe: one per analyzer.
+public final class LanguageIdentifier {
+    private let handle: UnsafeMutableRawPointer
+    /// Bytes of title and text looked at: enough for a stable answer, bounded cost per article.
+    public static let sampleBytes = 600
+    /// Fewer bytes than this are not identified: headlines alone are misread too often (on
+    /// allsides-dev, one headline in six came out as another language).
+    public static let minimumBytes = 120
+
+    /// - Throws: a model error naming the file when the list or a fingerprint cannot be read.
+    public init(configuration: String, fingerprints: String) throws {
+        guard FileManager.default.fileExists(atPath: configuration) else {
+            throw StorylineError(.model, "language list not found", file: configuration)
+        }
+        let prefix = fingerprints.hasSuffix("/") ? fingerprints : fingerprints + "/"
+        guard let h = special_textcat_Init(configuration, prefix) else {
+            throw StorylineError(.model, "cannot load the language fingerprints listed there from \(prefix) (install libexttextcat-data)",
+                                 file: configuration)
+        }
+        handle = h
+        _ = textcat_SetProperty(handle, TCPROP_UTF8AWARE, 1)
+    }
+
+    deinit { textcat_Done(handle) }
+
+    /// The fingerprint folder: `$STORYLINE_TEXTCAT_DATA`, else Debian's.
+    public static var defaultFingerprints: String {
+        ProcessInfo.processInfo.environment["STORYLINE_TEXTCAT_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/share/libexttextcat"
+    }
+
+    /// The best-matching language code of a title and text, or nil when the text is too short or
+    /// matches no listed language.
+    public func identify(title: String, text: String) -> String? {
+        var sample = Array(title.utf8.prefix(Self.sampleBytes))
+        if sample.count < Self.sampleBytes {
+            sample.append(0x0A)
+            sample.append(contentsOf: text.utf8.prefix(Self.sampleBytes - sample.count))
+        }
+        // Cut back to a whole UTF-8 character.
+        var lead = sample.count - 1
+        while lead >= 0 && sample[lead] & 0xC0 == 0x80 { lead -= 1 }
+        if lead >= 0 {
+            let b = sample[lead]
+            let length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+            if lead + length > sample.count { sample.removeLast(sample.count - lead) }
+        }
+        if sample.count < Self.minimumBytes { return nil }
+        let answer: String? = sample.withUnsafeBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { c in
+                textcat_Classify(handle, c, p.count).map { String(cString: $0) }
+            }
+        }
+        // "[en]", or "[en][de]" when the closest are too close to call: not identified; "SHORT" or "UNKNOWN".
+        guard let answer, answer.hasPrefix("["), let end = answer.firstIndex(of: "]"),
+              answer.index(after: end) == answer.endIndex else { return nil }
+        let code = answer[answer.index(after: answer.startIndex)..<end]
+        return code.isEmpty ? nil : String(code)
+    }
+}

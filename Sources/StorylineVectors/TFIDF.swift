@@ -1,0 +1,122 @@
+import Foundation
+import StorylineCore
+import StorylineText
+import StorylineIngest
+
+/// TF-IDF weighting of stored term counts ("count, then weight").
+///
+/// - `tf = 1 + ln(c)`, with `c = titleWeight · titleCount + textCount` (sublinear term frequency);
+/// - `idf = ln((1 + N) / (1 + df)) + 1` (smoothed; N = articles vectorized, df from the store);
+/// - each row L2-normalized, so cosine similarity is a dot product.
+public struct TFIDFWeighting: Sendable {
+    public let titleWeight: Double
+    public let documentCount: Int
+    public let documentFrequency: [Int32]
+    /// idf by feature, and `1 + ln c` for small whole counts: computed once, so weighting a row
+    /// takes no logarithm (the same values as computing them each time).
+    private let idfs: [Double]
+    private static let tfTable: [Double] = (0..<1024).map { $0 > 0 ? 1 + log(Double($0)) : 0 }
+
+    public init(titleWeight: Double, documentCount: Int, documentFrequency: [Int32]) {
+        self.titleWeight = titleWeight
+        self.documentCount = documentCount
+        self.documentFrequency = documentFrequency
+        let n = 1 + Double(documentCount)
+        idfs = documentFrequency.map { log(n / (1 + Double($0))) + 1 }
+    }
+
+    @inline(__always)
+    public func idf(_ feature: Int32) -> Double {
+        if Int(feature) < idfs.count { return idfs[Int(feature)] }
+        return log(1 + Double(documentCount)) + 1   // df 0: a feature the counts have not seen
+    }
+
+    /// The weight of a feature before normalization: `(1 + ln c) · idf`, with `c` the
+    /// title-weighted count (0 when the term does not occur).
+    @inline(__always)
+    func weight(_ feature: Int32, title: UInt16, text: UInt16) -> Double {
+        let c = titleWeight * Double(title) + Double(text)
+        guard c > 0 else { return 0 }
+        let tf = c < 1024 && c == c.rounded(.down) ? Self.tfTable[Int(c)] : 1 + log(c)
+        return tf * idf(feature)
+    }
+
+    /// The unit-norm TF-IDF row of one article (ids stay sorted).
+    public func row(_ t: ArticleTerms) -> (indices: [Int32], values: [Float]) {
+        var values = [Float](repeating: 0, count: t.ids.count)
+        var indices = [Int32](repeating: 0, count: t.ids.count)
+        indices.withUnsafeMutableBufferPointer { i in
+            values.withUnsafeMutableBufferPointer { v in
+                write(count: t.ids.count, indices: i.baseAddress!, values: v.baseAddress!) { k in (t.ids[k], t.titleCounts[k], t.textCounts[k]) }
+            }
+        }
+        return (indices, values)
+    }
+
+    /// Writes the unit-norm row of `count` terms, `term(k)` giving the k-th (feature id, title
+    /// count, text count) in the order to write them.
+    @inline(__always)
+    func write(count: Int, indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>,
+               term: (Int) -> (Int32, UInt16, UInt16)) {
+        var norm = 0.0
+        for k in 0..<count {
+            let (id, title, text) = term(k)
+            let w = weight(id, title: title, text: text)
+            indices[k] = id
+            values[k] = Float(w)
+            norm += w * w
+        }
+        if norm > 0 {
+            let inv = Float(1 / norm.squareRoot())
+            for k in 0..<count { values[k] *= inv }
+        }
+    }
+
+    /// Appends the row of a stored term blob (see ``ArticleTerms``) to `rows` without decoding
+    /// it into arrays first.
+    package func appendRow(_ blob: UnsafeRawBufferPointer, to rows: inout SparseRows) {
+        let n = blob.count / 8
+        let start = rows.indices.count
+        var norm = 0.0
+        for k in 0..<n {
+            let id = Int32(bitPattern: UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: k * 8, as: UInt32.self)))
+            let title = UInt16(littleEndian: blob.loadUnaligned(fromByteOffset: k * 8 + 4, as: UInt16.self))
+            let text = UInt16(littleEndian: blob.loadUnaligned(fromByteOffset: k * 8 + 6, as: UInt16.self))
+            let w = weight(id, title: title, text: text)
+            rows.indices.append(id)
+            rows.values.append(Float(w))
+            norm += w * w
+        }
+        if norm > 0 {
+            let inv = Float(1 / norm.squareRoot())
+            for k in start..<rows.values.count { rows.values[k] *= inv }
+        }
+        rows.offsets.append(rows.indices.count)
+    }
+
+    /// Rows for many articles, computed on all cores (the layout is known in advance).
+    public func rows(_ terms: [ArticleTerms], threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> SparseRows {
+        var rows = SparseRows()
+        rows.offsets.reserveCapacity(terms.count + 1)
+        for t in terms { rows.offsets.append(rows.offsets.last! + t.ids.count) }
+        let nnz = rows.offsets.last!
+        rows.indices = [Int32](repeating: 0, count: nnz)
+        rows.values = [Float](repeating: 0, count: nnz)
+        let offsets = rows.offsets
+        let workers = max(1, threads)
+        rows.indices.withUnsafeMutableBufferPointer { indices in
+            rows.values.withUnsafeMutableBufferPointer { values in
+                let ib = indices.baseAddress, vb = values.baseAddress
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    var k = w
+                    while k < terms.count {
+                        let (i, v) = row(terms[k])
+                        for j in 0..<i.count { ib![offsets[k] + j] = i[j]; vb![offsets[k] + j] = v[j] }
+                        k += workers
+                    }
+                }
+            }
+        }
+        return rows
+    }
+}

@@ -1,0 +1,152 @@
+import StorylineCore
+import StorylineText
+import StorylineIngest
+
+/// The store's vocabulary: stems with stable feature ids (given in order of first sight, never
+/// changed) and their document frequencies.
+public struct Vocabulary: Sendable {
+    /// Stem by feature id.
+    public private(set) var terms: [String] = []
+    /// Document frequency by feature id.
+    public internal(set) var documentFrequency: [Int32] = []
+    /// Total occurrences (title and text) by feature id, across the store.
+    public internal(set) var collectionFrequency: [Int64] = []
+    private var ids: [String: Int32] = [:]
+    /// Feature ids whose entry changed since the last ``markSaved()`` (and a flag per id).
+    private(set) var dirty: [Int32] = []
+    private var isDirty: [Bool] = []
+    /// How many terms the store holds (ids below are updated, ids from here on inserted).
+    private(set) var savedCount = 0
+
+    public init() {}
+
+    /// - Parameter inStore: true when the entries were loaded from the store (a save updates
+    ///   them), false when they are new to it (a save inserts them).
+    package init(terms: [String], documentFrequency: [Int32], collectionFrequency: [Int64]? = nil, inStore: Bool) {
+        self.terms = terms
+        self.documentFrequency = documentFrequency
+        self.collectionFrequency = collectionFrequency ?? documentFrequency.map(Int64.init)
+        ids.reserveCapacity(terms.count)
+        for (i, t) in terms.enumerated() { ids[t] = Int32(i) }
+        isDirty = [Bool](repeating: false, count: terms.count)
+        savedCount = inStore ? terms.count : 0
+    }
+
+    public var count: Int { terms.count }
+
+    public func id(of term: String) -> Int32? { ids[term] }
+
+    /// The id of `term`, giving it the next id when it is new.
+    mutating func intern(_ term: String) -> Int32 {
+        if let id = ids[term] { return id }
+        let id = Int32(terms.count)
+        terms.append(term)
+        documentFrequency.append(0)
+        collectionFrequency.append(0)
+        ids[term] = id
+        isDirty.append(false)
+        markDirty(id)
+        return id
+    }
+
+    @inline(__always)
+    private mutating func markDirty(_ id: Int32) {
+        if !isDirty[Int(id)] { isDirty[Int(id)] = true; dirty.append(id) }
+    }
+
+    mutating func countDocument(_ featureIDs: [Int32]) {
+        for f in featureIDs {
+            documentFrequency[Int(f)] += 1
+            markDirty(f)
+        }
+    }
+
+    /// Counts `documents` documents' use of a term, `occurrences` times in all.
+    @inline(__always)
+    mutating func count(_ id: Int32, documents: Int32 = 1, occurrences: Int64) {
+        documentFrequency[Int(id)] += documents
+        collectionFrequency[Int(id)] += occurrences
+        markDirty(id)
+    }
+
+    mutating func countDocument(_ t: ArticleTerms) {
+        countDocument(t.ids)
+        for k in 0..<t.ids.count { collectionFrequency[Int(t.ids[k])] += Int64(t.titleCounts[k]) + Int64(t.textCounts[k]) }
+    }
+
+    /// Total occurrences of all terms.
+    public var totalCount: Int64 { collectionFrequency.reduce(0, +) }
+
+    /// Marks every entry changed (to save a vocabulary that did not come from the store).
+    package mutating func markAllDirty() {
+        for id in terms.indices { markDirty(Int32(id)) }
+    }
+
+    /// The entries changed since the last save, to be written: ids in order, with the term of
+    /// those new to the store.
+    package struct Changes: Sendable {
+        package var ids: [Int32] = []
+        package var newTerms: [Int32: String] = [:]
+        package var documentFrequency: [Int32] = []
+        package var collectionFrequency: [Int64] = []
+    }
+
+    /// The changes since the last save; marks them saved.
+    package mutating func takeChanges() -> Changes {
+        var c = Changes()
+        c.ids = dirty.sorted()
+        for id in c.ids {
+            if Int(id) >= savedCount { c.newTerms[id] = terms[Int(id)] }
+            c.documentFrequency.append(documentFrequency[Int(id)])
+            c.collectionFrequency.append(collectionFrequency[Int(id)])
+        }
+        markSaved()
+        return c
+    }
+
+    mutating func markSaved() {
+        for id in dirty { isDirty[Int(id)] = false }
+        dirty.removeAll(keepingCapacity: true)
+        savedCount = terms.count
+    }
+}
+
+/// Term counts of one article under global feature ids, as kept in the store: sorted ids with
+/// title and text counts. Encoded as 8 bytes per term (UInt32 id, UInt16 title, UInt16 text; little endian).
+public struct ArticleTerms: Sendable, Equatable {
+    public var ids: [Int32] = []
+    public var titleCounts: [UInt16] = []
+    public var textCounts: [UInt16] = []
+
+    public init() {}
+
+    public init(ids: [Int32], titleCounts: [UInt16], textCounts: [UInt16]) {
+        self.ids = ids
+        self.titleCounts = titleCounts
+        self.textCounts = textCounts
+    }
+
+    package func encoded() -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: ids.count * 8)
+        out.withUnsafeMutableBytes { raw in
+            for k in 0..<ids.count {
+                raw.storeBytes(of: UInt32(bitPattern: ids[k]).littleEndian, toByteOffset: k * 8, as: UInt32.self)
+                raw.storeBytes(of: titleCounts[k].littleEndian, toByteOffset: k * 8 + 4, as: UInt16.self)
+                raw.storeBytes(of: textCounts[k].littleEndian, toByteOffset: k * 8 + 6, as: UInt16.self)
+            }
+        }
+        return out
+    }
+
+    package init(decoding raw: UnsafeRawBufferPointer) {
+        let n = raw.count / 8
+        ids.reserveCapacity(n)
+        titleCounts.reserveCapacity(n)
+        textCounts.reserveCapacity(n)
+        for k in 0..<n {
+            ids.append(Int32(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: k * 8, as: UInt32.self))))
+            titleCounts.append(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: k * 8 + 4, as: UInt16.self)))
+            textCounts.append(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: k * 8 + 6, as: UInt16.self)))
+        }
+    }
+}
