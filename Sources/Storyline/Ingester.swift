@@ -46,7 +46,7 @@ public struct IngestSummary: Sendable, Codable {
 /// Reads dumps into the store, in batches of one transaction each. Under `strict`, each file is
 /// one transaction: a bad record rolls the whole file back.
 struct Ingester {
-    let store: Store
+    let store: any ArticleStore
     let runID: Int64
     let progress: ProgressReporter
     let onIssue: (IngestIssue) -> Void
@@ -100,7 +100,7 @@ struct Ingester {
     }
 
     private func ingestFile(_ path: String, format: DumpFormat, strict: Bool, into summary: inout IngestSummary) throws {
-        var batch: [(Article, String)] = []
+        var batch: [(article: Article, source: String)] = []
         func flush() throws {
             guard !batch.isEmpty else { return }
             let stored = strict ? try store.insert(batch, runID: runID)

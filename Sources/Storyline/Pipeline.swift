@@ -11,13 +11,13 @@ import StorylineReport
 /// The engine's one facade: what the CLI and library users call.
 ///
 /// ```swift
-/// let pipeline = try Pipeline(store: Store(path: "storyline.sqlite"))
+/// let pipeline = try Pipeline(store: openStore("storyline.sqlite"))
 /// let ingested = try pipeline.ingest(["dump.jsonl"])
 /// let clustered = try pipeline.cluster()
 /// for story in try pipeline.store.stories(minArticles: 2) { print(story.title) }
 /// ```
 public final class Pipeline {
-    public let store: Store
+    public let store: any StoreBackend
     public let profile: Profile
     public let models: ModelDirectory
     public let progress: ProgressReporter
@@ -25,8 +25,11 @@ public final class Pipeline {
     public var onIssue: (IngestIssue) -> Void
     /// How long a writing command waits for another process's lock on the store (seconds).
     public var lockWait: Double = 0
+    /// Measure the similarity search's recall against a brute-force graph on each clustering pass
+    /// and log it (slow; `STORYLINE_MEASURE_RECALL=1`).
+    public var measureRecall = ProcessInfo.processInfo.environment["STORYLINE_MEASURE_RECALL"] != nil
 
-    public init(store: Store, models: ModelDirectory? = nil, profile: Profile? = nil,
+    public init(store: any StoreBackend, models: ModelDirectory? = nil, profile: Profile? = nil,
                 progress: ProgressReporter = ProgressReporter(style: .silent), onIssue: @escaping (IngestIssue) -> Void = { _ in }) throws {
         self.store = store
         let models = try models ?? ModelDirectory.locate()
@@ -69,7 +72,8 @@ public final class Pipeline {
         var clock = Stopwatch()
         report.vectorized = try Vectorizer(store: store, profile: profile, models: models, progress: progress).run()
         report.vectorizeSeconds = clock.restart()
-        report.cluster = try StoryClusterer(store: store, profile: profile, runID: runID, progress: progress).run()
+        report.cluster = try StoryClusterer(store: store, profile: profile, runID: runID, progress: progress,
+                                            measureRecall: measureRecall).run()
         return report
     }
 
@@ -90,7 +94,7 @@ public final class Pipeline {
     /// Takes the store's lock, records the command in the store's `runs` table around `body`.
     /// Runs left `running` by a process that died are marked `interrupted` first.
     private func recordRun<T: Encodable>(_ command: String, _ body: (Int64) throws -> T) throws -> T {
-        let lock = store.path == ":memory:" ? nil : try StoreLock(store: store.path, wait: lockWait)
+        let lock = try store.lockForWriting(wait: lockWait)
         defer { withExtendedLifetime(lock) {} }
         try store.markInterruptedRuns()
         let runID = try store.beginRun(command)
@@ -114,7 +118,9 @@ extension Pipeline {
         var model: VectorizerModel?
         _ = try recordRun("model export") { _ in
             _ = try Vectorizer(store: store, profile: profile, models: models, progress: progress).run()
-            let exported = try store.exportModel(analyzer: profile.analyzer)
+            let vocabulary = try store.loadVocabulary()
+            let exported = VectorizerModel(documents: try store.documentCount(), analyzer: .init(profile.analyzer), terms: vocabulary.terms,
+                                           documentFrequency: vocabulary.documentFrequency, collectionFrequency: vocabulary.collectionFrequency)
             try exported.write(to: path)
             model = exported
             return ModelSummary(documents: exported.documents, terms: exported.terms.count)
@@ -179,7 +185,7 @@ extension Pipeline {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("storyline-eval-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let pipeline = try Pipeline(store: Store(path: scratch.appendingPathComponent("eval.sqlite").path), models: models,
+        let pipeline = try Pipeline(store: SQLiteStore(path: scratch.appendingPathComponent("eval.sqlite").path), models: models,
                                     profile: profile, progress: progress, onIssue: onIssue)
         var e = Evaluation()
         var clock = Stopwatch()

@@ -17,7 +17,7 @@ import StorylineReport
 /// workers analyze a batch, this thread writes the previous one (its counts and the vocabulary's
 /// changes as of that batch) and reads the next, so the store's writes overlap the analysis.
 struct Vectorizer {
-    let store: Store
+    let store: any TermCountStore
     let profile: Profile
     let models: ModelDirectory
     let progress: ProgressReporter
@@ -62,7 +62,7 @@ struct Vectorizer {
                 analysis.results = analysis.merger.analyze(articles, into: &analysis.vocabulary)
                 analyzed.signal()
             }
-            let next: [(seq: Int64, title: String, text: String, lang: String?)]
+            let next: [ArticleText]
             do {
                 if let w = written { try write(w.seqs, w.terms, w.changes); written = nil }
                 next = try store.unvectorized(after: tail.seq, limit: batchSize)

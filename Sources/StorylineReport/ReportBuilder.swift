@@ -29,15 +29,18 @@ public struct ReportOptions: Sendable {
 }
 
 /// Builds the ``FramingReport`` from the store: stories stream from the store in batches and
-/// are framed on all cores (each worker with its own analyzer), then merged in story order.
+/// are framed on all cores, then merged in story order.
+///
+/// Term statistics come from the term counts the store already holds (under its feature ids);
+/// the text is analyzed again only to find the surface form of each outlet's few chosen terms.
 package struct ReportBuilder {
-    let store: Store
+    let store: any TermCountStore & StoryStore
     let profile: Profile
     let models: ModelDirectory
     let progress: ProgressReporter
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
-    package init(store: Store, profile: Profile, models: ModelDirectory, progress: ProgressReporter) {
+    package init(store: any TermCountStore & StoryStore, profile: Profile, models: ModelDirectory, progress: ProgressReporter) {
         self.store = store
         self.profile = profile
         self.models = models
@@ -58,7 +61,7 @@ package struct ReportBuilder {
         }
     }
 
-    /// One worker: an analyzer, and its local term → (store id, prior share, too common) cache.
+    /// One worker: an analyzer (for surface forms), and its local term → store id cache.
     final class Worker {
         let analyzer: Analyzer
         var known: [Int32] = []          // local term → store id, or -1 (unknown), -2 (not looked up)
@@ -81,26 +84,19 @@ package struct ReportBuilder {
                                        documentFrequency: vocabulary.documentFrequency)
         let context = Context(vocabulary: vocabulary, weighting: weighting, options: options)
         let models = self.models
-        let workers = (0..<max(1, threads)).map { _ in
-            Worker(analyzer: Analyzer(defaultLanguage: profile.analyzer.defaultLanguage, minTokenLength: profile.analyzer.minTokenLength,
-                                      identifier: try? models.languageIdentifier(), stopwords: { models.stopwords($0) }))
-        }
+        let workers = (0..<max(1, threads)).map { _ in Worker(analyzer: models.analyzer(profile.analyzer)) }
         var stories: [StoryFraming] = []
         var allGroups = Set(options.groups?.groupOf.values.map { $0 } ?? [])
         progress.begin("report", total: 0)
 
-        var batch: [(Int64, String, [Store.ReportArticle])] = []
+        var batch: [(Int64, String, [StoredArticle])] = []
         func flush() {
             var framed = [(StoryFraming, Set<String>)?](repeating: nil, count: batch.count)
             let input = batch
             framed.withUnsafeMutableBufferPointer { out in
                 let base = out.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: workers.count) { w in
-                    var k = w
-                    while k < input.count {
-                        base[k] = Self.frame(id: input[k].0, title: input[k].1, articles: input[k].2, worker: workers[w], context: context)
-                        k += workers.count
-                    }
+                Parallel.strided(input.count, workers: workers.count) { w, k in
+                    base[k] = Self.frame(id: input[k].0, title: input[k].1, articles: input[k].2, worker: workers[w], context: context)
                 }
             }
             for case let (story, groups)? in framed {
@@ -158,11 +154,10 @@ package struct ReportBuilder {
 
     /// Frames one story: per outlet, distinctive terms, similarity to the rest, quotes, timeline.
     /// Returns the story and the groups seen in it.
-    static func frame(id: Int64, title: String, articles: [Store.ReportArticle], worker: Worker, context: Context) -> (StoryFraming, Set<String>) {
+    static func frame(id: Int64, title: String, articles stored: [StoredArticle], worker: Worker, context: Context) -> (StoryFraming, Set<String>) {
         let options = context.options
         let vocabulary = context.vocabulary
-        let analyzer = worker.analyzer
-        let quotes = QuoteExtractor()
+        let articles = stored.map(\.article)
         // Group of each outlet.
         var groupOf: [String: String] = [:]
         var seenGroups = Set<String>()
@@ -176,25 +171,25 @@ package struct ReportBuilder {
                 seenGroups.insert(g)
             }
         }
-        // Term counts per outlet, by local term (integers, not strings).
+        // Per outlet, from the stored counts: term counts and the sum of its TF-IDF rows.
         var outletOrder: [String] = []
         var counts: [String: [Int32: Double]] = [:]
         var storyCounts: [Int32: Double] = [:]
-        var spoken: [String: [String: Int]] = [:]
         var rows: [String: [Int32: Double]] = [:]
-        for a in articles {
+        var spoken: [String: [String: Int]] = [:]
+        let quotes = QuoteExtractor()
+        for (a, terms) in zip(articles, stored.map { $0.terms ?? ArticleTerms() }) {
             if counts[a.outlet] == nil { outletOrder.append(a.outlet); counts[a.outlet] = [:] }
-            let c = analyzer.analyze(title: a.title, text: a.text, language: a.lang)
-            for k in 0..<c.terms.count {
-                let n = Double(c.titleCounts[k]) + Double(c.textCounts[k])
-                counts[a.outlet]![c.terms[k], default: 0] += n
-                storyCounts[c.terms[k], default: 0] += n
+            for k in terms.ids.indices {
+                let n = Double(terms.titleCounts[k]) + Double(terms.textCounts[k])
+                counts[a.outlet]![terms.ids[k], default: 0] += n
+                storyCounts[terms.ids[k], default: 0] += n
             }
+            let (ids, values) = context.weighting.row(terms)
+            for k in ids.indices { rows[a.outlet, default: [:]][ids[k], default: 0] += Double(values[k]) }
             if QuoteExtractor.mayQuote(a.text) {
                 for (speaker, n) in quotes.speakers(in: a.text) { spoken[a.outlet, default: [:]][speaker, default: 0] += n }
             }
-            let (ids, values) = context.weighting.row(a.terms)
-            for k in 0..<ids.count { rows[a.outlet, default: [:]][ids[k], default: 0] += Double(values[k]) }
         }
         var storyRow: [Int32: Double] = [:]
         for row in rows.values { for (k, v) in row { storyRow[k, default: 0] += v } }
@@ -205,30 +200,15 @@ package struct ReportBuilder {
             let mine = counts[outlet]!
             var rest = storyCounts
             for (w, c) in mine { rest[w]! -= c; if rest[w]! <= 0 { rest[w] = nil } }
-            let candidates = mine.filter { t, _ in
-                let id = worker.storeID(t, vocabulary)
-                return id < 0 || Double(vocabulary.documentFrequency[Int(id)]) <= tooCommon
-            }
-            let scored = FightinWords().zScores(group: candidates, rest: rest, groupTotal: mine.values.reduce(0, +)) { t in
-                let id = worker.storeID(t, vocabulary)
-                return max(id >= 0 ? Double(vocabulary.collectionFrequency[Int(id)]) : 0, 1) / context.total
+            let candidates = mine.filter { id, _ in Double(vocabulary.documentFrequency[Int(id)]) <= tooCommon }
+            let scored = FightinWords().zScores(group: candidates, rest: rest, groupTotal: mine.values.reduce(0, +)) { id in
+                max(Double(vocabulary.collectionFrequency[Int(id)]), 1) / context.total
             }
             let top = Array(scored.prefix { $0.z > 0 }.prefix(options.termsPerOutlet))
-            // Surface forms, for the chosen terms only: the most frequent folded word of each.
-            var forms: [Int32: [String: Int]] = [:]
-            let wanted = Set(top.map(\.term))
-            if !wanted.isEmpty {
-                for a in articles where a.outlet == outlet {
-                    let language = analyzer.language(title: a.title, text: a.text, given: a.lang)
-                    for part in [a.title, a.text] {
-                        analyzer.forEachTerm(part, language: language) { t, form in
-                            if wanted.contains(t) { forms[t, default: [:]][form, default: 0] += 1 }
-                        }
-                    }
-                }
-            }
+            let mineArticles = articles.filter { $0.outlet == outlet }
+            let forms = surfaceForms(of: Set(top.map(\.term)), in: mineArticles, worker: worker, vocabulary: vocabulary)
             let terms = top.map { pair -> DistinctiveTerm in
-                let form = forms[pair.term]?.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? analyzer.terms[Int(pair.term)]
+                let form = forms[pair.term]?.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? vocabulary.terms[Int(pair.term)]
                 return DistinctiveTerm(term: form, z: (pair.z * 1000).rounded() / 1000)
             }
             var similarity: Double? = nil
@@ -239,7 +219,6 @@ package struct ReportBuilder {
                 for (k, v) in storyRow { let r = v - (own[k] ?? 0); nRest += r * r }
                 similarity = nOwn > 0 && nRest > 0 ? ((dot / (nOwn.squareRoot() * nRest.squareRoot())) * 1000).rounded() / 1000 : 0
             }
-            let mineArticles = articles.filter { $0.outlet == outlet }
             outlets.append(OutletFraming(
                 outlet: outlet, group: groupOf[outlet], articles: mineArticles.map(\.id), article_count: mineArticles.count,
                 first_published: mineArticles.compactMap(\.published).min().map(ISODate.format),
@@ -249,14 +228,33 @@ package struct ReportBuilder {
                 quoted: (spoken[outlet] ?? [:]).sorted { ($0.value, $1.key) > ($1.value, $0.key) }
                     .prefix(10).map { QuotedSource(speaker: $0.key, count: $0.value) }))
         }
-        let first = articles.filter { $0.published != nil }.min { ($0.published!, $0.seq) < ($1.published!, $1.seq) }
+        let first = stored.filter { $0.article.published != nil }
+            .min { ($0.article.published!, $0.seq) < ($1.article.published!, $1.seq) }
         var coverage: [String: Int] = [:]
         for a in articles { coverage[groupOf[a.outlet] ?? "ungrouped", default: 0] += 1 }
         return (StoryFraming(
             id: id, title: title, article_count: articles.count,
             first_published: articles.compactMap(\.published).min().map(ISODate.format),
             last_published: articles.compactMap(\.published).max().map(ISODate.format),
-            first_reported_by: first?.outlet, outlets: outlets, coverage: coverage), seenGroups)
+            first_reported_by: first?.article.outlet, outlets: outlets, coverage: coverage), seenGroups)
+    }
+
+    /// How often each folded word of `articles` is written for each of the `wanted` terms (by store
+    /// id): the analyzer runs again over these articles only, and only when some term is wanted.
+    static func surfaceForms(of wanted: Set<Int32>, in articles: [Article], worker: Worker, vocabulary: Vocabulary) -> [Int32: [String: Int]] {
+        var forms: [Int32: [String: Int]] = [:]
+        guard !wanted.isEmpty else { return forms }
+        let analyzer = worker.analyzer
+        for a in articles {
+            let language = analyzer.language(title: a.title, text: a.text, given: a.lang)
+            for part in [a.title, a.text] {
+                analyzer.forEachTerm(part, language: language) { t, form in
+                    let id = worker.storeID(t, vocabulary)
+                    if wanted.contains(id) { forms[id, default: [:]][form, default: 0] += 1 }
+                }
+            }
+        }
+        return forms
     }
 }
 

@@ -52,17 +52,13 @@ package struct ReportWriter {
             var failures = [StorylineError?](repeating: nil, count: workers)
             failures.withUnsafeMutableBufferPointer { out in
                 let base = out.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    var k = w
-                    while k < stories.count {
-                        let url = dir.appendingPathComponent("stories/\(stories[k].id).html")
-                        do {
-                            try Data(HTMLPages.story(stories[k], report: report).utf8).write(to: url, options: .atomic)
-                        } catch {
-                            base[w] = StorylineError(.io, "cannot write", file: url.path, underlying: "\(error)")
-                            return
-                        }
-                        k += workers
+                Parallel.strided(stories.count, workers: workers) { w, k in
+                    guard base[w] == nil else { return }   // this worker failed: stop writing
+                    let url = dir.appendingPathComponent("stories/\(stories[k].id).html")
+                    do {
+                        try Data(HTMLPages.story(stories[k], report: report).utf8).write(to: url, options: .atomic)
+                    } catch {
+                        base[w] = StorylineError(.io, "cannot write", file: url.path, underlying: "\(error)")
                     }
                 }
             }

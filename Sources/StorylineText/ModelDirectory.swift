@@ -58,6 +58,13 @@ public struct ModelDirectory: Sendable {
                                fingerprints: LanguageIdentifier.defaultFingerprints)
     }
 
+    /// A new analyzer with the profile's settings, this folder's stopwords and language list: the
+    /// one way every stage builds one, so all analyze text alike. One per thread.
+    public func analyzer(_ settings: Profile.AnalyzerSettings) -> Analyzer {
+        Analyzer(defaultLanguage: settings.defaultLanguage, minTokenLength: settings.minTokenLength,
+                 identifier: try? languageIdentifier(), stopwords: { stopwords($0) })
+    }
+
     /// The stopword list for an ISO 639-1 code; empty when the folder has none.
     public func stopwords(_ language: String) -> Stopwords {
         let file = (path as NSString).appendingPathComponent("stopwords/\(language).txt")

@@ -110,8 +110,7 @@ public struct DumpVectorizer {
 
     public func vectorize(_ path: String) throws -> Result {
         let workers = (0..<max(1, threads)).map { _ in
-            Worker(Analyzer(defaultLanguage: profile.analyzer.defaultLanguage, minTokenLength: profile.analyzer.minTokenLength,
-                            identifier: try? models.languageIdentifier(), stopwords: { models.stopwords($0) }))
+            Worker(models.analyzer(profile.analyzer))
         }
         // The output, first under local terms: each article's terms with their counts (as the
         // bits of the value) and the worker that analyzed it, in file order.

@@ -72,16 +72,13 @@ public struct TFIDFWeighting: Sendable {
         }
     }
 
-    /// Appends the row of a stored term blob (see ``ArticleTerms``) to `rows` without decoding
-    /// it into arrays first.
-    package func appendRow(_ blob: UnsafeRawBufferPointer, to rows: inout SparseRows) {
-        let n = blob.count / 8
+    /// Appends the row of stored term counts to `rows` without decoding them into arrays first.
+    public func appendRow(_ terms: EncodedTerms, to rows: inout SparseRows) {
+        let n = terms.count
         let start = rows.indices.count
         var norm = 0.0
         for k in 0..<n {
-            let id = Int32(bitPattern: UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: k * 8, as: UInt32.self)))
-            let title = UInt16(littleEndian: blob.loadUnaligned(fromByteOffset: k * 8 + 4, as: UInt16.self))
-            let text = UInt16(littleEndian: blob.loadUnaligned(fromByteOffset: k * 8 + 6, as: UInt16.self))
+            let (id, title, text) = terms[k]
             let w = weight(id, title: title, text: text)
             rows.indices.append(id)
             rows.values.append(Float(w))
@@ -107,13 +104,9 @@ public struct TFIDFWeighting: Sendable {
         rows.indices.withUnsafeMutableBufferPointer { indices in
             rows.values.withUnsafeMutableBufferPointer { values in
                 let ib = indices.baseAddress, vb = values.baseAddress
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    var k = w
-                    while k < terms.count {
-                        let (i, v) = row(terms[k])
-                        for j in 0..<i.count { ib![offsets[k] + j] = i[j]; vb![offsets[k] + j] = v[j] }
-                        k += workers
-                    }
+                Parallel.strided(terms.count, workers: workers) { _, k in
+                    let (i, v) = row(terms[k])
+                    for j in 0..<i.count { ib![offsets[k] + j] = i[j]; vb![offsets[k] + j] = v[j] }
                 }
             }
         }

@@ -14,9 +14,7 @@ package struct TermMerger {
 
     package init(workers: Int, profile: Profile, models: ModelDirectory) {
         analyzers = (0..<workers).map { _ in
-            Analyzer(defaultLanguage: profile.analyzer.defaultLanguage, minTokenLength: profile.analyzer.minTokenLength,
-                     identifier: try? models.languageIdentifier(),
-                     stopwords: { models.stopwords($0) })
+            models.analyzer(profile.analyzer)
         }
         localToGlobal = Array(repeating: [], count: workers)
         batchCounts = (0..<workers).map { _ in BatchCounts() }

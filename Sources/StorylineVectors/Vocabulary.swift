@@ -22,7 +22,7 @@ public struct Vocabulary: Sendable {
 
     /// - Parameter inStore: true when the entries were loaded from the store (a save updates
     ///   them), false when they are new to it (a save inserts them).
-    package init(terms: [String], documentFrequency: [Int32], collectionFrequency: [Int64]? = nil, inStore: Bool) {
+    public init(terms: [String], documentFrequency: [Int32], collectionFrequency: [Int64]? = nil, inStore: Bool) {
         self.terms = terms
         self.documentFrequency = documentFrequency
         self.collectionFrequency = collectionFrequency ?? documentFrequency.map(Int64.init)
@@ -78,21 +78,21 @@ public struct Vocabulary: Sendable {
     public var totalCount: Int64 { collectionFrequency.reduce(0, +) }
 
     /// Marks every entry changed (to save a vocabulary that did not come from the store).
-    package mutating func markAllDirty() {
+    public mutating func markAllDirty() {
         for id in terms.indices { markDirty(Int32(id)) }
     }
 
     /// The entries changed since the last save, to be written: ids in order, with the term of
     /// those new to the store.
-    package struct Changes: Sendable {
-        package var ids: [Int32] = []
-        package var newTerms: [Int32: String] = [:]
-        package var documentFrequency: [Int32] = []
-        package var collectionFrequency: [Int64] = []
+    public struct Changes: Sendable {
+        public var ids: [Int32] = []
+        public var newTerms: [Int32: String] = [:]
+        public var documentFrequency: [Int32] = []
+        public var collectionFrequency: [Int64] = []
     }
 
     /// The changes since the last save; marks them saved.
-    package mutating func takeChanges() -> Changes {
+    public mutating func takeChanges() -> Changes {
         var c = Changes()
         c.ids = dirty.sorted()
         for id in c.ids {
@@ -108,45 +108,5 @@ public struct Vocabulary: Sendable {
         for id in dirty { isDirty[Int(id)] = false }
         dirty.removeAll(keepingCapacity: true)
         savedCount = terms.count
-    }
-}
-
-/// Term counts of one article under global feature ids, as kept in the store: sorted ids with
-/// title and text counts. Encoded as 8 bytes per term (UInt32 id, UInt16 title, UInt16 text; little endian).
-public struct ArticleTerms: Sendable, Equatable {
-    public var ids: [Int32] = []
-    public var titleCounts: [UInt16] = []
-    public var textCounts: [UInt16] = []
-
-    public init() {}
-
-    public init(ids: [Int32], titleCounts: [UInt16], textCounts: [UInt16]) {
-        self.ids = ids
-        self.titleCounts = titleCounts
-        self.textCounts = textCounts
-    }
-
-    package func encoded() -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: ids.count * 8)
-        out.withUnsafeMutableBytes { raw in
-            for k in 0..<ids.count {
-                raw.storeBytes(of: UInt32(bitPattern: ids[k]).littleEndian, toByteOffset: k * 8, as: UInt32.self)
-                raw.storeBytes(of: titleCounts[k].littleEndian, toByteOffset: k * 8 + 4, as: UInt16.self)
-                raw.storeBytes(of: textCounts[k].littleEndian, toByteOffset: k * 8 + 6, as: UInt16.self)
-            }
-        }
-        return out
-    }
-
-    package init(decoding raw: UnsafeRawBufferPointer) {
-        let n = raw.count / 8
-        ids.reserveCapacity(n)
-        titleCounts.reserveCapacity(n)
-        textCounts.reserveCapacity(n)
-        for k in 0..<n {
-            ids.append(Int32(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: k * 8, as: UInt32.self))))
-            titleCounts.append(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: k * 8 + 4, as: UInt16.self)))
-            textCounts.append(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: k * 8 + 6, as: UInt16.self)))
-        }
     }
 }

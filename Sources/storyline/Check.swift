@@ -23,7 +23,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let problems = try reportingErrors { try store.openStore(readOnly: true).checkInvariants() }
+        let problems = try reportingErrors { try store.open(readOnly: true).checkInvariants() }
         if json {
             try printJSON(Result(ok: problems.isEmpty, problems: problems))
         } else if problems.isEmpty {

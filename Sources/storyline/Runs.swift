@@ -16,7 +16,7 @@ struct Runs: ParsableCommand {
     var limit: Int = 20
 
     func run() throws {
-        let runs = try reportingErrors { try store.openStore(readOnly: true).runs(limit: limit) }
+        let runs = try reportingErrors { try store.open(readOnly: true).runs(limit: limit) }
         if json {
             try printJSON(runs)
             return

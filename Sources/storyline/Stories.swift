@@ -54,7 +54,7 @@ struct Stories: ParsableCommand {
 
     func run() throws {
         let (stories, merged) = try reportingErrors {
-            let s = try store.openStore(readOnly: true)
+            let s = try store.open(readOnly: true)
             return (try s.stories(since: since.flatMap(ISODate.parse), minArticles: minArticles), try s.mergedStories())
         }
         if json {

@@ -61,13 +61,13 @@ struct StoreOptions: ParsableArguments {
     func validate() throws { errorLogFormat = logFormat }
 
     /// The store at `--db`, opened read-only for commands that only read (they never create one).
-    func openStore(readOnly: Bool = false) throws -> Store { try Store(path: db, readOnly: readOnly) }
+    func open(readOnly: Bool = false) throws -> any StoreBackend { try openStore(db, readOnly: readOnly) }
 
     func pipeline(readOnly: Bool = false) throws -> Pipeline {
         let models = try ModelDirectory.locate(self.models)
         let profile = try self.profile.map { try Profile.load($0) }
         let progress = progress()
-        let pipeline = try Pipeline(store: openStore(readOnly: readOnly), models: models, profile: profile, progress: progress,
+        let pipeline = try Pipeline(store: open(readOnly: readOnly), models: models, profile: profile, progress: progress,
                                     onIssue: { issue in
                                         if logFormat == .json {
                                             progress.log(issue.reason, level: .warning, metadata: ["file": "\(issue.file)", "line": .stringConvertible(issue.line),

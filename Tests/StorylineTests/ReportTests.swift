@@ -77,7 +77,7 @@ final class OutletGroupsTests: XCTestCase {
 final class ReportBuilderTests: XCTestCase {
     /// Three outlets on one quake story (left, right, center) and a second story covered only by the right.
     func testCoverageFirstReportSimilarityAndBlindspots() throws {
-        let pipeline = try Pipeline(store: Store(path: ":memory:"), models: TestSupport.models)
+        let pipeline = try Pipeline(store: SQLiteStore(path: ":memory:"), models: TestSupport.models)
         let dir = TestSupport.temporaryDirectory()
         let quake = "A strong earthquake struck the coastal city, collapsing buildings and killing dozens of residents overnight."
         let tax = "The governor signed a tax cut into law after months of debate with legislators over the state budget."

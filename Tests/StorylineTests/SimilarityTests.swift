@@ -77,16 +77,26 @@ final class CandidateSearchTests: XCTestCase {
 
     func testRecallOnRealArticles() throws {
         let path = try TestSupport.dataset("allsides-dev.jsonl")
-        let pipeline = try Pipeline(store: Store(path: ":memory:"), models: TestSupport.models)
+        let pipeline = try Pipeline(store: SQLiteStore(path: ":memory:"), models: TestSupport.models)
         _ = try pipeline.ingest([path])
         _ = try Vectorizer(store: pipeline.store, profile: pipeline.profile, models: pipeline.models, progress: pipeline.progress).run()
         let vocabulary = try pipeline.store.loadVocabulary()
-        let weighting = TFIDFWeighting(titleWeight: pipeline.profile.analyzer.titleWeight, documentCount: try pipeline.store.vectorizedCount(),
+        let weighting = TFIDFWeighting(titleWeight: pipeline.profile.analyzer.titleWeight, documentCount: try pipeline.store.documentCount(),
                                        documentFrequency: vocabulary.documentFrequency)
         var rows = SparseRows()
-        let items = try pipeline.store.unclustered(weighting: weighting, into: &rows)
+        var items: [ArticleRef] = []
+        var decoded: [ArticleTerms] = []
+        try pipeline.store.forEachUnclustered { ref, terms in
+            weighting.appendRow(terms, to: &rows)
+            items.append(ref)
+            decoded.append(ArticleTerms(terms))
+        }
         // The streamed rows equal rows computed from decoded term counts.
         XCTAssertEqual(rows.count, items.count)
+        let reference = weighting.rows(decoded)
+        XCTAssertEqual(rows.offsets, reference.offsets)
+        XCTAssertEqual(rows.indices, reference.indices)
+        XCTAssertEqual(rows.values, reference.values)
         rows._checkInvariants()
         let days = items.map { $0.published.map { $0 / 86400 } }
         var search = CandidateSearch(profile: pipeline.profile)

@@ -17,8 +17,8 @@ final class StoreTests: XCTestCase {
     func testMigrationsAndDeduplication() throws {
         let dir = TestSupport.temporaryDirectory()
         let path = dir.appendingPathComponent("s.sqlite").path
-        var store: Store? = try Store(path: path)
-        XCTAssertEqual(store!.schemaVersion, Store.migrations.count)
+        var store: SQLiteStore? = try SQLiteStore(path: path)
+        XCTAssertEqual(store!.schemaVersion, SQLiteStore.migrations.count)
         let runID = try store!.beginRun("test")
         let stored = try store!.db.transaction {
             try store!.insert([(article("a", "X", "One", 1), "f:1"),
@@ -29,7 +29,7 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(stored, 2)
         store = nil
         // Reopening keeps everything and does not migrate again.
-        let reopened = try Store(path: path)
+        let reopened = try SQLiteStore(path: path)
         XCTAssertEqual(try reopened.articleCount(), 2)
         XCTAssertEqual(try reopened.articles().map(\.article.id), ["a", "c"])
     }
@@ -38,15 +38,15 @@ final class StoreTests: XCTestCase {
     /// its applied migration is recorded, the missing one applied and recorded.
     func testMigrationsAreRecordedByName() throws {
         let path = TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite").path
-        var store: Store? = try Store(path: path)
-        XCTAssertEqual(try store!.appliedMigrations(), Set(Store.migrations.map(\.name)))
+        var store: SQLiteStore? = try SQLiteStore(path: path)
+        XCTAssertEqual(try store!.appliedMigrations(), Set(SQLiteStore.migrations.map(\.name)))
         try store!.db.execute("DROP TABLE schema_migrations; ALTER TABLE terms DROP COLUMN cf; PRAGMA user_version = 1")
         store = nil
-        XCTAssertThrowsError(try Store(path: path, readOnly: true), "a reader does not upgrade") { error in
+        XCTAssertThrowsError(try SQLiteStore(path: path, readOnly: true), "a reader does not upgrade") { error in
             XCTAssertTrue("\(error)".contains("lacks schema migrations 2-terms-collection-frequency"), "\(error)")
         }
-        let upgraded = try Store(path: path)
-        XCTAssertEqual(upgraded.schemaVersion, Store.migrations.count)
+        let upgraded = try SQLiteStore(path: path)
+        XCTAssertEqual(upgraded.schemaVersion, SQLiteStore.migrations.count)
         let s = try upgraded.db.prepare("SELECT name, applied FROM schema_migrations ORDER BY name")
         var rows: [(String, String)] = []
         while try s.step() { rows.append((s.text(0)!, s.text(1)!)) }
@@ -59,13 +59,13 @@ final class StoreTests: XCTestCase {
 
     func testNewerSchemaIsRefused() throws {
         let path = TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite").path
-        let store = try Store(path: path)
+        let store = try SQLiteStore(path: path)
         try store.db.execute("PRAGMA user_version = 999")
-        XCTAssertThrowsError(try Store(path: path)) { XCTAssertEqual(($0 as? StorylineError)?.code, .store) }
+        XCTAssertThrowsError(try SQLiteStore(path: path)) { XCTAssertEqual(($0 as? StorylineError)?.code, .store) }
     }
 
     func testClusterIncrementallyKeepsStoryIDs() throws {
-        let pipeline = try Pipeline(store: Store(path: ":memory:"), models: TestSupport.models)
+        let pipeline = try Pipeline(store: SQLiteStore(path: ":memory:"), models: TestSupport.models)
         let dir = TestSupport.temporaryDirectory()
         func dump(_ name: String, _ lines: [[String: Any]]) -> String {
             let url = dir.appendingPathComponent(name)

@@ -46,7 +46,7 @@ final class TFIDFTests: XCTestCase {
 
     func testTermBlobRoundTrip() {
         let terms = ArticleTerms(ids: [0, 7, 70000, Int32.max], titleCounts: [1, 0, 65535, 2], textCounts: [0, 3, 1, 65535])
-        let decoded = terms.encoded().withUnsafeBytes { ArticleTerms(decoding: $0) }
+        let decoded = terms.encoded().withUnsafeBytes { ArticleTerms(EncodedTerms($0)) }
         XCTAssertEqual(decoded, terms)
     }
 

@@ -4,9 +4,11 @@ import StorylineVectors
 
 /// The embedded store: one SQLite file (WAL) holding articles, their term counts, the
 /// vocabulary with document frequencies, stories and runs. Every batch commits in one transaction.
-public final class Store {
+/// The one place SQL is written (with ``Database``, the one place SQLite's C API is called).
+public final class SQLiteStore: StoreBackend {
     let db: Database
     public var path: String { db.path }
+    public var location: String { db.path }
 
     /// Opens or creates the store at `path` (`":memory:"` for a private in-memory store) and
     /// brings its schema up to date. With `readOnly`, the store must exist (a mistyped path is an
@@ -36,7 +38,7 @@ public final class Store {
 
     /// Runs `body` in one write transaction: everything it writes through the store commits
     /// together, or (when it throws) nothing does. Nested calls join the outer transaction.
-    package func transaction<T>(_ body: () throws -> T) throws -> T {
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
         if inTransaction { return try body() }
         inTransaction = true
         defer { inTransaction = false }
@@ -142,21 +144,23 @@ public final class Store {
 
     // MARK: Runs
 
-    /// Records the start of a command; returns its run id.
-    package func beginRun(_ command: String) throws -> Int64 {
+    public func lockForWriting(wait: Double) throws -> AnyObject {
+        path == ":memory:" ? NoLock() : try StoreLock(store: path, wait: wait)
+    }
+    /// A private in-memory store has no other writer to keep out.
+    private final class NoLock {}
+
+    public func beginRun(_ command: String) throws -> Int64 {
         try db.prepare("INSERT INTO runs(command, started, status) VALUES(?, ?, 'running')")
             .run([.text(command), .text(ISODate.format(Date().timeIntervalSince1970))])
         return db.lastInsertRowID
     }
 
-    /// Marks runs still `running` as `interrupted`; call while holding the store lock.
-    package func markInterruptedRuns() throws {
+    public func markInterruptedRuns() throws {
         try db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
     }
 
-    /// Past runs, newest first. A run recorded as `running` while no process holds the store's
-    /// lock was killed: it is listed as `interrupted` (and marked so by the next writer).
-    public func runs(limit: Int = 50) throws -> [RunRecord] {
+    public func runs(limit: Int) throws -> [RunRecord] {
         let writerAlive = path == ":memory:" || StoreLock.isHeld(store: path)
         let s = try db.prepare("SELECT id, command, started, finished, status, summary FROM runs ORDER BY id DESC LIMIT ?")
         try s.bind([.int(Int64(limit))])
@@ -169,16 +173,14 @@ public final class Store {
         return out
     }
 
-    package func finishRun(_ id: Int64, status: String, summary: String) throws {
+    public func finishRun(_ id: Int64, status: String, summary: String) throws {
         try db.prepare("UPDATE runs SET finished = ?, status = ?, summary = ? WHERE id = ?")
             .run([.text(ISODate.format(Date().timeIntervalSince1970)), .text(status), .text(summary), .int(id)])
     }
 
     // MARK: Articles
 
-    /// Inserts articles, skipping those whose id or content hash is already stored.
-    /// Call inside a transaction. Returns how many were new.
-    package func insert(_ articles: [(Article, String)], runID: Int64) throws -> Int {
+    public func insert(_ articles: [(article: Article, source: String)], runID: Int64) throws -> Int {
         let stmt = try db.prepare("""
             INSERT OR IGNORE INTO articles(id, outlet, published, title, text, url, lang, gold_story, extra, content_hash, source, run_id)
             VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -193,11 +195,9 @@ public final class Store {
         return inserted
     }
 
-    /// How many articles the store holds.
     public func articleCount() throws -> Int { Int(try db.scalar("SELECT COUNT(*) FROM articles") ?? 0) }
 
-    /// Articles in store order, optionally only those of one story.
-    public func articles(story: Int64? = nil) throws -> [StoredArticle] {
+    public func articles(story: Int64?) throws -> [StoredArticle] {
         let sql = "SELECT seq, id, outlet, published, title, text, url, lang, gold_story, story_id FROM articles"
             + (story == nil ? "" : " WHERE story_id = ?") + " ORDER BY seq"
         let s = try db.prepare(sql)
@@ -225,23 +225,4 @@ public final class Store {
         try db.prepare("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
             .run([.text(key), .text(value)])
     }
-}
-
-/// A command run against the store, as `storyline runs` lists it.
-public struct RunRecord: Sendable, Codable {
-    public var id: Int64
-    public var command: String
-    public var started: String
-    public var finished: String?
-    /// `running`, `ok`, `failed` or `interrupted` (the process died).
-    public var status: String
-    /// The command's summary as JSON (or the error, when it failed).
-    public var summary: String?
-}
-
-/// An article as stored, with its store sequence number and story.
-public struct StoredArticle: Sendable {
-    public var seq: Int64
-    public var article: Article
-    public var storyID: Int64?
 }

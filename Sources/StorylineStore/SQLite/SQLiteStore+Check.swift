@@ -2,7 +2,7 @@ import StorylineCore
 import StorylineVectors
 
 /// The store's invariants, checked (`storyline check`).
-extension Store {
+extension SQLiteStore {
     /// What is wrong with the store, one line each; empty when nothing is.
     ///
     /// - every clustered article is in exactly one live story (its story exists and was not merged);
@@ -14,7 +14,7 @@ extension Store {
     /// - SQLite's own integrity check passes.
     ///
     /// - Complexity: one pass over the articles' term counts; memory of one vocabulary.
-    public func checkInvariants(limit: Int = 20) throws -> [String] {
+    public func checkInvariants(limit: Int) throws -> [String] {
         var problems: [String] = []
         func each(_ sql: String, _ describe: (Statement) -> String) throws {
             let s = try db.prepare(sql)
@@ -68,7 +68,7 @@ extension Store {
         var bad = 0
         while try s.step() {
             guard let blob = s.blob(1) else { continue }
-            let terms = ArticleTerms(decoding: blob)
+            let terms = ArticleTerms(EncodedTerms(blob))
             var previous: Int32 = -1
             for k in terms.ids.indices {
                 let id = terms.ids[k]

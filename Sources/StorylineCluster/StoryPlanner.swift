@@ -1,0 +1,66 @@
+import StorylineCore
+import StorylineSimilarity
+
+/// Turns a linkage's clusters into story changes (``StoryChanges``): which stories new articles
+/// create, grow or bring together, and which article titles each. Pure: no store.
+///
+/// A cluster that holds a new article, or articles of more than one existing story, changes the
+/// stories; any other cluster is an existing story left as it was. A changed cluster keeps the
+/// oldest (smallest) existing id among its articles and absorbs the others; a cluster with none
+/// gets the next new id, in order of the clusters' first publication (undated last), then of their
+/// first item. The title is the headline of the most central article: the one with the largest
+/// sum of edge weights inside its cluster (ties: the earlier stored).
+public struct StoryPlanner {
+    /// An article as the planner sees it.
+    public struct Item: Sendable {
+        public var seq: Int64
+        public var published: Double?
+        /// Its story, for an article already in one; nil for a new article.
+        public var storyID: Int64?
+
+        public init(seq: Int64, published: Double?, storyID: Int64?) {
+            self.seq = seq
+            self.published = published
+            self.storyID = storyID
+        }
+    }
+
+    public init() {}
+
+    /// - Parameters:
+    ///   - items: the clustered articles.
+    ///   - labels: each item's cluster (any value shared by the items of one cluster).
+    ///   - edges: the similarity graph over the items (for centrality).
+    ///   - firstNewID: the id the first new story gets.
+    /// - Complexity: O(items + edges), plus sorting the changed clusters.
+    public func plan(items: [Item], labels: [Int], edges: [SimilarityEdge], firstNewID: Int64) -> StoryChanges {
+        precondition(labels.count == items.count)
+        var centrality = [Double](repeating: 0, count: items.count)
+        for e in edges where labels[Int(e.a)] == labels[Int(e.b)] {
+            centrality[Int(e.a)] += Double(e.weight)
+            centrality[Int(e.b)] += Double(e.weight)
+        }
+        var members: [Int: [Int]] = [:]
+        for (k, label) in labels.enumerated() { members[label, default: []].append(k) }
+        let changed = members.values.compactMap { ks -> (first: Double, lead: Int, items: [Int], stories: [Int64])? in
+            let stories = Set(ks.compactMap { items[$0].storyID }).sorted()
+            guard ks.contains(where: { items[$0].storyID == nil }) || stories.count > 1 else { return nil }
+            return (ks.compactMap { items[$0].published }.min() ?? .infinity, ks.min()!, ks, stories)
+        }
+        .sorted { ($0.first, $0.lead) < ($1.first, $1.lead) }
+
+        var nextID = firstNewID
+        var changes = StoryChanges()
+        for cluster in changed {
+            let central = cluster.items.max { (centrality[$0], -items[$0].seq) < (centrality[$1], -items[$1].seq) }!
+            let existing = cluster.stories.first
+            let id = existing ?? nextID
+            if existing == nil { nextID += 1 }
+            changes.stories.append(StoryChanges.Story(
+                id: id, isNew: existing == nil, absorbed: Array(cluster.stories.dropFirst()),
+                added: cluster.items.filter { items[$0].storyID == nil }.map { items[$0].seq },
+                titleArticle: items[central].seq))
+        }
+        return changes
+    }
+}

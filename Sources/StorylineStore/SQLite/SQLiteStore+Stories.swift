@@ -1,0 +1,123 @@
+import StorylineCore
+import StorylineVectors
+
+/// Stories: the commit of a clustering pass's plan, listing, and the report's reads.
+extension SQLiteStore {
+    public func nextStoryID() throws -> Int64 { (try db.scalar("SELECT MAX(id) FROM stories") ?? 0) + 1 }
+
+    public func commit(_ changes: StoryChanges, runID: Int64) throws {
+        let create = try db.prepare("INSERT INTO stories(id, title, size, created_run, updated_run) VALUES(?, '', 0, ?, ?)")
+        let moveAll = try db.prepare("UPDATE articles SET story_id = ? WHERE story_id = ?")
+        let markMerged = try db.prepare("UPDATE stories SET merged_into = ?, size = 0, updated_run = ? WHERE id = ?")
+        let repoint = try db.prepare("UPDATE stories SET merged_into = ? WHERE merged_into = ?")
+        let assign = try db.prepare("UPDATE articles SET story_id = ? WHERE seq = ?")
+        let refresh = try db.prepare("""
+            UPDATE stories SET title = COALESCE((SELECT title FROM articles WHERE seq = ?), title), updated_run = ?, closed = 0,
+              size = (SELECT COUNT(*) FROM articles WHERE story_id = stories.id),
+              first_published = (SELECT MIN(published) FROM articles WHERE story_id = stories.id),
+              last_published = (SELECT MAX(published) FROM articles WHERE story_id = stories.id)
+            WHERE id = ?
+            """)
+        for story in changes.stories {
+            let id = story.id
+            if story.isNew { try create.run([.int(id), .int(runID), .int(runID)]) }
+            for other in story.absorbed {
+                try moveAll.run([.int(id), .int(other)])
+                try markMerged.run([.int(id), .int(runID), .int(other)])
+                // Stories merged into `other` earlier now point at the survivor.
+                try repoint.run([.int(id), .int(other)])
+            }
+            for seq in story.added { try assign.run([.int(id), .int(seq)]) }
+            try refresh.run([.int(story.titleArticle), .int(runID), .int(id)])
+        }
+    }
+
+    public func closeStories(before: Double, runID: Int64) throws -> Int {
+        try db.prepare("UPDATE stories SET closed = 1, updated_run = ? WHERE closed = 0 AND merged_into IS NULL AND last_published < ?")
+            .run([.int(runID), .double(before)])
+        return db.changes
+    }
+
+    public func latestPublished(notAfter: Double) throws -> Double? {
+        let s = try db.prepare("SELECT MAX(published) FROM articles WHERE published <= ?")
+        try s.bind([.double(notAfter)])
+        return try s.step() ? s.double(0) : nil
+    }
+
+    public func stories(since: Double?, minArticles: Int) throws -> [StorySummary] {
+        let s = try db.prepare("""
+            SELECT s.id, s.title, s.first_published, s.last_published, a.id, a.outlet, s.closed
+            FROM stories s JOIN articles a ON a.story_id = s.id
+            WHERE s.merged_into IS NULL AND s.size >= ? AND (? IS NULL OR s.last_published IS NULL OR s.last_published >= ?)
+            ORDER BY s.first_published IS NULL, s.first_published, s.id, a.published IS NULL, a.published, a.seq
+            """)
+        try s.bind([.int(Int64(minArticles)), .optional(since), .optional(since)])
+        var out: [StorySummary] = []
+        while try s.step() {
+            let id = s.int(0)
+            if out.last?.id != id {
+                out.append(StorySummary(id: id, title: s.text(1) ?? "", articles: [], outlets: [],
+                                        firstPublished: s.double(2), lastPublished: s.double(3), closed: s.int(6) != 0))
+            }
+            out[out.count - 1].articles.append(s.text(4) ?? "")
+            let outlet = s.text(5) ?? ""
+            if !out[out.count - 1].outlets.contains(outlet) { out[out.count - 1].outlets.append(outlet) }
+        }
+        return out
+    }
+
+    public func mergedStories() throws -> [StorySummary] {
+        let s = try db.prepare("SELECT id, title, merged_into FROM stories WHERE merged_into IS NOT NULL ORDER BY id")
+        var out: [StorySummary] = []
+        while try s.step() {
+            out.append(StorySummary(id: s.int(0), title: s.text(1) ?? "", articles: [], outlets: [],
+                                    firstPublished: nil, lastPublished: nil, mergedInto: s.int(2)))
+        }
+        return out
+    }
+
+    public func goldAndFound() throws -> [(item: ArticleLabel, gold: String, found: Int64)] {
+        let s = try db.prepare("""
+            SELECT id, outlet, published, title, gold_story, story_id FROM articles
+            WHERE story_id IS NOT NULL AND gold_story IS NOT NULL ORDER BY seq
+            """)
+        var out: [(ArticleLabel, String, Int64)] = []
+        while try s.step() {
+            out.append((ArticleLabel(id: s.text(0) ?? "", outlet: s.text(1) ?? "", published: s.double(2).map(ISODate.format),
+                                           title: s.text(3) ?? ""), s.text(4) ?? "", s.int(5)))
+        }
+        return out
+    }
+
+    public func storyExists(_ id: Int64) throws -> Bool {
+        try db.scalar("SELECT COUNT(*) FROM stories WHERE id = ? AND merged_into IS NULL", [.int(id)]) == 1
+    }
+
+    public func forEachStory(minArticles: Int, only: Int64?, _ body: (_ id: Int64, _ title: String, _ articles: [StoredArticle]) throws -> Void) throws {
+        let s = try db.prepare("""
+            SELECT s.id, s.title, a.seq, a.id, a.outlet, a.published, a.title, a.text, a.url, a.lang, a.gold_story, a.extra, a.terms
+            FROM stories s JOIN articles a ON a.story_id = s.id
+            WHERE s.merged_into IS NULL AND (?1 IS NULL AND s.size >= ?2 OR s.id = ?1)
+            ORDER BY s.id, a.published IS NULL, a.published, a.seq
+            """)
+        try s.bind([.optional(only), .int(Int64(minArticles))])
+        var current: Int64? = nil
+        var title = ""
+        var articles: [StoredArticle] = []
+        while try s.step() {
+            let id = s.int(0)
+            if id != current {
+                if let c = current { try body(c, title, articles) }
+                current = id
+                title = s.text(1) ?? ""
+                articles.removeAll(keepingCapacity: true)
+            }
+            articles.append(StoredArticle(
+                seq: s.int(2),
+                article: Article(id: s.text(3) ?? "", outlet: s.text(4) ?? "", published: s.double(5), title: s.text(6) ?? "",
+                                 text: s.text(7) ?? "", url: s.text(8), lang: s.text(9), story: s.text(10), extra: s.text(11)),
+                storyID: id, terms: s.blob(12).map { ArticleTerms(EncodedTerms($0)) }))
+        }
+        if let c = current { try body(c, title, articles) }
+    }
+}

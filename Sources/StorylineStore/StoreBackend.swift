@@ -1,0 +1,266 @@
+import StorylineCore
+import StorylineVectors
+
+// The store's seam: what the stages need of a store, as protocols that trade in plain values
+// (articles, term counts, story changes, runs). The SQLite backend (`SQLiteStore`) fills them;
+// a PostgreSQL backend fills the same ones, and the contract tests (Tests/StorylineTests/
+// StoreContract*.swift) run against every backend. No SQL leaves this target.
+
+/// Where a store is and how its writes are grouped.
+public protocol StoreBase: AnyObject {
+    /// The store's location as the user named it (a path, or a URL).
+    var location: String { get }
+
+    /// Runs `body` in one write transaction: everything it writes through the store commits
+    /// together or, when it throws, nothing does. Nested calls join the outer transaction.
+    func transaction<T>(_ body: () throws -> T) throws -> T
+
+    /// What is wrong with the store, one line each (at most about `limit` per kind); empty when
+    /// nothing is: every clustered article in exactly one live story, story sizes and first/last
+    /// dates right, merged stories empty and pointing at a live story, vocabulary counts equal to
+    /// the sums over the term counts, and the backend's own integrity check.
+    func checkInvariants(limit: Int) throws -> [String]
+}
+
+/// Articles as ingested: inserted once, read back.
+public protocol ArticleStore: StoreBase {
+    /// Inserts articles with where each was read (`file:line`), skipping any whose id is already
+    /// stored or whose outlet already has an article with the same title and text (see
+    /// ``Article/contentHash``). Returns how many were new. Call inside a transaction.
+    func insert(_ articles: [(article: Article, source: String)], runID: Int64) throws -> Int
+
+    /// How many articles the store holds.
+    func articleCount() throws -> Int
+
+    /// Articles in store order, optionally only those of one story (term counts not loaded).
+    func articles(story: Int64?) throws -> [StoredArticle]
+
+    /// The newest publication time no later than `notAfter` (the store's clock: an implausible
+    /// future date written by an older build must not move it).
+    func latestPublished(notAfter: Double) throws -> Double?
+
+    /// Every clustered article with a gold story, with its gold and found story, in store order.
+    func goldAndFound() throws -> [(item: ArticleLabel, gold: String, found: Int64)]
+}
+
+/// The vocabulary (feature ids, document and collection frequencies) and each article's term
+/// counts under those ids.
+public protocol TermCountStore: StoreBase {
+    /// The whole vocabulary; ids are contiguous from 0 and never change once given.
+    func loadVocabulary() throws -> Vocabulary
+
+    /// Writes vocabulary changes: new terms inserted, known ones' counts updated. Call inside a transaction.
+    func saveVocabulary(_ changes: Vocabulary.Changes) throws
+
+    /// The N of idf: articles analyzed here plus those of an imported vectorizer model.
+    func documentCount() throws -> Int
+
+    /// How many articles are not analyzed yet.
+    func unvectorizedCount() throws -> Int
+
+    /// Up to `limit` articles not analyzed yet, in store order, after store sequence number `seq`.
+    func unvectorized(after seq: Int64, limit: Int) throws -> [ArticleText]
+
+    /// Stores each article's term counts (by store sequence number). Call inside a transaction.
+    func setTerms(_ seqs: [Int64], _ terms: [ArticleTerms]) throws
+
+    /// Makes a model the vocabulary of a store that has none yet; its documents count in N.
+    /// - Throws: ``StorylineError/Code/usage`` when the store already has a vocabulary.
+    func importModel(_ model: VectorizerModel) throws
+
+    /// Stored term counts, streamed: each analyzed article not yet in a story, in store order.
+    /// `body`'s ``EncodedTerms`` is valid only during the call.
+    func forEachUnclustered(_ body: (ArticleRef, EncodedTerms) throws -> Void) throws
+
+    /// Stored term counts, streamed: the analyzed articles of live stories (closed ones too: they
+    /// reopen when an article joins them) that lie within `window` seconds of `span`, undated ones
+    /// included, in store order. Articles outside the window can have no edge to the new ones, so
+    /// they are not read: each of these stories' whole size is returned instead, for averages.
+    func forEachStoryArticle(near span: TimeSpan, window: Double,
+                             _ body: (ArticleRef, EncodedTerms) throws -> Void) throws -> [Int64: Int]
+
+    /// Publication times of the analyzed articles not yet in a story.
+    func unclusteredSpan() throws -> TimeSpan
+}
+
+/// Stories: committed as planned, listed, read for the report.
+public protocol StoryStore: StoreBase {
+    /// The next story id to give: one more than any id ever given (ids are never reused).
+    func nextStoryID() throws -> Int64
+
+    /// Applies a clustering pass's plan: creates and grows stories, records merges (absorbed stories
+    /// keep their ids, point at the survivor, and hand it their articles), reopens closed stories
+    /// that grow, and refreshes each story's title, size and first/last publication. Call inside a transaction.
+    func commit(_ changes: StoryChanges, runID: Int64) throws
+
+    /// Closes live open stories whose last article is before `before` (seconds). Returns how many.
+    func closeStories(before: Double, runID: Int64) throws -> Int
+
+    /// Live stories with at least `minArticles` articles whose latest article is not before `since`
+    /// (undated stories always pass), by first publication (undated last), then id; each story's
+    /// articles earliest first.
+    func stories(since: Double?, minArticles: Int) throws -> [StorySummary]
+
+    /// Stories that were merged into others, by id.
+    func mergedStories() throws -> [StorySummary]
+
+    /// Whether `id` is a live (not merged) story.
+    func storyExists(_ id: Int64) throws -> Bool
+
+    /// Calls `body` with each live story of at least `minArticles` articles (or only story `only`),
+    /// in id order, with its articles in publication order (undated last) and their term counts.
+    /// Streams: one story in memory.
+    func forEachStory(minArticles: Int, only: Int64?, _ body: (_ id: Int64, _ title: String, _ articles: [StoredArticle]) throws -> Void) throws
+}
+
+/// The commands run against a store, and the lock that lets one writer in at a time.
+public protocol RunStore: StoreBase {
+    /// Takes the store's writer lock, waiting up to `wait` seconds; released when the returned
+    /// object is, or when the process dies.
+    /// - Throws: ``StorylineError/Code/busy`` when another process still holds it.
+    func lockForWriting(wait: Double) throws -> AnyObject
+
+    /// Records the start of a command; returns its run id.
+    func beginRun(_ command: String) throws -> Int64
+
+    /// Records how a run ended (`ok` or `failed`) and its summary (JSON, or the error).
+    func finishRun(_ id: Int64, status: String, summary: String) throws
+
+    /// Marks runs still `running` as `interrupted`; call while holding the writer lock.
+    func markInterruptedRuns() throws
+
+    /// Past runs, newest first; a run recorded as `running` while no process holds the writer
+    /// lock is listed as `interrupted` (its process died).
+    func runs(limit: Int) throws -> [RunRecord]
+}
+
+/// Everything a store does: what the pipeline holds.
+public typealias StoreBackend = ArticleStore & TermCountStore & StoryStore & RunStore
+
+extension StoreBase {
+    public func checkInvariants() throws -> [String] { try checkInvariants(limit: 20) }
+}
+
+extension ArticleStore {
+    public func articles() throws -> [StoredArticle] { try articles(story: nil) }
+}
+
+extension StoryStore {
+    public func stories(since: Double? = nil, minArticles: Int = 1) throws -> [StorySummary] {
+        try stories(since: since, minArticles: minArticles)
+    }
+}
+
+extension RunStore {
+    public func runs() throws -> [RunRecord] { try runs(limit: 50) }
+}
+
+/// Opens the store at `location`: a file path for the embedded SQLite store (`":memory:"` for a
+/// private in-memory one). With `readOnly`, the store must exist and nothing is written.
+public func openStore(_ location: String, readOnly: Bool = false) throws -> any StoreBackend {
+    if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
+        throw StorylineError(.usage, "PostgreSQL stores are not supported by this build yet: use a file path for the embedded SQLite store", file: location)
+    }
+    return try SQLiteStore(path: location, readOnly: readOnly)
+}
+
+// MARK: - Values
+
+/// An article as stored: its store sequence number, story, and (where read) term counts.
+public struct StoredArticle: Sendable {
+    public var seq: Int64
+    public var article: Article
+    public var storyID: Int64?
+    /// The article's term counts, when the read includes them and it has been analyzed.
+    public var terms: ArticleTerms?
+
+    public init(seq: Int64, article: Article, storyID: Int64?, terms: ArticleTerms? = nil) {
+        self.seq = seq
+        self.article = article
+        self.storyID = storyID
+        self.terms = terms
+    }
+}
+
+/// What the analyzer reads of an article.
+public struct ArticleText: Sendable, Equatable {
+    public var seq: Int64
+    public var title: String
+    public var text: String
+    public var lang: String?
+
+    public init(seq: Int64, title: String, text: String, lang: String?) {
+        self.seq = seq
+        self.title = title
+        self.text = text
+        self.lang = lang
+    }
+}
+
+/// What the similarity and clustering stages need of an article besides its term counts.
+public struct ArticleRef: Sendable, Equatable {
+    public var seq: Int64
+    public var published: Double?
+    public var storyID: Int64?
+
+    public init(seq: Int64, published: Double?, storyID: Int64?) {
+        self.seq = seq
+        self.published = published
+        self.storyID = storyID
+    }
+}
+
+/// The publication times of a set of articles: earliest, latest (nil when none is dated), and how many.
+public struct TimeSpan: Sendable, Equatable {
+    public var earliest: Double?
+    public var latest: Double?
+    public var count: Int
+
+    public init(earliest: Double?, latest: Double?, count: Int) {
+        self.earliest = earliest
+        self.latest = latest
+        self.count = count
+    }
+}
+
+/// A command run against the store, as `storyline runs` lists it.
+public struct RunRecord: Sendable, Codable {
+    public var id: Int64
+    public var command: String
+    public var started: String
+    public var finished: String?
+    /// `running`, `ok`, `failed` or `interrupted` (the process died).
+    public var status: String
+    /// The command's summary as JSON (or the error, when it failed).
+    public var summary: String?
+}
+
+/// A story as `storyline stories` lists it.
+public struct StorySummary: Sendable, Equatable {
+    public var id: Int64
+    public var title: String
+    /// Article ids, earliest first.
+    public var articles: [String]
+    /// Outlets, in order of their first article.
+    public var outlets: [String]
+    public var firstPublished: Double?
+    public var lastPublished: Double?
+    /// Set on a story that was merged into another (it then has no articles).
+    public var mergedInto: Int64? = nil
+    public var closed = false
+}
+
+/// How an article is named to a person: its id, outlet, date (ISO 8601) and headline.
+public struct ArticleLabel: Sendable, Codable {
+    public var id: String
+    public var outlet: String
+    public var published: String?
+    public var title: String
+
+    public init(id: String, outlet: String, published: String?, title: String) {
+        self.id = id
+        self.outlet = outlet
+        self.published = published
+        self.title = title
+    }
+}
