@@ -9,6 +9,12 @@ public struct SimilarityEdge: Sendable, Equatable {
     public var a: Int32
     public var b: Int32
     public var weight: Float
+
+    public init(a: Int32, b: Int32, weight: Float) {
+        self.a = a
+        self.b = b
+        self.weight = weight
+    }
 }
 
 /// All pairs of articles whose time-decayed cosine reaches the threshold, at matrix-multiply speed.

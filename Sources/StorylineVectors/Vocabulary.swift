@@ -37,7 +37,7 @@ public struct Vocabulary: Sendable {
     public func id(of term: String) -> Int32? { ids[term] }
 
     /// The id of `term`, giving it the next id when it is new.
-    mutating func intern(_ term: String) -> Int32 {
+    public mutating func intern(_ term: String) -> Int32 {
         if let id = ids[term] { return id }
         let id = Int32(terms.count)
         terms.append(term)
@@ -69,7 +69,9 @@ public struct Vocabulary: Sendable {
         markDirty(id)
     }
 
-    mutating func countDocument(_ t: ArticleTerms) {
+    /// Counts one article's terms: each once in its document frequency, every occurrence in its
+    /// collection frequency.
+    public mutating func countDocument(_ t: ArticleTerms) {
         countDocument(t.ids)
         for k in 0..<t.ids.count { collectionFrequency[Int(t.ids[k])] += Int64(t.titleCounts[k]) + Int64(t.textCounts[k]) }
     }

@@ -198,7 +198,7 @@ public final class SQLiteStore: StoreBackend {
     public func articleCount() throws -> Int { Int(try db.scalar("SELECT COUNT(*) FROM articles") ?? 0) }
 
     public func articles(story: Int64?) throws -> [StoredArticle] {
-        let sql = "SELECT seq, id, outlet, published, title, text, url, lang, gold_story, story_id FROM articles"
+        let sql = "SELECT seq, id, outlet, published, title, text, url, lang, gold_story, extra, story_id FROM articles"
             + (story == nil ? "" : " WHERE story_id = ?") + " ORDER BY seq"
         let s = try db.prepare(sql)
         if let story { try s.bind([.int(story)]) }
@@ -206,9 +206,9 @@ public final class SQLiteStore: StoreBackend {
         while try s.step() {
             out.append(StoredArticle(
                 seq: s.int(0),
-                article: Article(id: s.text(1) ?? "", outlet: s.text(2) ?? "", published: s.double(3),
-                                 title: s.text(4) ?? "", text: s.text(5) ?? "", url: s.text(6), lang: s.text(7), story: s.text(8)),
-                storyID: s.isNull(9) ? nil : s.int(9)))
+                article: Article(id: s.text(1) ?? "", outlet: s.text(2) ?? "", published: s.double(3), title: s.text(4) ?? "",
+                                 text: s.text(5) ?? "", url: s.text(6), lang: s.text(7), story: s.text(8), extra: s.text(9)),
+                storyID: s.isNull(10) ? nil : s.int(10)))
         }
         return out
     }

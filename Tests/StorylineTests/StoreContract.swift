@@ -1,0 +1,318 @@
+import Foundation
+import XCTest
+import StorylineCore
+import StorylineStore
+import StorylineVectors
+
+/// The store's contract, written against the protocols alone (no backend's internals, no SQL):
+/// what every backend must do for the stages above it. Each backend's test class runs every
+/// clause on fresh stores it makes (``StoreContractTests`` for SQLite, on a file and in memory).
+struct StoreContract {
+    /// A fresh, empty store.
+    let make: () throws -> any StoreBackend
+    /// Whether the backend's writer lock keeps a second writer out (a private in-memory store has no other writer).
+    var locks = true
+
+    /// Every clause, by name, for the test classes to run one by one.
+    static let clauses: [(String, (StoreContract) throws -> Void)] = [
+        ("insert and deduplicate", { try $0.insertAndDeduplicate() }),
+        ("transactions", { try $0.transactions() }),
+        ("vocabulary and term counts", { try $0.vocabularyAndTermCounts() }),
+        ("model import", { try $0.modelImport() }),
+        ("commit, grow and merge stories", { try $0.commitGrowAndMerge() }),
+        ("close and reopen", { try $0.closeAndReopen() }),
+        ("stories for the report", { try $0.storiesForTheReport() }),
+        ("runs and the writer lock", { try $0.runsAndLock() }),
+    ]
+
+    static func article(_ id: String, _ outlet: String, _ title: String, day: Double?, text: String? = nil) -> Article {
+        Article(id: id, outlet: outlet, published: day.map { $0 * 86400 }, title: title, text: text ?? "Body of \(title).",
+                url: "https://example.org/\(id)", lang: "en", story: "gold-\(title.prefix(1))", extra: #"{"stance":"left"}"#)
+    }
+
+    /// A store holding articles `ids`, each analyzed with one term of its own and one shared term
+    /// (a small but real vocabulary), none in a story yet.
+    func analyzedStore(_ articles: [Article]) throws -> (store: any StoreBackend, seqs: [String: Int64]) {
+        let store = try make()
+        let run = try store.beginRun("test")
+        _ = try store.transaction { try store.insert(articles.map { ($0, "dump.jsonl:1") }, runID: run) }
+        try analyze(store)
+        let seqs = Dictionary(uniqueKeysWithValues: try store.articles().map { ($0.article.id, $0.seq) })
+        return (store, seqs)
+    }
+
+    /// Gives every unanalyzed article the terms "shared" and its own title, as the vectorize stage would.
+    func analyze(_ store: any StoreBackend) throws {
+        var vocabulary = try store.loadVocabulary()
+        let pending = try store.unvectorized(after: 0, limit: 1000)
+        let terms = pending.map { a -> ArticleTerms in
+            let ids = [vocabulary.intern("shared"), vocabulary.intern(a.title.lowercased())].sorted()
+            return ArticleTerms(ids: ids, titleCounts: [1, 1], textCounts: [2, 0])
+        }
+        for t in terms { vocabulary.countDocument(t) }
+        try store.transaction {
+            try store.setTerms(pending.map(\.seq), terms)
+            try store.saveVocabulary(vocabulary.takeChanges())
+        }
+    }
+
+    // MARK: Clauses
+
+    func insertAndDeduplicate() throws {
+        let store = try make()
+        let run = try store.beginRun("ingest")
+        let a = Self.article("a", "X", "One", day: 1)
+        let stored = try store.transaction {
+            try store.insert([(a, "f:1"),
+                              (Self.article("a", "Y", "Other content, same id", day: 1), "f:2"),
+                              (Self.article("b", "X", "One", day: 1), "f:3"),   // same outlet, title and text
+                              (Self.article("c", "Z", "One", day: nil), "f:4")], // a wire copy elsewhere, undated
+                             runID: run)
+        }
+        XCTAssertEqual(stored, 2)
+        XCTAssertEqual(try store.articleCount(), 2)
+        let all = try store.articles()
+        XCTAssertEqual(all.map(\.article.id), ["a", "c"], "store order is insertion order")
+        XCTAssertEqual(all[0].article, a, "every field comes back as stored")
+        XCTAssertNil(all[1].article.published)
+        XCTAssertLessThan(all[0].seq, all[1].seq)
+        XCTAssertEqual(all.map(\.storyID), [nil, nil])
+        // The same batch again changes nothing.
+        XCTAssertEqual(try store.transaction { try store.insert([(a, "f:1")], runID: run) }, 0)
+        XCTAssertEqual(try store.latestPublished(notAfter: 2 * 86400), 86400)
+        XCTAssertNil(try store.latestPublished(notAfter: 0))
+        XCTAssertEqual(try store.checkInvariants(), [])
+    }
+
+    func transactions() throws {
+        let store = try make()
+        let run = try store.beginRun("ingest")
+        struct Abort: Error {}
+        XCTAssertThrowsError(try store.transaction {
+            _ = try store.insert([(Self.article("a", "X", "One", day: 1), "f:1")], runID: run)
+            try store.transaction {   // a nested scope joins the outer one
+                _ = try store.insert([(Self.article("b", "X", "Two", day: 1), "f:2")], runID: run)
+            }
+            throw Abort()
+        })
+        XCTAssertEqual(try store.articleCount(), 0, "nothing of a failed transaction is kept")
+        try store.transaction { _ = try store.insert([(Self.article("a", "X", "One", day: 1), "f:1")], runID: run) }
+        XCTAssertEqual(try store.articleCount(), 1)
+    }
+
+    func vocabularyAndTermCounts() throws {
+        let store = try make()
+        let run = try store.beginRun("ingest")
+        _ = try store.transaction {
+            try store.insert((1...5).map { (Self.article("a\($0)", "X", "Title \($0)", day: Double($0)), "f:\($0)") }, runID: run)
+        }
+        XCTAssertEqual(try store.unvectorizedCount(), 5)
+        let firstTwo = try store.unvectorized(after: 0, limit: 2)
+        XCTAssertEqual(firstTwo.map(\.title), ["Title 1", "Title 2"])
+        XCTAssertEqual(firstTwo[0].text, "Body of Title 1.")
+        XCTAssertEqual(firstTwo[0].lang, "en")
+        XCTAssertEqual(try store.unvectorized(after: firstTwo[1].seq, limit: 10).map(\.title), ["Title 3", "Title 4", "Title 5"])
+        XCTAssertEqual(try store.documentCount(), 0)
+        try analyze(store)
+        XCTAssertEqual(try store.unvectorizedCount(), 0)
+        XCTAssertEqual(try store.documentCount(), 5)
+        let vocabulary = try store.loadVocabulary()
+        XCTAssertEqual(vocabulary.terms, ["shared", "title 1", "title 2", "title 3", "title 4", "title 5"], "ids in order given")
+        XCTAssertEqual(vocabulary.documentFrequency, [5, 1, 1, 1, 1, 1])
+        XCTAssertEqual(vocabulary.collectionFrequency, [15, 1, 1, 1, 1, 1])
+        // The counts stream back as set, in store order, with each article's date and no story.
+        var streamed: [(ArticleRef, ArticleTerms)] = []
+        try store.forEachUnclustered { ref, terms in streamed.append((ref, ArticleTerms(terms))) }
+        XCTAssertEqual(streamed.map(\.0.published), (1...5).map { Double($0) * 86400 })
+        XCTAssertEqual(streamed.map(\.0.storyID), Array(repeating: nil, count: 5))
+        XCTAssertEqual(streamed[2].1, ArticleTerms(ids: [0, 3], titleCounts: [1, 1], textCounts: [2, 0]))
+        let span = try store.unclusteredSpan()
+        XCTAssertEqual(span, TimeSpan(earliest: 86400, latest: 5 * 86400, count: 5))
+        // Known terms' counts are updated in place; ids never change.
+        try store.transaction {
+            _ = try store.insert([(Self.article("a6", "X", "Title 1", day: 6, text: "Another body."), "f:6")], runID: run)
+        }
+        try analyze(store)
+        let after = try store.loadVocabulary()
+        XCTAssertEqual(after.terms, vocabulary.terms)
+        XCTAssertEqual(after.documentFrequency, [6, 2, 1, 1, 1, 1])
+        XCTAssertEqual(try store.checkInvariants(), [])
+    }
+
+    func modelImport() throws {
+        let model = VectorizerModel(documents: 100, analyzer: .init(TestSupport.profile.analyzer), terms: ["alpha", "beta"],
+                                    documentFrequency: [10, 3], collectionFrequency: [40, 5])
+        let fresh = try make()
+        try fresh.importModel(model)
+        XCTAssertEqual(try fresh.loadVocabulary().terms, ["alpha", "beta"])
+        XCTAssertEqual(try fresh.documentCount(), 100, "the model's documents count in N")
+        let (used, _) = try analyzedStore([Self.article("a", "X", "One", day: 1)])
+        XCTAssertThrowsError(try used.importModel(model), "a store with a vocabulary keeps its ids") {
+            XCTAssertEqual(($0 as? StorylineError)?.code, .usage)
+        }
+    }
+
+    func commitGrowAndMerge() throws {
+        let (store, seq) = try analyzedStore([
+            Self.article("a", "X", "Quake", day: 2), Self.article("b", "Y", "Quake aftermath", day: 1),
+            Self.article("c", "X", "Vote", day: 3), Self.article("d", "Z", "Undated", day: nil),
+        ])
+        let run = try store.beginRun("cluster")
+        XCTAssertEqual(try store.nextStoryID(), 1)
+        try store.transaction {
+            try store.commit(StoryChanges(stories: [
+                .init(id: 1, isNew: true, absorbed: [], added: [seq["a"]!, seq["b"]!], titleArticle: seq["b"]!),
+                .init(id: 2, isNew: true, absorbed: [], added: [seq["c"]!], titleArticle: seq["c"]!),
+                .init(id: 3, isNew: true, absorbed: [], added: [seq["d"]!], titleArticle: seq["d"]!),
+            ]), runID: run)
+        }
+        var stories = try store.stories()
+        XCTAssertEqual(stories.map(\.id), [1, 2, 3], "by first publication, undated last")
+        XCTAssertEqual(stories[0].title, "Quake aftermath", "the title is the title article's headline")
+        XCTAssertEqual(stories[0].articles, ["b", "a"], "articles earliest first")
+        XCTAssertEqual(stories[0].outlets, ["Y", "X"])
+        XCTAssertEqual(stories[0].firstPublished, 86400)
+        XCTAssertEqual(stories[0].lastPublished, 2 * 86400)
+        XCTAssertNil(stories[2].firstPublished)
+        XCTAssertEqual(try store.stories(minArticles: 2).map(\.id), [1])
+        XCTAssertEqual(try store.stories(since: 2.5 * 86400).map(\.id), [2, 3], "since: by last publication; undated always")
+        XCTAssertEqual(try store.nextStoryID(), 4)
+        XCTAssertEqual(try store.unclusteredSpan().count, 0)
+        XCTAssertEqual(try store.articles(story: 1).map(\.article.id).sorted(), ["a", "b"])
+        XCTAssertEqual(try store.checkInvariants(), [])
+
+        // A new article brings stories 1 and 2 together: 1 (the older) survives and grows, 2 is merged into it.
+        _ = try store.transaction { try store.insert([(Self.article("e", "Z", "Quake vote", day: 3), "f:9")], runID: run) }
+        try analyze(store)
+        var near: [ArticleRef] = []
+        let sizes = try store.forEachStoryArticle(near: try store.unclusteredSpan(), window: 86400) { ref, terms in
+            near.append(ref)
+            XCTAssertEqual(terms.count, 2)
+        }
+        XCTAssertEqual(Set(near.map(\.seq)), Set([seq["a"]!, seq["c"]!, seq["d"]!]),
+                       "the articles in the window of the stories it reaches, and undated ones (not b: a day too early)")
+        XCTAssertEqual(sizes, [1: 2, 2: 1, 3: 1])
+        XCTAssertEqual(try store.forEachStoryArticle(near: TimeSpan(earliest: 100 * 86400, latest: 100 * 86400, count: 1),
+                                                     window: 86400) { ref, _ in XCTAssertNil(ref.published) }, [3: 1],
+                       "only undated stories reach a far window")
+        try store.transaction {
+            try store.commit(StoryChanges(stories: [
+                .init(id: 1, isNew: false, absorbed: [2], added: [try store.articles().last!.seq], titleArticle: seq["a"]!),
+            ]), runID: run)
+        }
+        stories = try store.stories()
+        XCTAssertEqual(stories.map(\.id), [1, 3])
+        XCTAssertEqual(Set(stories[0].articles), ["a", "b", "c", "e"])
+        XCTAssertEqual(stories[0].title, "Quake")
+        XCTAssertEqual(stories[0].lastPublished, 3 * 86400)
+        XCTAssertEqual(try store.mergedStories().map(\.id), [2])
+        XCTAssertEqual(try store.mergedStories().map(\.mergedInto), [1])
+        XCTAssertFalse(try store.storyExists(2))
+        XCTAssertTrue(try store.storyExists(1))
+        XCTAssertEqual(try store.nextStoryID(), 4, "ids are never reused")
+        XCTAssertEqual(try store.checkInvariants(), [])
+
+        // A story merged earlier follows its survivor when that is merged in turn.
+        try store.transaction {
+            try store.commit(StoryChanges(stories: [.init(id: 1, isNew: false, absorbed: [3], added: [], titleArticle: seq["a"]!)]), runID: run)
+        }
+        XCTAssertEqual(try store.mergedStories().map(\.mergedInto), [1, 1])
+        XCTAssertEqual(try store.goldAndFound().map(\.found), [1, 1, 1, 1, 1])
+        XCTAssertEqual(try store.goldAndFound().first?.gold, "gold-Q")
+        XCTAssertEqual(try store.checkInvariants(), [])
+    }
+
+    func closeAndReopen() throws {
+        let (store, seq) = try analyzedStore([Self.article("a", "X", "Old", day: 1), Self.article("b", "X", "New", day: 30)])
+        let run = try store.beginRun("cluster")
+        try store.transaction {
+            try store.commit(StoryChanges(stories: [
+                .init(id: 1, isNew: true, absorbed: [], added: [seq["a"]!], titleArticle: seq["a"]!),
+                .init(id: 2, isNew: true, absorbed: [], added: [seq["b"]!], titleArticle: seq["b"]!),
+            ]), runID: run)
+        }
+        XCTAssertEqual(try store.transaction { try store.closeStories(before: 15 * 86400, runID: run) }, 1)
+        XCTAssertEqual(try store.stories().map(\.closed), [true, false])
+        XCTAssertEqual(try store.transaction { try store.closeStories(before: 15 * 86400, runID: run) }, 0, "closed once")
+        // A late article of its days joins the closed story: it reopens.
+        _ = try store.transaction { try store.insert([(Self.article("c", "Y", "Old again", day: 2), "f:3")], runID: run) }
+        try analyze(store)
+        var near: [Int64?] = []
+        _ = try store.forEachStoryArticle(near: try store.unclusteredSpan(), window: 86400) { ref, _ in near.append(ref.storyID) }
+        XCTAssertEqual(near, [1], "closed stories are read when the window reaches them")
+        try store.transaction {
+            try store.commit(StoryChanges(stories: [.init(id: 1, isNew: false, absorbed: [], added: [try store.articles().last!.seq], titleArticle: seq["a"]!)]), runID: run)
+        }
+        XCTAssertEqual(try store.stories().map(\.closed), [false, false])
+        XCTAssertEqual(try store.checkInvariants(), [])
+    }
+
+    func storiesForTheReport() throws {
+        let (store, seq) = try analyzedStore([
+            Self.article("a", "X", "Later", day: 3), Self.article("b", "Y", "Undated", day: nil),
+            Self.article("c", "Z", "Earlier", day: 1), Self.article("d", "Z", "Alone", day: 5),
+        ])
+        let run = try store.beginRun("cluster")
+        try store.transaction {
+            try store.commit(StoryChanges(stories: [
+                .init(id: 1, isNew: true, absorbed: [], added: [seq["a"]!, seq["b"]!, seq["c"]!], titleArticle: seq["c"]!),
+                .init(id: 2, isNew: true, absorbed: [], added: [seq["d"]!], titleArticle: seq["d"]!),
+            ]), runID: run)
+        }
+        var seen: [(Int64, String, [StoredArticle])] = []
+        try store.forEachStory(minArticles: 2, only: nil) { seen.append(($0, $1, $2)) }
+        XCTAssertEqual(seen.map(\.0), [1])
+        XCTAssertEqual(seen[0].1, "Earlier")
+        XCTAssertEqual(seen[0].2.map(\.article.id), ["c", "a", "b"], "publication order, undated last")
+        XCTAssertEqual(seen[0].2[0].article.extra, #"{"stance":"left"}"#)
+        XCTAssertEqual(seen[0].2[0].terms?.ids.count, 2, "with their term counts")
+        XCTAssertEqual(seen[0].2.map(\.storyID), [1, 1, 1])
+        seen.removeAll()
+        try store.forEachStory(minArticles: 2, only: 2) { seen.append(($0, $1, $2)) }
+        XCTAssertEqual(seen.map(\.0), [2], "one story asked for by id, whatever its size")
+    }
+
+    func runsAndLock() throws {
+        let store = try make()
+        let first = try store.beginRun("ingest")
+        try store.finishRun(first, status: "ok", summary: #"{"stored":1}"#)
+        let second = try store.beginRun("cluster")
+        var runs = try store.runs()
+        XCTAssertEqual(runs.map(\.id), [second, first], "newest first")
+        XCTAssertEqual(runs.map(\.command), ["cluster", "ingest"])
+        XCTAssertEqual(runs[1].status, "ok")
+        XCTAssertEqual(runs[1].summary, #"{"stored":1}"#)
+        XCTAssertNotNil(runs[1].finished)
+        try store.markInterruptedRuns()
+        runs = try store.runs(limit: 1)
+        XCTAssertEqual(runs.map(\.status), ["interrupted"])
+        guard locks else { return }
+        do {
+            let lock = try store.lockForWriting(wait: 0)
+            XCTAssertThrowsError(try store.lockForWriting(wait: 0), "one writer at a time") {
+                XCTAssertEqual(($0 as? StorylineError)?.code, .busy)
+            }
+            withExtendedLifetime(lock) {}
+        }
+        XCTAssertNoThrow(try store.lockForWriting(wait: 0), "released with its holder")
+    }
+}
+
+/// The contract on the SQLite backend: a store file, and a private in-memory store.
+final class StoreContractTests: XCTestCase {
+    func check(_ contract: StoreContract) {
+        for (name, clause) in StoreContract.clauses {
+            do { try clause(contract) } catch { XCTFail("\(name): \(error)") }
+        }
+    }
+
+    func testSQLiteFile() {
+        check(StoreContract(make: {
+            try SQLiteStore(path: TestSupport.temporaryDirectory().appendingPathComponent("contract.sqlite").path)
+        }))
+    }
+
+    func testSQLiteInMemory() {
+        check(StoreContract(make: { try SQLiteStore(path: ":memory:") }, locks: false))
+    }
+}
