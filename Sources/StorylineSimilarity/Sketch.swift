@@ -27,3 +27,60 @@ public struct Sketcher: Sendable {
         }
     }
 }
+
+/// The sketches of the blocks the search has reached and not yet left behind: a block's are made
+/// (on all workers) when a block pair first needs them, and dropped once the search has passed it.
+final class SketchCache {
+    private let plan: BlockPlan
+    private let rows: SparseRows
+    private let kernel: CandidateSearch.DenseKernel
+    private let sketcher: Sketcher
+    /// The second, independent sketch (another seed for the same hashing), when the search refines.
+    private let second: Sketcher?
+    private let workers: Int
+    private var blocks: [Int: SketchBlock] = [:]
+
+    init(plan: BlockPlan, rows: SparseRows, kernel: CandidateSearch.DenseKernel, dimension: Int, seed: UInt64,
+         second: Bool, workers: Int) {
+        self.plan = plan
+        self.rows = rows
+        self.kernel = kernel
+        sketcher = Sketcher(dimension: dimension, seed: seed)
+        self.second = second ? Sketcher(dimension: dimension, seed: Hashing.mix(seed ^ 0x5EC0_4D5E_7C4E_7C11)) : nil
+        self.workers = workers
+    }
+
+    /// The sketches of block `b`.
+    func block(_ b: Int) -> SketchBlock {
+        if let s = blocks[b] { return s }
+        let range = plan.blocks[b]
+        let d = sketcher.dimension
+        let block = SketchBlock(rows: range.count, width: d, kernel: kernel, second: second != nil)
+        if kernel == .int8 {
+            // Float sketches are quantized row by row through one scratch row per worker.
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: workers * d)
+            defer { scratch.deallocate() }
+            Parallel.strided(range.count, workers: workers) { w, r in
+                let row = plan.order[range.lowerBound + r]
+                let mine = scratch + w * d
+                sketcher.sketch(rows, row, into: mine)
+                block.quantize(UnsafeBufferPointer(start: mine, count: d), row: r)
+                if let second {
+                    second.sketch(rows, row, into: mine)
+                    block.quantizeSecond(UnsafeBufferPointer(start: mine, count: d), row: r)
+                }
+            }
+        } else {
+            Parallel.strided(range.count, workers: workers) { _, r in
+                sketcher.sketch(rows, plan.order[range.lowerBound + r], into: block.floats + r * d)
+            }
+        }
+        blocks[b] = block
+        return block
+    }
+
+    /// Frees the sketches of the blocks before `b` (the search never returns to them).
+    func drop(before b: Int) {
+        for key in blocks.keys where key < b { blocks[key] = nil }
+    }
+}

@@ -1,4 +1,3 @@
-import CUTF8Proc
 import Foundation
 import StorylineCore
 
@@ -17,27 +16,25 @@ public struct CaseFolder: Sendable {
             for k in token.start..<token.end { out.append(Self.lower[Int(text[k])]) }
             return
         }
-        var result: UnsafeMutablePointer<UInt8>? = nil
-        let options = utf8proc_option_t(rawValue: UTF8PROC_STABLE.rawValue | UTF8PROC_COMPAT.rawValue
-            | UTF8PROC_COMPOSE.rawValue | UTF8PROC_CASEFOLD.rawValue)
-        let length = utf8proc_map(text.baseAddress! + token.start, token.end - token.start, &result, options)
-        defer { free(result) }
-        guard length >= 0, let folded = result else {
-            for k in token.start..<token.end { out.append(Self.lower[Int(text[k])]) }
-            return
-        }
-        var k = 0
-        while k < length {
-            // U+2019 ’ and U+02BC ʼ → ', U+2010/U+2011 → -
-            if k + 2 < length, folded[k] == 0xE2, folded[k + 1] == 0x80, folded[k + 2] == 0x99 {
-                out.append(0x27); k += 3; continue
+        _UTF8Proc.withNFKCCaseFold(text.baseAddress! + token.start, count: token.end - token.start) { folded in
+            guard let folded else {
+                for k in token.start..<token.end { out.append(Self.lower[Int(text[k])]) }
+                return
             }
-            if k + 2 < length, folded[k] == 0xE2, folded[k + 1] == 0x80, folded[k + 2] == 0x90 || folded[k + 2] == 0x91 {
-                out.append(0x2D); k += 3; continue
+            let length = folded.count
+            var k = 0
+            while k < length {
+                // U+2019 ’ and U+02BC ʼ → ', U+2010/U+2011 → -
+                if k + 2 < length, folded[k] == 0xE2, folded[k + 1] == 0x80, folded[k + 2] == 0x99 {
+                    out.append(0x27); k += 3; continue
+                }
+                if k + 2 < length, folded[k] == 0xE2, folded[k + 1] == 0x80, folded[k + 2] == 0x90 || folded[k + 2] == 0x91 {
+                    out.append(0x2D); k += 3; continue
+                }
+                if k + 1 < length, folded[k] == 0xCA, folded[k + 1] == 0xBC { out.append(0x27); k += 2; continue }
+                out.append(folded[k])
+                k += 1
             }
-            if k + 1 < length, folded[k] == 0xCA, folded[k + 1] == 0xBC { out.append(0x27); k += 2; continue }
-            out.append(folded[k])
-            k += 1
         }
     }
 }

@@ -1,4 +1,4 @@
-import CTextCat
+internal import CTextCat
 import Foundation
 import StorylineCore
 

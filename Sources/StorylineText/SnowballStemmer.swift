@@ -1,4 +1,4 @@
-import CStemmer
+internal import CStemmer
 import StorylineCore
 
 /// A Snowball stemmer (libstemmer) for one language. Not thread-safe: one per analyzer.

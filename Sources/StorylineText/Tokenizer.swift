@@ -1,4 +1,3 @@
-import CUTF8Proc
 import StorylineCore
 
 /// A token: a byte range of the analyzed text.
@@ -65,17 +64,11 @@ public struct Tokenizer: Sendable {
             || (0xF900...0xFAFF).contains(cp) || (0x20000...0x2FA1F).contains(cp) {
             return .ideograph
         }
-        let category = utf8proc_category(Int32(bitPattern: cp))
-        switch category {
-        case UTF8PROC_CATEGORY_LU, UTF8PROC_CATEGORY_LL, UTF8PROC_CATEGORY_LT, UTF8PROC_CATEGORY_LM,
-             UTF8PROC_CATEGORY_LO, UTF8PROC_CATEGORY_MN, UTF8PROC_CATEGORY_MC, UTF8PROC_CATEGORY_ME:
-            return .word
-        case UTF8PROC_CATEGORY_ND, UTF8PROC_CATEGORY_NL, UTF8PROC_CATEGORY_NO:
-            return .digit
-        case UTF8PROC_CATEGORY_ZS, UTF8PROC_CATEGORY_ZL, UTF8PROC_CATEGORY_ZP:
-            return .space
-        default:
-            return .other
+        switch _UTF8Proc.categoryClass(cp) {
+        case .letterOrMark: return .word
+        case .digit: return .digit
+        case .space: return .space
+        case .other: return .other
         }
     }
 

@@ -1,4 +1,4 @@
-import CPrefetch
+internal import CPrefetch
 import StorylineCore
 
 /// An open-addressing hash table from 64-bit token hashes to terms: the analyzer's per-token

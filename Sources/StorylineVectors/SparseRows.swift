@@ -47,3 +47,29 @@ public struct SparseRows: Sendable {
         }
     }
 }
+
+/// Pointers to a ``SparseRows``'s three arrays, for hot loops without bounds checks; valid only
+/// inside ``SparseRows/withUnsafeRows(_:)``.
+public struct UnsafeSparseRows {
+    public let offsets: UnsafePointer<Int>
+    public let indices: UnsafePointer<Int32>
+    public let values: UnsafePointer<Float>
+}
+
+extension SparseRows {
+    /// Calls `body` with pointers to the rows' arrays.
+    public func withUnsafeRows<R>(_ body: (UnsafeSparseRows) throws -> R) rethrows -> R {
+        try offsets.withUnsafeBufferPointer { o in
+            try indices.withUnsafeBufferPointer { i in
+                try values.withUnsafeBufferPointer { v in
+                    // Empty arrays may have no base address: a stand-in that is never read.
+                    try body(UnsafeSparseRows(offsets: o.baseAddress!, indices: i.baseAddress ?? UnsafePointer(_noIndices),
+                                              values: v.baseAddress ?? UnsafePointer(_noValues)))
+                }
+            }
+        }
+    }
+}
+
+private let _noIndices = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+private let _noValues = UnsafeMutablePointer<Float>.allocate(capacity: 1)

@@ -1,0 +1,91 @@
+internal import CSketchKernel
+import Foundation
+
+/// One block's sketches, in the form the dense kernel reads: float rows for sgemm, or int8 rows
+/// (unsigned, for the left operand) and packed groups (for the right) with a scale and a correction
+/// per row. Padded to whole kernel tiles; the memory is freed with the block.
+final class SketchBlock: @unchecked Sendable {
+    let floats: UnsafeMutablePointer<Float>
+    let unsignedRows: UnsafeMutablePointer<UInt8>
+    let packed: UnsafeMutablePointer<Int8>
+    let scale: UnsafeMutablePointer<Float>
+    let correction: UnsafeMutablePointer<Int32>
+    /// The second sketch (unsigned int8 rows, scale, correction) when the search refines; else empty.
+    let secondRows: UnsafeMutablePointer<UInt8>
+    let secondScale: UnsafeMutablePointer<Float>
+    let secondCorrection: UnsafeMutablePointer<Int32>
+    let width: Int
+    private let allocated: (floats: Int, unsignedRows: Int, packed: Int, perRow: Int)
+
+    init(rows: Int, width: Int, kernel: CandidateSearch.DenseKernel, second: Bool = false) {
+        self.width = width
+        let int8 = kernel == .int8
+        let paddedRows = (rows + Int(SL_TILE_ROWS) - 1) / Int(SL_TILE_ROWS) * Int(SL_TILE_ROWS)
+        let paddedColumns = (rows + Int(SL_TILE_COLUMNS) - 1) / Int(SL_TILE_COLUMNS) * Int(SL_TILE_COLUMNS)
+        allocated = (int8 ? 0 : rows * width, int8 ? paddedRows * width : 0, int8 ? paddedColumns * width : 0, int8 ? paddedColumns : 0)
+        floats = .allocate(capacity: max(1, allocated.floats))
+        floats.initialize(repeating: 0, count: allocated.floats)
+        // Padding rows are read by the kernel but never reported: zeros (128 is an unsigned zero).
+        unsignedRows = .allocate(capacity: max(1, allocated.unsignedRows))
+        unsignedRows.initialize(repeating: 128, count: allocated.unsignedRows)
+        packed = .allocate(capacity: max(1, allocated.packed))
+        packed.initialize(repeating: 0, count: allocated.packed)
+        scale = .allocate(capacity: max(1, allocated.perRow))
+        scale.initialize(repeating: 0, count: allocated.perRow)
+        correction = .allocate(capacity: max(1, allocated.perRow))
+        correction.initialize(repeating: 0, count: allocated.perRow)
+        let secondCount = second ? rows : 0
+        secondRows = .allocate(capacity: max(1, secondCount * width))
+        secondRows.initialize(repeating: 128, count: secondCount * width)
+        secondScale = .allocate(capacity: max(1, secondCount))
+        secondScale.initialize(repeating: 0, count: secondCount)
+        secondCorrection = .allocate(capacity: max(1, secondCount))
+        secondCorrection.initialize(repeating: 0, count: secondCount)
+    }
+
+    /// Whether this CPU runs the int8 kernel (AVX-512 F, BW and VNNI).
+    static let int8Supported = sl_int8_kernel_supported() != 0
+
+    /// Quantizes one row's second sketch into row `row`.
+    func quantizeSecond(_ sketch: UnsafeBufferPointer<Float>, row: Int) {
+        sl_quantize_row(sketch.baseAddress!, row, width, secondRows, secondScale, secondCorrection)
+    }
+
+    /// Quantizes one row's float sketch into row `row` (rows are written by different workers).
+    func quantize(_ sketch: [Float], row: Int) { sketch.withUnsafeBufferPointer { quantize($0, row: row) } }
+
+    func quantize(_ sketch: UnsafeBufferPointer<Float>, row: Int) {
+        sl_quantize(sketch.baseAddress!, 1, row, width, unsignedRows, packed, scale, correction)
+    }
+
+    /// Sketch scores of rows `rowOffset ..< rowOffset + m` of this block against the first `width`
+    /// rows of `other` into `c` (m × width, row-major): int8 products (all workers) or BLAS sgemm;
+    /// against itself (`diagonal`), only column > row is computed (ssyrk or upper tiles).
+    func scores(rowOffset: Int, m: Int, against other: SketchBlock, width: Int, diagonal: Bool,
+                int8: Bool, workers: Int, into c: UnsafeMutablePointer<Float>) {
+        let d = self.width
+        if int8 {
+            // Row tiles dealt to the workers in turn (a diagonal block's early tiles have more columns).
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                sl_int8_scores(unsignedRows + rowOffset * d, m, scale + rowOffset,
+                               other.packed, width, other.scale, other.correction, d, diagonal ? 1 : 0, w, workers, c, width)
+            }
+        } else if diagonal {
+            BLAS.multiplySelfTransposed(floats, rows: m, width: d, into: c)
+        } else {
+            BLAS.multiplyTransposed(floats + rowOffset * d, rows: m, other.floats, rows: width, width: d, into: c)
+        }
+    }
+
+    /// The second sketch's score of row `i` of this block against row `j` of `other` (int8).
+    @inline(__always)
+    func secondScore(_ i: Int, _ other: SketchBlock, _ j: Int) -> Float {
+        sl_int8_dot(secondRows + i * width, secondScale[i], other.secondRows + j * width, other.secondScale[j],
+                    other.secondCorrection[j], width)
+    }
+
+    deinit {
+        floats.deallocate(); unsignedRows.deallocate(); packed.deallocate(); scale.deallocate(); correction.deallocate()
+        secondRows.deallocate(); secondScale.deallocate(); secondCorrection.deallocate()
+    }
+}

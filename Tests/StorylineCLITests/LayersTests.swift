@@ -1,0 +1,79 @@
+import Foundation
+import StorylineTestSupport
+import XCTest
+
+/// tools/check-layers: the house's rules hold on this checkout, and each rule fails when broken.
+final class LayersTests: XCTestCase {
+    func runCheck(_ root: URL) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", CLI.root.appendingPathComponent("tools/check-layers").path, root.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// A copy of Package.swift and Sources/, to break.
+    func copyOfTheHouse() throws -> URL {
+        let dir = CLI.temporaryDirectory()
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("Package.swift"), to: dir.appendingPathComponent("Package.swift"))
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("Sources"), to: dir.appendingPathComponent("Sources"))
+        return dir
+    }
+
+    func prepend(_ line: String, to file: String, in root: URL) throws {
+        let url = root.appendingPathComponent(file)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        try (line + "\n" + text).write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    func testTheHouseKeepsItsRules() throws {
+        let result = try runCheck(CLI.root)
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains("layers: ok"), result.output)
+    }
+
+    func testAnUpwardImportFails() throws {
+        let root = try copyOfTheHouse()
+        try prepend("import StorylineReport", to: "Sources/StorylineCore/Article.swift", in: root)
+        let result = try runCheck(root)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.output.contains("Sources/StorylineCore/Article.swift:1: imports StorylineReport, which StorylineCore does not declare (and it is not below it)"), result.output)
+    }
+
+    func testAnUndeclaredImportFails() throws {
+        // The store may not import the similarity layer even if a dependency brought it in.
+        let root = try copyOfTheHouse()
+        try prepend("import StorylineText", to: "Sources/StorylineStore/StoreBackend.swift", in: root)
+        let result = try runCheck(root)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.output.contains("Sources/StorylineStore/StoreBackend.swift:1: imports StorylineText, which StorylineStore does not declare"), result.output)
+    }
+
+    func testAnUpwardDependencyInThePackageFails() throws {
+        let root = try copyOfTheHouse()
+        let url = root.appendingPathComponent("Package.swift")
+        let package = try String(contentsOf: url, encoding: .utf8)
+            .replacingOccurrences(of: #".target(name: "StorylineCluster", dependencies: ["StorylineCore", "#,
+                                  with: #".target(name: "StorylineCluster", dependencies: ["StorylineCore", "StorylineReport", "#)
+        try package.write(to: url, atomically: true, encoding: .utf8)
+        let result = try runCheck(root)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.output.contains("Package.swift: StorylineCluster depends on StorylineReport, which is not below it"), result.output)
+    }
+
+    func testSQLOutsideTheStoreAndAPublicCImportFail() throws {
+        let root = try copyOfTheHouse()
+        try prepend(#"let leaked = "SELECT id FROM articles""#, to: "Sources/Storyline/Pipeline.swift", in: root)
+        try prepend("import CSQLite", to: "Sources/StorylineStore/StoreBackend.swift", in: root)
+        let result = try runCheck(root)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.output.contains("Sources/Storyline/Pipeline.swift:1: SQL outside the store target"), result.output)
+        XCTAssertTrue(result.output.contains("Sources/StorylineStore/StoreBackend.swift:1: the C library CSQLite must be imported `internal import CSQLite`"), result.output)
+        XCTAssertTrue(result.output.contains("CSQLite is imported in 2 files"), result.output)
+    }
+}
