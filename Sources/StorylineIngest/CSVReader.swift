@@ -36,11 +36,75 @@ struct CSVReader: ArticleReader {
 
     /// Reads records that start at line `from` or later.
     private func pass(_ path: String, tsv: Bool, from: Int, header: inout [String]?, _ body: (RecordEvent) throws -> Void) throws {
+        try CSVRows(path: path, tsv: tsv).forEach(from: from) { row in
+            var event = RecordEvent(file: path, line: row.line)
+            event.problem = row.problem
+            guard let names = header else {
+                if let problem = event.problem {
+                    throw StorylineError(.badInput, "unreadable header: \(problem)", file: path, line: row.line)
+                }
+                header = row.fields.map { $0.hasPrefix("\u{FEFF}") ? String($0.dropFirst()) : $0 }
+                if !header!.contains(where: { ["title", "text"].contains(FieldNames.canonical($0)) }) {
+                    throw StorylineError(.badInput, "the header names no title or text column (got: \(header!.joined(separator: ", ")))", file: path, line: row.line)
+                }
+                return
+            }
+            // A record over several lines that fails (never closed, or the wrong field count) was an
+            // unbalanced quote: it is rejected at its first line, and reading resumes on the next.
+            var resume = row.unclosedQuote && row.lastLine > row.line
+            if event.problem == nil && row.fields.count != names.count {
+                event.problem = "\(row.fields.count) fields where the header has \(names.count)"
+                if row.lastLine > row.line {
+                    event.problem! += " (a quoted field runs from line \(row.line) to \(row.lastLine): an unbalanced quote?)"
+                    resume = true
+                }
+            }
+            if event.problem == nil {
+                var builder = ArticleBuilder()
+                for (name, value) in zip(names, row.fields) { builder.set(name, value) }
+                let (article, problem) = builder.build()
+                event.article = article
+                event.problem = problem
+                event.warnings = builder.warnings
+            }
+            try body(event)
+            if resume { throw Resume(line: row.line + 1) }
+        }
+    }
+}
+
+/// The rows of a CSV file (RFC 4180: quoted fields may hold commas, doubled quotes and line
+/// breaks) or a TSV file (split on tabs, no quoting), as strings, each with the lines it spans.
+/// What ``CSVReader`` and the outlet lists read.
+package struct CSVRows {
+    package struct Row {
+        /// The line the row starts on, and the last one it spans.
+        package var line: Int
+        package var lastLine: Int
+        package var fields: [String]
+        /// Why the row cannot be read (invalid UTF-8, a stray or unclosed quote); fields then empty.
+        package var problem: String?
+        /// The file ended inside a quoted field that opened on `line`.
+        package var unclosedQuote = false
+    }
+
+    let path: String
+    let tsv: Bool
+
+    package init(path: String, tsv: Bool = false) {
+        self.path = path
+        self.tsv = tsv
+    }
+
+    /// Calls `body` with each row that starts at line `from` or later; blank lines are skipped. A
+    /// quoted field never closed ends the file with a row that says so.
+    package func forEach(from: Int = 1, _ body: (Row) throws -> Void) throws {
         let separator: UInt8 = tsv ? 0x09 : 0x2C
         var fields: [[UInt8]] = []
         var field: [UInt8] = []
         var inQuotes = false
         var recordLine = 0
+        var lastLine = 0
         var quoteError = false
 
         func finishRecord() throws {
@@ -48,46 +112,19 @@ struct CSVReader: ArticleReader {
             field.removeAll(keepingCapacity: true)
             defer { fields.removeAll(keepingCapacity: true); quoteError = false }
             if fields.count == 1 && fields[0].isEmpty { return }  // blank line
-            var event = RecordEvent(file: path, line: recordLine)
-            var strings: [String] = []
+            var row = Row(line: recordLine, lastLine: lastLine, fields: [], problem: nil)
             for f in fields {
                 guard let s = String(validating: f, as: UTF8.self) else {
-                    event.problem = "invalid UTF-8"
+                    row.problem = "invalid UTF-8"
                     break
                 }
-                strings.append(s)
+                row.fields.append(s)
             }
-            if quoteError && event.problem == nil { event.problem = "stray quote in an unquoted field" }
-            guard let names = header else {
-                if let problem = event.problem {
-                    throw StorylineError(.badInput, "unreadable header: \(problem)", file: path, line: recordLine)
-                }
-                header = strings.map { $0.hasPrefix("\u{FEFF}") ? String($0.dropFirst()) : $0 }
-                if !header!.contains(where: { ["title", "text"].contains(FieldNames.canonical($0)) }) {
-                    throw StorylineError(.badInput, "the header names no title or text column (got: \(header!.joined(separator: ", ")))", file: path, line: recordLine)
-                }
-                return
-            }
-            if event.problem == nil && strings.count != names.count {
-                event.problem = "\(strings.count) fields where the header has \(names.count)"
-                if lastLine > recordLine {
-                    event.problem! += " (a quoted field runs from line \(recordLine) to \(lastLine): an unbalanced quote?)"
-                    try body(event)
-                    throw Resume(line: recordLine + 1)
-                }
-            }
-            if event.problem == nil {
-                var builder = ArticleBuilder()
-                for (name, value) in zip(names, strings) { builder.set(name, value) }
-                let (article, problem) = builder.build()
-                event.article = article
-                event.problem = problem
-                event.warnings = builder.warnings
-            }
-            try body(event)
+            if quoteError && row.problem == nil { row.problem = "stray quote in an unquoted field" }
+            if row.problem != nil { row.fields = [] }
+            try body(row)
         }
 
-        var lastLine = 0
         try LineReader(path: path).forEachLine { lineNumber, bytes in
             if lineNumber < from { return }
             lastLine = lineNumber
@@ -122,10 +159,8 @@ struct CSVReader: ArticleReader {
             if !inQuotes { try finishRecord() }
         }
         if inQuotes {
-            var event = RecordEvent(file: path, line: recordLine)
-            event.problem = "quoted field never closed (an unbalanced quote?)"
-            try body(event)
-            if lastLine > recordLine { throw Resume(line: recordLine + 1) }
+            try body(Row(line: recordLine, lastLine: lastLine, fields: [], problem: "quoted field never closed (an unbalanced quote?)",
+                         unclosedQuote: true))
         }
     }
 }

@@ -16,60 +16,33 @@ public struct OutletGroups: Sendable {
         self.countryOf = countryOf
     }
 
+    /// Reads an outlets file: CSV (RFC 4180) with a header naming `outlet` and `group` columns
+    /// (and optionally `country`); blank lines and lines starting with `#` are skipped.
+    /// - Throws: ``StorylineError/Code/badInput`` with the line of the first bad row.
     public static func load(_ path: String) throws -> OutletGroups {
         var groups = OutletGroups()
         var header: [String]? = nil
         var line = 0
-        try LineReader(path: path).forEachLine { number, bytes in
-            line = number
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw StorylineError(.badInput, "invalid UTF-8", file: path, line: number)
-            }
-            if text.trimmingCharacters(in: .whitespaces).isEmpty || text.hasPrefix("#") { return }
-            let fields = Self.split(text)
+        try CSVRows(path: path).forEach { row in
+            line = row.line
+            if let problem = row.problem { throw StorylineError(.badInput, problem, file: path, line: row.line) }
+            if row.fields.first?.hasPrefix("#") == true || row.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { return }
             guard let names = header else {
-                header = fields.map { $0.lowercased().trimmingCharacters(in: .whitespaces) }
+                header = row.fields.map { $0.lowercased().trimmingCharacters(in: .whitespaces) }
                 guard header!.contains("outlet"), header!.contains("group") else {
-                    throw StorylineError(.badInput, "outlets file needs `outlet` and `group` columns", file: path, line: number)
+                    throw StorylineError(.badInput, "outlets file needs `outlet` and `group` columns", file: path, line: row.line)
                 }
                 return
             }
-            guard fields.count == names.count else {
-                throw StorylineError(.badInput, "\(fields.count) fields where the header has \(names.count)", file: path, line: number)
+            guard row.fields.count == names.count else {
+                throw StorylineError(.badInput, "\(row.fields.count) fields where the header has \(names.count)", file: path, line: row.line)
             }
-            let row = Dictionary(zip(names, fields), uniquingKeysWith: { a, _ in a })
-            let outlet = row["outlet"]!.trimmingCharacters(in: .whitespaces)
-            groups.groupOf[outlet] = row["group"]!.trimmingCharacters(in: .whitespaces)
-            if let c = row["country"], !c.isEmpty { groups.countryOf[outlet] = c }
+            let fields = Dictionary(zip(names, row.fields), uniquingKeysWith: { a, _ in a })
+            let outlet = fields["outlet"]!.trimmingCharacters(in: .whitespaces)
+            groups.groupOf[outlet] = fields["group"]!.trimmingCharacters(in: .whitespaces)
+            if let c = fields["country"], !c.isEmpty { groups.countryOf[outlet] = c }
         }
         if header == nil { throw StorylineError(.badInput, "empty outlets file", file: path, line: line) }
         return groups
-    }
-
-    /// Splits one CSV line (quoted fields allowed, no embedded newlines).
-    static func split(_ line: String) -> [String] {
-        var fields: [String] = []
-        var field = ""
-        var quoted = false
-        var chars = Array(line)
-        if chars.last == "\r" { chars.removeLast() }
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if quoted {
-                if c == "\"" {
-                    if i + 1 < chars.count, chars[i + 1] == "\"" { field.append("\""); i += 1 } else { quoted = false }
-                } else { field.append(c) }
-            } else if c == "," {
-                fields.append(field); field = ""
-            } else if c == "\"" && field.isEmpty {
-                quoted = true
-            } else {
-                field.append(c)
-            }
-            i += 1
-        }
-        fields.append(field)
-        return fields
     }
 }

@@ -69,6 +69,10 @@ final class OutletGroupsTests: XCTestCase {
         let bad = TestSupport.temporaryDirectory().appendingPathComponent("bad.csv")
         TestSupport.write("name,side\nA,left\n", to: bad)
         XCTAssertThrowsError(try OutletGroups.load(bad.path)) { XCTAssertEqual(($0 as? StorylineError)?.line, 1) }
+        TestSupport.write("# outlets\noutlet,group,country\n\"A, Inc.\",left,\n\n\"B \"\"the\"\" Daily\",right,US\n", to: bad)
+        let quoted = try OutletGroups.load(bad.path)
+        XCTAssertEqual(quoted.groupOf, ["A, Inc.": "left", "B \"the\" Daily": "right"], "RFC 4180 quoting, comments and blank lines")
+        XCTAssertEqual(quoted.countryOf, ["B \"the\" Daily": "US"])
         TestSupport.write("outlet,group\n\"A, Inc.\",left\nB\n", to: bad)
         XCTAssertThrowsError(try OutletGroups.load(bad.path)) { XCTAssertEqual(($0 as? StorylineError)?.line, 3) }
     }
