@@ -2,18 +2,18 @@
 import PackageDescription
 
 // The house, one target per layer: a layer imports only layers below it, so the compiler
-// enforces the data flow (tools/check-layers fails on an import that runs up).
+// enforces the data flow (tools/check-layers, run by the tests, checks the rest: see README).
 //
 //   storyline (CLI)
 //   Storyline            the facade: Pipeline, the stages that run against a store, Evaluate
 //   StorylineReport      per-story outlet comparison, renderers            (Store, Vectors, Text, Ingest)
-//   StorylineStore       the store (SQLite), its lock                      (Vectors)
-//   StorylineCluster     linkage over the similarity graph                 (Similarity)
-//   StorylineSimilarity  sketches, dense kernels, candidate search         (Vectors)
-//   StorylineVectors     vocabulary, TF-IDF, sparse rows, model files      (Text, Ingest)
+//   StorylineCluster     linkage, the plan of story changes                (Similarity; HeapModule)
+//   StorylineStore       the store seam (protocols) and the SQLite backend (Vectors)
+//   StorylineSimilarity  block plan, sketches, dense kernels, verification (Vectors)
+//   StorylineVectors     vocabulary, term counts, TF-IDF, sparse rows      (Text, Ingest)
 //   StorylineIngest      dump readers                                      (Core, StorylineHTML)
 //   StorylineText        analyzer chain, language id, model directory      (Core)
-//   StorylineCore        articles, dates, errors, profile, progress
+//   StorylineCore        articles, dates, errors, profile, progress, story changes
 let package = Package(
     name: "Storyline",
     products: [
@@ -23,6 +23,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // MARK: - Public API
@@ -50,7 +51,8 @@ let package = Package(
         .target(name: "StorylineIngest", dependencies: ["StorylineCore", "StorylineHTML", "CZlib"]),
         .target(name: "StorylineVectors", dependencies: ["StorylineCore", "StorylineText", "StorylineIngest"]),
         .target(name: "StorylineSimilarity", dependencies: ["StorylineCore", "StorylineVectors", "CBLAS", "CSketchKernel"]),
-        .target(name: "StorylineCluster", dependencies: ["StorylineCore", "StorylineSimilarity"]),
+        .target(name: "StorylineCluster", dependencies: ["StorylineCore", "StorylineSimilarity",
+                                                       .product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "StorylineStore", dependencies: ["StorylineCore", "StorylineVectors", "CSQLite"]),
         .target(name: "StorylineReport", dependencies: ["StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors", "StorylineStore"]),
         /// HTML article extraction (libxml2), kept apart: libxml2's headers pull in the system ICU,

@@ -134,9 +134,8 @@ struct StoryClusterer {
 
     /// Plans the story changes and commits them, with the closing of quiet stories, in one transaction.
     func commit(_ input: Input, labels: [Int], edges: [SimilarityEdge], summary: inout ClusterSummary) throws -> StoryChanges {
-        let items = input.items.map { StoryPlanner.Item(seq: $0.seq, published: $0.published, storyID: $0.storyID) }
         return try store.transaction {
-            let changes = StoryPlanner().plan(items: items, labels: labels, edges: edges, firstNewID: try store.nextStoryID())
+            let changes = StoryPlanner().plan(items: input.items, labels: labels, edges: edges, firstNewID: try store.nextStoryID())
             try store.commit(changes, runID: runID)
             // The store's clock: its newest plausible article date, never past the run's wall clock.
             if let latest = try store.latestPublished(notAfter: PublicationDate.latest) {

@@ -1,3 +1,4 @@
+import HeapModule
 import StorylineCore
 import StorylineSimilarity
 
@@ -74,15 +75,15 @@ public struct AverageLinkage {
             neighbors[b][a, default: Sums()] += add
         }
         var version = [Int](repeating: 0, count: count)
-        var heap = Heap()
+        var heap = Heap<Candidate>()
         for a in 0..<count where parent[a] == a {
             for (b, sums) in neighbors[a] where a < b {
                 if let avg = mergeScore(sums, size[a], size[b], datedSize[a], datedSize[b], isFixed[a] && isFixed[b]) {
-                    heap.push(.init(score: avg, a: a, b: b, va: version[a], vb: version[b]))
+                    heap.insert(Candidate(score: avg, a: a, b: b, va: version[a], vb: version[b]))
                 }
             }
         }
-        while let top = heap.pop() {
+        while let top = heap.popMax() {
             let a = top.a, b = top.b
             guard parent[a] == a, parent[b] == b, version[a] == top.va, version[b] == top.vb else { continue }
             // Merge the smaller neighbor map into the larger; the survivor is the smaller index.
@@ -107,7 +108,7 @@ public struct AverageLinkage {
                 neighbors[c][keep] = w
                 if let avg = mergeScore(w, size[keep], size[c], datedSize[keep], datedSize[c], isFixed[keep] && isFixed[c]) {
                     let (x, y) = keep < c ? (keep, c) : (c, keep)
-                    heap.push(.init(score: avg, a: x, b: y, va: version[x], vb: version[y]))
+                    heap.insert(Candidate(score: avg, a: x, b: y, va: version[x], vb: version[y]))
                 }
             }
             neighbors[keep] = merged
@@ -135,51 +136,22 @@ public struct AverageLinkage {
         static func += (l: inout Sums, r: Sums) { l.all += r.all; l.dated += r.dated }
     }
 
-    /// A binary max-heap of candidate merges ordered by (score desc, a asc, b asc).
-    struct Heap {
-        struct Entry {
-            var score: Double
-            var a: Int
-            var b: Int
-            var va: Int
-            var vb: Int
-            @inline(__always) func above(_ o: Entry) -> Bool {
-                if score != o.score { return score > o.score }
-                if a != o.a { return a < o.a }
-                return b < o.b
-            }
-        }
-        var items: [Entry] = []
+    /// A candidate merge. The heap's largest is the best: the highest score, then the smallest
+    /// ids (so ties break the same way whatever the order of the edges).
+    struct Candidate: Comparable {
+        var score: Double
+        var a: Int
+        var b: Int
+        var va: Int
+        var vb: Int
 
-        mutating func push(_ e: Entry) {
-            items.append(e)
-            var i = items.count - 1
-            while i > 0 {
-                let p = (i - 1) / 2
-                guard items[i].above(items[p]) else { break }
-                items.swapAt(i, p)
-                i = p
-            }
+        @inline(__always)
+        static func < (l: Candidate, r: Candidate) -> Bool {
+            if l.score != r.score { return l.score < r.score }
+            if l.a != r.a { return l.a > r.a }
+            return l.b > r.b
         }
 
-        mutating func pop() -> Entry? {
-            guard !items.isEmpty else { return nil }
-            let top = items[0]
-            let last = items.removeLast()
-            if !items.isEmpty {
-                items[0] = last
-                var i = 0
-                while true {
-                    let l = 2 * i + 1, r = l + 1
-                    var m = i
-                    if l < items.count && items[l].above(items[m]) { m = l }
-                    if r < items.count && items[r].above(items[m]) { m = r }
-                    if m == i { break }
-                    items.swapAt(i, m)
-                    i = m
-                }
-            }
-            return top
-        }
+        static func == (l: Candidate, r: Candidate) -> Bool { l.score == r.score && l.a == r.a && l.b == r.b }
     }
 }

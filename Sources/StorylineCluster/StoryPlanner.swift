@@ -11,20 +11,6 @@ import StorylineSimilarity
 /// first item. The title is the headline of the most central article: the one with the largest
 /// sum of edge weights inside its cluster (ties: the earlier stored).
 public struct StoryPlanner {
-    /// An article as the planner sees it.
-    public struct Item: Sendable {
-        public var seq: Int64
-        public var published: Double?
-        /// Its story, for an article already in one; nil for a new article.
-        public var storyID: Int64?
-
-        public init(seq: Int64, published: Double?, storyID: Int64?) {
-            self.seq = seq
-            self.published = published
-            self.storyID = storyID
-        }
-    }
-
     public init() {}
 
     /// - Parameters:
@@ -33,7 +19,7 @@ public struct StoryPlanner {
     ///   - edges: the similarity graph over the items (for centrality).
     ///   - firstNewID: the id the first new story gets.
     /// - Complexity: O(items + edges), plus sorting the changed clusters.
-    public func plan(items: [Item], labels: [Int], edges: [SimilarityEdge], firstNewID: Int64) -> StoryChanges {
+    public func plan(items: [ArticleRef], labels: [Int], edges: [SimilarityEdge], firstNewID: Int64) -> StoryChanges {
         precondition(labels.count == items.count)
         var centrality = [Double](repeating: 0, count: items.count)
         for e in edges where labels[Int(e.a)] == labels[Int(e.b)] {

@@ -35,6 +35,20 @@ public struct Article: Sendable, Equatable {
     }
 }
 
+/// An article as the similarity, clustering and planning steps see it besides its term counts:
+/// its store sequence number, time, and story (nil for an article not yet in one).
+public struct ArticleRef: Sendable, Equatable {
+    public var seq: Int64
+    public var published: Double?
+    public var storyID: Int64?
+
+    public init(seq: Int64, published: Double?, storyID: Int64?) {
+        self.seq = seq
+        self.published = published
+        self.storyID = storyID
+    }
+}
+
 extension Article {
     /// Cleans fields read from a dump: NUL bytes removed, title trimmed; fills a missing id
     /// and outlet. Returns a reason when the record cannot be an article.

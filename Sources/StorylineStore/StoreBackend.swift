@@ -197,19 +197,6 @@ public struct ArticleText: Sendable, Equatable {
     }
 }
 
-/// What the similarity and clustering stages need of an article besides its term counts.
-public struct ArticleRef: Sendable, Equatable {
-    public var seq: Int64
-    public var published: Double?
-    public var storyID: Int64?
-
-    public init(seq: Int64, published: Double?, storyID: Int64?) {
-        self.seq = seq
-        self.published = published
-        self.storyID = storyID
-    }
-}
-
 /// The publication times of a set of articles: earliest, latest (nil when none is dated), and how many.
 public struct TimeSpan: Sendable, Equatable {
     public var earliest: Double?

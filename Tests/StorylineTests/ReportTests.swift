@@ -116,3 +116,34 @@ final class ReportBuilderTests: XCTestCase {
         XCTAssertEqual(rightPost.first_reports, 2)
     }
 }
+
+/// Framing one story from stored term counts, without a store: the values the store hands out.
+final class FramingFromCountsTests: XCTestCase {
+    func testDistinctiveTermsSimilarityAndFirstReportFromCounts() throws {
+        // Stems as the English analyzer gives them; ids as a store would have given them.
+        let vocabulary = Vocabulary(terms: ["quak", "kill", "dozen", "code", "build"], documentFrequency: [3, 3, 2, 1, 1],
+                                    collectionFrequency: [30, 30, 20, 2, 5], inStore: true)
+        let weighting = TFIDFWeighting(titleWeight: 2, documentCount: 100, documentFrequency: vocabulary.documentFrequency)
+        let context = ReportBuilder.Context(vocabulary: vocabulary, weighting: weighting, options: ReportOptions())
+        let worker = ReportBuilder.Worker(analyzer: TestSupport.models.analyzer(TestSupport.profile.analyzer))
+        func stored(_ seq: Int64, _ outlet: String, _ hour: Double, _ title: String, _ text: String, _ counts: [(Int32, UInt16, UInt16)]) -> StoredArticle {
+            StoredArticle(seq: seq, article: Article(id: "a\(seq)", outlet: outlet, published: hour * 3600, title: title, text: text),
+                          storyID: 1, terms: ArticleTerms(ids: counts.map(\.0), titleCounts: counts.map(\.1), textCounts: counts.map(\.2)))
+        }
+        let articles = [
+            stored(1, "Right Post", 8, "Deadly quake", "The quake killed dozens. Codes were lax; building codes.", [(0, 1, 1), (1, 0, 1), (2, 0, 1), (3, 0, 2), (4, 0, 1)]),
+            stored(2, "Center Wire", 10, "Quake kills dozens", "A quake killed dozens.", [(0, 1, 1), (1, 1, 1), (2, 1, 1)]),
+            stored(3, "Left Daily", 12, "Quake kills dozens", "A quake killed dozens.", [(0, 1, 1), (1, 1, 1), (2, 1, 1)]),
+        ]
+        let (story, _) = ReportBuilder.frame(id: 1, title: "Quake", articles: articles, worker: worker, context: context)
+        XCTAssertEqual(story.first_reported_by, "Right Post")
+        XCTAssertEqual(story.outlets.map(\.outlet), ["Right Post", "Center Wire", "Left Daily"])
+        let right = story.outlets[0]
+        XCTAssertEqual(right.distinctive_terms.first?.term, "codes", "the stored stem shown as its most frequent surface form")
+        XCTAssertGreaterThan(right.distinctive_terms.first?.z ?? 0, 0)
+        // Center and Left tell it in the same words: each is closer to the rest than Right is.
+        let similarity = Dictionary(uniqueKeysWithValues: story.outlets.map { ($0.outlet, $0.similarity_to_story ?? -1) })
+        XCTAssertGreaterThan(similarity["Center Wire"]!, similarity["Right Post"]!)
+        XCTAssertEqual(similarity["Center Wire"]!, similarity["Left Daily"]!, accuracy: 1e-9)
+    }
+}

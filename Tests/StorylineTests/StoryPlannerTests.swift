@@ -5,7 +5,7 @@ import StorylineCluster
 
 /// The plan of story changes, from labels and edges alone: no store.
 final class StoryPlannerTests: XCTestCase {
-    typealias Item = StoryPlanner.Item
+    typealias Item = ArticleRef
 
     func testNewGrownMergedAndUntouchedStories() {
         let day = 86400.0
