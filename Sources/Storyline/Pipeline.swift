@@ -28,6 +28,10 @@ public final class Pipeline {
     /// Measure the similarity search's recall against a brute-force graph on each clustering pass
     /// and log it (slow; `STORYLINE_MEASURE_RECALL=1`).
     public var measureRecall = ProcessInfo.processInfo.environment["STORYLINE_MEASURE_RECALL"] != nil
+    /// The similarity search's dense kernel: automatic (the best this CPU runs), or one forced by
+    /// `STORYLINE_DENSE_KERNEL` (`avx512-vnni`, `avx-vnni`, `avx2`, `neon-dot`, `portable`, `float32`)
+    /// to measure a lower path on a machine that has a higher one.
+    public var denseKernel: CandidateSearch.DenseKernel
 
     public init(store: any StoreBackend, models: ModelDirectory? = nil, profile: Profile? = nil,
                 progress: ProgressReporter = ProgressReporter(style: .silent), onIssue: @escaping (IngestIssue) -> Void = { _ in }) throws {
@@ -37,6 +41,7 @@ public final class Pipeline {
         self.profile = try profile ?? Profile.load(models.profilePath)
         self.progress = progress
         self.onIssue = onIssue
+        denseKernel = try CandidateSearch.DenseKernel.fromEnvironment()
     }
 
     /// Stores the articles of `paths` (files or folders). See ``IngestSummary``.
@@ -73,7 +78,7 @@ public final class Pipeline {
         report.vectorized = try Vectorizer(store: store, profile: profile, models: models, progress: progress).run()
         report.vectorizeSeconds = clock.restart()
         report.cluster = try StoryClusterer(store: store, profile: profile, runID: runID, progress: progress,
-                                            measureRecall: measureRecall).run()
+                                            measureRecall: measureRecall, denseKernel: denseKernel).run()
         return report
     }
 

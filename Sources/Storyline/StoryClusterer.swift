@@ -41,6 +41,8 @@ struct StoryClusterer {
     let progress: ProgressReporter
     /// Compare the graph with a brute-force one and log the recall (slow; for measurement).
     var measureRecall = false
+    /// The dense stage's kernel (automatic: the best this CPU runs).
+    var denseKernel = CandidateSearch.DenseKernel.automatic
 
     /// The articles one pass clusters: first those of the stories the new ones' window reaches
     /// (`settled` of them), then the new ones; one TF-IDF row each.
@@ -61,7 +63,8 @@ struct StoryClusterer {
         progress.begin("similarity", total: 0)
         var input = try load(span)
         let days = input.items.map { $0.published.map { $0 / 86400 } }
-        let search = CandidateSearch(profile: profile)
+        var search = CandidateSearch(profile: profile)
+        search.kernel = denseKernel
         let (edges, stats) = search.edges(rows: input.rows, days: days, settled: input.items.indices.map { $0 < input.settled }) { [input] a, b in
             a < input.settled && b < input.settled && input.items[a].storyID == input.items[b].storyID
         }
@@ -73,7 +76,7 @@ struct StoryClusterer {
         summary.pairsInWindow = stats.pairsInWindow
         summary.denseGFLOPS = stats.denseSeconds > 0 ? stats.denseFlops / stats.denseSeconds / 1e9 : 0
         summary.similaritySeconds = clock.restart()
-        progress.end("\(input.items.count) articles (\(input.newCount) new), \(stats.pairsInWindow) pairs in window, \(stats.candidates) candidates, \(stats.edges) edges, dense \(String(format: "%.1f", summary.denseGFLOPS)) GFLOP/s (\(stats.kernel.rawValue) sketches)")
+        progress.end("\(input.items.count) articles (\(input.newCount) new), \(stats.pairsInWindow) pairs in window, \(stats.candidates) candidates, \(stats.edges) edges, dense \(String(format: "%.1f", summary.denseGFLOPS)) GFLOP/s (\(stats.kernel) sketches)")
 
         progress.begin("cluster", total: 0)
         let labels = link(input, edges)

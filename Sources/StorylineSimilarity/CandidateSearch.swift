@@ -19,7 +19,7 @@ public struct SimilarityEdge: Sendable, Equatable {
 /// All pairs of articles whose time-decayed cosine reaches the threshold, at matrix-multiply speed.
 ///
 /// Articles are sorted by time and cut into blocks; a block is compared, by one product of dense
-/// sketches (int8 with AVX-512 VNNI, else float sgemm; see ``DenseKernel``), with itself and the
+/// sketches (int8 on the best kernel the CPU runs, else float sgemm; see ``DenseKernel``), with itself and the
 /// following blocks its time window reaches. A pair whose sketch score is above
 /// `threshold / decay(Δt) − margin` (with int8, also the mean of it and a second sketch's score
 /// above `threshold / decay(Δt) − int8RefineMargin`) is verified with the exact sparse cosine, so
@@ -41,32 +41,70 @@ public struct CandidateSearch {
     /// The dense stage's arithmetic. Sketch scores only choose candidates (every reported weight is
     /// the exact sparse cosine), so they may be approximate: int8 sketches err by under 0.001 against
     /// the float product, thirty times less than the sketch's own error at d = 1024.
-    public enum DenseKernel: String, Sendable {
-        /// int8 where the CPU has AVX-512 VNNI, float32 otherwise.
+    public enum DenseKernel: Hashable, Sendable, CustomStringConvertible {
+        /// The best int8 kernel this CPU runs in hardware (``Int8Kernel/best``); float32 where
+        /// there is none (the portable int8 kernel is a reference, not a speed).
         case automatic
         /// Float sketches multiplied by BLAS sgemm/ssyrk.
         case float32
-        /// Sketches quantized to int8 (one scale per row), multiplied by vpdpbusd: four times the
-        /// multiply-adds per instruction of float32 FMA. Needs ``int8Supported``.
-        case int8
+        /// Sketches quantized to int8 (one scale per row) and multiplied by this kernel; a pair
+        /// that clears them is checked against a second, independent int8 sketch.
+        case int8(Int8Kernel)
+
+        /// The int8 kernel, if this is one.
+        public var int8: Int8Kernel? { if case .int8(let k) = self { return k } else { return nil } }
+
+        public var description: String {
+            switch self {
+            case .automatic: "automatic"
+            case .float32: "float32"
+            case .int8(let k): "int8 \(k.rawValue)"
+            }
+        }
+
+        /// `automatic`, `float32`, or an int8 kernel's name (`avx512-vnni`, `avx-vnni`, `avx2`,
+        /// `neon-dot`, `portable`).
+        public init?(name: String) {
+            switch name {
+            case "automatic": self = .automatic
+            case "float32": self = .float32
+            default:
+                guard let k = Int8Kernel(rawValue: name) else { return nil }
+                self = .int8(k)
+            }
+        }
+
+        /// The kernel `STORYLINE_DENSE_KERNEL` names, checked against this CPU.
+        /// - Throws: ``StorylineError/Code/usage`` for an unknown name or a kernel this CPU does not run.
+        public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DenseKernel {
+            guard let name = environment["STORYLINE_DENSE_KERNEL"], !name.isEmpty else { return .automatic }
+            let runs = (Int8Kernel.supported.map(\.rawValue) + ["float32", "automatic"]).joined(separator: ", ")
+            guard let kernel = DenseKernel(name: name) else {
+                throw StorylineError(.usage, "STORYLINE_DENSE_KERNEL=\(name): no such kernel (this CPU runs: \(runs))")
+            }
+            if let k = kernel.int8, !k.isSupported {
+                throw StorylineError(.usage, "STORYLINE_DENSE_KERNEL=\(name): this CPU does not run it (it runs: \(runs))")
+            }
+            return kernel
+        }
     }
 
-    /// Whether this CPU runs the int8 kernel (AVX-512 F, BW and VNNI).
-    public static var int8Supported: Bool { SketchBlock.int8Supported }
+    /// Whether this CPU runs an int8 kernel in hardware (not only the portable one).
+    public static var int8Supported: Bool { Int8Kernel.best != .portable }
 
-    /// The kernel this search runs here: `automatic` is int8 where the CPU has it and the int8
-    /// sketch width is a multiple of 4.
+    /// The kernel this search runs here: `automatic` is the best hardware int8 kernel where the
+    /// CPU has one and the int8 sketch width is a multiple of 4, else float32.
     public var resolvedKernel: DenseKernel {
         guard kernel == .automatic else { return kernel }
         let width = profile.similarity.int8SketchDimension ?? profile.similarity.sketchDimension
-        return Self.int8Supported && width % 4 == 0 ? .int8 : .float32
+        return Self.int8Supported && width % 4 == 0 ? .int8(Int8Kernel.best) : .float32
     }
 
     /// Sketch width and margin for a kernel (int8 has its own in the profile).
     func sketchSettings(_ kernel: DenseKernel) -> (dimension: Int, margin: Double) {
         let s = profile.similarity
-        return kernel == .int8 ? (s.int8SketchDimension ?? s.sketchDimension, s.int8Margin ?? s.margin)
-                               : (s.sketchDimension, s.margin)
+        return kernel.int8 != nil ? (s.int8SketchDimension ?? s.sketchDimension, s.int8Margin ?? s.margin)
+                                  : (s.sketchDimension, s.margin)
     }
 
     /// Statistics of one search.
@@ -98,17 +136,18 @@ public struct CandidateSearch {
         precondition(days.count == n)
         let kernel = resolvedKernel
         let (d, margin) = sketchSettings(kernel)
-        precondition(kernel != .int8 || Self.int8Supported, "the int8 sketch kernel needs AVX-512 VNNI")
-        precondition(kernel != .int8 || d % 4 == 0, "int8 sketches need a dimension divisible by 4")
+        precondition(kernel.int8?.isSupported ?? true, "this CPU does not run the \(kernel) kernel")
+        precondition(kernel.int8 == nil || d % 4 == 0, "int8 sketches need a dimension divisible by 4")
         let workers = max(1, threads)
         let blockSize = profile.similarity.blockSize
         let plan = BlockPlan(days: days, blockSize: blockSize, window: profile.windowDays,
                              compareUndated: profile.similarity.undated == .compareAll)
         // The second, independent sketch (int8 only) checks a pair before its exact cosine.
-        let refineMargin: Float? = kernel == .int8 ? profile.similarity.int8RefineMargin.map(Float.init) : nil
+        let refineMargin: Float? = kernel.int8 != nil ? profile.similarity.int8RefineMargin.map(Float.init) : nil
         let sketches = SketchCache(plan: plan, rows: rows, kernel: kernel, dimension: d, seed: profile.similarity.seed,
                                    second: refineMargin != nil, workers: workers)
-        let verifier = CandidateVerifier(profile: profile, plan: plan, rows: rows, margin: Float(margin), refineMargin: refineMargin, skip: skip)
+        let verifier = CandidateVerifier(profile: profile, plan: plan, rows: rows, margin: Float(margin),
+                                         refine: refineMargin.map { ($0, kernel.int8!) }, skip: skip)
         let allSettled: [Bool] = plan.blocks.map { b in settled.map { s in b.allSatisfy { s[plan.order[$0]] } } ?? false }
 
         var stats = Stats()
@@ -130,7 +169,7 @@ public struct CandidateSearch {
                     let clock = Stopwatch()
                     scores.withUnsafeMutableBufferPointer { c in
                         si.scores(rowOffset: span.rows.lowerBound - plan.blocks[bi].lowerBound, m: m, against: sj, width: width,
-                                  diagonal: bi == bj, int8: kernel == .int8, workers: workers, into: c.baseAddress!)
+                                  diagonal: bi == bj, kernel: kernel, workers: workers, into: c.baseAddress!)
                     }
                     stats.denseSeconds += clock.seconds
                     stats.denseFlops += (bi == bj ? 1 : 2) * Double(m) * Double(width) * Double(d)
@@ -173,10 +212,10 @@ public struct CandidateSearch {
 
     /// `A · Aᵀ` for a block of sketches quantized to int8 (the int8 dense kernel on all cores),
     /// exposed for benchmarks: quantize once, then call the returned product. Nil without VNNI.
-    public static func int8DenseBlock(_ a: [Float], rows: Int, width: Int,
+    public static func int8DenseBlock(_ a: [Float], rows: Int, width: Int, kernel: Int8Kernel = .best,
                                       threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> (() -> [Float])? {
-        guard int8Supported, width % 4 == 0 else { return nil }
-        let block = SketchBlock(rows: rows, width: width, kernel: .int8)
+        guard kernel.isSupported, width % 4 == 0 else { return nil }
+        let block = SketchBlock(rows: rows, width: width, kernel: .int8(kernel))
         a.withUnsafeBufferPointer { a in
             for r in 0..<rows { block.quantize(UnsafeBufferPointer(rebasing: a[(r * width)..<((r + 1) * width)]), row: r) }
         }
@@ -184,7 +223,7 @@ public struct CandidateSearch {
         return {
             var c = [Float](repeating: 0, count: rows * rows)
             c.withUnsafeMutableBufferPointer { c in
-                block.scores(rowOffset: 0, m: rows, against: block, width: rows, diagonal: false, int8: true, workers: workers, into: c.baseAddress!)
+                block.scores(rowOffset: 0, m: rows, against: block, width: rows, diagonal: false, kernel: .int8(kernel), workers: workers, into: c.baseAddress!)
             }
             return c
         }

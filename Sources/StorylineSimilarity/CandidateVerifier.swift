@@ -15,7 +15,8 @@ final class CandidateVerifier {
     let plan: BlockPlan
     let threshold: Float
     let margin: Float
-    let refineMargin: Float?
+    /// The second sketch's margin and the kernel that scores it, when the search refines.
+    let refine: (margin: Float, kernel: Int8Kernel)?
     let skip: ((Int, Int) -> Bool)?
     /// `threshold / boost` per sorted position: a pair's cheapest bar is the smaller of its two.
     let reach: UnsafeMutableBufferPointer<Float>
@@ -40,12 +41,13 @@ final class CandidateVerifier {
         let undated: Bool
     }
 
-    init(profile: Profile, plan: BlockPlan, rows: SparseRows, margin: Float, refineMargin: Float?, skip: ((Int, Int) -> Bool)?) {
+    init(profile: Profile, plan: BlockPlan, rows: SparseRows, margin: Float, refine: (margin: Float, kernel: Int8Kernel)?,
+         skip: ((Int, Int) -> Bool)?) {
         self.profile = profile
         self.plan = plan
         threshold = Float(profile.similarity.threshold)
         self.margin = margin
-        self.refineMargin = refineMargin
+        self.refine = refine
         self.skip = skip
         let count = plan.count
         boost = .allocate(capacity: max(1, count))
@@ -96,9 +98,10 @@ final class CandidateVerifier {
                         factor *= Float(profile.decay(days: t[j] - t[i]))
                         if s < threshold / factor - margin { continue }
                     }
-                    if let refineMargin {
-                        let s2 = pair.sa.secondScore(i - plan.blocks[pair.a].lowerBound, pair.sb, j - plan.blocks[pair.b].lowerBound)
-                        if (s + s2) / 2 < threshold / factor - refineMargin { continue }
+                    if let refine {
+                        let s2 = pair.sa.secondScore(i - plan.blocks[pair.a].lowerBound, pair.sb, j - plan.blocks[pair.b].lowerBound,
+                                                     kernel: refine.kernel)
+                        if (s + s2) / 2 < threshold / factor - refine.margin { continue }
                     }
                     let b = plan.order[j]
                     if let skip, skip(a, b) { continue }

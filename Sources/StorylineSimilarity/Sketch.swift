@@ -56,7 +56,7 @@ final class SketchCache {
         let range = plan.blocks[b]
         let d = sketcher.dimension
         let block = SketchBlock(rows: range.count, width: d, kernel: kernel, second: second != nil)
-        if kernel == .int8 {
+        if kernel.int8 != nil {
             // Float sketches are quantized row by row through one scratch row per worker.
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: workers * d)
             defer { scratch.deallocate() }

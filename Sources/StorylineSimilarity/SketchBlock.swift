@@ -19,7 +19,7 @@ final class SketchBlock: @unchecked Sendable {
 
     init(rows: Int, width: Int, kernel: CandidateSearch.DenseKernel, second: Bool = false) {
         self.width = width
-        let int8 = kernel == .int8
+        let int8 = kernel.int8 != nil
         let paddedRows = (rows + Int(SL_TILE_ROWS) - 1) / Int(SL_TILE_ROWS) * Int(SL_TILE_ROWS)
         let paddedColumns = (rows + Int(SL_TILE_COLUMNS) - 1) / Int(SL_TILE_COLUMNS) * Int(SL_TILE_COLUMNS)
         allocated = (int8 ? 0 : rows * width, int8 ? paddedRows * width : 0, int8 ? paddedColumns * width : 0, int8 ? paddedColumns : 0)
@@ -43,9 +43,6 @@ final class SketchBlock: @unchecked Sendable {
         secondCorrection.initialize(repeating: 0, count: secondCount)
     }
 
-    /// Whether this CPU runs the int8 kernel (AVX-512 F, BW and VNNI).
-    static let int8Supported = sl_int8_kernel_supported() != 0
-
     /// Quantizes one row's second sketch into row `row`.
     func quantizeSecond(_ sketch: UnsafeBufferPointer<Float>, row: Int) {
         sl_quantize_row(sketch.baseAddress!, row, width, secondRows, secondScale, secondCorrection)
@@ -62,12 +59,12 @@ final class SketchBlock: @unchecked Sendable {
     /// rows of `other` into `c` (m × width, row-major): int8 products (all workers) or BLAS sgemm;
     /// against itself (`diagonal`), only column > row is computed (ssyrk or upper tiles).
     func scores(rowOffset: Int, m: Int, against other: SketchBlock, width: Int, diagonal: Bool,
-                int8: Bool, workers: Int, into c: UnsafeMutablePointer<Float>) {
+                kernel: CandidateSearch.DenseKernel, workers: Int, into c: UnsafeMutablePointer<Float>) {
         let d = self.width
-        if int8 {
+        if let int8 = kernel.int8 {
             // Row tiles dealt to the workers in turn (a diagonal block's early tiles have more columns).
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                sl_int8_scores(unsignedRows + rowOffset * d, m, scale + rowOffset,
+                sl_int8_scores(int8.code, unsignedRows + rowOffset * d, m, scale + rowOffset,
                                other.packed, width, other.scale, other.correction, d, diagonal ? 1 : 0, w, workers, c, width)
             }
         } else if diagonal {
@@ -79,8 +76,8 @@ final class SketchBlock: @unchecked Sendable {
 
     /// The second sketch's score of row `i` of this block against row `j` of `other` (int8).
     @inline(__always)
-    func secondScore(_ i: Int, _ other: SketchBlock, _ j: Int) -> Float {
-        sl_int8_dot(secondRows + i * width, secondScale[i], other.secondRows + j * width, other.secondScale[j],
+    func secondScore(_ i: Int, _ other: SketchBlock, _ j: Int, kernel: Int8Kernel) -> Float {
+        sl_int8_dot(kernel.code, secondRows + i * width, secondScale[i], other.secondRows + j * width, other.secondScale[j],
                     other.secondCorrection[j], width)
     }
 
@@ -88,4 +85,39 @@ final class SketchBlock: @unchecked Sendable {
         floats.deallocate(); unsignedRows.deallocate(); packed.deallocate(); scale.deallocate(); correction.deallocate()
         secondRows.deallocate(); secondScale.deallocate(); secondCorrection.deallocate()
     }
+}
+
+/// The int8 kernels of the dense stage, by what they need of the CPU (chosen at run time). All
+/// compute the same exact integer sums and the same epilogue, so all give the portable kernel's
+/// scores to the bit; the tests check each one this CPU runs against it.
+public enum Int8Kernel: String, CaseIterable, Sendable {
+    /// Plain C: any CPU; the reference.
+    case portable
+    /// x86-64 AVX2: vpmaddubsw on |a| and sign(a)·b, then vpmaddwd.
+    case avx2
+    /// x86-64 AVX-VNNI: vpdpbusd on 256-bit registers.
+    case avxVNNI = "avx-vnni"
+    /// x86-64 AVX-512 F, BW and VNNI: vpdpbusd on 512-bit registers.
+    case avx512VNNI = "avx512-vnni"
+    /// ARM64 with the dot-product extension: sdot.
+    case neonDot = "neon-dot"
+
+    var code: Int32 {
+        switch self {
+        case .portable: Int32(SL_KERNEL_PORTABLE.rawValue)
+        case .avx2: Int32(SL_KERNEL_AVX2.rawValue)
+        case .avxVNNI: Int32(SL_KERNEL_AVX_VNNI.rawValue)
+        case .avx512VNNI: Int32(SL_KERNEL_AVX512_VNNI.rawValue)
+        case .neonDot: Int32(SL_KERNEL_NEON_DOT.rawValue)
+        }
+    }
+
+    /// Whether this CPU (and this build) runs it.
+    public var isSupported: Bool { sl_kernel_supported(code) != 0 }
+
+    /// The fastest kernel this CPU runs (portable when it has none of the others).
+    public static let best: Int8Kernel = allCases.first { $0.code == sl_best_kernel() } ?? .portable
+
+    /// The kernels this CPU runs, fastest first.
+    public static var supported: [Int8Kernel] { [.avx512VNNI, .avxVNNI, .neonDot, .avx2, .portable].filter(\.isSupported) }
 }

@@ -36,10 +36,9 @@ final class CandidateSearchTests: XCTestCase {
         return (rows, days)
     }
 
-    /// The dense kernels this machine runs (float32 everywhere, int8 with AVX-512 VNNI).
+    /// The dense kernels this machine runs: float32, and every int8 kernel (portable everywhere).
     static var kernels: [CandidateSearch.DenseKernel] {
-        if !CandidateSearch.int8Supported { print("note: this CPU has no AVX-512 VNNI; the int8 sketch kernel is not tested here") }
-        return CandidateSearch.int8Supported ? [.float32, .int8] : [.float32]
+        [.float32] + Int8Kernel.supported.map { .int8($0) }
     }
 
     func testMatchesBruteForceWithExactWeights() {

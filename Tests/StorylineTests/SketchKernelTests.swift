@@ -25,47 +25,65 @@ final class SketchKernelTests: XCTestCase {
         return m
     }
 
-    func testScoresMatchTheFloatProductOnRaggedBlocks() throws {
-        guard CandidateSearch.int8Supported else { throw XCTSkip("this CPU has no AVX-512 VNNI") }
+    /// Scores of `kernel` for a block's rows from `rowOffset` against `columnCount` columns, two workers.
+    func scores(_ kernel: Int8Kernel, _ left: SketchBlock, _ right: SketchBlock, rows: Int, rowOffset: Int, columnCount: Int,
+                width: Int, upper: Bool) -> [Float] {
+        let m = rows - rowOffset
+        var c = [Float](repeating: .nan, count: m * columnCount)
+        c.withUnsafeMutableBufferPointer { c in
+            for worker in 0..<2 {
+                sl_int8_scores(kernel.code, left.unsignedRows + rowOffset * width, m, left.scale + rowOffset, right.packed, columnCount,
+                               right.scale, right.correction, width, upper ? 1 : 0, worker, 2, c.baseAddress!, columnCount)
+            }
+        }
+        return c
+    }
+
+    /// Every kernel this CPU runs gives the portable kernel's scores to the bit, and those are the
+    /// float product's within the quantization error, on blocks that are not multiples of the tile.
+    func testEveryKernelGivesThePortableScoresOnRaggedBlocks() throws {
+        print("int8 kernels on this CPU: \(Int8Kernel.supported.map(\.rawValue).joined(separator: ", ")); not here: "
+              + Int8Kernel.allCases.filter { !$0.isSupported }.map(\.rawValue).joined(separator: ", "))
+        XCTAssertTrue(Int8Kernel.portable.isSupported)
         let width = 256
         // Sizes that are not multiples of the 12 × 32 tile; a row offset (a block's suffix) and a
         // column prefix, as at the edge of a time window.
-        for (rows, columns, rowOffset, columnCount, upper) in [(37, 45, 0, 45, false), (37, 45, 5, 19, false), (70, 70, 0, 70, true), (1, 1, 0, 1, false)] {
+        for (rows, columns, rowOffset, columnCount, upper) in [(37, 45, 0, 45, false), (37, 45, 5, 19, false), (70, 70, 0, 70, true),
+                                                               (1, 1, 0, 1, false), (300, 290, 13, 290, false)] {
             let a = sketches(rows: rows, width: width, seed: 1)
             let b = upper ? a : sketches(rows: columns, width: width, seed: 2)
-            let left = SketchBlock(rows: rows, width: width, kernel: .int8)
-            let right = upper ? left : SketchBlock(rows: columns, width: width, kernel: .int8)
+            let left = SketchBlock(rows: rows, width: width, kernel: .int8(.portable))
+            let right = upper ? left : SketchBlock(rows: columns, width: width, kernel: .int8(.portable))
             for r in 0..<rows { left.quantize(Array(a[(r * width)..<((r + 1) * width)]), row: r) }
             if !upper { for r in 0..<columns { right.quantize(Array(b[(r * width)..<((r + 1) * width)]), row: r) } }
             let m = rows - rowOffset
-            var c = [Float](repeating: .nan, count: m * columnCount)
-            c.withUnsafeMutableBufferPointer { c in
-                for worker in 0..<2 {
-                    sl_int8_scores(left.unsignedRows + rowOffset * width, m, left.scale + rowOffset, right.packed, columnCount,
-                                   right.scale, right.correction, width, upper ? 1 : 0, worker, 2, c.baseAddress!, columnCount)
-                }
-            }
+            let reference = scores(.portable, left, right, rows: rows, rowOffset: rowOffset, columnCount: columnCount, width: width, upper: upper)
             for i in 0..<m {
                 for j in 0..<columnCount where !upper || j > i {
                     var exact: Float = 0
                     for k in 0..<width { exact += a[(rowOffset + i) * width + k] * b[j * width + k] }
-                    XCTAssertEqual(c[i * columnCount + j], exact, accuracy: 0.01, "\(rows)×\(columns) (\(i), \(j))")
+                    XCTAssertEqual(reference[i * columnCount + j], exact, accuracy: 0.01, "\(rows)×\(columns) (\(i), \(j))")
                 }
+            }
+            for kernel in Int8Kernel.supported where kernel != .portable {
+                let c = scores(kernel, left, right, rows: rows, rowOffset: rowOffset, columnCount: columnCount, width: width, upper: upper)
+                var differing = 0
+                for i in 0..<m {
+                    for j in 0..<columnCount where (!upper || j > i) && c[i * columnCount + j].bitPattern != reference[i * columnCount + j].bitPattern {
+                        differing += 1
+                    }
+                }
+                XCTAssertEqual(differing, 0, "\(kernel.rawValue): \(rows)×\(columns) from row \(rowOffset)")
             }
         }
     }
 
     func testQuantizationErrorIsFarBelowTheSketchError() throws {
-        guard CandidateSearch.int8Supported else { throw XCTSkip("this CPU has no AVX-512 VNNI") }
         let width = 1024, rows = 64
         let a = sketches(rows: rows, width: width, seed: 9)
-        let block = SketchBlock(rows: rows, width: width, kernel: .int8)
+        let block = SketchBlock(rows: rows, width: width, kernel: .int8(.portable))
         for r in 0..<rows { block.quantize(Array(a[(r * width)..<((r + 1) * width)]), row: r) }
-        var c = [Float](repeating: 0, count: rows * rows)
-        c.withUnsafeMutableBufferPointer { c in
-            sl_int8_scores(block.unsignedRows, rows, block.scale, block.packed, rows, block.scale, block.correction,
-                           width, 0, 0, 1, c.baseAddress!, rows)
-        }
+        let c = scores(Int8Kernel.best, block, block, rows: rows, rowOffset: 0, columnCount: rows, width: width, upper: false)
         var worst: Float = 0
         for i in 0..<rows {
             for j in 0..<rows {
@@ -78,9 +96,9 @@ final class SketchKernelTests: XCTestCase {
         XCTAssertLessThan(worst, 0.003, "largest int8 error \(worst)")
     }
 
-    func testSecondSketchDotMatchesTheFloatDot() {
-        // Plain C where VNNI is missing; widths that are and are not a multiple of the 128-byte step.
-        for width in [1024, 200] {
+    func testSecondSketchDotOfEveryKernel() {
+        // Widths that are and are not a multiple of each kernel's step (16, 32, 128 bytes).
+        for width in [1024, 200, 36] {
             let a = sketches(rows: 6, width: width, seed: 4)
             var unsigned = [UInt8](repeating: 128, count: 6 * width)
             var scale = [Float](repeating: 0, count: 6), correction = [Int32](repeating: 0, count: 6)
@@ -91,14 +109,38 @@ final class SketchKernelTests: XCTestCase {
             }
             for i in 0..<6 {
                 for j in 0..<6 {
+                    func dot(_ kernel: Int8Kernel) -> Float {
+                        unsigned.withUnsafeBufferPointer { u in
+                            sl_int8_dot(kernel.code, u.baseAddress! + i * width, scale[i], u.baseAddress! + j * width, scale[j], correction[j], width)
+                        }
+                    }
                     var exact: Float = 0
                     for k in 0..<width { exact += a[i * width + k] * a[j * width + k] }
-                    let approximate = unsigned.withUnsafeBufferPointer { u in
-                        sl_int8_dot(u.baseAddress! + i * width, scale[i], u.baseAddress! + j * width, scale[j], correction[j], width)
+                    let reference = dot(.portable)
+                    XCTAssertEqual(reference, exact, accuracy: 0.005, "width \(width) (\(i), \(j))")
+                    for kernel in Int8Kernel.supported {
+                        XCTAssertEqual(dot(kernel).bitPattern, reference.bitPattern, "\(kernel.rawValue) width \(width) (\(i), \(j))")
                     }
-                    XCTAssertEqual(approximate, exact, accuracy: 0.005, "width \(width) (\(i), \(j))")
                 }
             }
+        }
+    }
+
+    func testTheForcingSwitchNamesKernelsAndRefusesWhatTheCPULacks() throws {
+        XCTAssertEqual(try CandidateSearch.DenseKernel.fromEnvironment([:]), .automatic)
+        XCTAssertEqual(try CandidateSearch.DenseKernel.fromEnvironment(["STORYLINE_DENSE_KERNEL": "float32"]), .float32)
+        XCTAssertEqual(try CandidateSearch.DenseKernel.fromEnvironment(["STORYLINE_DENSE_KERNEL": "portable"]), .int8(.portable))
+        XCTAssertThrowsError(try CandidateSearch.DenseKernel.fromEnvironment(["STORYLINE_DENSE_KERNEL": "avx9"])) {
+            XCTAssertEqual(($0 as? StorylineError)?.code, .usage)
+            XCTAssertTrue("\($0)".contains("no such kernel"), "\($0)")
+        }
+        if let missing = Int8Kernel.allCases.first(where: { !$0.isSupported }) {
+            XCTAssertThrowsError(try CandidateSearch.DenseKernel.fromEnvironment(["STORYLINE_DENSE_KERNEL": missing.rawValue])) {
+                XCTAssertTrue("\($0)".contains("this CPU does not run it"), "\($0)")
+            }
+        }
+        for kernel in Int8Kernel.supported {
+            XCTAssertEqual(try CandidateSearch.DenseKernel.fromEnvironment(["STORYLINE_DENSE_KERNEL": kernel.rawValue]), .int8(kernel))
         }
     }
 }

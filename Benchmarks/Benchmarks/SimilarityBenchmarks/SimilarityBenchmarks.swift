@@ -20,22 +20,29 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(CandidateSearch.denseBlock(a, rows: block, width: d))
         }
     }
-    // The same product on int8 sketches (AVX-512 VNNI), checked against the float one first.
-    if let int8 = CandidateSearch.int8DenseBlock(a, rows: block, width: d) {
+    // The same product on int8 sketches, on every hardware kernel this CPU runs (the AVX2 one on
+    // an AVX-512 machine too), each checked against the float one first.
+    for kernel in Int8Kernel.supported where kernel != .portable {
+        guard let int8 = CandidateSearch.int8DenseBlock(a, rows: block, width: d, kernel: kernel) else { continue }
         let exact = CandidateSearch.denseBlock(a, rows: block, width: d), approximate = int8()
         let worst = zip(exact, approximate).map { abs($0 - $1) }.max() ?? 0
-        precondition(worst < 0.01, "int8 product differs from sgemm by \(worst)")
-        Benchmark("dense sketch int8 \(block)x\(block)x\(d) (\(2 * block * block * d / 1_000_000_000) GFLOP-equivalent per iteration)",
+        precondition(worst < 0.01, "int8 \(kernel.rawValue) product differs from sgemm by \(worst)")
+        Benchmark("dense sketch int8 \(kernel.rawValue) \(block)x\(block)x\(d) (\(2 * block * block * d / 1_000_000_000) GFLOP-equivalent per iteration)",
                   configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(10))) { benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(int8())
             }
         }
     }
-    Benchmark("similarity stage, 100k articles, \(Int(profile.windowDays))-day window",
-              configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(120), maxIterations: 3)) { benchmark in
-        for _ in benchmark.scaledIterations {
-            blackHole(CandidateSearch(profile: profile).edges(rows: vectors.rows, days: days))
+    // The whole stage on each path: the float one and every hardware int8 kernel.
+    for kernel in [CandidateSearch.DenseKernel.float32] + Int8Kernel.supported.filter { $0 != .portable }.map({ .int8($0) }) {
+        var search = CandidateSearch(profile: profile)
+        search.kernel = kernel
+        Benchmark("similarity stage, 100k articles, \(Int(profile.windowDays))-day window, \(kernel)",
+                  configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(120), maxIterations: 3)) { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(search.edges(rows: vectors.rows, days: days))
+            }
         }
     }
 }

@@ -66,14 +66,16 @@ public enum BenchSupport {
     /// search finds at least 99.5% of the bounded brute-force graph's edges. (Against the bounded
     /// graph alone, exactness cannot be checked: which of two nearly equal edges at an article's
     /// 40th place survives the bound depends on the last bit of a float sum.)
-    public static func checkSimilarity(rows: SparseRows, days: [Double?], sample: Int) -> Double {
+    public static func checkSimilarity(rows: SparseRows, days: [Double?], sample: Int,
+                                       kernel: CandidateSearch.DenseKernel = .automatic) -> Double {
         var sub = SparseRows()
         for r in 0..<min(sample, rows.count) {
             let range = rows.offsets[r]..<rows.offsets[r + 1]
             sub.append(indices: Array(rows.indices[range]), values: Array(rows.values[range]))
         }
         let subDays = Array(days.prefix(sub.count))
-        let search = CandidateSearch(profile: profile)
+        var search = CandidateSearch(profile: profile)
+        search.kernel = kernel
         let found = search.edges(rows: sub, days: subDays).0
         var unbounded = profile
         unbounded.similarity.maxNeighbors = nil

@@ -32,12 +32,15 @@ case "vectorize":
 default:
     let vectors = try DumpVectorizer(profile: profile, models: models).vectorize(path)
     let days = try BenchSupport.days(path)
-    let recall = BenchSupport.checkSimilarity(rows: vectors.rows, days: days, sample: 8000)
+    // STORYLINE_DENSE_KERNEL forces a lower kernel (e.g. avx2 on an AVX-512 machine).
+    var search = CandidateSearch(profile: profile)
+    search.kernel = try CandidateSearch.DenseKernel.fromEnvironment()
+    let recall = BenchSupport.checkSimilarity(rows: vectors.rows, days: days, sample: 8000, kernel: search.kernel)
     let t0 = now()
-    let (edges, stats) = CandidateSearch(profile: profile).edges(rows: vectors.rows, days: days)
+    let (edges, stats) = search.edges(rows: vectors.rows, days: days)
     let seconds = now() - t0
     emit(["articles": vectors.rows.count, "seconds": seconds, "pairs_in_window": stats.pairsInWindow, "candidates": stats.candidates,
           "edges": edges.count, "dense_gflops": stats.denseFlops / stats.denseSeconds / 1e9, "dense_seconds": stats.denseSeconds,
           "ns_per_pair": seconds * 1e9 / Double(max(stats.pairsInWindow, 1)), "recall_check": recall, "window_days": profile.windowDays,
-          "threshold": profile.similarity.threshold, "dense_kernel": stats.kernel.rawValue, "peak_rss_mb": ProcessStats.peakRSSMegabytes()])
+          "threshold": profile.similarity.threshold, "dense_kernel": "\(stats.kernel)", "peak_rss_mb": ProcessStats.peakRSSMegabytes()])
 }

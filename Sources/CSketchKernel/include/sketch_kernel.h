@@ -6,8 +6,28 @@
 #define SL_TILE_ROWS 12
 #define SL_TILE_COLUMNS 32
 
-/// 1 when this CPU (and its OS) runs AVX-512 F, BW and VNNI: the int8 kernel below may be called.
-int sl_int8_kernel_supported(void);
+/// The int8 kernels, by what they need of the CPU. Every kernel computes the same exact integer
+/// sums and the same float epilogue, so all give bit-identical scores (tests check each against
+/// the portable one).
+typedef enum {
+    /// Plain C: any CPU. The reference.
+    SL_KERNEL_PORTABLE = 0,
+    /// x86-64 AVX2: vpmaddubsw on |a| and sign(a)·b, then vpmaddwd (no saturation: |q| ≤ 127).
+    SL_KERNEL_AVX2 = 1,
+    /// x86-64 AVX-VNNI: vpdpbusd on 256-bit registers.
+    SL_KERNEL_AVX_VNNI = 2,
+    /// x86-64 AVX-512 F, BW and VNNI: vpdpbusd on 512-bit registers.
+    SL_KERNEL_AVX512_VNNI = 3,
+    /// ARM64 with the dot-product extension: sdot.
+    SL_KERNEL_NEON_DOT = 4,
+    SL_KERNEL_COUNT = 5
+} sl_kernel;
+
+/// 1 when this CPU (and its OS) runs `kernel`, and this build has it.
+int sl_kernel_supported(int kernel);
+
+/// The best kernel this CPU runs.
+int sl_best_kernel(void);
 
 /// Quantizes `rows` float sketches of width `k` (a multiple of 4), row-major in `sketch`, to int8
 /// with one scale per row (q = round(x · 127 / max|x|)). Writes row r:
@@ -23,19 +43,18 @@ void sl_quantize(const float *sketch, long rows, long first_row, long k,
 void sl_quantize_row(const float *sketch, long row, long k, uint8_t *unsigned_rows, float *scale, int32_t *correction);
 
 /// The approximate inner product of two rows quantized by sl_quantize_row (or sl_quantize):
-/// (Σ x[t]·(y[t] − 128) − y_correction) · x_scale · y_scale, with x and y the unsigned rows.
-/// Uses AVX-512 VNNI where sl_int8_kernel_supported(), plain C otherwise; the same value either way.
-float sl_int8_dot(const uint8_t *x, float x_scale, const uint8_t *y, float y_scale, int32_t y_correction, long k);
+/// (Σ x[t]·(y[t] − 128) − y_correction) · x_scale · y_scale, with x and y the unsigned rows,
+/// by `kernel` (which this CPU must run).
+float sl_int8_dot(int kernel, const uint8_t *x, float x_scale, const uint8_t *y, float y_scale, int32_t y_correction, long k);
 
-/// Approximate inner products of quantized sketches, as floats:
+/// Approximate inner products of quantized sketches, as floats, by `kernel` (which this CPU must run):
 /// c[i·ldc + j] = (Σ_t a[i][t]·b[j][t] − b_correction[j]) · a_scale[i] · b_scale[j] for i < m, j < n,
 /// computed for the row tiles first_tile, first_tile + tile_step, ... (tiles of SL_TILE_ROWS rows),
 /// so that workers can share one product. `a` points at row 0 (unsigned rows, k bytes apart, readable
 /// to a multiple of SL_TILE_ROWS rows); `b` at column 0 (packed, readable to a multiple of
 /// SL_TILE_COLUMNS rows). With `upper`, tiles wholly below the diagonal (every column < every row)
-/// are skipped: a block against itself, of which only column > row is read.
-/// Exact integer sums: the same result on any thread count. Requires sl_int8_kernel_supported().
-void sl_int8_scores(const uint8_t *a, long m, const float *a_scale,
+/// may be skipped: a block against itself, of which only column > row is read.
+void sl_int8_scores(int kernel, const uint8_t *a, long m, const float *a_scale,
                     const int8_t *b, long n, const float *b_scale, const int32_t *b_correction,
                     long k, int upper, long first_tile, long tile_step, float *c, long ldc);
 

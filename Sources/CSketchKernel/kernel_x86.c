@@ -1,0 +1,192 @@
+// The int8 kernels for x86-64: AVX2, AVX-VNNI and AVX-512 VNNI, each compiled for its own
+// instruction set (target attributes) and called only where the CPU has it (sketch_kernel.c).
+// Every one computes the exact integer Σ qa·qb, so all give the portable kernel's scores.
+#if defined(__x86_64__)
+#include "kernels.h"
+#include <immintrin.h>
+#include <string.h>
+
+// MARK: - AVX2
+
+/// 4 rows × 16 columns (one packed group). u8 × s8 products through vpmaddubsw would saturate with
+/// unsigned rows (2 · 255 · 127 > 32767), so the signs move to b: |qa| · (sign(qa) · qb), pairs at
+/// most 2 · 127 · 127, then vpmaddwd sums the pairs into 32 bits.
+__attribute__((target("avx2")))
+static inline void subtile_avx2(const uint8_t *a, long lda, const int8_t *g, long k, int32_t *out) {
+    __m256i acc[4][2];
+    for (int r = 0; r < 4; r++) { acc[r][0] = _mm256_setzero_si256(); acc[r][1] = _mm256_setzero_si256(); }
+    const __m256i flip = _mm256_set1_epi8((char)0x80), ones = _mm256_set1_epi16(1);
+    for (long t = 0; t < k; t += 4) {
+        __m256i x0 = _mm256_loadu_si256((const __m256i *)(g + t * 16));
+        __m256i x1 = _mm256_loadu_si256((const __m256i *)(g + t * 16 + 32));
+#pragma clang loop unroll(full)
+        for (int r = 0; r < 4; r++) {
+            int32_t v;
+            memcpy(&v, a + r * lda + t, 4);
+            __m256i q = _mm256_xor_si256(_mm256_set1_epi32(v), flip);
+            __m256i magnitude = _mm256_abs_epi8(q);
+            acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(_mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(x0, q)), ones));
+            acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(_mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(x1, q)), ones));
+        }
+    }
+    for (int r = 0; r < 4; r++) {
+        _mm256_storeu_si256((__m256i *)(out + r * NR), acc[r][0]);
+        _mm256_storeu_si256((__m256i *)(out + r * NR + 8), acc[r][1]);
+    }
+}
+
+__attribute__((target("avx2")))
+void sl_tile_avx2(const uint8_t *a, long lda, const int8_t *b, long group_stride, long k, int32_t *out) {
+    for (int r = 0; r < MR; r += 4) {
+        subtile_avx2(a + r * lda, lda, b, k, out + r * NR);
+        subtile_avx2(a + r * lda, lda, b + group_stride, k, out + r * NR + 16);
+    }
+}
+
+__attribute__((target("avx2")))
+int32_t sl_dot_avx2(const uint8_t *x, const uint8_t *y, long k) {
+    const __m256i flip = _mm256_set1_epi8((char)0x80), ones = _mm256_set1_epi16(1);
+    __m256i acc = _mm256_setzero_si256();
+    long t = 0;
+    for (; t + 32 <= k; t += 32) {
+        __m256i qx = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(x + t)), flip);
+        __m256i qy = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(y + t)), flip);
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_abs_epi8(qx), _mm256_sign_epi8(qy, qx)), ones));
+    }
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+    int32_t sum = _mm_cvtsi128_si32(s);
+    for (; t < k; t++) sum += ((int32_t)x[t] - 128) * ((int32_t)y[t] - 128);
+    return sum;
+}
+
+// MARK: - AVX-VNNI
+
+/// 6 rows × 16 columns of raw sums Σ (qa + 128)·qb (vpdpbusd of the unsigned rows against the
+/// signed packed columns); the tile loop takes 128 · Σ qb (the correction) off.
+__attribute__((target("avx2,avxvnni")))
+static inline void subtile_avx_vnni(const uint8_t *a, long lda, const int8_t *g, long k, int32_t *out) {
+    __m256i acc[6][2];
+    for (int r = 0; r < 6; r++) { acc[r][0] = _mm256_setzero_si256(); acc[r][1] = _mm256_setzero_si256(); }
+    for (long t = 0; t < k; t += 4) {
+        __m256i x0 = _mm256_loadu_si256((const __m256i *)(g + t * 16));
+        __m256i x1 = _mm256_loadu_si256((const __m256i *)(g + t * 16 + 32));
+#pragma clang loop unroll(full)
+        for (int r = 0; r < 6; r++) {
+            int32_t v;
+            memcpy(&v, a + r * lda + t, 4);
+            __m256i av = _mm256_set1_epi32(v);
+            acc[r][0] = _mm256_dpbusd_avx_epi32(acc[r][0], av, x0);
+            acc[r][1] = _mm256_dpbusd_avx_epi32(acc[r][1], av, x1);
+        }
+    }
+    for (int r = 0; r < 6; r++) {
+        _mm256_storeu_si256((__m256i *)(out + r * NR), acc[r][0]);
+        _mm256_storeu_si256((__m256i *)(out + r * NR + 8), acc[r][1]);
+    }
+}
+
+__attribute__((target("avx2,avxvnni")))
+void sl_tile_avx_vnni(const uint8_t *a, long lda, const int8_t *b, long group_stride, long k, int32_t *out) {
+    for (int r = 0; r < MR; r += 6) {
+        subtile_avx_vnni(a + r * lda, lda, b, k, out + r * NR);
+        subtile_avx_vnni(a + r * lda, lda, b + group_stride, k, out + r * NR + 16);
+    }
+}
+
+__attribute__((target("avx2,avxvnni")))
+int32_t sl_dot_avx_vnni(const uint8_t *x, const uint8_t *y, long k) {
+    const __m256i flip = _mm256_set1_epi8((char)0x80), ones8 = _mm256_set1_epi8(1);
+    __m256i acc = _mm256_setzero_si256(), ysum = _mm256_setzero_si256();
+    long t = 0;
+    for (; t + 32 <= k; t += 32) {
+        __m256i qy = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(y + t)), flip);
+        acc = _mm256_dpbusd_avx_epi32(acc, _mm256_loadu_si256((const __m256i *)(x + t)), qy);
+        ysum = _mm256_dpbusd_avx_epi32(ysum, ones8, qy);
+    }
+    acc = _mm256_sub_epi32(acc, _mm256_slli_epi32(ysum, 7));
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+    int32_t sum = _mm_cvtsi128_si32(s);
+    for (; t < k; t++) sum += ((int32_t)x[t] - 128) * ((int32_t)y[t] - 128);
+    return sum;
+}
+
+// MARK: - AVX-512 VNNI
+
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+int32_t sl_dot_avx512_vnni(const uint8_t *x, const uint8_t *y, long k) {
+    __m512i acc0 = _mm512_setzero_si512(), acc1 = _mm512_setzero_si512(), ysum = _mm512_setzero_si512();
+    const __m512i flip = _mm512_set1_epi8((char)0x80), ones8 = _mm512_set1_epi8(1);   // u8 → s8: y − 128 flips y's top bit
+    long t = 0;
+    for (; t + 128 <= k; t += 128) {
+        __m512i qy0 = _mm512_xor_si512(_mm512_loadu_si512((const void *)(y + t)), flip);
+        __m512i qy1 = _mm512_xor_si512(_mm512_loadu_si512((const void *)(y + t + 64)), flip);
+        acc0 = _mm512_dpbusd_epi32(acc0, _mm512_loadu_si512((const void *)(x + t)), qy0);
+        acc1 = _mm512_dpbusd_epi32(acc1, _mm512_loadu_si512((const void *)(x + t + 64)), qy1);
+        ysum = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(ysum, ones8, qy0), ones8, qy1);
+    }
+    int32_t sum = _mm512_reduce_add_epi32(_mm512_sub_epi32(_mm512_add_epi32(acc0, acc1), _mm512_slli_epi32(ysum, 7)));
+    for (; t < k; t++) sum += ((int32_t)x[t] - 128) * ((int32_t)y[t] - 128);
+    return sum;
+}
+
+/// One MR × NR tile of raw sums Σ (qa + 128)·qb: rows a[0..MR) against two packed groups of 16 columns.
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static inline void tile_sums_avx512(const uint8_t *a, long lda, const int8_t *b, long group_stride, long k, int32_t *out) {
+    __m512i c0[MR], c1[MR];
+    for (int r = 0; r < MR; r++) { c0[r] = _mm512_setzero_si512(); c1[r] = _mm512_setzero_si512(); }
+    const int8_t *b0 = b, *b1 = b + group_stride;
+    for (long t = 0; t < k; t += 4) {
+        __m512i x0 = _mm512_loadu_si512((const void *)(b0 + t * 16));
+        __m512i x1 = _mm512_loadu_si512((const void *)(b1 + t * 16));
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) {
+            int32_t v;
+            memcpy(&v, a + r * lda + t, 4);
+            __m512i av = _mm512_set1_epi32(v);
+            c0[r] = _mm512_dpbusd_epi32(c0[r], av, x0);
+            c1[r] = _mm512_dpbusd_epi32(c1[r], av, x1);
+        }
+    }
+    for (int r = 0; r < MR; r++) {
+        _mm512_storeu_si512((void *)(out + r * NR), c0[r]);
+        _mm512_storeu_si512((void *)(out + r * NR + 16), c1[r]);
+    }
+}
+
+/// The tile loop with a vector epilogue: ((Σ − correction) · a_scale) · b_scale, as the shared one.
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+void sl_scores_avx512_vnni(const uint8_t *a, long m, const float *a_scale,
+                           const int8_t *b, long n, const float *b_scale, const int32_t *b_correction,
+                           long k, int upper, long first_tile, long tile_step, float *c, long ldc) {
+    int32_t sums[MR * NR] __attribute__((aligned(64)));
+    long group_stride = k * 16;
+    for (long j0 = 0; j0 < n; j0 += NC) {
+        long j1 = j0 + NC < n ? j0 + NC : n;
+        for (long i0 = first_tile * MR; i0 < m; i0 += tile_step * MR) {
+            long rows = m - i0 < MR ? m - i0 : MR;
+            for (long j = j0; j < j1; j += NR) {
+                if (upper && j + NR <= i0) continue;
+                tile_sums_avx512(a + i0 * k, k, b + (j / 16) * group_stride, group_stride, k, sums);
+                long cols = n - j < NR ? n - j : NR;
+                __mmask16 m0 = cols >= 16 ? 0xFFFF : (__mmask16)((1u << cols) - 1);
+                __mmask16 m1 = cols >= 32 ? 0xFFFF : cols <= 16 ? 0 : (__mmask16)((1u << (cols - 16)) - 1);
+                __m512i corr0 = _mm512_maskz_loadu_epi32(m0, b_correction + j);
+                __m512i corr1 = _mm512_maskz_loadu_epi32(m1, b_correction + j + 16);
+                __m512 s0 = _mm512_maskz_loadu_ps(m0, b_scale + j), s1 = _mm512_maskz_loadu_ps(m1, b_scale + j + 16);
+                for (long r = 0; r < rows; r++) {
+                    __m512 as = _mm512_set1_ps(a_scale[i0 + r]);
+                    __m512 v0 = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_load_si512((const void *)(sums + r * NR)), corr0));
+                    __m512 v1 = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_load_si512((const void *)(sums + r * NR + 16)), corr1));
+                    float *row = c + (i0 + r) * ldc + j;
+                    _mm512_mask_storeu_ps(row, m0, _mm512_mul_ps(_mm512_mul_ps(v0, as), s0));
+                    _mm512_mask_storeu_ps(row + 16, m1, _mm512_mul_ps(_mm512_mul_ps(v1, as), s1));
+                }
+            }
+        }
+    }
+}
+#endif
