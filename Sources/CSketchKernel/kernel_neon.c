@@ -4,9 +4,16 @@
 #include "kernels.h"
 #include <arm_neon.h>
 
+// The dot-product extension for these functions only (clang and gcc spell it differently).
+#if defined(__clang__)
+#define SL_DOTPROD __attribute__((target("dotprod")))
+#else
+#define SL_DOTPROD __attribute__((target("arch=armv8.2-a+dotprod")))
+#endif
+
 /// 4 rows × 16 columns (one packed group): per step of 4 bytes, the group's 64 bytes are four
 /// registers of 4 columns each, and each row's 4 bytes are broadcast to every lane.
-__attribute__((target("dotprod")))
+SL_DOTPROD
 static inline void subtile_neon_dot(const uint8_t *a, long lda, const int8_t *g, long k, int32_t *out) {
     int32x4_t acc[4][4];
     for (int r = 0; r < 4; r++) for (int c = 0; c < 4; c++) acc[r][c] = vdupq_n_s32(0);
@@ -24,7 +31,7 @@ static inline void subtile_neon_dot(const uint8_t *a, long lda, const int8_t *g,
     for (int r = 0; r < 4; r++) for (int c = 0; c < 4; c++) vst1q_s32(out + r * NR + c * 4, acc[r][c]);
 }
 
-__attribute__((target("dotprod")))
+SL_DOTPROD
 void sl_tile_neon_dot(const uint8_t *a, long lda, const int8_t *b, long group_stride, long k, int32_t *out) {
     for (int r = 0; r < MR; r += 4) {
         subtile_neon_dot(a + r * lda, lda, b, k, out + r * NR);
@@ -32,7 +39,7 @@ void sl_tile_neon_dot(const uint8_t *a, long lda, const int8_t *b, long group_st
     }
 }
 
-__attribute__((target("dotprod")))
+SL_DOTPROD
 int32_t sl_dot_neon_dot(const uint8_t *x, const uint8_t *y, long k) {
     const uint8x16_t flip = vdupq_n_u8(0x80);
     int32x4_t acc = vdupq_n_s32(0);
