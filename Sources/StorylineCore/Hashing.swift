@@ -3,7 +3,7 @@
 package enum Hashing {
     /// FNV-1a, 64 bit, over raw bytes.
     @inline(__always)
-    static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+    package static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
         var h = seed
         for b in bytes {
             h ^= UInt64(b)
@@ -12,7 +12,7 @@ package enum Hashing {
         return h
     }
 
-    static func fnv1a(_ string: String, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+    package static func fnv1a(_ string: String, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
         var s = string
         return s.withUTF8 { fnv1a($0, seed: seed) }
     }

@@ -2,13 +2,16 @@ internal import CTextCat
 import Foundation
 import StorylineCore
 
-/// Language identification for articles without a `lang`, by libexttextcat's n-gram
-/// fingerprints (Cavnar & Trenkle). The candidate languages and the code each is reported as
-/// come from `Models/languages.conf` (`<fingerprint file> <ISO 639-1 code>` per line); the
-/// fingerprints themselves from libexttextcat-data (`/usr/share/libexttextcat/`, or
-/// `$STORYLINE_TEXTCAT_DATA`). Not thread-safe: one per analyzer.
+/// Language identification for articles without a `lang`: first the cheap pass of
+/// ``QuickLanguageGuess`` (script, then distinctive frequent words), and where it cannot tell,
+/// libexttextcat's n-gram fingerprints (Cavnar & Trenkle). The candidate languages and the code
+/// each is reported as come from `Models/languages.conf` (`<fingerprint file> <ISO 639-1 code>`
+/// per line); the fingerprints themselves from libexttextcat-data (`/usr/share/libexttextcat/`,
+/// or `$STORYLINE_TEXTCAT_DATA`). Not thread-safe: one per analyzer.
 public final class LanguageIdentifier {
     private let handle: UnsafeMutableRawPointer
+    /// The first pass (nil: every sample goes to libexttextcat).
+    public let quick: QuickLanguageGuess?
     /// Bytes of title and text looked at: enough for a stable answer, bounded cost per article.
     public static let sampleBytes = 600
     /// Fewer bytes than this are not identified: headlines alone are misread too often (on
@@ -16,7 +19,8 @@ public final class LanguageIdentifier {
     public static let minimumBytes = 120
 
     /// - Throws: a model error naming the file when the list or a fingerprint cannot be read.
-    public init(configuration: String, fingerprints: String) throws {
+    public init(configuration: String, fingerprints: String, quick: QuickLanguageGuess? = nil) throws {
+        self.quick = quick
         guard FileManager.default.fileExists(atPath: configuration) else {
             throw StorylineError(.model, "language list not found", file: configuration)
         }
@@ -53,6 +57,12 @@ public final class LanguageIdentifier {
             if lead + length > sample.count { sample.removeLast(sample.count - lead) }
         }
         if sample.count < Self.minimumBytes { return nil }
+        if let quick, let guess = sample.withUnsafeBufferPointer({ quick.guess($0) }) { return guess }
+        return fingerprintLanguage(sample)
+    }
+
+    /// libexttextcat's answer alone for a sample (nil when it cannot tell).
+    func fingerprintLanguage(_ sample: [UInt8]) -> String? {
         let answer: String? = sample.withUnsafeBufferPointer { p in
             p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { c in
                 textcat_Classify(handle, c, p.count).map { String(cString: $0) }

@@ -53,9 +53,16 @@ public struct ModelDirectory: Sendable {
 
     /// A language identifier over the languages in `languages.conf`; one per thread.
     /// - Throws: when the list or libexttextcat's fingerprints are missing.
+    /// The first pass reads `quickwords.txt` when the folder has one.
     public func languageIdentifier() throws -> LanguageIdentifier {
         try LanguageIdentifier(configuration: (path as NSString).appendingPathComponent("languages.conf"),
-                               fingerprints: LanguageIdentifier.defaultFingerprints)
+                               fingerprints: LanguageIdentifier.defaultFingerprints, quick: try quickLanguageGuess())
+    }
+
+    /// The first pass of language identification, from `quickwords.txt` (nil when the folder has none).
+    public func quickLanguageGuess() throws -> QuickLanguageGuess? {
+        let file = (path as NSString).appendingPathComponent("quickwords.txt")
+        return FileManager.default.fileExists(atPath: file) ? try QuickLanguageGuess(contentsOf: file) : nil
     }
 
     /// A new analyzer with the profile's settings, this folder's stopwords and language list: the

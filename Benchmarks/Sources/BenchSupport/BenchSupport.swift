@@ -7,7 +7,10 @@ public enum BenchSupport {
     public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    public static var models: ModelDirectory { try! ModelDirectory(path: root.appendingPathComponent("Models").path) }
+    /// The source tree's Models folder, or `$STORYLINE_MODELS` (to compare model files).
+    public static var models: ModelDirectory {
+        try! ModelDirectory(path: ProcessInfo.processInfo.environment["STORYLINE_MODELS"] ?? root.appendingPathComponent("Models").path)
+    }
     /// The shipped profile, or `$STORYLINE_PROFILE` (to compare settings).
     public static var profile: Profile {
         try! Profile.load(ProcessInfo.processInfo.environment["STORYLINE_PROFILE"] ?? models.profilePath)
