@@ -40,9 +40,19 @@ public final class LanguageIdentifier {
         ProcessInfo.processInfo.environment["STORYLINE_TEXTCAT_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/share/libexttextcat"
     }
 
+    /// How a sample is identified.
+    public enum Method: Sendable {
+        /// The first pass, then the fingerprints where it cannot tell: what the analyzer uses.
+        case shipped
+        /// libexttextcat's fingerprints alone (for comparison).
+        case fingerprintsOnly
+        /// The first pass alone (nil where it cannot tell; for comparison).
+        case quickOnly
+    }
+
     /// The best-matching language code of a title and text, or nil when the text is too short or
     /// matches no listed language.
-    public func identify(title: String, text: String) -> String? {
+    public func identify(title: String, text: String, method: Method = .shipped) -> String? {
         var sample = Array(title.utf8.prefix(Self.sampleBytes))
         if sample.count < Self.sampleBytes {
             sample.append(0x0A)
@@ -57,8 +67,8 @@ public final class LanguageIdentifier {
             if lead + length > sample.count { sample.removeLast(sample.count - lead) }
         }
         if sample.count < Self.minimumBytes { return nil }
-        if let quick, let guess = sample.withUnsafeBufferPointer({ quick.guess($0) }) { return guess }
-        return fingerprintLanguage(sample)
+        if method != .fingerprintsOnly, let quick, let guess = sample.withUnsafeBufferPointer({ quick.guess($0) }) { return guess }
+        return method == .quickOnly ? nil : fingerprintLanguage(sample)
     }
 
     /// libexttextcat's answer alone for a sample (nil when it cannot tell).

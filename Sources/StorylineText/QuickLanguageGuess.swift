@@ -11,13 +11,15 @@ import StorylineCore
 /// - Complexity: O(bytes of the sample), one hash lookup per word.
 public struct QuickLanguageGuess: Sendable {
     /// Hits needed before a word count decides.
-    public static let minimumHits = 5
+    public static let minimumHits = 6
     /// How many times the runner-up's hits the leader needs.
-    public static let lead = 4
+    public static let lead = 6
 
     private let languages: [String]
-    /// FNV-1a of a word (lowercased) → its language's index.
-    private let languageOfWord: [UInt64: UInt8]
+    /// FNV-1a of a word (lowercased) → its language's index + 1, open addressing (0: empty slot).
+    private let keys: [UInt64]
+    private let values: [UInt8]
+    private let mask: Int
 
     /// Reads a quick-words file: `<code> <word> <word> ...` per line, `#` comments.
     /// - Throws: a model error with the file and line of a bad line.
@@ -38,31 +40,79 @@ public struct QuickLanguageGuess: Sendable {
             for word in fields.dropFirst() { map[Hashing.fnv1a(String(word))] = index }
         }
         self.languages = languages
-        languageOfWord = map
+        var capacity = 64
+        while capacity < map.count * 4 { capacity *= 2 }
+        var keys = [UInt64](repeating: 0, count: capacity), values = [UInt8](repeating: 0, count: capacity)
+        for (key, language) in map {
+            var slot = Int(truncatingIfNeeded: Hashing.mix(key)) & (capacity - 1)
+            while values[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
+            keys[slot] = key
+            values[slot] = language + 1
+        }
+        self.keys = keys
+        self.values = values
+        mask = capacity - 1
+    }
+
+    /// The language index + 1 of the word whose FNV-1a is `h`, or 0.
+    @inline(__always)
+    private func lookup(_ h: UInt64, _ keys: UnsafePointer<UInt64>, _ values: UnsafePointer<UInt8>) -> Int {
+        var slot = Int(truncatingIfNeeded: Hashing.mix(h)) & mask
+        while values[slot] != 0 {
+            if keys[slot] == h { return Int(values[slot]) }
+            slot = (slot + 1) & mask
+        }
+        return 0
     }
 
     /// The language of `sample` (UTF-8) when the evidence is clear, else nil.
     public func guess(_ sample: UnsafeBufferPointer<UInt8>) -> String? {
+        keys.withUnsafeBufferPointer { k in
+            values.withUnsafeBufferPointer { v in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: languages.count + 1) { hits in
+                    hits.initialize(repeating: 0)
+                    return guess(sample, k.baseAddress!, v.baseAddress!, hits)
+                }
+            }
+        }
+    }
+
+    /// Hits that decide at once when no other language has a ``lead``-th of them (the rest of the
+    /// sample is not read).
+    static let early = 12
+
+    private func guess(_ sample: UnsafeBufferPointer<UInt8>, _ keys: UnsafePointer<UInt64>, _ values: UnsafePointer<UInt8>,
+                       _ hits: UnsafeMutableBufferPointer<Int>) -> String? {
         var script = ScriptCounts()
-        var hits = [Int](repeating: 0, count: languages.count)
-        var word = [UInt8]()
-        word.reserveCapacity(32)
-        func endWord() {
-            if !word.isEmpty {
-                if let language = word.withUnsafeBufferPointer({ languageOfWord[Hashing.fnv1a($0)] }) { hits[Int(language)] += 1 }
-                word.removeAll(keepingCapacity: true)
+        var decided = -1
+        // Each word's FNV-1a is computed as its bytes go by (ASCII letters lowercased).
+        let offset: UInt64 = 0xcbf2_9ce4_8422_2325, prime: UInt64 = 0x0000_0100_0000_01b3
+        var h = offset, length = 0
+        @inline(__always) func endWord() {
+            if length > 0 {
+                let language = lookup(h, keys, values)
+                hits[language] += 1
+                if language > 0 && hits[language] == Self.early
+                    && (1..<hits.count).allSatisfy({ $0 == language || hits[$0] * Self.lead <= Self.early }) {
+                    decided = language - 1
+                }
+                h = offset
+                length = 0
             }
         }
         var i = 0
         let n = sample.count
-        while i < n {
+        while i < n && decided < 0 {
             let b = sample[i]
             if b < 0x80 {
-                if (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) {
-                    word.append(b | 0x20)
+                let lower = b | 0x20
+                if lower >= 0x61 && lower <= 0x7A {
+                    h = (h ^ UInt64(lower)) &* prime
+                    length += 1
                     script.latin += 1
-                } else if b == 0x27 && !word.isEmpty {
-                    word.append(b)
+                } else if b == 0x27 && length > 0 {
+                    h = (h ^ UInt64(b)) &* prime
+                    length += 1
                 } else {
                     endWord()
                 }
@@ -70,22 +120,25 @@ public struct QuickLanguageGuess: Sendable {
                 continue
             }
             // A multibyte character: decode it, count its script, keep it in the word.
-            let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-            guard i + length <= n, length > 1 else { endWord(); i += 1; continue }
-            var scalar = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-            for k in 1..<length { scalar = scalar << 6 | UInt32(sample[i + k] & 0x3F) }
+            let count = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+            guard i + count <= n, count > 1 else { endWord(); i += 1; continue }
+            var scalar = UInt32(b) & (count == 2 ? 0x1F : count == 3 ? 0x0F : 0x07)
+            for k in 1..<count { scalar = scalar << 6 | UInt32(sample[i + k] & 0x3F) }
             if script.count(scalar) {
-                for k in 0..<length { word.append(sample[i + k]) }
+                for k in 0..<count { h = (h ^ UInt64(sample[i + k])) &* prime }
+                length += count
             } else {
                 endWord()
             }
-            i += length
+            i += count
         }
         endWord()
         if let byScript = script.language() { return byScript }
+        if decided >= 0 { return script.latin + script.cyrillic > 0 ? languages[decided] : nil }
         var best = -1, bestHits = 0, second = 0
-        for (k, h) in hits.enumerated() {
-            if h > bestHits { second = bestHits; bestHits = h; best = k } else if h > second { second = h }
+        for k in 1..<hits.count {
+            let h = hits[k]
+            if h > bestHits { second = bestHits; bestHits = h; best = k - 1 } else if h > second { second = h }
         }
         guard best >= 0, bestHits >= Self.minimumHits, bestHits >= Self.lead * second else { return nil }
         return languages[best]

@@ -229,3 +229,45 @@ final class LanguageIdentifierTests: XCTestCase {
         XCTAssertLessThanOrEqual(wrong, total / 100, "headlines identified as another language")
     }
 }
+
+/// The first pass alone: what it decides, and what it leaves to libexttextcat.
+final class QuickLanguageGuessTests: XCTestCase {
+    func guess(_ text: String) throws -> String? {
+        let quick = try XCTUnwrap(try TestSupport.models.quickLanguageGuess(), "Models/quickwords.txt is shipped")
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { quick.guess(UnsafeBufferPointer($0)) }
+    }
+
+    func testClearSamplesAreDecidedAndUnclearOnesLeftToTheFingerprints() throws {
+        let decided: [(String, String)] = [
+            ("en", "The city council voted on Tuesday to approve the new budget, which includes funding for schools and roads after months of debate. It was the first time that the mayor had won with such a margin, and the opposition said it would not give up."),
+            ("de", "Der Stadtrat hat am Dienstag den neuen Haushalt beschlossen, der nach monatelangen Debatten Geld für Schulen und Straßen vorsieht. Die Opposition ist nicht zufrieden und hat angekündigt, dass sie auch weiter dagegen kämpfen wird."),
+            ("fr", "Le conseil municipal a approuvé mardi le nouveau budget, qui prévoit des fonds pour les écoles et les routes après des mois de débat. C'est une victoire pour le maire, qui avait promis de ne pas augmenter les impôts dans cette ville."),
+            ("ru", "Городской совет во вторник утвердил новый бюджет, который предусматривает средства на школы и дороги. Это было не так просто, как мы думали, но он был принят, и теперь его будет трудно изменить, если они не захотят."),
+            ("el", "Το δημοτικό συμβούλιο ενέκρινε την Τρίτη τον νέο προϋπολογισμό, ο οποίος περιλαμβάνει κονδύλια για σχολεία και δρόμους."),
+            ("ko", "시의회는 화요일 몇 달간의 논쟁 끝에 학교와 도로 예산이 포함된 새 예산안을 승인했습니다."),
+            ("ja", "市議会は火曜日、数か月にわたる議論の末、学校や道路の資金を含む新しい予算を承認しました。"),
+            ("zh", "市议会周二在经过数月的辩论后批准了新的预算，其中包括学校和道路的资金。"),
+        ]
+        for (expected, text) in decided {
+            XCTAssertEqual(try guess(text), expected, text)
+        }
+        // Too few distinctive words, or two languages close: the fingerprints decide.
+        XCTAssertNil(try guess("Biden opens global summit on climate change in Glasgow"))
+        XCTAssertNil(try guess("Real Madrid Barcelona Bayern München Juventus Torino Ajax Amsterdam 3:1 2:2 0:0"))
+        // The shipped identifier gives the same answer as the fingerprints alone wherever the first pass decides.
+        let identifier = try TestSupport.models.languageIdentifier()
+        for (expected, text) in decided where !["el", "ko", "zh"].contains(expected) {
+            XCTAssertEqual(identifier.fingerprintLanguage(Array(text.utf8.prefix(LanguageIdentifier.sampleBytes))), expected, text)
+        }
+    }
+
+    func testABadQuickWordsFileIsNamedWithItsLine() throws {
+        let url = TestSupport.temporaryDirectory().appendingPathComponent("quickwords.txt")
+        TestSupport.write("# comment\nen the and of\nxx\n", to: url)
+        XCTAssertThrowsError(try QuickLanguageGuess(contentsOf: url.path)) {
+            XCTAssertEqual(($0 as? StorylineError)?.line, 3)
+            XCTAssertEqual(($0 as? StorylineError)?.code, .model)
+        }
+    }
+}

@@ -11,8 +11,8 @@ func emit(_ object: [String: Any]) {
 }
 
 let args = CommandLine.arguments
-guard args.count >= 3, ["vectorize", "similarity"].contains(args[1]) else {
-    FileHandle.standardError.write(Data("usage: storyline-bench vectorize|similarity FILE\n".utf8))
+guard args.count >= 3, ["vectorize", "similarity", "langid"].contains(args[1]) else {
+    FileHandle.standardError.write(Data("usage: storyline-bench vectorize|similarity|langid FILE\n".utf8))
     exit(64)
 }
 let path = args[2]
@@ -20,6 +20,34 @@ let profile = BenchSupport.profile
 let models = BenchSupport.models
 
 switch args[1] {
+case "langid":
+    // FILE: JSON Lines of {"lang", "text", "kind"} (tools/langid-eval.py makes one). Each sample is
+    // identified by the shipped method and by libexttextcat's fingerprints alone, each timed.
+    let identifier = try models.languageIdentifier()
+    var samples: [(lang: String, text: String, kind: String)] = []
+    for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") {
+        let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: String]
+        samples.append((o["lang"]!, o["text"]!, o["kind"] ?? "text"))
+    }
+    var rows: [String: [String: Any]] = [:]
+    for (name, method) in [("shipped", LanguageIdentifier.Method.shipped), ("fingerprints", .fingerprintsOnly), ("quick", .quickOnly)] {
+        var answers: [String?] = []
+        let t0 = now()
+        for s in samples { answers.append(identifier.identify(title: "", text: s.text, method: method)) }
+        let seconds = now() - t0
+        var byGroup: [String: (n: Int, right: Int, wrong: Int, none: Int)] = [:]
+        for (s, a) in zip(samples, answers) {
+            for key in ["\(s.kind) \(s.lang)", "\(s.kind) all"] {
+                var g = byGroup[key] ?? (0, 0, 0, 0)
+                g.n += 1
+                if a == nil { g.none += 1 } else if a == s.lang { g.right += 1 } else { g.wrong += 1 }
+                byGroup[key] = g
+            }
+        }
+        rows[name] = ["microseconds_per_sample": seconds * 1e6 / Double(max(samples.count, 1)),
+                      "groups": byGroup.mapValues { ["n": $0.n, "right": $0.right, "wrong": $0.wrong, "undecided": $0.none] }]
+    }
+    emit(rows)
 case "vectorize":
     var vectorizer = DumpVectorizer(profile: profile, models: models)
     if let t = ProcessInfo.processInfo.environment["STORYLINE_THREADS"].flatMap(Int.init) { vectorizer.threads = t }
