@@ -8,14 +8,14 @@
 
 // MARK: - AVX2
 
-/// 4 rows × 16 columns (one packed group). u8 × s8 products through vpmaddubsw would saturate with
-/// unsigned rows (2 · 255 · 127 > 32767), so the signs move to b: |qa| · (sign(qa) · qb), pairs at
-/// most 2 · 127 · 127, then vpmaddwd sums the pairs into 32 bits.
+/// 4 rows × 16 columns (one packed group) of raw sums Σ (qa + 128)·pb: vpmaddubsw multiplies the
+/// unsigned rows by the 7-bit packed columns (pair sums at most 2 · 255 · 63: no saturation), then
+/// vpmaddwd adds the pairs into 32 bits. The tile loop takes the correction off.
 __attribute__((target("avx2")))
 static inline void subtile_avx2(const uint8_t *a, long lda, const int8_t *g, long k, int32_t *out) {
     __m256i acc[4][2];
     for (int r = 0; r < 4; r++) { acc[r][0] = _mm256_setzero_si256(); acc[r][1] = _mm256_setzero_si256(); }
-    const __m256i flip = _mm256_set1_epi8((char)0x80), ones = _mm256_set1_epi16(1);
+    const __m256i ones = _mm256_set1_epi16(1);
     for (long t = 0; t < k; t += 4) {
         __m256i x0 = _mm256_loadu_si256((const __m256i *)(g + t * 16));
         __m256i x1 = _mm256_loadu_si256((const __m256i *)(g + t * 16 + 32));
@@ -23,10 +23,9 @@ static inline void subtile_avx2(const uint8_t *a, long lda, const int8_t *g, lon
         for (int r = 0; r < 4; r++) {
             int32_t v;
             memcpy(&v, a + r * lda + t, 4);
-            __m256i q = _mm256_xor_si256(_mm256_set1_epi32(v), flip);
-            __m256i magnitude = _mm256_abs_epi8(q);
-            acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(_mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(x0, q)), ones));
-            acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(_mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(x1, q)), ones));
+            __m256i av = _mm256_set1_epi32(v);
+            acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(_mm256_maddubs_epi16(av, x0), ones));
+            acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(_mm256_maddubs_epi16(av, x1), ones));
         }
     }
     for (int r = 0; r < 4; r++) {
@@ -43,6 +42,8 @@ void sl_tile_avx2(const uint8_t *a, long lda, const int8_t *b, long group_stride
     }
 }
 
+/// Σ qx·qy of two unsigned rows (both ±127: the sign moves to y so that |qx| · sign(qx)·qy pairs
+/// stay within 16 bits).
 __attribute__((target("avx2")))
 int32_t sl_dot_avx2(const uint8_t *x, const uint8_t *y, long k) {
     const __m256i flip = _mm256_set1_epi8((char)0x80), ones = _mm256_set1_epi16(1);

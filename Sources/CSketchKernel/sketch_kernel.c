@@ -41,35 +41,41 @@ int sl_best_kernel(void) {
     return SL_KERNEL_PORTABLE;
 }
 
-/// One row: the unsigned copy, the packed copy when `group` is given (this row's place in its
-/// group of 16), the scale and the correction.
-static void quantize_one(const float *x, long k, uint8_t *u, int8_t *group, float *scale, int32_t *correction) {
+/// One row: the unsigned copy (±127), the packed copy when `group` is given (±63; this row's
+/// place in its group of 16), the scales and the correction.
+static void quantize_one(const float *x, long k, uint8_t *u, int8_t *group, float *scale, float *packed_scale, int32_t *correction) {
     float top = 0;
     for (long t = 0; t < k; t++) top = fmaxf(top, fabsf(x[t]));
     float q = top > 0 ? 127.0f / top : 0;
-    int32_t sum = 0;
+    int32_t sum = 0, packed_sum = 0;
     for (long t = 0; t < k; t++) {
         int v = (int)lrintf(x[t] * q);
         v = v > 127 ? 127 : v < -127 ? -127 : v;
         u[t] = (uint8_t)(v + 128);
-        if (group) group[(t / 4) * 64 + t % 4] = (int8_t)v;
         sum += v;
+        if (group) {
+            // v · 63/127, rounded half away from zero, in integers (no second float rounding pass).
+            int p = (v * 63 + (v >= 0 ? 63 : -63)) / 127;
+            group[(t / 4) * 64 + t % 4] = (int8_t)p;
+            packed_sum += p;
+        }
     }
     *scale = top > 0 ? top / 127.0f : 0;
-    *correction = 128 * sum;
+    if (packed_scale) *packed_scale = top > 0 ? top / 63.0f : 0;
+    *correction = 128 * (group ? packed_sum : sum);
 }
 
 void sl_quantize(const float *sketch, long rows, long first_row, long k,
-                 uint8_t *unsigned_rows, int8_t *packed, float *scale, int32_t *correction) {
+                 uint8_t *unsigned_rows, int8_t *packed, float *scale, float *packed_scale, int32_t *correction) {
     for (long i = 0; i < rows; i++) {
         long r = first_row + i;
         quantize_one(sketch + i * k, k, unsigned_rows + r * k, packed + (r / 16) * k * 16 + (r % 16) * 4,
-                     scale + r, correction + r);
+                     scale + r, packed_scale + r, correction + r);
     }
 }
 
 void sl_quantize_row(const float *sketch, long row, long k, uint8_t *unsigned_rows, float *scale, int32_t *correction) {
-    quantize_one(sketch, k, unsigned_rows + row * k, 0, scale + row, correction + row);
+    quantize_one(sketch, k, unsigned_rows + row * k, 0, scale + row, 0, correction + row);
 }
 
 // MARK: - The portable reference
@@ -149,7 +155,7 @@ void sl_int8_scores(int kernel, const uint8_t *a, long m, const float *a_scale,
         sl_scores_avx512_vnni(a, m, a_scale, b, n, b_scale, b_correction, k, upper, first_tile, tile_step, c, ldc);
         return;
     case SL_KERNEL_AVX_VNNI: tile = sl_tile_avx_vnni; signed_sums = 0; break;
-    case SL_KERNEL_AVX2: tile = sl_tile_avx2; break;
+    case SL_KERNEL_AVX2: tile = sl_tile_avx2; signed_sums = 0; break;
 #endif
 #if defined(__aarch64__)
     case SL_KERNEL_NEON_DOT: tile = sl_tile_neon_dot; break;

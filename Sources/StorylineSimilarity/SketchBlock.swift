@@ -9,6 +9,8 @@ final class SketchBlock: @unchecked Sendable {
     let unsignedRows: UnsafeMutablePointer<UInt8>
     let packed: UnsafeMutablePointer<Int8>
     let scale: UnsafeMutablePointer<Float>
+    /// The packed (right operand, 7-bit) copy's scale.
+    let packedScale: UnsafeMutablePointer<Float>
     let correction: UnsafeMutablePointer<Int32>
     /// The second sketch (unsigned int8 rows, scale, correction) when the search refines; else empty.
     let secondRows: UnsafeMutablePointer<UInt8>
@@ -32,6 +34,8 @@ final class SketchBlock: @unchecked Sendable {
         packed.initialize(repeating: 0, count: allocated.packed)
         scale = .allocate(capacity: max(1, allocated.perRow))
         scale.initialize(repeating: 0, count: allocated.perRow)
+        packedScale = .allocate(capacity: max(1, allocated.perRow))
+        packedScale.initialize(repeating: 0, count: allocated.perRow)
         correction = .allocate(capacity: max(1, allocated.perRow))
         correction.initialize(repeating: 0, count: allocated.perRow)
         let secondCount = second ? rows : 0
@@ -52,7 +56,7 @@ final class SketchBlock: @unchecked Sendable {
     func quantize(_ sketch: [Float], row: Int) { sketch.withUnsafeBufferPointer { quantize($0, row: row) } }
 
     func quantize(_ sketch: UnsafeBufferPointer<Float>, row: Int) {
-        sl_quantize(sketch.baseAddress!, 1, row, width, unsignedRows, packed, scale, correction)
+        sl_quantize(sketch.baseAddress!, 1, row, width, unsignedRows, packed, scale, packedScale, correction)
     }
 
     /// Sketch scores of rows `rowOffset ..< rowOffset + m` of this block against the first `width`
@@ -65,7 +69,7 @@ final class SketchBlock: @unchecked Sendable {
             // Row tiles dealt to the workers in turn (a diagonal block's early tiles have more columns).
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 sl_int8_scores(int8.code, unsignedRows + rowOffset * d, m, scale + rowOffset,
-                               other.packed, width, other.scale, other.correction, d, diagonal ? 1 : 0, w, workers, c, width)
+                               other.packed, width, other.packedScale, other.correction, d, diagonal ? 1 : 0, w, workers, c, width)
             }
         } else if diagonal {
             BLAS.multiplySelfTransposed(floats, rows: m, width: d, into: c)
@@ -82,7 +86,7 @@ final class SketchBlock: @unchecked Sendable {
     }
 
     deinit {
-        floats.deallocate(); unsignedRows.deallocate(); packed.deallocate(); scale.deallocate(); correction.deallocate()
+        floats.deallocate(); unsignedRows.deallocate(); packed.deallocate(); scale.deallocate(); packedScale.deallocate(); correction.deallocate()
         secondRows.deallocate(); secondScale.deallocate(); secondCorrection.deallocate()
     }
 }

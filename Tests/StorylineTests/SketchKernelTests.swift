@@ -33,7 +33,7 @@ final class SketchKernelTests: XCTestCase {
         c.withUnsafeMutableBufferPointer { c in
             for worker in 0..<2 {
                 sl_int8_scores(kernel.code, left.unsignedRows + rowOffset * width, m, left.scale + rowOffset, right.packed, columnCount,
-                               right.scale, right.correction, width, upper ? 1 : 0, worker, 2, c.baseAddress!, columnCount)
+                               right.packedScale, right.correction, width, upper ? 1 : 0, worker, 2, c.baseAddress!, columnCount)
             }
         }
         return c

@@ -13,16 +13,16 @@ static float next(void) {
     return (float)(state % 20001) / 10000.0f - 1.0f;
 }
 
-typedef struct { uint8_t *u; int8_t *packed; float *scale; int32_t *corr; } block;
+typedef struct { uint8_t *u; int8_t *packed; float *scale; float *pscale; int32_t *corr; } block;
 
 static block quantized(long rows, long k) {
     long padded = (rows + 31) / 32 * 32 + 32;
-    block b = {calloc(padded * k, 1), calloc(padded * k, 1), calloc(padded, 4), calloc(padded, 4)};
+    block b = {calloc(padded * k, 1), calloc(padded * k, 1), calloc(padded, 4), calloc(padded, 4), calloc(padded, 4)};
     memset(b.u, 128, padded * k);
     float *x = malloc(k * sizeof(float));
     for (long r = 0; r < rows; r++) {
         for (long t = 0; t < k; t++) x[t] = r % 17 == 5 ? 0 : next();
-        sl_quantize(x, 1, r, k, b.u, b.packed, b.scale, b.corr);
+        sl_quantize(x, 1, r, k, b.u, b.packed, b.scale, b.pscale, b.corr);
     }
     free(x);
     return b;
@@ -38,8 +38,8 @@ int main(void) {
         long m = rows - offset;
         float *ref = malloc(m * n * sizeof(float)), *got = malloc(m * n * sizeof(float));
         for (long w = 0; w < 2; w++) {
-            sl_int8_scores(SL_KERNEL_PORTABLE, a.u + offset * k, m, a.scale + offset, b.packed, n, b.scale, b.corr, k, (int)upper, w, 2, ref, n);
-            sl_int8_scores(SL_KERNEL_NEON_DOT, a.u + offset * k, m, a.scale + offset, b.packed, n, b.scale, b.corr, k, (int)upper, w, 2, got, n);
+            sl_int8_scores(SL_KERNEL_PORTABLE, a.u + offset * k, m, a.scale + offset, b.packed, n, b.pscale, b.corr, k, (int)upper, w, 2, ref, n);
+            sl_int8_scores(SL_KERNEL_NEON_DOT, a.u + offset * k, m, a.scale + offset, b.packed, n, b.pscale, b.corr, k, (int)upper, w, 2, got, n);
         }
         for (long i = 0; i < m; i++) {
             for (long j = 0; j < n; j++) {

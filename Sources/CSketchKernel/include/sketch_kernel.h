@@ -30,16 +30,19 @@ int sl_kernel_supported(int kernel);
 int sl_best_kernel(void);
 
 /// Quantizes `rows` float sketches of width `k` (a multiple of 4), row-major in `sketch`, to int8
-/// with one scale per row (q = round(x · 127 / max|x|)). Writes row r:
-/// - `unsigned_rows[r·k ..]`: q + 128 (the left operand of the product),
-/// - `packed`: q in groups of 16 rows, each group laid out [k/4][16][4] (the right operand),
-/// - `scale[r]`: max|x| / 127 (0 for an all-zero row), `correction[r]`: 128 · Σ q.
+/// with one scale per row. Writes row r:
+/// - `unsigned_rows[r·k ..]`: q + 128 with q = round(x · 127 / max|x|) (the left operand),
+/// - `packed`: p = round(x · 63 / max|x|) in groups of 16 rows, each group laid out [k/4][16][4]
+///   (the right operand: 7 bits, so that u8 × s8 pair sums fit 16 bits: 2 · 255 · 63 < 32768,
+///   which lets AVX2's vpmaddubsw multiply the unsigned rows directly),
+/// - `scale[r]`: max|x| / 127, `packed_scale[r]`: max|x| / 63 (0 for an all-zero row),
+///   `correction[r]`: 128 · Σ p.
 /// `first_row` places the rows inside a larger block (so workers can quantize parts of one).
 void sl_quantize(const float *sketch, long rows, long first_row, long k,
-                 uint8_t *unsigned_rows, int8_t *packed, float *scale, int32_t *correction);
+                 uint8_t *unsigned_rows, int8_t *packed, float *scale, float *packed_scale, int32_t *correction);
 
 /// Quantizes one float sketch like sl_quantize, into row `row` of `unsigned_rows` only (for
-/// sl_int8_dot: no packed copy).
+/// sl_int8_dot: no packed copy); `correction[row]` is 128 · Σ q.
 void sl_quantize_row(const float *sketch, long row, long k, uint8_t *unsigned_rows, float *scale, int32_t *correction);
 
 /// The approximate inner product of two rows quantized by sl_quantize_row (or sl_quantize):
@@ -48,7 +51,8 @@ void sl_quantize_row(const float *sketch, long row, long k, uint8_t *unsigned_ro
 float sl_int8_dot(int kernel, const uint8_t *x, float x_scale, const uint8_t *y, float y_scale, int32_t y_correction, long k);
 
 /// Approximate inner products of quantized sketches, as floats, by `kernel` (which this CPU must run):
-/// c[i·ldc + j] = (Σ_t a[i][t]·b[j][t] − b_correction[j]) · a_scale[i] · b_scale[j] for i < m, j < n,
+/// c[i·ldc + j] = (Σ_t a[i][t]·b[j][t] − b_correction[j]) · a_scale[i] · b_scale[j] for i < m, j < n
+/// (a: unsigned rows with their `scale`; b: packed rows with their `packed_scale`),
 /// computed for the row tiles first_tile, first_tile + tile_step, ... (tiles of SL_TILE_ROWS rows),
 /// so that workers can share one product. `a` points at row 0 (unsigned rows, k bytes apart, readable
 /// to a multiple of SL_TILE_ROWS rows); `b` at column 0 (packed, readable to a multiple of
