@@ -42,6 +42,10 @@ public final class Pipeline {
         self.progress = progress
         self.onIssue = onIssue
         denseKernel = try CandidateSearch.DenseKernel.fromEnvironment()
+        // The analyzers are built later, one per thread, where an error cannot be thrown: a broken
+        // language list, quick-words file or missing fingerprints must stop the command here
+        // rather than silently analyze every article in the default language.
+        _ = try models.languageIdentifier()
     }
 
     /// Stores the articles of `paths` (files or folders). See ``IngestSummary``.

@@ -75,6 +75,24 @@ final class ModelCLITests: XCTestCase {
 
 /// Articles without `lang` are analyzed in the language identified from their text.
 final class LanguageCLITests: XCTestCase {
+    /// A broken quick-words file stops the command with its file and line, instead of silently
+    /// analyzing every article in the default language.
+    func testABrokenQuickWordsFileStopsTheCommand() throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let models = dir.appendingPathComponent("Models")
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("Models"), to: models)
+        try "en the and of\nxx\n".write(to: models.appendingPathComponent("quickwords.txt"), atomically: true, encoding: .utf8)
+        try #"{"id":"1","outlet":"A","title":"Budget passes","text":"Lawmakers approved the budget."}"#
+            .write(to: dir.appendingPathComponent("d.jsonl"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["ingest", "d.jsonl"], in: dir, environment: ["STORYLINE_MODELS": models.path])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("quickwords.txt:2: expected a language code and its words"), r.stderr)
+        if FileManager.default.fileExists(atPath: dir.appendingPathComponent("storyline.sqlite").path) {
+            XCTAssertFalse(try CLI.runBinary(["stories", "--json"], in: dir).stdout.contains("Budget"), "nothing was clustered")
+        }
+    }
+
     func testDumpWithoutLangIsStemmedInEachArticlesLanguage() throws {
         let dir = CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
