@@ -28,7 +28,7 @@ public struct Profile: Codable, Equatable, Sendable {
         public var sketchDimension: Int
         /// A pair is verified exactly when its sketch score is above `threshold/decay - margin`.
         public var margin: Double
-        /// Width and margin where the dense stage runs on int8 sketches (AVX-512 VNNI): its
+        /// Width and margin where the dense stage runs on int8 sketches (any int8 kernel): its
         /// multiply-adds cost a quarter, so a wider sketch with a smaller margin, which leaves fewer
         /// candidates to verify, pays there. Nil: `sketchDimension` and `margin`.
         public var int8SketchDimension: Int?
