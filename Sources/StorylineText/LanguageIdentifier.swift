@@ -73,11 +73,20 @@ public final class LanguageIdentifier {
 
     /// libexttextcat's answer alone for a sample (nil when it cannot tell).
     func fingerprintLanguage(_ sample: [UInt8]) -> String? {
-        let answer: String? = sample.withUnsafeBufferPointer { p in
-            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { c in
-                textcat_Classify(handle, c, p.count).map { String(cString: $0) }
-            }
-        }
+        sample.withUnsafeBufferPointer { fingerprintLanguage($0) }
+    }
+
+    /// libexttextcat's answer alone for the bytes of `sample`, whatever lies after them.
+    func fingerprintLanguage(_ sample: UnsafeBufferPointer<UInt8>) -> String? {
+        // Copied with a NUL after it: parts of libexttextcat read the sample as a C string, past
+        // the length it is given. Without the NUL, whatever lay after the bytes in memory changed
+        // the answer, so two runs on two threads analyzed a few articles differently.
+        guard !sample.isEmpty else { return nil }
+        let terminated = UnsafeMutablePointer<CChar>.allocate(capacity: sample.count + 1)
+        defer { terminated.deallocate() }
+        sample.withMemoryRebound(to: CChar.self) { _ = terminated.initialize(from: $0.baseAddress!, count: sample.count) }
+        terminated[sample.count] = 0
+        let answer = textcat_Classify(handle, terminated, sample.count).map { String(cString: $0) }
         // "[en]", or "[en][de]" when the closest are too close to call: not identified; "SHORT" or "UNKNOWN".
         guard let answer, answer.hasPrefix("["), let end = answer.firstIndex(of: "]"),
               answer.index(after: end) == answer.endIndex else { return nil }

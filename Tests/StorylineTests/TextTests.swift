@@ -262,6 +262,31 @@ final class QuickLanguageGuessTests: XCTestCase {
         }
     }
 
+    /// The fingerprints' answer depends on the sample's bytes only, not on what follows them in
+    /// memory (libexttextcat reads past the given length up to a NUL; vectorizing on two threads
+    /// gave a different vocabulary from run to run before the sample was copied with one).
+    func testTheFingerprintsReadNothingPastTheSample() throws {
+        let identifier = try TestSupport.models.languageIdentifier()
+        // Runs of spaces and digits are collapsed as the sample is read, so a sample full of
+        // numbers is where reading ran furthest past its end.
+        let samples = [
+            "Election 2024:   turnout 61.2 %   in 1,204 of 1,310 districts,   12 345 678 votes;   2,300 polling stations   open until 20:00   on 3 11 2024",
+            "Haushalt 2025:   1 234 567 Euro   für 12 Schulen,   3 450 000 für 27 Straßen,   Stand 14.03.2025   um 10:30   in 4 von 16 Ländern",
+            "Budget 2025 :   1 234 567 euros   pour 12 écoles,   3 450 000 pour 27 routes,   au 14 03 2025   à 10 h 30   dans 4 des 13 régions",
+        ]
+        let tails = ["", String(repeating: "xq zzv kkj ", count: 40), String(repeating: "Городской совет утвердил бюджет ", count: 10),
+                     String(repeating: "das ist nicht der Fall und die ", count: 10), String(repeating: "the of and that with ", count: 10)]
+        for sample in samples {
+            let length = sample.utf8.count
+            var answers: [String?] = []
+            for tail in tails {
+                let bytes = Array((sample + tail).utf8)
+                answers.append(bytes.withUnsafeBufferPointer { identifier.fingerprintLanguage(UnsafeBufferPointer(rebasing: $0[0..<length])) })
+            }
+            XCTAssertEqual(Set(answers.map { $0 ?? "-" }).count, 1, "\(sample): \(answers)")
+        }
+    }
+
     func testABadQuickWordsFileIsNamedWithItsLine() throws {
         let url = TestSupport.temporaryDirectory().appendingPathComponent("quickwords.txt")
         TestSupport.write("# comment\nen the and of\nxx\n", to: url)
