@@ -62,6 +62,7 @@ struct StoryClusterer {
         var clock = Stopwatch()
         progress.begin("similarity", total: 0)
         var input = try load(span)
+        let loadSeconds = clock.seconds
         let days = input.items.map { $0.published.map { $0 / 86400 } }
         var search = CandidateSearch(profile: profile)
         search.kernel = denseKernel
@@ -76,17 +77,21 @@ struct StoryClusterer {
         summary.pairsInWindow = stats.pairsInWindow
         summary.denseGFLOPS = stats.denseSeconds > 0 ? stats.denseFlops / stats.denseSeconds / 1e9 : 0
         summary.similaritySeconds = clock.restart()
-        progress.end("\(input.items.count) articles (\(input.newCount) new), \(stats.pairsInWindow) pairs in window, \(stats.candidates) candidates, \(stats.edges) edges, dense \(String(format: "%.1f", summary.denseGFLOPS)) GFLOP/s (\(stats.kernel) sketches)")
+        progress.end("\(input.items.count) articles (\(input.newCount) new), \(stats.pairsInWindow) pairs in window, \(stats.candidates) candidates, \(stats.edges) edges, dense \(String(format: "%.1f", summary.denseGFLOPS)) GFLOP/s (\(stats.kernel) sketches; reading the counts \(String(format: "%.1f", loadSeconds)) s)")
 
         progress.begin("cluster", total: 0)
+        var step = Stopwatch()
         let labels = link(input, edges)
+        let linkSeconds = step.restart()
         let changes = try commit(input, labels: labels, edges: edges, summary: &summary)
+        let commitSeconds = step.restart()
         summary.storiesNew = changes.newCount
         summary.storiesGrown = changes.grownCount
         summary.storiesMerged = changes.mergedCount
         summary.articles = input.newCount
         summary.clusterSeconds = clock.restart()
-        progress.end("\(summary.storiesNew) new stories, \(summary.storiesGrown) grown")
+        progress.end("\(summary.storiesNew) new stories, \(summary.storiesGrown) grown (linkage \(String(format: "%.1f", linkSeconds)) s, "
+                     + "writing \(String(format: "%.1f", commitSeconds)) s)")
         return summary
     }
 

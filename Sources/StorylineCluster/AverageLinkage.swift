@@ -1,4 +1,6 @@
+import Foundation
 import HeapModule
+import Synchronization
 import StorylineCore
 import StorylineSimilarity
 
@@ -38,9 +40,88 @@ public struct AverageLinkage {
     ///     no edges here but count in the group's size, so averages stay those over the whole group;
     ///     they are dated: only dated articles fall outside a time window).
     ///   - dated: whether each item has a publication date (nil: all have).
+    ///   - threads: components are linked on this many threads.
     /// - Returns: a cluster label per item; labels are the smallest item index of each cluster.
+    ///
+    /// Two clusters merge only when some edge joins them, so no cluster spans two connected
+    /// components of the graph (with the groups as links): each component is linked on its own,
+    /// with its own small arrays, on any thread. Within a component the merges are the same, in
+    /// the same order, as over the whole graph at once (``linkWhole``, which the tests compare).
     public func cluster(count: Int, edges: [SimilarityEdge], groups: [Int]? = nil, fixed: Set<Int> = [],
-                        outside: [Int: Int] = [:], dated: [Bool]? = nil) -> [Int] {
+                        outside: [Int: Int] = [:], dated: [Bool]? = nil,
+                        threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> [Int] {
+        // Components: union-find over the edges and the groups.
+        var parent = Array(0..<count)
+        func find(_ x: Int) -> Int {
+            var x = x
+            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
+            return x
+        }
+        func union(_ x: Int, _ y: Int) {
+            let a = find(x), b = find(y)
+            if a != b { parent[max(a, b)] = min(a, b) }
+        }
+        if let groups {
+            var first: [Int: Int] = [:]
+            for i in 0..<count {
+                if let r = first[groups[i]] { union(r, i) } else { first[groups[i]] = i }
+            }
+        }
+        for e in edges { union(Int(e.a), Int(e.b)) }
+        // Number the components in order of their smallest item; list each one's items in order.
+        var component = [Int32](repeating: -1, count: count)
+        var componentCount = 0
+        var local = [Int32](repeating: 0, count: count)
+        var sizes: [Int32] = []
+        for i in 0..<count {
+            let r = find(i)
+            if component[r] < 0 { component[r] = Int32(componentCount); componentCount += 1; sizes.append(0) }
+            let c = Int(component[r])
+            component[i] = Int32(c)
+            local[i] = sizes[c]
+            sizes[c] += 1
+        }
+        var itemStart = [Int](repeating: 0, count: componentCount + 1)
+        for c in 0..<componentCount { itemStart[c + 1] = itemStart[c] + Int(sizes[c]) }
+        var items = [Int32](repeating: 0, count: count)
+        for i in 0..<count { items[itemStart[Int(component[i])] + Int(local[i])] = Int32(i) }
+        // Each component's edges, under local numbers, in input order.
+        var edgeStart = [Int](repeating: 0, count: componentCount + 1)
+        for e in edges { edgeStart[Int(component[Int(e.a)]) + 1] += 1 }
+        for c in 0..<componentCount { edgeStart[c + 1] += edgeStart[c] }
+        var fill = edgeStart
+        var localEdges = [SimilarityEdge](repeating: SimilarityEdge(a: 0, b: 0, weight: 0), count: edges.count)
+        for e in edges {
+            let c = Int(component[Int(e.a)])
+            localEdges[fill[c]] = SimilarityEdge(a: local[Int(e.a)], b: local[Int(e.b)], weight: e.weight)
+            fill[c] += 1
+        }
+        // Largest components first, so the threads finish together.
+        let order = (0..<componentCount).filter { sizes[$0] > 1 }.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
+        var labels = Array(0..<count)
+        labels.withUnsafeMutableBufferPointer { out in
+            let next = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: max(1, min(threads, order.count))) { _ in
+                while true {
+                    let k = next.add(1, ordering: .relaxed).oldValue
+                    guard k < order.count else { return }
+                    let c = order[k]
+                    let members = items[itemStart[c]..<itemStart[c + 1]]
+                    let componentLabels = linkWhole(count: members.count, edges: Array(localEdges[edgeStart[c]..<edgeStart[c + 1]]),
+                                                    groups: groups.map { g in members.map { g[Int($0)] } }, fixed: fixed,
+                                                    outside: outside, dated: dated.map { d in members.map { d[Int($0)] } })
+                    // Local numbers keep the items' order, so the smallest local index is the smallest item.
+                    for (j, item) in members.enumerated() { out[Int(item)] = Int(members[members.startIndex + componentLabels[j]]) }
+                }
+            }
+        }
+        return labels
+    }
+
+    /// The linkage over the whole graph at once: what ``cluster(count:edges:groups:fixed:outside:dated:threads:)``
+    /// runs on each component.
+    package func linkWhole(count: Int, edges: [SimilarityEdge], groups: [Int]? = nil, fixed: Set<Int> = [],
+                           outside: [Int: Int] = [:], dated: [Bool]? = nil) -> [Int] {
         // Union-find over items; cluster state keyed by root item.
         var parent = Array(0..<count)
         func find(_ x: Int) -> Int {

@@ -175,6 +175,46 @@ final class AverageLinkageTests: XCTestCase {
             XCTAssertEqual(AverageLinkage(threshold: 0.3).cluster(count: 120, edges: edges.shuffled(using: &rng)), reference)
         }
     }
+
+    /// Linking each connected component apart, on several threads, gives the labels of the
+    /// linkage over the whole graph at once: sparse graphs of many small and a few large
+    /// components, with fixed groups, members outside the window, undated items and ties.
+    func testComponentsApartEqualTheWholeGraph() {
+        var rng = seededGenerator()
+        for round in 0..<40 {
+            let count = Int.random(in: 50...400, using: &rng)
+            var edges: [SimilarityEdge] = []
+            // Clumps of neighbouring items (stories), a few links between clumps.
+            var start = 0
+            while start < count {
+                let size = min(count - start, Int.random(in: 1...(round % 4 == 0 ? 60 : 12), using: &rng))
+                for a in start..<(start + size) { for b in (a + 1)..<(start + size) where Int.random(in: 0..<3, using: &rng) == 0 {
+                    edges.append(edge(Int32(a), Int32(b), Float(Int.random(in: 1...20, using: &rng)) / 20))
+                } }
+                start += size
+            }
+            for _ in 0..<(count / 20) {
+                let a = Int.random(in: 0..<count, using: &rng), b = Int.random(in: 0..<count, using: &rng)
+                if a < b { edges.append(edge(Int32(a), Int32(b), Float(Int.random(in: 1...20, using: &rng)) / 20)) }
+            }
+            edges.shuffle(using: &rng)
+            // Existing stories: groups of a few items each, some fixed, some with members outside.
+            let groups = (0..<count).map { i in Int.random(in: 0..<4, using: &rng) == 0 ? 1000 + i / 5 : -(i + 1) }
+            let fixed = Set(groups.filter { $0 >= 1000 && $0 % 2 == 0 })
+            var outside: [Int: Int] = [:]
+            for g in Set(groups) where g >= 1000 && g % 3 == 0 { outside[g] = Int.random(in: 1...3, using: &rng) }
+            let dated = (0..<count).map { _ in Int.random(in: 0..<8, using: &rng) != 0 }
+            for mergeFixed in [false, true] {
+                let linkage = AverageLinkage(threshold: [0.15, 0.3, 0.5][round % 3], mergeFixed: mergeFixed)
+                XCTAssertEqual(linkage.cluster(count: count, edges: edges, threads: 2), linkage.linkWhole(count: count, edges: edges), "round \(round)")
+                let whole = linkage.linkWhole(count: count, edges: edges, groups: groups, fixed: fixed, outside: outside, dated: dated)
+                for threads in [1, 2, 3] {
+                    XCTAssertEqual(linkage.cluster(count: count, edges: edges, groups: groups, fixed: fixed, outside: outside, dated: dated,
+                                                   threads: threads), whole, "round \(round), \(threads) threads")
+                }
+            }
+        }
+    }
 }
 
 final class BruteForceTests: XCTestCase {
