@@ -360,7 +360,7 @@ final class CheckCLITests: XCTestCase {
             c = sqlite3.connect("storyline.sqlite")
             big = c.execute("SELECT id FROM stories WHERE size > 1 ORDER BY id LIMIT 1").fetchone()[0]
             c.execute("UPDATE stories SET size = size + 1 WHERE id = ?", (big,))
-            c.execute("UPDATE articles SET story_id = 99999 WHERE seq = (SELECT MIN(seq) FROM articles)")
+            c.execute("UPDATE article_state SET story_id = 99999 WHERE seq = (SELECT MIN(seq) FROM article_state)")
             c.execute("UPDATE terms SET df = df + 1 WHERE id = 0")
             c.commit()
             print(big)

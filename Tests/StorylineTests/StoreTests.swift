@@ -40,21 +40,70 @@ final class StoreTests: XCTestCase {
         let path = TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite").path
         var store: SQLiteStore? = try SQLiteStore(path: path)
         XCTAssertEqual(try store!.appliedMigrations(), Set(SQLiteStore.migrations.map(\.name)))
+        try Self.downgradeArticleState(store!.db)
         try store!.db.execute("DROP TABLE schema_migrations; ALTER TABLE terms DROP COLUMN cf; PRAGMA user_version = 1")
         store = nil
         XCTAssertThrowsError(try SQLiteStore(path: path, readOnly: true), "a reader does not upgrade") { error in
-            XCTAssertTrue("\(error)".contains("lacks schema migrations 2-terms-collection-frequency"), "\(error)")
+            XCTAssertTrue("\(error)".contains("lacks schema migrations 2-terms-collection-frequency, 3-article-state-and-terms-apart"), "\(error)")
         }
         let upgraded = try SQLiteStore(path: path)
         XCTAssertEqual(upgraded.schemaVersion, SQLiteStore.migrations.count)
         let s = try upgraded.db.prepare("SELECT name, applied FROM schema_migrations ORDER BY name")
         var rows: [(String, String)] = []
         while try s.step() { rows.append((s.text(0)!, s.text(1)!)) }
-        XCTAssertEqual(rows.map(\.0), ["1-articles-terms-stories-runs", "2-terms-collection-frequency"])
+        XCTAssertEqual(rows.map(\.0), ["1-articles-terms-stories-runs", "2-terms-collection-frequency", "3-article-state-and-terms-apart"])
         XCTAssertEqual(rows[0].1, "before-names")
         XCTAssertNotNil(ISODate.parse(rows[1].1))
         XCTAssertEqual(try upgraded.db.scalar("SELECT COUNT(*) FROM pragma_table_info('terms') WHERE name = 'cf'"), 1)
         XCTAssertEqual(try upgraded.checkInvariants(), [])
+    }
+
+    /// Rebuilds the article layout of schema 2 (term counts and story ids in the article rows)
+    /// from a current store, as a store written by an older build has it.
+    static func downgradeArticleState(_ db: Database) throws {
+        try db.execute("""
+            ALTER TABLE articles ADD COLUMN terms BLOB;
+            ALTER TABLE articles ADD COLUMN story_id INTEGER;
+            UPDATE articles SET terms = (SELECT terms FROM article_terms t WHERE t.seq = articles.seq),
+                                story_id = (SELECT story_id FROM article_state st WHERE st.seq = articles.seq);
+            DROP TABLE article_state;
+            DROP TABLE article_terms;
+            CREATE INDEX articles_unvectorized ON articles(seq) WHERE terms IS NULL;
+            CREATE INDEX articles_unclustered ON articles(seq) WHERE story_id IS NULL;
+            CREATE INDEX articles_story ON articles(story_id);
+            DELETE FROM schema_migrations WHERE name = '3-article-state-and-terms-apart';
+            PRAGMA user_version = 2;
+            """)
+    }
+
+    /// A store written before the article state moved out of the article rows keeps every
+    /// article's term counts and story, and goes on clustering where it stopped.
+    func testArticleStateMigrationKeepsCountsAndStories() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let path = dir.appendingPathComponent("s.sqlite").path
+        let dump = TestSupport.root.appendingPathComponent("Tests/Fixtures/report/dump.jsonl")
+        let before: (articles: [StoredArticle], stories: [StorySummary])
+        do {
+            let store = try SQLiteStore(path: path)
+            let pipeline = try Pipeline(store: store, models: TestSupport.models)
+            _ = try pipeline.run([dump.path])
+            before = (try store.articles(), try store.stories(since: nil, minArticles: 1))
+            XCTAssertGreaterThanOrEqual(before.stories.filter { $0.articles.count > 1 }.count, 2)
+            try Self.downgradeArticleState(store.db)
+        }
+        let store = try SQLiteStore(path: path)
+        XCTAssertEqual(try store.appliedMigrations(), Set(SQLiteStore.migrations.map(\.name)))
+        XCTAssertEqual(try store.db.scalar("SELECT COUNT(*) FROM pragma_table_info('articles') WHERE name IN ('terms', 'story_id')"), 0)
+        XCTAssertEqual(try store.articles().map(\.storyID), before.articles.map(\.storyID))
+        XCTAssertEqual(try store.articles().map(\.article.id), before.articles.map(\.article.id))
+        XCTAssertEqual(try store.stories(since: nil, minArticles: 1).map(\.articles), before.stories.map(\.articles))
+        XCTAssertEqual(try store.unclusteredSpan().count, 0)
+        XCTAssertEqual(try store.unvectorizedCount(), 0)
+        XCTAssertEqual(try store.checkInvariants(), [])
+        // Term counts came along: the report's reads find them.
+        var withTerms = 0
+        try store.forEachStory(minArticles: 1, only: nil) { _, _, articles in withTerms += articles.filter { $0.terms != nil }.count }
+        XCTAssertEqual(withTerms, before.articles.filter { $0.storyID != nil }.count)
     }
 
     func testNewerSchemaIsRefused() throws {

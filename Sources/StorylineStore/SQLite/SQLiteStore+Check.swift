@@ -28,21 +28,32 @@ extension SQLiteStore {
         try each("PRAGMA integrity_check") { s in s.text(0) ?? "" }
         if problems == ["ok"] { problems.removeAll() }
         try each("""
-            SELECT a.id, a.story_id FROM articles a LEFT JOIN stories s ON s.id = a.story_id
-            WHERE a.story_id IS NOT NULL AND s.id IS NULL ORDER BY a.seq
+            SELECT a.id, st.seq IS NULL, st.published IS NOT a.published FROM articles a LEFT JOIN article_state st ON st.seq = a.seq
+            WHERE st.seq IS NULL OR st.published IS NOT a.published ORDER BY a.seq
+            """) { s in "article \(s.text(0) ?? "?") " + (s.int(1) != 0 ? "has no state row" : "has another date in its state row") }
+        try each("""
+            SELECT st.seq FROM article_state st LEFT JOIN articles a ON a.seq = st.seq WHERE a.seq IS NULL ORDER BY st.seq
+            """) { s in "state row \(s.int(0)) has no article" }
+        try each("""
+            SELECT st.seq, st.analyzed, t.seq IS NOT NULL FROM article_state st LEFT JOIN article_terms t ON t.seq = st.seq
+            WHERE st.analyzed != (t.seq IS NOT NULL) ORDER BY st.seq
+            """) { s in "article \(s.int(0)) is marked " + (s.int(1) != 0 ? "analyzed but has no term counts" : "not analyzed but has term counts") }
+        try each("""
+            SELECT a.id, st.story_id FROM article_state st JOIN articles a ON a.seq = st.seq LEFT JOIN stories s ON s.id = st.story_id
+            WHERE st.story_id IS NOT NULL AND s.id IS NULL ORDER BY st.seq
             """) { s in "article \(s.text(0) ?? "?") is in story \(s.int(1)), which does not exist" }
         try each("""
-            SELECT a.id, a.story_id, s.merged_into FROM articles a JOIN stories s ON s.id = a.story_id
-            WHERE s.merged_into IS NOT NULL ORDER BY a.seq
+            SELECT a.id, st.story_id, s.merged_into FROM article_state st JOIN articles a ON a.seq = st.seq JOIN stories s ON s.id = st.story_id
+            WHERE s.merged_into IS NOT NULL ORDER BY st.seq
             """) { s in "article \(s.text(0) ?? "?") is in story \(s.int(1)), which was merged into \(s.int(2))" }
-        try each("SELECT id FROM articles WHERE story_id IS NOT NULL AND terms IS NULL ORDER BY seq") { s in
-            "article \(s.text(0) ?? "?") is in a story but was never analyzed"
-        }
         try each("""
-            SELECT s.id, s.size, COUNT(a.seq), s.first_published, MIN(a.published), s.last_published, MAX(a.published)
-            FROM stories s LEFT JOIN articles a ON a.story_id = s.id WHERE s.merged_into IS NULL GROUP BY s.id
-            HAVING s.size != COUNT(a.seq) OR COUNT(a.seq) = 0
-                OR s.first_published IS NOT MIN(a.published) OR s.last_published IS NOT MAX(a.published)
+            SELECT a.id FROM article_state st JOIN articles a ON a.seq = st.seq WHERE st.story_id IS NOT NULL AND st.analyzed = 0 ORDER BY st.seq
+            """) { s in "article \(s.text(0) ?? "?") is in a story but was never analyzed" }
+        try each("""
+            SELECT s.id, s.size, COUNT(st.seq), s.first_published, MIN(st.published), s.last_published, MAX(st.published)
+            FROM stories s LEFT JOIN article_state st ON st.story_id = s.id WHERE s.merged_into IS NULL GROUP BY s.id
+            HAVING s.size != COUNT(st.seq) OR COUNT(st.seq) = 0
+                OR s.first_published IS NOT MIN(st.published) OR s.last_published IS NOT MAX(st.published)
             ORDER BY s.id
             """) { s in
             let id = s.int(0), size = s.int(1), count = s.int(2)
@@ -64,7 +75,7 @@ extension SQLiteStore {
         let vocabulary = try loadVocabulary()
         let count = vocabulary.terms.count
         var df = [Int64](repeating: 0, count: count), cf = [Int64](repeating: 0, count: count)
-        let s = try db.prepare("SELECT id, terms FROM articles WHERE terms IS NOT NULL ORDER BY seq")
+        let s = try db.prepare("SELECT a.id, t.terms FROM article_terms t JOIN articles a ON a.seq = t.seq ORDER BY t.seq")
         var bad = 0
         while try s.step() {
             guard let blob = s.blob(1) else { continue }

@@ -7,15 +7,15 @@ extension SQLiteStore {
 
     public func commit(_ changes: StoryChanges, runID: Int64) throws {
         let create = try db.prepare("INSERT INTO stories(id, title, size, created_run, updated_run) VALUES(?, '', 0, ?, ?)")
-        let moveAll = try db.prepare("UPDATE articles SET story_id = ? WHERE story_id = ?")
+        let moveAll = try db.prepare("UPDATE article_state SET story_id = ? WHERE story_id = ?")
         let markMerged = try db.prepare("UPDATE stories SET merged_into = ?, size = 0, updated_run = ? WHERE id = ?")
         let repoint = try db.prepare("UPDATE stories SET merged_into = ? WHERE merged_into = ?")
-        let assign = try db.prepare("UPDATE articles SET story_id = ? WHERE seq = ?")
+        let assign = try db.prepare("UPDATE article_state SET story_id = ? WHERE seq = ?")
         let refresh = try db.prepare("""
             UPDATE stories SET title = COALESCE((SELECT title FROM articles WHERE seq = ?), title), updated_run = ?, closed = 0,
-              size = (SELECT COUNT(*) FROM articles WHERE story_id = stories.id),
-              first_published = (SELECT MIN(published) FROM articles WHERE story_id = stories.id),
-              last_published = (SELECT MAX(published) FROM articles WHERE story_id = stories.id)
+              size = (SELECT COUNT(*) FROM article_state WHERE story_id = stories.id),
+              first_published = (SELECT MIN(published) FROM article_state WHERE story_id = stories.id),
+              last_published = (SELECT MAX(published) FROM article_state WHERE story_id = stories.id)
             WHERE id = ?
             """)
         for story in changes.stories {
@@ -39,7 +39,7 @@ extension SQLiteStore {
     }
 
     public func latestPublished(notAfter: Double) throws -> Double? {
-        let s = try db.prepare("SELECT MAX(published) FROM articles WHERE published <= ?")
+        let s = try db.prepare("SELECT MAX(published) FROM article_state WHERE published <= ?")
         try s.bind([.double(notAfter)])
         return try s.step() ? s.double(0) : nil
     }
@@ -47,7 +47,7 @@ extension SQLiteStore {
     public func stories(since: Double?, minArticles: Int) throws -> [StorySummary] {
         let s = try db.prepare("""
             SELECT s.id, s.title, s.first_published, s.last_published, a.id, a.outlet, s.closed
-            FROM stories s JOIN articles a ON a.story_id = s.id
+            FROM stories s JOIN article_state st ON st.story_id = s.id JOIN articles a ON a.seq = st.seq
             WHERE s.merged_into IS NULL AND s.size >= ? AND (? IS NULL OR s.last_published IS NULL OR s.last_published >= ?)
             ORDER BY s.first_published IS NULL, s.first_published, s.id, a.published IS NULL, a.published, a.seq
             """)
@@ -78,8 +78,8 @@ extension SQLiteStore {
 
     public func goldAndFound() throws -> [(item: ArticleLabel, gold: String, found: Int64)] {
         let s = try db.prepare("""
-            SELECT id, outlet, published, title, gold_story, story_id FROM articles
-            WHERE story_id IS NOT NULL AND gold_story IS NOT NULL ORDER BY seq
+            SELECT a.id, a.outlet, a.published, a.title, a.gold_story, st.story_id FROM article_state st JOIN articles a ON a.seq = st.seq
+            WHERE st.story_id IS NOT NULL AND a.gold_story IS NOT NULL ORDER BY st.seq
             """)
         var out: [(ArticleLabel, String, Int64)] = []
         while try s.step() {
@@ -95,8 +95,9 @@ extension SQLiteStore {
 
     public func forEachStory(minArticles: Int, only: Int64?, _ body: (_ id: Int64, _ title: String, _ articles: [StoredArticle]) throws -> Void) throws {
         let s = try db.prepare("""
-            SELECT s.id, s.title, a.seq, a.id, a.outlet, a.published, a.title, a.text, a.url, a.lang, a.gold_story, a.extra, a.terms
-            FROM stories s JOIN articles a ON a.story_id = s.id
+            SELECT s.id, s.title, a.seq, a.id, a.outlet, a.published, a.title, a.text, a.url, a.lang, a.gold_story, a.extra, t.terms
+            FROM stories s JOIN article_state st ON st.story_id = s.id JOIN articles a ON a.seq = st.seq
+            LEFT JOIN article_terms t ON t.seq = st.seq
             WHERE s.merged_into IS NULL AND (?1 IS NULL AND s.size >= ?2 OR s.id = ?1)
             ORDER BY s.id, a.published IS NULL, a.published, a.seq
             """)

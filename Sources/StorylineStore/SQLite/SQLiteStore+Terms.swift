@@ -36,16 +36,19 @@ extension SQLiteStore {
     }
 
     public func unvectorized(after seq: Int64, limit: Int) throws -> [ArticleText] {
-        let s = try db.prepare("SELECT seq, title, text, lang FROM articles WHERE terms IS NULL AND seq > ? ORDER BY seq LIMIT ?")
+        let s = try db.prepare("""
+            SELECT a.seq, a.title, a.text, a.lang FROM article_state st JOIN articles a ON a.seq = st.seq
+            WHERE st.analyzed = 0 AND st.seq > ? ORDER BY st.seq LIMIT ?
+            """)
         try s.bind([.int(seq), .int(Int64(limit))])
         var out: [ArticleText] = []
         while try s.step() { out.append(ArticleText(seq: s.int(0), title: s.text(1) ?? "", text: s.text(2) ?? "", lang: s.text(3))) }
         return out
     }
 
-    public func unvectorizedCount() throws -> Int { Int(try db.scalar("SELECT COUNT(*) FROM articles WHERE terms IS NULL") ?? 0) }
+    public func unvectorizedCount() throws -> Int { Int(try db.scalar("SELECT COUNT(*) FROM article_state WHERE analyzed = 0") ?? 0) }
 
-    func vectorizedCount() throws -> Int { Int(try db.scalar("SELECT COUNT(*) FROM articles WHERE terms IS NOT NULL") ?? 0) }
+    func vectorizedCount() throws -> Int { Int(try db.scalar("SELECT COUNT(*) FROM article_state WHERE analyzed = 1") ?? 0) }
 
     public func documentCount() throws -> Int { try vectorizedCount() + (Int(try meta("imported_documents") ?? "0") ?? 0) }
 
@@ -63,14 +66,21 @@ extension SQLiteStore {
     }
 
     public func setTerms(_ seqs: [Int64], _ terms: [ArticleTerms]) throws {
-        let statement = try db.prepare("UPDATE articles SET terms = ? WHERE seq = ?")
-        for (seq, t) in zip(seqs, terms) { try statement.run([.blob(t.encoded()), .int(seq)]) }
+        let write = try db.prepare("INSERT OR REPLACE INTO article_terms(seq, terms) VALUES(?, ?)")
+        let mark = try db.prepare("UPDATE article_state SET analyzed = 1 WHERE seq = ?")
+        for (seq, t) in zip(seqs, terms) {
+            try write.run([.int(seq), .blob(t.encoded())])
+            try mark.run([.int(seq)])
+        }
     }
 }
 
 extension SQLiteStore {
     public func forEachUnclustered(_ body: (ArticleRef, EncodedTerms) throws -> Void) throws {
-        try streamTerms("SELECT seq, published, story_id, terms FROM articles WHERE story_id IS NULL AND terms IS NOT NULL ORDER BY seq", [], body)
+        try streamTerms("""
+            SELECT st.seq, st.published, st.story_id, t.terms FROM article_state st JOIN article_terms t ON t.seq = st.seq
+            WHERE st.story_id IS NULL AND st.analyzed = 1 ORDER BY st.seq
+            """, [], body)
     }
 
     public func forEachStoryArticle(near span: TimeSpan, window: Double,
@@ -79,9 +89,10 @@ extension SQLiteStore {
         let hi = (span.latest ?? Double.greatestFiniteMagnitude) + window
         let near = "s.merged_into IS NULL AND (s.first_published IS NULL OR (s.last_published >= ?1 AND s.first_published <= ?2))"
         try streamTerms("""
-            SELECT a.seq, a.published, a.story_id, a.terms FROM articles a JOIN stories s ON a.story_id = s.id
-            WHERE \(near) AND a.terms IS NOT NULL AND (a.published IS NULL OR a.published BETWEEN ?1 AND ?2)
-            ORDER BY a.seq
+            SELECT st.seq, st.published, st.story_id, t.terms
+            FROM stories s JOIN article_state st ON st.story_id = s.id JOIN article_terms t ON t.seq = st.seq
+            WHERE \(near) AND (st.published IS NULL OR st.published BETWEEN ?1 AND ?2)
+            ORDER BY st.seq
             """, [.double(lo), .double(hi)], body)
         var sizes: [Int64: Int] = [:]
         let s = try db.prepare("SELECT s.id, s.size FROM stories s WHERE \(near)")
@@ -91,7 +102,7 @@ extension SQLiteStore {
     }
 
     public func unclusteredSpan() throws -> TimeSpan {
-        let s = try db.prepare("SELECT MIN(published), MAX(published), COUNT(*) FROM articles WHERE story_id IS NULL AND terms IS NOT NULL")
+        let s = try db.prepare("SELECT MIN(published), MAX(published), COUNT(*) FROM article_state WHERE story_id IS NULL AND analyzed = 1")
         guard try s.step() else { return TimeSpan(earliest: nil, latest: nil, count: 0) }
         return TimeSpan(earliest: s.double(0), latest: s.double(1), count: Int(s.int(2)))
     }
