@@ -99,17 +99,20 @@ struct Ingester {
         return summary
     }
 
+    /// Reads one file, writing each full batch while the next one is parsed: the store's inserts
+    /// run on a second thread, one batch at a time, in order (so the writer sees the batches as a
+    /// serial loop would: same transactions, same dedupe). A failed write stops the reading at the
+    /// next batch and is rethrown.
     private func ingestFile(_ path: String, format: DumpFormat, strict: Bool, into summary: inout IngestSummary) throws {
+        let writer = BatchWriter(store: store, runID: runID, strict: strict)
         var batch: [(article: Article, source: String)] = []
         func flush() throws {
             guard !batch.isEmpty else { return }
-            let stored = strict ? try store.insert(batch, runID: runID)
-                                : try store.transaction { try store.insert(batch, runID: runID) }
-            summary.stored += stored
-            summary.duplicates += batch.count - stored
-            batch.removeAll(keepingCapacity: true)
-            if !strict { FaultInjection.hit("ingest-batch") }
+            try writer.submit(batch)
+            batch = []
+            batch.reserveCapacity(batchSize)
         }
+        defer { writer.finish() }
         do {
             try format.reader().read(path) { event in
                 summary.records += 1
@@ -132,8 +135,66 @@ struct Ingester {
         } catch let error as StorylineError where !strict && (error.code == .io || error.code == .badInput) {
             // Records read before a failure (a damaged file) are kept, as records before a bad one are.
             try flush()
+            try writer.drain(into: &summary)
+            throw error
+        } catch {
+            writer.finish()
             throw error
         }
         try flush()
+        try writer.drain(into: &summary)
+    }
+
+    /// Writes batches on a serial queue, one in flight while the reader fills the next.
+    private final class BatchWriter: @unchecked Sendable {
+        let store: any ArticleStore
+        let runID: Int64
+        let strict: Bool
+        private let queue = DispatchQueue(label: "storyline.ingest.writer")
+        private let idle = DispatchSemaphore(value: 1)
+        // Written by the queue, read by the reader after `idle` is taken (which orders the two).
+        private var stored = 0, written = 0
+        private var failure: Error?
+
+        init(store: any ArticleStore, runID: Int64, strict: Bool) {
+            self.store = store
+            self.runID = runID
+            self.strict = strict
+        }
+
+        /// Waits for the batch in flight, rethrows its failure, and starts writing this one.
+        func submit(_ batch: [(article: Article, source: String)]) throws {
+            idle.wait()
+            if let failure { idle.signal(); throw failure }
+            queue.async { [self] in
+                defer { idle.signal() }
+                do {
+                    let n = strict ? try store.insert(batch, runID: runID)
+                                   : try store.transaction { try store.insert(batch, runID: runID) }
+                    stored += n
+                    written += batch.count
+                    if !strict { FaultInjection.hit("ingest-batch") }
+                } catch {
+                    failure = error
+                }
+            }
+        }
+
+        /// Waits for the last batch, adds what was stored to `summary`, rethrows a failure.
+        func drain(into summary: inout IngestSummary) throws {
+            idle.wait()
+            defer { idle.signal() }
+            summary.stored += stored
+            summary.duplicates += written - stored
+            stored = 0
+            written = 0
+            if let failure { throw failure }
+        }
+
+        /// Waits for the batch in flight (after a failure elsewhere: nothing is left running).
+        func finish() {
+            idle.wait()
+            idle.signal()
+        }
     }
 }

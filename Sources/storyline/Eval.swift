@@ -6,7 +6,8 @@ struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Cluster a labeled dataset from scratch and score it against its gold `story` field.",
         discussion: """
-            Uses a private in-memory store and the default profile (or --profile). Scores: B-cubed \
+            Uses a private temporary store on disk (in $TMPDIR, deleted afterwards; it needs about \
+            twice the dataset's size) and the default profile (or --profile). Scores: B-cubed \
             precision/recall/F1, pairwise precision/recall/F1, ARI and AMI; timings per stage in seconds; \
             peak resident memory in MiB.
             """)
