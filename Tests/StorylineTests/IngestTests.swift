@@ -301,6 +301,12 @@ final class JSONObjectScannerTests: XCTestCase {
                 XCTAssertThrowsError(try fields("{\"s\":\"" + before + control + after + "\"}"), "\(k)")
             }
             XCTAssertEqual(try fields("{\"s\":\"" + before + "\u{7f}" + after + "\"}")["s"], .string(before + "\u{7f}" + after))
+            // After a first escape (the copying path): plain runs of every length between
+            // escapes, and a control byte at every offset still refused.
+            XCTAssertEqual(try fields("{\"s\":\"\\n" + before + "\\n" + after + "\\t\"}")["s"], .string("\n" + before + "\n" + after + "\t"))
+            for control in ["\u{0}", "\u{a}", "\u{1f}"] {
+                XCTAssertThrowsError(try fields("{\"s\":\"\\n" + before + control + after + "\"}"), "\(k)")
+            }
         }
     }
 
