@@ -1,3 +1,17 @@
+/// Where an article's publication date came from.
+public enum DateSource: String, Sendable, Equatable, CaseIterable {
+    /// The record's own date field.
+    case given
+    /// Found in the article's URL (`/2013/09/14/`, `2013-09-14`, `20130914`, an ObjectId's time).
+    case url
+    /// Found in the text's first lines ("Updated 09/14/2013", "Published March 3, 2024").
+    case text
+    /// An HTML page's metadata (`article:published_time`, `itemprop=datePublished`, `<time>`).
+    case meta
+    /// An HTML page's JSON-LD `datePublished`.
+    case jsonLD = "json-ld"
+}
+
 /// One news article, as read from a dump.
 public struct Article: Sendable, Equatable {
     /// The publisher's or the dump's id; unique in a store.
@@ -14,9 +28,12 @@ public struct Article: Sendable, Equatable {
     public var story: String?
     /// Fields the reader does not know, kept as a JSON object (sorted keys), or nil.
     public var extra: String?
+    /// Where `published` came from: nil when undated; `.given` unless ingest inferred it.
+    public var dateSource: DateSource?
 
     public init(id: String, outlet: String, published: Double? = nil, title: String, text: String,
-                url: String? = nil, lang: String? = nil, story: String? = nil, extra: String? = nil) {
+                url: String? = nil, lang: String? = nil, story: String? = nil, extra: String? = nil,
+                dateSource: DateSource? = nil) {
         self.id = id
         self.outlet = outlet
         self.published = published
@@ -26,6 +43,7 @@ public struct Article: Sendable, Equatable {
         self.lang = lang
         self.story = story
         self.extra = extra
+        self.dateSource = published == nil ? nil : dateSource ?? .given
     }
 
     /// Fingerprint of what the article says, for deduplication: the same outlet publishing the

@@ -90,7 +90,7 @@ public enum ISODate {
     }
 
     /// Whether `day` is a day of `month` in `year` (Gregorian leap years).
-    static func isValidDay(_ year: Int, _ month: Int, _ day: Int) -> Bool {
+    package static func isValidDay(_ year: Int, _ month: Int, _ day: Int) -> Bool {
         guard (1...12).contains(month), day >= 1 else { return false }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
@@ -98,7 +98,7 @@ public enum ISODate {
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+    package static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
         let y = m <= 2 ? y0 - 1 : y0
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -137,7 +137,7 @@ public enum ISODate {
 /// never move the store's clock (which closes stories) or pull a story years away.
 package enum PublicationDate {
     /// 1990-01-01T00:00:00Z.
-    static let earliest = Double(ISODate.daysFromCivil(1990, 1, 1)) * 86400
+    package static let earliest = Double(ISODate.daysFromCivil(1990, 1, 1)) * 86400
     /// The run's wall clock, read once.
     package static let runClock = Date().timeIntervalSince1970
     /// The latest plausible date: a day after the run's clock (time zones, embargoed feeds).
@@ -154,4 +154,9 @@ package enum PublicationDate {
         }
         return (t, nil)
     }
+}
+
+extension PublicationDate {
+    /// Whether `t` is a plausible publication date (the range ``read(_:)`` accepts).
+    package static func isPlausible(_ t: Double) -> Bool { t >= earliest && t <= latest }
 }

@@ -4,8 +4,14 @@ internal import CLibXML2
 public struct HTMLArticle: Sendable, Equatable {
     public var title: String
     public var text: String
-    /// `article:published_time`, `<time datetime>` or similar, as written in the page.
+    /// `article:published_time`, JSON-LD `datePublished`, `<time datetime>` or similar, as
+    /// written in the page.
     public var published: String?
+    /// Where `published` was found: "json-ld" or "meta" (a meta tag or `<time>`).
+    public var publishedSource: String?
+    /// When the page's metadata gives no date: the page's visible text (header and byline
+    /// included, its first 30 KB), where a "Published ..." or "Updated ..." line may give one.
+    public var visibleText: String? = nil
     /// `og:site_name`.
     public var siteName: String?
     /// `og:url` or the canonical link.
@@ -41,6 +47,8 @@ public enum HTMLExtractor {
         var h1: String? = nil
         var timeTag: String? = nil
         var canonical: String? = nil
+        var jsonLDDate: String? = nil, itempropDate: String? = nil
+        var elementDates: Set<String> = []
         var article: xmlNodePtr? = nil, main: xmlNodePtr? = nil, body: xmlNodePtr? = nil
         walk(root) { node in
             let tag = name(node)
@@ -49,9 +57,25 @@ public enum HTMLExtractor {
                 if let key = attribute(node, "property") ?? attribute(node, "name"), let content = attribute(node, "content") {
                     meta[key.lowercased()] = content
                 }
+                if itempropDate == nil, let p = attribute(node, "itemprop")?.lowercased(), p == "datepublished" || p == "published-date" {
+                    itempropDate = attribute(node, "content")
+                }
+            case "script":
+                if jsonLDDate == nil, attribute(node, "type")?.lowercased().contains("ld+json") == true {
+                    jsonLDDate = jsonString(after: "\"datePublished\"", in: rawText(node))
+                }
             case "title": if titleTag == nil { titleTag = text(node) }
             case "h1": if h1 == nil, !isInside(node, dropped) { h1 = text(node) }
-            case "time": if timeTag == nil { timeTag = attribute(node, "datetime") }
+            case "span", "div":
+                // Often in the cards of other articles: trusted only when the page has one value.
+                if let p = attribute(node, "itemprop")?.lowercased(), p == "datepublished" || p == "published-date",
+                   let value = attribute(node, "content") ?? attribute(node, "datetime") {
+                    elementDates.insert(value)
+                }
+                return true
+            case "time":
+                if attribute(node, "itemprop")?.lowercased() == "datepublished", itempropDate == nil { itempropDate = attribute(node, "datetime") }
+                if timeTag == nil { timeTag = attribute(node, "datetime") }
             case "link": if attribute(node, "rel")?.lowercased() == "canonical" { canonical = attribute(node, "href") }
             case "article": if article == nil { article = node }
             case "main": if main == nil { main = node }
@@ -80,10 +104,70 @@ public enum HTMLExtractor {
                 if !all.isEmpty { paragraphs.append(all) }
             }
         }
+        // The publication date: JSON-LD (the most often right on extraction-dev), then the Open Graph article tag, then the other
+        // conventions, then the page's first <time datetime>.
+        let metaDate = meta["article:published_time"] ?? meta["og:published_time"]
+        let otherDate = itempropDate ?? metaKeysForDates.lazy.compactMap { meta[$0] }.first
+            ?? (elementDates.count == 1 ? elementDates.first : nil) ?? timeTag
+        let published = jsonLDDate ?? metaDate ?? otherDate
+        var visible: String? = nil
+        if published == nil, let body {
+            var parts: [String] = []
+            var size = 0
+            collectText(body, into: &parts, dropping: ["script", "style", "noscript", "template", "svg"], budget: &size, limit: 30_000)
+            visible = parts.joined(separator: " ")
+        }
         return HTMLArticle(
             title: title, text: paragraphs.joined(separator: "\n\n"),
-            published: meta["article:published_time"] ?? meta["og:published_time"] ?? meta["date"] ?? meta["pubdate"] ?? timeTag,
+            published: published,
+            publishedSource: published == nil ? nil : (jsonLDDate != nil ? "json-ld" : "meta"),
+            visibleText: visible,
             siteName: meta["og:site_name"], url: meta["og:url"] ?? canonical)
+    }
+
+    /// Meta names that carry a publication date, in order of trust.
+    static let metaKeysForDates = ["datepublished", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.created",
+                                   "dc.date", "article.published", "publishdate", "publish-date", "pubdate", "date",
+                                   "cxenseparse:recs:publishtime", "citation_publication_date"]
+
+    /// The string value after the first `key` (with its quotes) in JSON text, unescaped only of `\/`.
+    static func jsonString(after key: String, in json: String) -> String? {
+        let b = Array(json.utf8), k = Array(key.utf8)
+        guard b.count > k.count else { return nil }
+        var i = 0
+        while i + k.count <= b.count {
+            if b[i] == k[0], Array(b[i..<(i + k.count)]) == k {
+                var j = i + k.count
+                while j < b.count, b[j] == 0x20 || b[j] == 0x0A || b[j] == 0x0D || b[j] == 0x09 { j += 1 }
+                guard j < b.count, b[j] == 0x3A else { i += 1; continue }
+                j += 1
+                while j < b.count, b[j] == 0x20 || b[j] == 0x0A || b[j] == 0x0D || b[j] == 0x09 { j += 1 }
+                guard j < b.count, b[j] == 0x22 else { i += 1; continue }
+                var out: [UInt8] = []
+                j += 1
+                while j < b.count, b[j] != 0x22, out.count < 80 {
+                    if b[j] == 0x5C, j + 1 < b.count { j += 1 }
+                    out.append(b[j])
+                    j += 1
+                }
+                return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The text and CDATA children of `node`, as written (a script's source).
+    static func rawText(_ node: xmlNodePtr) -> String {
+        var parts: [String] = []
+        var child = node.pointee.children
+        while let c = child {
+            if c.pointee.type == XML_TEXT_NODE || c.pointee.type == XML_CDATA_SECTION_NODE, let content = c.pointee.content {
+                parts.append(String(cString: content))
+            }
+            child = c.pointee.next
+        }
+        return parts.joined()
     }
 
     /// Depth-first over element nodes; `visit` returns whether to descend.
@@ -94,6 +178,21 @@ public enum HTMLExtractor {
         child = node.pointee.children
         while let c = child {
             if c.pointee.type == XML_ELEMENT_NODE { walk(c, visit) }
+            child = c.pointee.next
+        }
+    }
+
+    /// The text under `node` but for `dropping`'s elements, until about `limit` bytes.
+    static func collectText(_ node: xmlNodePtr, into parts: inout [String], dropping: Set<String>, budget: inout Int, limit: Int) {
+        var child = node.pointee.children
+        while let c = child, budget < limit {
+            if c.pointee.type == XML_TEXT_NODE, let content = c.pointee.content {
+                let t = String(cString: content)
+                budget += t.utf8.count
+                parts.append(t)
+            } else if c.pointee.type == XML_ELEMENT_NODE, !dropping.contains(name(c)) {
+                collectText(c, into: &parts, dropping: dropping, budget: &budget, limit: limit)
+            }
             child = c.pointee.next
         }
     }

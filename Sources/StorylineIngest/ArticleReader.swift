@@ -42,11 +42,28 @@ package protocol ArticleReader {
 }
 
 extension DumpFormat {
+    /// The format's reader; an article without a date gets one from its URL or text where
+    /// ``DateFinder`` finds one.
     package func reader() -> ArticleReader {
         switch self {
-        case .auto, .jsonl: return JSONLReader()
-        case .csv: return CSVReader()
-        case .text: return TextFolderReader()
+        case .auto, .jsonl: return DatingReader(inner: JSONLReader())
+        case .csv: return DatingReader(inner: CSVReader())
+        case .text: return DatingReader(inner: TextFolderReader())
+        }
+    }
+}
+
+/// Passes another reader's records on, dating the undated ones (``DateFinder``).
+struct DatingReader: ArticleReader {
+    var inner: ArticleReader
+
+    func read(_ path: String, _ body: (RecordEvent) throws -> Void) throws {
+        try inner.read(path) { event in
+            guard var article = event.article, article.published == nil else { return try body(event) }
+            DateFinder.fill(&article)
+            var event = event
+            event.article = article
+            try body(event)
         }
     }
 }

@@ -47,9 +47,16 @@ struct TextFolderReader: ArticleReader {
             }
             var article = Article(id: relative, outlet: outlet ?? page.siteName ?? "unknown", title: page.title, text: page.text, url: page.url)
             if let raw = page.published {
-                let (seconds, warning) = PublicationDate.read(raw)
+                // ISO 8601 as a rule; "Fri, 24 Jul 2015 05:36:09 GMT" or "July 24, 2015" give their day.
+                var (seconds, warning) = PublicationDate.read(raw)
+                if seconds == nil, let day = DateFinder.loose(raw) { (seconds, warning) = (day, nil) }
                 article.published = seconds
+                article.dateSource = seconds == nil ? nil : page.publishedSource == "json-ld" ? .jsonLD : .meta
                 if let warning { event.warnings.append(warning) }
+            }
+            if article.published == nil, let visible = page.visibleText, let day = DateFinder.fromPageText(visible) {
+                article.published = day
+                article.dateSource = .text
             }
             if let problem = article.normalize() { event.problem = problem } else { event.article = article }
             return event

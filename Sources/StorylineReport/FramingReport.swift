@@ -28,6 +28,19 @@ public struct StoryFraming: Codable, Sendable {
     public var outlets: [OutletFraming]
     /// Articles per outlet group ("ungrouped" for outlets without one).
     public var coverage: [String: Int]
+    /// The dates its dump did not give, that ingest found (in a URL, a dateline, a page's
+    /// metadata): the first report and the timeline rest on them.
+    public var dates_found: [FoundDate]
+    /// Its articles with no date at all.
+    public var undated_articles: Int
+}
+
+public struct FoundDate: Codable, Sendable, Equatable {
+    public var article: String
+    public var outlet: String
+    public var published: String
+    /// "url", "text", "meta" or "json-ld".
+    public var source: String
 }
 
 public struct OutletFraming: Codable, Sendable {

@@ -91,7 +91,11 @@ enum HTMLPages {
     static func story(_ s: StoryFraming, report: FramingReport) -> String {
         var body = "<nav><a href=\"../index.html\">← All stories</a></nav>\n<header><h1>\(escape(s.title))</h1><p class=\"muted\">Story \(s.id): \(s.article_count) articles from \(s.outlets.count) outlets"
         if let first = s.first_reported_by { body += "; first reported by <strong>\(escape(first))</strong> at \(escape(s.first_published.map(shortDate) ?? ""))" }
-        body += ".</p></header>\n"
+        body += ".</p>"
+        if !s.dates_found.isEmpty || s.undated_articles > 0 {
+            body += "<p class=\"muted\">" + ReportWriter.datesNote(s, escape: escape) + "</p>"
+        }
+        body += "</header>\n"
         body += "<section id=\"headlines\"><h2>Headlines side by side</h2><div class=\"scroll\"><table><thead><tr><th>Outlet</th><th>First published</th><th>Headline</th><th>Articles</th></tr></thead><tbody>\n"
         for o in s.outlets {
             body += "<tr><td>\(escape(o.outlet))\(o.group.map { "<br><span class=\"muted\">\(escape($0))</span>" } ?? "")</td><td>\(escape(o.first_published.map(shortDate) ?? "undated"))</td><td>\(o.headlines.map(escape).joined(separator: "<br>"))</td><td>\(o.article_count)</td></tr>\n"

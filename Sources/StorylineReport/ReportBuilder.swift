@@ -236,7 +236,12 @@ package struct ReportBuilder {
             id: id, title: title, article_count: articles.count,
             first_published: articles.compactMap(\.published).min().map(ISODate.format),
             last_published: articles.compactMap(\.published).max().map(ISODate.format),
-            first_reported_by: first?.article.outlet, outlets: outlets, coverage: coverage), seenGroups)
+            first_reported_by: first?.article.outlet, outlets: outlets, coverage: coverage,
+            dates_found: articles.compactMap { a in
+                guard let t = a.published, let source = a.dateSource, source != .given else { return nil }
+                return FoundDate(article: a.id, outlet: a.outlet, published: ISODate.format(t), source: source.rawValue)
+            }.sorted { ($0.published, $0.article) < ($1.published, $1.article) },
+            undated_articles: articles.filter { $0.published == nil }.count), seenGroups)
     }
 
     /// How often each folded word of `articles` is written for each of the `wanted` terms (by store

@@ -94,6 +94,18 @@ package struct ReportWriter {
         return out
     }
 
+    /// One sentence on the story's dates that the dump did not give.
+    static func datesNote(_ s: StoryFraming, escape: (String) -> String) -> String {
+        var parts: [String] = []
+        if !s.dates_found.isEmpty {
+            let listed = s.dates_found.prefix(8).map { "\(escape($0.outlet)) \(String($0.published.prefix(10))) (\($0.source))" }
+            parts.append("Dates found by ingest, not given by the dump: " + listed.joined(separator: ", ")
+                         + (s.dates_found.count > 8 ? " and \(s.dates_found.count - 8) more" : ""))
+        }
+        if s.undated_articles > 0 { parts.append("\(s.undated_articles) undated article\(s.undated_articles == 1 ? "" : "s")") }
+        return parts.joined(separator: "; ") + "."
+    }
+
     func markdown() -> String {
         var out = "# Storyline: how each outlet told each story\n\n\(report.stories.count) stories. Generated \(report.generated).\n"
         for s in report.stories {
@@ -103,7 +115,9 @@ package struct ReportWriter {
             if !report.groups.isEmpty {
                 out += "; coverage: " + s.coverage.sorted { $0.key < $1.key }.map { "\(Self.md($0.key)) \($0.value)" }.joined(separator: ", ")
             }
-            out += ".\n\n| Outlet | Group | First published | Headline | Stressed | Quoted | Similarity |\n|---|---|---|---|---|---|---|\n"
+            out += "."
+            if !s.dates_found.isEmpty || s.undated_articles > 0 { out += " " + Self.datesNote(s, escape: Self.md) }
+            out += "\n\n| Outlet | Group | First published | Headline | Stressed | Quoted | Similarity |\n|---|---|---|---|---|---|---|\n"
             for o in s.outlets {
                 let terms = o.distinctive_terms.prefix(6).map(\.term).joined(separator: ", ")
                 let quoted = o.quoted.prefix(3).map { "\($0.speaker) (\($0.count))" }.joined(separator: ", ")

@@ -235,6 +235,23 @@ public struct StorySummary: Sendable, Equatable {
     /// Set on a story that was merged into another (it then has no articles).
     public var mergedInto: Int64? = nil
     public var closed = false
+    /// Its articles whose date ingest found (in a URL, a text, a page's metadata), earliest first.
+    public var inferredDates: [InferredDate] = []
+    /// Its articles with no date at all.
+    public var undated: [String] = []
+}
+
+/// An article's date that its record did not give: where ingest found it.
+public struct InferredDate: Sendable, Equatable {
+    public var id: String
+    public var published: Double
+    public var source: DateSource
+
+    public init(id: String, published: Double, source: DateSource) {
+        self.id = id
+        self.published = published
+        self.source = source
+    }
 }
 
 /// How an article is named to a person: its id, outlet, date (ISO 8601) and headline.

@@ -99,7 +99,8 @@ final class RunCLITests: XCTestCase {
         XCTAssertEqual(ids.count, 600)
         XCTAssertEqual(Set(ids).count, 600, "every article in exactly one story")
         for s in stories {
-            XCTAssertEqual(Set(s.keys), ["id", "title", "articles", "outlets", "first_published", "last_published", "closed", "merged_into"])
+            XCTAssertEqual(Set(s.keys), ["id", "title", "articles", "outlets", "first_published", "last_published", "closed", "merged_into",
+                                         "inferred_dates", "undated"])
         }
         // Filters.
         let big = try XCTUnwrap(CLI.json(CLI.run(["stories", "--json", "--min-articles", "3"], in: dir).stdout) as? [[String: Any]])

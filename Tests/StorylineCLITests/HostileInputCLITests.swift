@@ -108,6 +108,57 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertEqual(sets.reduce(0) { $0 + $1.count }, 8)
     }
 
+    /// Undated records get their date from their URL or a dateline; `stories --json` names where
+    /// each inferred date came from, and lists what stayed undated. Two look-alike events years
+    /// apart stay apart once their articles' URLs date them.
+    func testDatesFoundInURLsAndTextsAreShownWithTheirSource() throws {
+        let dir = CLI.temporaryDirectory()
+        let text = "A powerful earthquake struck the coastal city early on Tuesday, collapsing buildings and killing dozens, rescue officials said, as aftershocks rattled the region and families searched the rubble"
+        var records: [[String: Any]] = []
+        for year in ["2019", "2024"] {
+            for outlet in ["Wire", "Daily", "Herald"] {
+                records.append(["id": "\(year)-\(outlet)", "outlet": outlet, "url": "https://\(outlet.lowercased()).example/\(year)/03/05/quake",
+                                "title": "Powerful earthquake strikes coastal city", "text": "\(text). \(outlet), \(year)."])
+            }
+        }
+        records.append(["id": "dateline", "outlet": "Blog", "title": "Powerful earthquake strikes coastal city",
+                        "text": "ANKARA, March 6, 2024 - \(text)."])
+        records.append(["id": "given", "outlet": "Post", "published": "2024-03-05T12:00:00Z", "url": "https://post.example/2001/01/01/x",
+                        "title": "Powerful earthquake strikes coastal city", "text": text + " Post."])
+        records.append(["id": "undated", "outlet": "Archive", "title": "Powerful earthquake strikes coastal city", "text": text + " Archive."])
+        try write(records, to: "quakes.jsonl", in: dir)
+        XCTAssertEqual(try CLI.run(["run", "quakes.jsonl"], in: dir).status, 0)
+        let all = try stories(dir)
+        var inferred: [String: (String, String)] = [:]
+        for story in all {
+            for d in story["inferred_dates"] as! [[String: Any]] {
+                inferred[d["id"] as! String] = (d["published"] as! String, d["source"] as! String)
+            }
+        }
+        XCTAssertEqual(inferred["2019-Wire"]?.0, "2019-03-05T00:00:00Z")
+        XCTAssertEqual(inferred["2024-Herald"]?.1, "url")
+        XCTAssertEqual(inferred["dateline"]?.0, "2024-03-06T00:00:00Z")
+        XCTAssertEqual(inferred["dateline"]?.1, "text")
+        XCTAssertNil(inferred["given"], "a given date is not inferred (and the URL's 2001 does not replace it)")
+        XCTAssertEqual(all.flatMap { $0["undated"] as! [String] }, ["undated"])
+        let sets = all.map { Set($0["articles"] as! [String]) }
+        let y2019 = Set(["Wire", "Daily", "Herald"].map { "2019-\($0)" })
+        let y2024 = Set(["Wire", "Daily", "Herald"].map { "2024-\($0)" } + ["dateline", "given"])
+        XCTAssertTrue(sets.contains { y2019.isSubset(of: $0) }, "\(sets)")
+        XCTAssertTrue(sets.contains { y2024.isSubset(of: $0) }, "\(sets)")
+        XCTAssertFalse(sets.contains { !$0.isDisjoint(with: y2019) && !$0.isDisjoint(with: y2024) }, "2019 and 2024 stay apart: \(sets)")
+        // The report says which of a story's dates were found, and where.
+        XCTAssertEqual(try CLI.run(["report", "--out", "out", "--format", "json,md", "--min-articles", "1"], in: dir).status, 0)
+        let report = try XCTUnwrap(CLI.json(String(contentsOf: dir.appendingPathComponent("out/report.json"), encoding: .utf8)) as? [String: Any])
+        let story2024 = try XCTUnwrap((report["stories"] as! [[String: Any]]).first { ($0["dates_found"] as! [[String: Any]]).contains { $0["article"] as? String == "dateline" } })
+        let found = story2024["dates_found"] as! [[String: Any]]
+        XCTAssertEqual(Set(found.map { $0["article"] as! String }), ["2024-Wire", "2024-Daily", "2024-Herald", "dateline"])
+        XCTAssertEqual(found.first { $0["article"] as? String == "dateline" }?["source"] as? String, "text")
+        let md = try String(contentsOf: dir.appendingPathComponent("out/report.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("Dates found by ingest, not given by the dump: "), md)
+        XCTAssertTrue(md.contains("Blog 2024-03-06 (text)"), md)
+    }
+
     // MARK: Text pages
 
     func testTheSeedShapedTextPage() throws {
@@ -362,6 +413,7 @@ final class CheckCLITests: XCTestCase {
             c.execute("UPDATE stories SET size = size + 1 WHERE id = ?", (big,))
             c.execute("UPDATE article_state SET story_id = 99999 WHERE seq = (SELECT MIN(seq) FROM article_state)")
             c.execute("UPDATE terms SET df = df + 1 WHERE id = 0")
+            c.execute("UPDATE articles SET date_source = NULL WHERE seq = (SELECT MIN(seq) FROM articles WHERE published IS NOT NULL)")
             c.commit()
             print(big)
             """
@@ -380,5 +432,6 @@ final class CheckCLITests: XCTestCase {
         XCTAssertTrue(bad.stdout.contains("is in story 99999, which does not exist"), bad.stdout)
         XCTAssertTrue(bad.stdout.contains("story \(big) has size"), bad.stdout)
         XCTAssertTrue(bad.stdout.contains("(id 0) has df"), bad.stdout)
+        XCTAssertTrue(bad.stdout.contains("has a date but no date source"), bad.stdout)
     }
 }

@@ -365,3 +365,137 @@ final class ContentHashTests: XCTestCase {
         }
     }
 }
+
+final class DateFinderTests: XCTestCase {
+    func day(_ s: String) -> Double { ISODate.parse(s)! }
+
+    func testDatesInURLs() {
+        let found: [(String, String)] = [
+            ("http://www.foxnews.com/politics/2010/02/20/beck-encourages-conservatives", "2010-02-20"),
+            ("https://www.washingtontimes.com/news/2021/apr/22/joe-biden-to-target/", "2021-04-22"),
+            ("https://www.bloomberg.com/news/articles/2021-04-22/biden-pushes-carbon-plan?srnd=premium", "2021-04-22"),
+            ("https://example.com/story_2019_07_04_fireworks", "2019-07-04"),
+            ("https://example.com/archive/20130914/flood.html", "2013-09-14"),
+            ("https://example.com/2021/4/5/", "2021-04-05"),
+            ("https://EXAMPLE.com/2021/September/05/x", "2021-09-05"),
+            ("/2016/11/09/election-night", "2016-11-09"),
+        ]
+        for (url, expected) in found {
+            XCTAssertEqual(DateFinder.fromURL(url), day(expected), url)
+        }
+        let none = [
+            "https://apnews.com/article/joe-biden-climate-d27b869add251860acc82f58e2750fd7", // 32 hex digits: not an ObjectId
+            "https://www1.cbn.com/cbnnews/us/2021/april/biden-nears-100-day-mark",            // a month, no day
+            "https://example.com/2021/04/5-things-to-know",                                   // a month and a slug
+            "https://www.bbc.com/news/world-us-canada-56874811",
+            "https://variety.com/2021/awards/news/tyler-perry-1234960297/",
+            "https://example.com/2021/02/30/",                                                // no such day
+            "https://example.com/1899/05/01/old",                                             // implausible
+            "https://example.com/item/120130914/x",                                           // nine digits
+            "https://www.huffingtonpost.com/entry/tax-returns_us_55bbf7bde4b06363d5a25a38",   // an ObjectId: when the entry was made
+            "https://2021-04-22.example.com/story",                                           // in the host
+        ]
+        for url in none { XCTAssertNil(DateFinder.fromURL(url), url) }
+    }
+
+    func testDatesInTexts() {
+        let found: [(String, String)] = [
+            ("Updated 09/14/2013 4:05 PM\nThe river rose overnight.", "2013-09-14"),
+            ("Published March 3, 2024. Lawmakers met on Tuesday.", "2024-03-03"),
+            ("By Jane Roe | Posted: Mon, Mar. 4th 2024\nText", "2024-03-04"),
+            ("WASHINGTON, March 3, 2024 — The Senate voted on Tuesday.", "2024-03-03"),
+            ("RIO DE JANEIRO, 3 March 2024 (Reuters) - Floods hit the city.", "2024-03-03"),
+            ("2024-03-03: the council met.", "2024-03-03"),
+            ("Updated 14/09/2013\nText", "2013-09-14"),
+            ("Last updated: Nov 19, 2021. First published: January 28, 2021. Text", "2021-01-28"),
+        ]
+        for (text, expected) in found {
+            XCTAssertEqual(DateFinder.fromText(text), day(expected), text)
+        }
+        let none = [
+            "The treaty was signed on March 3, 2019, officials said.",            // an event's date, not the article's
+            "Published in the journal last year, the study found 1,200 cases.",
+            "Updated guidance arrives on 2024-13-01.",                           // no such month
+            String(repeating: "Words of a long lead paragraph. ", count: 12) + "Published March 3, 2024.", // past 300 bytes
+        ]
+        for text in none { XCTAssertNil(DateFinder.fromText(text), text) }
+    }
+
+    /// An undated record gets a date from its URL, else its text; a given date is never replaced.
+    func testTheReaderDatesOnlyUndatedRecords() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let lines = [
+            #"{"id":"given","outlet":"W","published":"2024-05-01","title":"T","text":"x","url":"https://e.com/2020/01/02/a"}"#,
+            #"{"id":"url","outlet":"W","title":"T","text":"Updated 03/04/2021 text","url":"https://e.com/2020/01/02/a"}"#,
+            #"{"id":"text","outlet":"W","title":"T","text":"Updated 03/04/2021 text","url":"https://e.com/a"}"#,
+            #"{"id":"none","outlet":"W","title":"T","text":"Nothing here","url":"https://e.com/a"}"#,
+            #"{"id":"future","outlet":"W","published":"2999-01-01","title":"T","text":"x","url":"https://e.com/2020/01/03/a"}"#,
+        ]
+        let file = dir.appendingPathComponent("d.jsonl")
+        TestSupport.write(lines.joined(separator: "\n"), to: file)
+        let articles = Dictionary(uniqueKeysWithValues: try TestSupport.records(DumpFormat.jsonl.reader(), file.path)
+            .compactMap(\.article).map { ($0.id, $0) })
+        XCTAssertEqual(articles["given"]?.published, day("2024-05-01"))
+        XCTAssertEqual(articles["given"]?.dateSource, .given)
+        XCTAssertEqual(articles["url"]?.published, day("2020-01-02"))
+        XCTAssertEqual(articles["url"]?.dateSource, .url)
+        XCTAssertEqual(articles["text"]?.published, day("2021-03-04"))
+        XCTAssertEqual(articles["text"]?.dateSource, .text)
+        XCTAssertNil(articles["none"]?.published)
+        XCTAssertNil(articles["none"]?.dateSource)
+        // An implausible given date is dropped (with its warning); the URL's is then used.
+        XCTAssertEqual(articles["future"]?.published, day("2020-01-03"))
+        XCTAssertEqual(articles["future"]?.dateSource, .url)
+    }
+
+    func page(head: String, body: String) -> [UInt8] {
+        Array("<html><head><title>T</title>\(head)</head><body>\(body)<article><p>Text of the story.</p></article></body></html>".utf8)
+    }
+
+    func testDatesInPages() throws {
+        // JSON-LD first, then the Open Graph tag.
+        let both = HTMLExtractor.extract(page(head: """
+            <meta property="article:published_time" content="2015-12-11T14:28:34Z">
+            <script type="application/ld+json">{"@type":"NewsArticle","datePublished" : "2015-10-15T02:19:15Z","dateModified":"2018-04-22"}</script>
+            """, body: ""))!
+        XCTAssertEqual(both.published, "2015-10-15T02:19:15Z")
+        XCTAssertEqual(both.publishedSource, "json-ld")
+        XCTAssertNil(both.visibleText)
+        let og = HTMLExtractor.extract(page(head: #"<meta property="article:published_time" content="2015-12-11T14:28:34Z">"#, body: ""))!
+        XCTAssertEqual(og.published, "2015-12-11T14:28:34Z")
+        XCTAssertEqual(og.publishedSource, "meta")
+        // One itemprop date on the page is its own; several are the cards of other articles.
+        let one = HTMLExtractor.extract(page(head: "", body: #"<span itemprop="datePublished" content="2026-03-13T12:00:00Z">Mar 13</span>"#))!
+        XCTAssertEqual(one.published, "2026-03-13T12:00:00Z")
+        let cards = HTMLExtractor.extract(page(head: "", body: #"<span itemprop="datePublished" content="2026-03-13">a</span><span itemprop="datePublished" content="2026-03-12">b</span>"#))!
+        XCTAssertNil(cards.published)
+        // No metadata: the visible text, header included, with its "Published" line.
+        let header = HTMLExtractor.extract(page(head: "", body: #"<header><span class="date">Published: January 3, 2024</span></header>"#))!
+        XCTAssertNil(header.published)
+        XCTAssertEqual(try XCTUnwrap(header.visibleText).contains("Published: January 3, 2024"), true)
+        XCTAssertEqual(DateFinder.fromPageText(header.visibleText!), day("2024-01-03"))
+        XCTAssertEqual(DateFinder.loose("Fri, 24 Jul 2015 05:36:09 GMT"), day("2015-07-24"))
+        XCTAssertEqual(DateFinder.loose("Published Oct 20, 2025 at 5:00 PM PST"), day("2025-10-20"))
+    }
+
+    func testPagesInAFolderNameTheirDateSource() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let pages: [(String, [UInt8])] = [
+            ("ld.html", page(head: #"<script type="application/ld+json">{"datePublished":"2024-03-05T08:30:00Z"}</script>"#, body: "")),
+            ("meta.html", page(head: #"<meta name="date" content="March 5, 2024">"#, body: "")),
+            ("text.html", page(head: "", body: "<div>Updated 03/05/2024</div>")),
+            ("none.html", page(head: "", body: "<div>No date</div>")),
+        ]
+        for (name, bytes) in pages {
+            FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data(bytes))
+        }
+        let articles = Dictionary(uniqueKeysWithValues: try TestSupport.records(DumpFormat.text.reader(), dir.path)
+            .compactMap(\.article).map { ($0.id, $0) })
+        XCTAssertEqual(articles["ld.html"]?.dateSource, .jsonLD)
+        XCTAssertEqual(articles["meta.html"]?.dateSource, .meta)
+        XCTAssertEqual(articles["meta.html"]?.published, day("2024-03-05"))
+        XCTAssertEqual(articles["text.html"]?.dateSource, .text)
+        XCTAssertEqual(articles["text.html"]?.published, day("2024-03-05"))
+        XCTAssertNil(articles["none.html"]?.dateSource)
+    }
+}

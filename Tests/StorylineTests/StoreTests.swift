@@ -44,14 +44,14 @@ final class StoreTests: XCTestCase {
         try store!.db.execute("DROP TABLE schema_migrations; ALTER TABLE terms DROP COLUMN cf; PRAGMA user_version = 1")
         store = nil
         XCTAssertThrowsError(try SQLiteStore(path: path, readOnly: true), "a reader does not upgrade") { error in
-            XCTAssertTrue("\(error)".contains("lacks schema migrations 2-terms-collection-frequency, 3-article-state-and-terms-apart"), "\(error)")
+            XCTAssertTrue("\(error)".contains("lacks schema migrations 2-terms-collection-frequency, 3-article-state-and-terms-apart, 4-date-source"), "\(error)")
         }
         let upgraded = try SQLiteStore(path: path)
         XCTAssertEqual(upgraded.schemaVersion, SQLiteStore.migrations.count)
         let s = try upgraded.db.prepare("SELECT name, applied FROM schema_migrations ORDER BY name")
         var rows: [(String, String)] = []
         while try s.step() { rows.append((s.text(0)!, s.text(1)!)) }
-        XCTAssertEqual(rows.map(\.0), ["1-articles-terms-stories-runs", "2-terms-collection-frequency", "3-article-state-and-terms-apart"])
+        XCTAssertEqual(rows.map(\.0), ["1-articles-terms-stories-runs", "2-terms-collection-frequency", "3-article-state-and-terms-apart", "4-date-source"])
         XCTAssertEqual(rows[0].1, "before-names")
         XCTAssertNotNil(ISODate.parse(rows[1].1))
         XCTAssertEqual(try upgraded.db.scalar("SELECT COUNT(*) FROM pragma_table_info('terms') WHERE name = 'cf'"), 1)
@@ -71,7 +71,8 @@ final class StoreTests: XCTestCase {
             CREATE INDEX articles_unvectorized ON articles(seq) WHERE terms IS NULL;
             CREATE INDEX articles_unclustered ON articles(seq) WHERE story_id IS NULL;
             CREATE INDEX articles_story ON articles(story_id);
-            DELETE FROM schema_migrations WHERE name = '3-article-state-and-terms-apart';
+            ALTER TABLE articles DROP COLUMN date_source;
+            DELETE FROM schema_migrations WHERE name IN ('3-article-state-and-terms-apart', '4-date-source');
             PRAGMA user_version = 2;
             """)
     }
@@ -96,6 +97,9 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try store.db.scalar("SELECT COUNT(*) FROM pragma_table_info('articles') WHERE name IN ('terms', 'story_id')"), 0)
         XCTAssertEqual(try store.articles().map(\.storyID), before.articles.map(\.storyID))
         XCTAssertEqual(try store.articles().map(\.article.id), before.articles.map(\.article.id))
+        // The dates the records gave are marked given by migration 4.
+        XCTAssertEqual(try store.articles().map(\.article.dateSource), before.articles.map { $0.article.published == nil ? nil : .given })
+        XCTAssertEqual(try store.articles().map(\.article.dateSource), before.articles.map(\.article.dateSource))
         XCTAssertEqual(try store.stories(since: nil, minArticles: 1).map(\.articles), before.stories.map(\.articles))
         XCTAssertEqual(try store.unclusteredSpan().count, 0)
         XCTAssertEqual(try store.unvectorizedCount(), 0)

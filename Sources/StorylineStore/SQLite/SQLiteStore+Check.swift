@@ -32,6 +32,11 @@ extension SQLiteStore {
             WHERE st.seq IS NULL OR st.published IS NOT a.published ORDER BY a.seq
             """) { s in "article \(s.text(0) ?? "?") " + (s.int(1) != 0 ? "has no state row" : "has another date in its state row") }
         try each("""
+            SELECT a.id, a.date_source FROM articles a
+            WHERE (a.published IS NULL) != (a.date_source IS NULL)
+               OR a.date_source NOT IN ('given', 'url', 'text', 'meta', 'json-ld') ORDER BY a.seq
+            """) { s in "article \(s.text(0) ?? "?") " + (s.text(1).map { "has date source \"\($0)\"" + " with no date or an unknown one" } ?? "has a date but no date source") }
+        try each("""
             SELECT st.seq FROM article_state st LEFT JOIN articles a ON a.seq = st.seq WHERE a.seq IS NULL ORDER BY st.seq
             """) { s in "state row \(s.int(0)) has no article" }
         try each("""

@@ -46,7 +46,7 @@ extension SQLiteStore {
 
     public func stories(since: Double?, minArticles: Int) throws -> [StorySummary] {
         let s = try db.prepare("""
-            SELECT s.id, s.title, s.first_published, s.last_published, a.id, a.outlet, s.closed
+            SELECT s.id, s.title, s.first_published, s.last_published, a.id, a.outlet, s.closed, a.published, a.date_source
             FROM stories s JOIN article_state st ON st.story_id = s.id JOIN articles a ON a.seq = st.seq
             WHERE s.merged_into IS NULL AND s.size >= ? AND (? IS NULL OR s.last_published IS NULL OR s.last_published >= ?)
             ORDER BY s.first_published IS NULL, s.first_published, s.id, a.published IS NULL, a.published, a.seq
@@ -59,7 +59,15 @@ extension SQLiteStore {
                 out.append(StorySummary(id: id, title: s.text(1) ?? "", articles: [], outlets: [],
                                         firstPublished: s.double(2), lastPublished: s.double(3), closed: s.int(6) != 0))
             }
-            out[out.count - 1].articles.append(s.text(4) ?? "")
+            let article = s.text(4) ?? ""
+            out[out.count - 1].articles.append(article)
+            if let published = s.double(7) {
+                if let source = s.text(8).flatMap(DateSource.init(rawValue:)), source != .given {
+                    out[out.count - 1].inferredDates.append(InferredDate(id: article, published: published, source: source))
+                }
+            } else {
+                out[out.count - 1].undated.append(article)
+            }
             let outlet = s.text(5) ?? ""
             if !out[out.count - 1].outlets.contains(outlet) { out[out.count - 1].outlets.append(outlet) }
         }
@@ -95,7 +103,7 @@ extension SQLiteStore {
 
     public func forEachStory(minArticles: Int, only: Int64?, _ body: (_ id: Int64, _ title: String, _ articles: [StoredArticle]) throws -> Void) throws {
         let s = try db.prepare("""
-            SELECT s.id, s.title, a.seq, a.id, a.outlet, a.published, a.title, a.text, a.url, a.lang, a.gold_story, a.extra, t.terms
+            SELECT s.id, s.title, a.seq, a.id, a.outlet, a.published, a.title, a.text, a.url, a.lang, a.gold_story, a.extra, t.terms, a.date_source
             FROM stories s JOIN article_state st ON st.story_id = s.id JOIN articles a ON a.seq = st.seq
             LEFT JOIN article_terms t ON t.seq = st.seq
             WHERE s.merged_into IS NULL AND (?1 IS NULL AND s.size >= ?2 OR s.id = ?1)
@@ -116,7 +124,8 @@ extension SQLiteStore {
             articles.append(StoredArticle(
                 seq: s.int(2),
                 article: Article(id: s.text(3) ?? "", outlet: s.text(4) ?? "", published: s.double(5), title: s.text(6) ?? "",
-                                 text: s.text(7) ?? "", url: s.text(8), lang: s.text(9), story: s.text(10), extra: s.text(11)),
+                                 text: s.text(7) ?? "", url: s.text(8), lang: s.text(9), story: s.text(10), extra: s.text(11),
+                                 dateSource: s.text(13).flatMap(DateSource.init(rawValue:))),
                 storyID: id, terms: s.blob(12).map { ArticleTerms(EncodedTerms($0)) }))
         }
         if let c = current { try body(c, title, articles) }

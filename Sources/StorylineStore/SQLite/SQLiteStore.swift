@@ -121,6 +121,12 @@ public final class SQLiteStore: StoreBackend {
         CREATE INDEX article_state_unclustered ON article_state(seq) WHERE story_id IS NULL;
         CREATE INDEX article_state_story ON article_state(story_id);
         """),
+        // Where each article's date came from: given by the record, or found by ingest in its
+        // URL, its text or its page's metadata. Older stores only held given dates.
+        Migration(name: "4-date-source", sql: """
+        ALTER TABLE articles ADD COLUMN date_source TEXT;
+        UPDATE articles SET date_source = 'given' WHERE published IS NOT NULL;
+        """),
     ]
 
     func migrate() throws {
@@ -202,15 +208,16 @@ public final class SQLiteStore: StoreBackend {
 
     public func insert(_ articles: [(article: Article, source: String)], runID: Int64) throws -> Int {
         let stmt = try db.prepare("""
-            INSERT OR IGNORE INTO articles(id, outlet, published, title, text, url, lang, gold_story, extra, content_hash, source, run_id)
-            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO articles(id, outlet, published, title, text, url, lang, gold_story, extra, content_hash, source, run_id, date_source)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let state = try db.prepare("INSERT INTO article_state(seq, published) VALUES(?, ?)")
         var inserted = 0
         for (a, source) in articles {
             try stmt.run([.text(a.id), .text(a.outlet), .optional(a.published), .text(a.title), .text(a.text),
                           .optional(a.url), .optional(a.lang), .optional(a.story), .optional(a.extra),
-                          .text(a.contentHash), .text(source), .int(runID)])
+                          .text(a.contentHash), .text(source), .int(runID),
+                          .optional(a.published == nil ? nil : (a.dateSource ?? .given).rawValue)])
             if db.changes == 1 {
                 try state.run([.int(db.lastInsertRowID), .optional(a.published)])
                 inserted += 1
@@ -222,7 +229,7 @@ public final class SQLiteStore: StoreBackend {
     public func articleCount() throws -> Int { Int(try db.scalar("SELECT COUNT(*) FROM articles") ?? 0) }
 
     public func articles(story: Int64?) throws -> [StoredArticle] {
-        let sql = "SELECT a.seq, a.id, a.outlet, a.published, a.title, a.text, a.url, a.lang, a.gold_story, a.extra, st.story_id"
+        let sql = "SELECT a.seq, a.id, a.outlet, a.published, a.title, a.text, a.url, a.lang, a.gold_story, a.extra, st.story_id, a.date_source"
             + " FROM article_state st JOIN articles a ON a.seq = st.seq"
             + (story == nil ? "" : " WHERE st.story_id = ?") + " ORDER BY st.seq"
         let s = try db.prepare(sql)
@@ -232,7 +239,8 @@ public final class SQLiteStore: StoreBackend {
             out.append(StoredArticle(
                 seq: s.int(0),
                 article: Article(id: s.text(1) ?? "", outlet: s.text(2) ?? "", published: s.double(3), title: s.text(4) ?? "",
-                                 text: s.text(5) ?? "", url: s.text(6), lang: s.text(7), story: s.text(8), extra: s.text(9)),
+                                 text: s.text(5) ?? "", url: s.text(6), lang: s.text(7), story: s.text(8), extra: s.text(9),
+                                 dateSource: s.text(11).flatMap(DateSource.init(rawValue:))),
                 storyID: s.isNull(10) ? nil : s.int(10)))
         }
         return out
