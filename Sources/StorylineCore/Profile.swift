@@ -72,6 +72,9 @@ public struct Profile: Codable, Equatable, Sendable {
         /// A story with no article for this many days (counted back from the newest article in
         /// the store) is closed: later articles never join it. Default 14.
         public var closeAfterDays: Double?
+        /// Each end of a pair without a date multiplies its similarity by this: with no time to
+        /// tell two events of one kind apart, the words must say more. Default 1 (none).
+        public var undatedFactor: Double?
     }
 
     /// The decay factor for two articles `days` apart.
@@ -80,6 +83,16 @@ public struct Profile: Codable, Equatable, Sendable {
         guard time.decayDays > 0 else { return 1 }
         let over = abs(days) - time.graceDays
         return over <= 0 ? 1 : exp(-over / time.decayDays)
+    }
+
+    /// What time does to a pair's similarity: the decay over the days between two dated articles,
+    /// ``TimeSettings/undatedFactor`` once per end without a date (`nil` or NaN days).
+    @inline(__always)
+    public func timeFactor(_ a: Double?, _ b: Double?) -> Double {
+        if let a, let b, !a.isNaN, !b.isNaN { return decay(days: a - b) }
+        guard let u = time.undatedFactor, u != 1 else { return 1 }
+        let missing = (a == nil || a!.isNaN ? 1 : 0) + (b == nil || b!.isNaN ? 1 : 0)
+        return missing == 2 ? u * u : u
     }
 
     /// The factor (>= 1) by which the similarity of a pair is raised so that the pair meets the
@@ -145,6 +158,7 @@ public struct Profile: Codable, Equatable, Sendable {
         if let k = similarity.maxNeighbors, k < 1 { throw bad("similarity.maxNeighbors must be >= 1") }
         guard analyzer.titleWeight > 0 else { throw bad("analyzer.titleWeight must be > 0") }
         guard time.graceDays >= 0, time.decayDays >= 0 else { throw bad("time.graceDays and time.decayDays must be >= 0") }
+        if let u = time.undatedFactor { guard u > 0, u <= 1 else { throw bad("time.undatedFactor must be in (0, 1]") } }
     }
 
     /// Allowed keys per object, `nil` for free-form values.
@@ -153,7 +167,7 @@ public struct Profile: Codable, Equatable, Sendable {
         "analyzer": ["defaultLanguage": nil, "minTokenLength": nil, "titleWeight": nil],
         "similarity": ["threshold": nil, "sketchDimension": nil, "margin": nil, "int8SketchDimension": nil, "int8Margin": nil, "int8RefineMargin": nil, "blockSize": nil, "seed": nil, "undated": nil,
                        "shortTextTerms": nil, "shortTextThreshold": nil, "maxNeighbors": nil],
-        "time": ["graceDays": nil, "decayDays": nil, "windowDays": nil, "closeAfterDays": nil],
+        "time": ["graceDays": nil, "decayDays": nil, "windowDays": nil, "closeAfterDays": nil, "undatedFactor": nil],
     ]
 
     private static func checkKeys(_ object: Any, schema: [String: [String: Any?]], path: String, file: String) throws {

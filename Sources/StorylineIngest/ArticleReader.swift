@@ -59,10 +59,11 @@ struct DatingReader: ArticleReader {
 
     func read(_ path: String, _ body: (RecordEvent) throws -> Void) throws {
         try inner.read(path) { event in
-            guard var article = event.article, article.published == nil else { return try body(event) }
-            DateFinder.fill(&article)
             var event = event
-            event.article = article
+            if var article = event.article, article.published == nil {
+                DateFinder.fill(&article)
+                event.article = article
+            }
             try body(event)
         }
     }

@@ -243,7 +243,7 @@ public struct CandidateSearch {
         func consider(_ x: Int, _ y: Int) {
             let a = min(x, y), b = max(x, y)
             var factor = Float(profile.shortTextBoost(terms: min(rows.offsets[a + 1] - rows.offsets[a], rows.offsets[b + 1] - rows.offsets[b])))
-            if let ta = days[a], let tb = days[b] { factor *= Float(profile.decay(days: ta - tb)) }
+            factor *= Float(profile.timeFactor(days[a], days[b]))
             let w = min(1, rows.dot(a, b) * factor)
             if w >= threshold { edges.append(SimilarityEdge(a: Int32(a), b: Int32(b), weight: w)) }
         }
@@ -273,10 +273,10 @@ public struct CandidateSearch {
                 var factor = Float(profile.shortTextBoost(terms: min(rows.offsets[a + 1] - rows.offsets[a], rows.offsets[b + 1] - rows.offsets[b])))
                 if let ta = days[a], let tb = days[b] {
                     if abs(ta - tb) > window { continue }
-                    factor *= Float(profile.decay(days: ta - tb))
                 } else if !compareUndated {
                     continue
                 }
+                factor *= Float(profile.timeFactor(days[a], days[b]))
                 let w = min(1, rows.dot(a, b) * factor)
                 if w >= threshold { edges.append(SimilarityEdge(a: Int32(a), b: Int32(b), weight: w)) }
             }

@@ -5,7 +5,7 @@ import StorylineVectors
 /// and which candidates are edges by their exact sparse cosine.
 ///
 /// A pair's bar is `threshold / (boost · decay(Δt))`: the short-text boost of the shorter article
-/// lowers it, days apart raise it (undated pairs have no decay). A pair is a candidate when its
+/// lowers it, days apart raise it (an undated end, `time.undatedFactor`). A pair is a candidate when its
 /// sketch score is within `margin` of its bar (and, with a second sketch, when the mean of both
 /// scores is within `refineMargin`); its edge weight is `min(1, cosine · boost · decay)`, kept when
 /// it reaches the threshold. Scores are scanned 16 at a time against the cheapest bar, the one no
@@ -93,11 +93,9 @@ final class CandidateVerifier {
                     let s = scores[j]
                     // Cheapest cut first: no decay can lower the bar below this.
                     if s < min(reach[i], reach[j]) - margin { continue }
-                    var factor = max(boost[i], boost[j])
-                    if !pair.undated {
-                        factor *= Float(profile.decay(days: t[j] - t[i]))
-                        if s < threshold / factor - margin { continue }
-                    }
+                    // The decay over the days apart, or the factor of the undated ends.
+                    let factor = max(boost[i], boost[j]) * Float(profile.timeFactor(t[i], t[j]))
+                    if s < threshold / factor - margin { continue }
                     if let refine {
                         let s2 = pair.sa.secondScore(i - plan.blocks[pair.a].lowerBound, pair.sb, j - plan.blocks[pair.b].lowerBound,
                                                      kernel: refine.kernel)
