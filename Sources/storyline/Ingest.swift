@@ -17,6 +17,11 @@ struct Ingest: ParsableCommand {
 
             Dates before 1990 or more than a day after now are kept undated, with a warning: they never \
             move the store's clock (which closes stories).
+
+            A record without a date gets one from its URL (/2013/09/14/, 2013-09-14, 20130914), from a \
+            "Published ..."/"Updated ..." line or dateline at the start of its text, or (HTML pages) from \
+            JSON-LD datePublished and the page's meta tags; `stories --json` shows each found date and \
+            its source. A given date is never replaced.
             """)
 
     @OptionGroup var store: StoreOptions
