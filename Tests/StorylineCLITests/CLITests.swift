@@ -152,21 +152,24 @@ final class EvalCLITests: XCTestCase {
 }
 
 final class QualityCLITests: XCTestCase {
+    /// B-cubed F1 of `storyline eval` on a shared dataset with each record changed by `change`.
+    func variantF1(_ name: String, in dir: URL, _ change: (inout [String: Any]) -> Void) throws -> Double {
+        var out = ""
+        for line in try String(contentsOfFile: try CLI.dataset(name), encoding: .utf8).split(separator: "\n") {
+            var record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            change(&record)
+            out += String(decoding: try JSONSerialization.data(withJSONObject: record), as: UTF8.self) + "\n"
+        }
+        try Data(out.utf8).write(to: dir.appendingPathComponent(name))
+        let r = try CLI.run(["eval", name, "--json"], in: dir)
+        return try XCTUnwrap((CLI.json(r.stdout) as? [String: Any])?["b3_f1"] as? Double)
+    }
+
     /// Titles only (text removed): the length-adapted threshold keeps quality close to full text.
     func testHeadlinesOnlyKeepQuality() throws {
         let dir = CLI.temporaryDirectory()
-        let targets: [(String, Double)] = [("allsides-dev.jsonl", 0.82), ("basil.jsonl", 0.95)]
-        for (name, floor) in targets {
-            let path = try CLI.dataset(name)
-            var out = ""
-            for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") {
-                var record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-                record["text"] = ""
-                out += String(decoding: try JSONSerialization.data(withJSONObject: record), as: UTF8.self) + "\n"
-            }
-            try Data(out.utf8).write(to: dir.appendingPathComponent(name))
-            let r = try CLI.run(["eval", name, "--json"], in: dir)
-            let f1 = try XCTUnwrap((CLI.json(r.stdout) as? [String: Any])?["b3_f1"] as? Double)
+        for (name, floor) in [("allsides-dev.jsonl", 0.82), ("basil.jsonl", 0.95)] {
+            let f1 = try variantF1(name, in: dir) { $0["text"] = "" }
             print("eval \(name) titles only: B-cubed F1 \(f1)")
             XCTAssertGreaterThanOrEqual(f1, floor, name)
         }
@@ -176,18 +179,8 @@ final class QualityCLITests: XCTestCase {
     /// look-alike events of basil (2010-2019) apart. Before both: allsides-dev 0.717, basil 0.878.
     func testUndatedDumpsKeepQuality() throws {
         let dir = CLI.temporaryDirectory()
-        let targets: [(String, Double)] = [("allsides-dev.jsonl", 0.82), ("basil.jsonl", 0.97)]
-        for (name, floor) in targets {
-            let path = try CLI.dataset(name)
-            var out = ""
-            for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") {
-                var record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-                record["published"] = nil
-                out += String(decoding: try JSONSerialization.data(withJSONObject: record), as: UTF8.self) + "\n"
-            }
-            try Data(out.utf8).write(to: dir.appendingPathComponent(name))
-            let r = try CLI.run(["eval", name, "--json"], in: dir)
-            let f1 = try XCTUnwrap((CLI.json(r.stdout) as? [String: Any])?["b3_f1"] as? Double)
+        for (name, floor) in [("allsides-dev.jsonl", 0.82), ("basil.jsonl", 0.97)] {
+            let f1 = try variantF1(name, in: dir) { $0["published"] = nil }
             print("eval \(name) undated: B-cubed F1 \(f1)")
             XCTAssertGreaterThanOrEqual(f1, floor, name)
         }

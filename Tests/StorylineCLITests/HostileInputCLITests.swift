@@ -83,9 +83,12 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertFalse(after.contains { ($0["articles"] as! [String]) == ["late-quake"] })
     }
 
+    /// One event's text, told of two earthquakes years apart.
+    static let quake = "A powerful earthquake struck the coastal city early on Tuesday, collapsing buildings and killing dozens, rescue officials said, as aftershocks rattled the region and families searched the rubble"
+
     func testAnUndatedArticleDoesNotJoinEventsYearsApart() throws {
         let dir = CLI.temporaryDirectory()
-        let text = "A powerful earthquake struck the coastal city early on Tuesday, collapsing buildings and killing dozens, rescue officials said, as aftershocks rattled the region and families searched the rubble"
+        let text = Self.quake
         var records: [[String: Any]] = []
         for year in ["2019", "2024"] {
             for outlet in ["Wire", "Daily", "Herald"] {
@@ -113,7 +116,7 @@ final class HostileInputCLITests: XCTestCase {
     /// apart stay apart once their articles' URLs date them.
     func testDatesFoundInURLsAndTextsAreShownWithTheirSource() throws {
         let dir = CLI.temporaryDirectory()
-        let text = "A powerful earthquake struck the coastal city early on Tuesday, collapsing buildings and killing dozens, rescue officials said, as aftershocks rattled the region and families searched the rubble"
+        let text = Self.quake
         var records: [[String: Any]] = []
         for year in ["2019", "2024"] {
             for outlet in ["Wire", "Daily", "Herald"] {
