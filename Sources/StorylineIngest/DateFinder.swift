@@ -112,10 +112,9 @@ package enum DateFinder {
 
     /// A month's name or its abbreviation (lowercase bytes) at `i`, not followed by a letter.
     private static func monthName(_ b: [UInt8], _ i: Int) -> (Int, Int)? {
-        for (name, m) in months {
-            let u = Array(name.utf8)
-            let end = i + u.count
-            guard end <= b.count, Array(b[i..<end]) == u else { continue }
+        guard i < b.count, b[i] >= 0x61, b[i] <= 0x7A else { return nil }
+        for (name, m) in months where starts(b, i, name) {
+            let end = i + name.utf8.count
             if end < b.count, b[end] >= 0x61, b[end] <= 0x7A { continue }
             return (m, end)
         }
@@ -207,10 +206,16 @@ package enum DateFinder {
         ("mon", 1), ("tue", 2), ("wed", 3), ("thu", 4), ("fri", 5), ("sat", 6), ("sun", 7),
     ]
 
+    /// Whether `s` is at `i`, and a word ending there ends there (no allocation: this runs at
+    /// every byte of every undated article's opening).
     private static func starts(_ b: [UInt8], _ i: Int, _ s: String) -> Bool {
-        let u = Array(s.utf8)
-        return i + u.count <= b.count && Array(b[i..<(i + u.count)]) == u
-            && (i + u.count == b.count || !isAlnum(b[i + u.count]) || !isAlnum(u[u.count - 1]))
+        var k = i, last: UInt8 = 0
+        for c in s.utf8 {
+            guard k < b.count, b[k] == c else { return false }
+            k += 1
+            last = c
+        }
+        return k == b.count || !isAlnum(b[k]) || !isAlnum(last)
     }
 
     /// A date with a year at `i`: "march 3, 2024", "mar. 3 2024", "3 march 2024", "2024-03-03",
