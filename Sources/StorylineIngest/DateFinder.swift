@@ -180,13 +180,49 @@ package enum DateFinder {
         return nil
     }
 
-    /// A date in words or numbers as a page's metadata may write it ("Fri, 24 Jul 2015 05:36:09
-    /// GMT", "July 24, 2015", "Published Oct 20, 2025 at 5:00 PM"): the day, or nil.
-    package static func loose(_ raw: String) -> Double? {
+    /// A date as a field or a page's metadata may write it other than in ISO 8601: RFC 2822 (RSS's
+    /// `pubDate`: "Fri, 24 Jul 2015 05:36:09 GMT", "+0100", "EST"), to the second; else a day in
+    /// words or numbers ("July 24, 2015", "Published Oct 20, 2025 at 5:00 PM"). Nil when none
+    /// or not plausible.
+    package static func written(_ raw: String) -> Double? {
         var b = Array(raw.utf8.prefix(80))
         for k in b.indices where b[k] >= 0x41 && b[k] <= 0x5A { b[k] += 0x20 }
-        guard let t = opening(b) ?? introduced(b), PublicationDate.isPlausible(t) else { return nil }
+        guard let t = rfc2822(b) ?? opening(b) ?? introduced(b), PublicationDate.isPlausible(t) else { return nil }
         return t
+    }
+
+    static let zones: [(String, Int)] = [("gmt", 0), ("utc", 0), ("ut", 0), ("z", 0), ("est", -5), ("edt", -4), ("cst", -6),
+                                         ("cdt", -5), ("mst", -7), ("mdt", -6), ("pst", -8), ("pdt", -7)]
+
+    /// `[weekday,] day month year hh:mm[:ss] [zone]` (lowercase bytes): seconds since 1970, or nil.
+    private static func rfc2822(_ b: [UInt8]) -> Double? {
+        var j = 0
+        func skip() { while j < b.count, b[j] == 0x20 || b[j] == 0x2C { j += 1 } }
+        skip()
+        for (name, _) in weekdays where starts(b, j, name) { j += name.utf8.count; break }
+        skip()
+        guard let (d, afterDay) = number(b, j, maxLength: 2) else { return nil }
+        j = afterDay
+        skip()
+        guard let (m, afterMonth) = monthName(b, j) else { return nil }
+        j = afterMonth
+        skip()
+        guard let (y, afterYear) = number(b, j, maxLength: 4), afterYear - j == 4, let midnight = day(y, m, d) else { return nil }
+        j = afterYear
+        skip()
+        guard let (hh, afterHour) = number(b, j, maxLength: 2), afterHour < b.count, b[afterHour] == 0x3A,
+              let (mm, afterMinute) = number(b, afterHour + 1, maxLength: 2), hh <= 23, mm <= 59 else { return nil }
+        j = afterMinute
+        var ss = 0
+        if j < b.count, b[j] == 0x3A, let (sec, afterSecond) = number(b, j + 1, maxLength: 2), sec <= 60 { ss = sec; j = afterSecond }
+        skip()
+        var offset = 0
+        if j < b.count, b[j] == 0x2B || b[j] == 0x2D, let (hhmm, end) = number(b, j + 1, maxLength: 4), end - j - 1 == 4 {
+            offset = (b[j] == 0x2D ? -1 : 1) * ((hhmm / 100) * 3600 + (hhmm % 100) * 60)
+        } else if let (_, hours) = zones.first(where: { starts(b, j, $0.0) }) {
+            offset = hours * 3600
+        }
+        return midnight + Double(hh * 3600 + mm * 60 + ss - offset)
     }
 
     /// The date that opens `b` (lowercase bytes) at `start`, after spaces and a weekday.

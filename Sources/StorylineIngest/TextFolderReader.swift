@@ -49,7 +49,7 @@ struct TextFolderReader: ArticleReader {
             if let raw = page.published {
                 // ISO 8601 as a rule; "Fri, 24 Jul 2015 05:36:09 GMT" or "July 24, 2015" give their day.
                 var (seconds, warning) = PublicationDate.read(raw)
-                if seconds == nil, let day = DateFinder.loose(raw) { (seconds, warning) = (day, nil) }
+                if seconds == nil, let t = DateFinder.written(raw) { (seconds, warning) = (t, nil) }
                 article.published = seconds
                 article.dateSource = seconds == nil ? nil : page.publishedSource == "json-ld" ? .jsonLD : .meta
                 if let warning { event.warnings.append(warning) }

@@ -448,6 +448,35 @@ final class DateFinderTests: XCTestCase {
         XCTAssertEqual(articles["future"]?.dateSource, .url)
     }
 
+    /// A record's own date in RSS's RFC 2822 form or in words is read (as given, to the second where
+    /// it says), not dropped as unreadable.
+    func testWrittenDates() throws {
+        let cases: [(String, String)] = [
+            ("Tue, 10 Jun 2003 04:00:00 GMT", "2003-06-10T04:00:00Z"),
+            ("10 Jun 2003 04:00 +0200", "2003-06-10T02:00:00Z"),
+            ("Mon, 03 Mar 2024 23:30:00 -0500", "2024-03-04T04:30:00Z"),
+            ("Sun, 3 Mar 2024 20:00:00 EST", "2024-03-04T01:00:00Z"),
+            ("March 3, 2024", "2024-03-03"),
+        ]
+        for (raw, expected) in cases { XCTAssertEqual(DateFinder.written(raw), day(expected), raw) }
+        // A time that cannot be leaves the day.
+        XCTAssertEqual(DateFinder.written("Tue, 10 Jun 2003 25:00:00 GMT"), day("2003-06-10"))
+        for raw in ["sometime last week", "31 Feb 2024 10:00:00 GMT", "Jun 10 04:00:00"] {
+            XCTAssertNil(DateFinder.written(raw), raw)
+        }
+        let dir = TestSupport.temporaryDirectory()
+        let file = dir.appendingPathComponent("rss.jsonl")
+        TestSupport.write([#"{"id":"a","outlet":"W","title":"T","text":"x","published":"Tue, 10 Jun 2003 04:00:00 GMT"}"#,
+                           #"{"id":"b","outlet":"W","title":"T","text":"x","published":"not a date","url":"https://e.com/2003/06/11/x"}"#]
+            .joined(separator: "\n"), to: file)
+        let events = try TestSupport.records(DumpFormat.jsonl.reader(), file.path)
+        XCTAssertEqual(events[0].article?.published, day("2003-06-10T04:00:00Z"))
+        XCTAssertEqual(events[0].article?.dateSource, .given)
+        XCTAssertEqual(events[0].warnings, [])
+        XCTAssertEqual(events[1].warnings, [#"unreadable date "not a date": kept undated"#])
+        XCTAssertEqual(events[1].article?.dateSource, .url, "an unreadable date gives way to the URL's")
+    }
+
     func page(head: String, body: String) -> [UInt8] {
         Array("<html><head><title>T</title>\(head)</head><body>\(body)<article><p>Text of the story.</p></article></body></html>".utf8)
     }
@@ -474,8 +503,8 @@ final class DateFinderTests: XCTestCase {
         XCTAssertNil(header.published)
         XCTAssertEqual(try XCTUnwrap(header.visibleText).contains("Published: January 3, 2024"), true)
         XCTAssertEqual(DateFinder.fromPageText(header.visibleText!), day("2024-01-03"))
-        XCTAssertEqual(DateFinder.loose("Fri, 24 Jul 2015 05:36:09 GMT"), day("2015-07-24"))
-        XCTAssertEqual(DateFinder.loose("Published Oct 20, 2025 at 5:00 PM PST"), day("2025-10-20"))
+        XCTAssertEqual(DateFinder.written("Fri, 24 Jul 2015 05:36:09 GMT"), day("2015-07-24T05:36:09Z"))
+        XCTAssertEqual(DateFinder.written("Published Oct 20, 2025 at 5:00 PM PST"), day("2025-10-20"))
     }
 
     func testPagesInAFolderNameTheirDateSource() throws {
