@@ -198,3 +198,31 @@ struct Ingester {
         }
     }
 }
+
+/// Reads dumps as ingest would, without a store: each article as it would be stored (dates
+/// found, fields normalized), with where it came from (`FILE:LINE`). Bad records and warnings
+/// go to `onIssue`, as ingest names them; a file that cannot be read at all too. Returns the
+/// number of records read and of those rejected.
+public func readDumps(_ paths: [String], format: DumpFormat, onIssue: (IngestIssue) -> Void,
+                      _ body: (Article, String) throws -> Void) throws -> (records: Int, rejected: Int) {
+    var records = 0, rejected = 0
+    for path in paths {
+        let fileFormat = format == .auto ? DumpFormat.detect(path) : format
+        do {
+            try fileFormat.reader().read(path) { event in
+                records += 1
+                for w in event.warnings { onIssue(IngestIssue(file: event.file, line: event.line, reason: w, isWarning: true)) }
+                if let problem = event.problem {
+                    rejected += 1
+                    onIssue(IngestIssue(file: event.file, line: event.line, reason: problem, isWarning: false))
+                } else if let article = event.article {
+                    try body(article, "\(event.file):\(event.line)")
+                }
+            }
+        } catch let error as StorylineError where error.code == .io || error.code == .badInput {
+            onIssue(IngestIssue(file: error.file ?? path, line: error.line ?? 0, reason: error.message, isWarning: false))
+            rejected += 1
+        }
+    }
+    return (records, rejected)
+}

@@ -33,9 +33,12 @@ public enum HTMLExtractor {
     public static func extract(_ bytes: [UInt8]) -> HTMLArticle? {
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOBLANKS.rawValue)
+        let isUTF8 = String(validating: bytes, as: UTF8.self) != nil
         let doc: htmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
-                htmlReadMemory(chars.baseAddress, Int32(chars.count), nil, nil, options)
+                // Bytes that are UTF-8 are read as UTF-8 whatever the page declares (pages saved as UTF-8 keep
+                // their old charset meta); others by the page's declaration.
+                htmlReadMemory(chars.baseAddress, Int32(chars.count), nil, isUTF8 ? "UTF-8" : nil, options)
             }
         }
         guard let doc else { return nil }
@@ -85,8 +88,25 @@ public enum HTMLExtractor {
             return true
         }
         let title = clean(meta["og:title"] ?? h1 ?? titleTag ?? "")
+        // The publication date: JSON-LD (the most often right on extraction-dev), then the Open Graph article tag, then the other
+        // conventions, then the page's first <time datetime>.
+        let metaDate = meta["article:published_time"] ?? meta["og:published_time"]
+        let otherDate = itempropDate ?? metaKeysForDates.lazy.compactMap { meta[$0] }.first
+            ?? (elementDates.count == 1 ? elementDates.first : nil) ?? timeTag
+        let published = jsonLDDate ?? metaDate ?? otherDate
+        var visible: String? = nil
+        if published == nil, let body {
+            var parts: [String] = []
+            var size = 0
+            collectText(body, into: &parts, dropping: ["script", "style", "noscript", "template", "svg"], budget: &size, limit: 30_000)
+            visible = parts.joined(separator: " ")
+        }
+        // The text last: scoring removes junk from the tree.
         var paragraphs: [String] = []
-        if let container = article ?? main ?? body {
+        var scorer = ContentScorer()
+        if let scored = scorer.extract(body: root, skipping: title) {
+            paragraphs = [scored]
+        } else if let container = article ?? main ?? body {
             walk(container) { node in
                 let tag = name(node)
                 if dropped.contains(tag) { return false }
@@ -103,19 +123,6 @@ public enum HTMLExtractor {
                 let all = clean(parts.joined(separator: " "))
                 if !all.isEmpty { paragraphs.append(all) }
             }
-        }
-        // The publication date: JSON-LD (the most often right on extraction-dev), then the Open Graph article tag, then the other
-        // conventions, then the page's first <time datetime>.
-        let metaDate = meta["article:published_time"] ?? meta["og:published_time"]
-        let otherDate = itempropDate ?? metaKeysForDates.lazy.compactMap { meta[$0] }.first
-            ?? (elementDates.count == 1 ? elementDates.first : nil) ?? timeTag
-        let published = jsonLDDate ?? metaDate ?? otherDate
-        var visible: String? = nil
-        if published == nil, let body {
-            var parts: [String] = []
-            var size = 0
-            collectText(body, into: &parts, dropping: ["script", "style", "noscript", "template", "svg"], budget: &size, limit: 30_000)
-            visible = parts.joined(separator: " ")
         }
         return HTMLArticle(
             title: title, text: paragraphs.joined(separator: "\n\n"),

@@ -27,7 +27,7 @@ struct StorylineCLI: ParsableCommand {
 
             Exit codes: 0 ok, 1 runtime failure, 64 usage, 65 bad input under --strict.
             """,
-        subcommands: [Ingest.self, Vectorize.self, Cluster.self, Run.self, Stories.self, Report.self, Runs.self, Check.self, Model.self, Eval.self]
+        subcommands: [Ingest.self, Read.self, Vectorize.self, Cluster.self, Run.self, Stories.self, Report.self, Runs.self, Check.self, Model.self, Eval.self]
     )
 }
 

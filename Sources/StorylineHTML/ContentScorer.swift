@@ -1,0 +1,459 @@
+internal import CLibXML2
+
+/// Finds a page's article body by scoring its blocks, after Readability's method, and writes it
+/// out as plain text (paragraphs apart by a blank line, `<br>` as a line break).
+///
+/// 1. Junk goes first: scripts and the like, navigation, hidden elements, dialogs and menus by
+///    their ARIA role, and blocks whose class or id reads like a comment section, share bar,
+///    sidebar, related links, cookie or newsletter box (unless it also reads like content).
+/// 2. Each paragraph-like block (a `<p>`, `<pre>`, `<td>`, a `<div>` with no block inside, the
+///    loose text of a `<div>`) of at least 25 characters scores `1 + commas + min(3, length/100)`;
+///    its parent gets the score, its grandparent half, the next a sixth. A container's own score
+///    starts from its tag (a `<div>` +5, a list −3, a heading −5) and its class/id (±25), and is
+///    scaled by `1 − link density` (the share of its text inside links).
+/// 3. The best container, and those of its siblings that score near it or are plain prose
+///    paragraphs, are the article. Inside it, lists, tables and boxes made mostly of links (or
+///    with a junk class and little prose) are dropped, as are headings that are links.
+struct ContentScorer {
+    typealias Node = xmlNodePtr
+
+    /// Per element: text length (bytes, whitespace runs counted once), text inside links, commas.
+    struct Stats { var text = 0, links = 0, commas = 0 }
+    private var stats: [Int: Stats] = [:]
+    private var scores: [Int: Double] = [:]
+    private var weights: [Int: Int] = [:]
+    /// Per element: the length of the prose paragraphs under it (100+ characters, few links).
+    private var prose: [Int: Int] = [:]
+
+    /// How much more prose an ancestor must hold to become the article (extraction-dev F1 at 1.3,
+    /// 1.6, 2.0, never: 0.956, 0.957, 0.953, 0.940).
+    static let proseGain = 1.5
+    static let hardJunkTags: Set<String> = ["script", "style", "noscript", "template", "svg", "iframe", "select", "title",
+                                            "input", "textarea", "object", "embed", "canvas", "map", "link", "meta"]
+    static let junkTags: Set<String> = ["nav", "footer", "aside", "header", "dialog", "menu", "figcaption", "button"]
+    static let blockTags: Set<String> = ["address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "dir", "div", "dl",
+                                         "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+                                         "header", "hgroup", "hr", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "table",
+                                         "tbody", "thead", "tfoot", "tr", "td", "th", "ul", "caption"]
+    static let junkRoles: Set<String> = ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog", "banner",
+                                         "contentinfo", "search"]
+    static let unlikely = ["-ad-", "ai2html", "banner", "breadcrumb", "combx", "comment", "community", "cover-wrap", "disqus", "extra",
+                           "footer", "gdpr", "header", "legends", "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar",
+                           "skyscraper", "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager", "popup",
+                           "yom-remote", "cookie", "consent", "newsletter", "subscribe", "share", "promo", "recommend", "outbrain",
+                           "taboola", "signup", "paywall", "most-read", "mostread", "trending", "byline", "author-bio", "toolbar"]
+    static let maybe = ["and", "article", "body", "column", "content", "main", "mathjax", "shadow", "story", "post-body", "entry"]
+    static let negative = ["-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr", "masthead", "media",
+                           "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor",
+                           "shopping", "tags", "widget", "newsletter", "cookie", "taboola", "recirc", "teaser", "caption", "credit"]
+    static let positive = ["article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "pagination", "post", "text",
+                           "blog", "story"]
+
+    /// The article text under `body` (the page's root: broken pages put their body in the head), or nil when nothing scores (the caller falls back).
+    mutating func extract(body: Node, skipping title: String) -> String? {
+        measure(body)
+        removeJunk(body)
+        stats.removeAll(keepingCapacity: true)
+        _ = measure(body)
+        var candidates: [Node] = []
+        scoreParagraphs(body, into: &candidates)
+        var best: Node? = nil
+        var bestScore = 0.0
+        for c in candidates {
+            let s = (scores[key(c)] ?? 0) * (1 - linkDensity(c))
+            scores[key(c)] = s
+            if s > bestScore { best = c; bestScore = s }
+        }
+        guard var top = best else { return nil }
+        // Where near-best candidates share an ancestor with the best (an article split into boxes
+        // by ads and pictures), that ancestor is the article.
+        let alternatives = candidates.filter { $0 != top && (scores[key($0)] ?? 0) >= bestScore * 0.75 }
+            .sorted { (scores[key($0)] ?? 0) > (scores[key($1)] ?? 0) }.prefix(5)
+        if alternatives.count >= 3 {
+            var parent = top.pointee.parent
+            while let p = parent, p.pointee.type == XML_ELEMENT_NODE, !["body", "html"].contains(name(p)) {
+                if alternatives.filter({ isAncestor(p, of: $0) }).count >= 3 { top = p; break }
+                parent = p.pointee.parent
+            }
+        }
+        // Up while a scored parent is better, or not much worse (its children share the text).
+        var lastScore = scores[key(top)] ?? 0
+        var up = top.pointee.parent
+        while let p = up, p.pointee.type == XML_ELEMENT_NODE, !["body", "html"].contains(name(p)) {
+            guard let parentScore = scores[key(p)] else { up = p.pointee.parent; continue }
+            if parentScore < lastScore / 3 { break }
+            if parentScore > lastScore { top = p; break }
+            lastScore = parentScore
+            up = p.pointee.parent
+        }
+        // Up while an ancestor holds much more prose than the article found so far (an article whose
+        // parts sit in separate boxes, deeper or shallower), nearly all of it outside links.
+        var up2 = top.pointee.parent
+        while let p = up2, p.pointee.type == XML_ELEMENT_NODE, !["body", "html"].contains(name(p)) {
+            let mine = prose[key(top)] ?? 0, theirs = prose[key(p)] ?? 0
+            if Double(theirs) >= Double(mine) * Self.proseGain, linkDensity(p) < 0.25 { top = p }
+            up2 = p.pointee.parent
+            if Double(theirs) > Double(mine) * 4 { break }
+        }
+        // A lone child that holds all of its parent's text stands for the parent (Readability does likewise).
+        while let parent = top.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE, !["body", "html"].contains(name(parent)),
+              elementChildren(parent).count == 1 {
+            top = parent
+        }
+        bestScore = scores[key(top)] ?? bestScore
+        var parts: [Node] = []
+        if let parent = top.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE {
+            let bar = max(10, bestScore * 0.2)
+            for sibling in elementChildren(parent) {
+                if sibling == top { parts.append(sibling); continue }
+                let s = scores[key(sibling)] ?? 0
+                let st = stats[key(sibling)] ?? Stats()
+                var keep = s >= bar
+                if !keep, name(sibling) == "p" {
+                    let density = linkDensity(sibling)
+                    keep = (st.text > 80 && density < 0.25) || (st.text > 0 && density == 0 && endsSentence(sibling))
+                }
+                if keep { parts.append(sibling) }
+            }
+        } else {
+            parts = [top]
+        }
+        var writer = TextWriter(skipping: title)
+        for p in parts { write(p, into: &writer) }
+        let text = writer.finish()
+        return text.isEmpty ? nil : text
+    }
+
+    // MARK: junk
+
+    /// Removes junk under `root`. Broken pages often leave the whole article inside an unclosed
+    /// `<header>` or `<button>`, or a "site_header" box: what holds an `<article>`, a `<main>` or
+    /// five paragraphs of prose is never junk by its name alone.
+    private func removeJunk(_ root: Node) {
+        var doomed: [Node] = []
+        let holdsArticle: (Node) -> Bool = { node in
+            var paragraphs = 0
+            var found = false
+            walkElements(node) { n in
+                if found { return false }
+                switch name(n) {
+                case "article", "main": found = true; return false
+                case "p":
+                    if (stats[key(n)]?.text ?? 0) >= 80 { paragraphs += 1; found = paragraphs >= 5 }
+                    return false
+                default: return true
+                }
+            }
+            return found
+        }
+        walkElements(root) { node in
+            let tag = name(node)
+            if Self.hardJunkTags.contains(tag) { doomed.append(node); return false }
+            if Self.junkTags.contains(tag) {
+                if holdsArticle(node) { return true }
+                doomed.append(node); return false
+            }
+            if HTMLExtractor.attribute(node, "hidden") != nil || HTMLExtractor.attribute(node, "aria-hidden") == "true" {
+                doomed.append(node); return false
+            }
+            if let style = HTMLExtractor.attribute(node, "style")?.lowercased().filter({ $0 != " " }),
+               style.contains("display:none") || style.contains("visibility:hidden") {
+                doomed.append(node); return false
+            }
+            if let role = HTMLExtractor.attribute(node, "role")?.lowercased(), Self.junkRoles.contains(role), !holdsArticle(node) {
+                doomed.append(node); return false
+            }
+            if !["body", "a", "article", "main", "html", "head"].contains(tag) {
+                let names = classAndID(node)
+                if !names.isEmpty, Self.unlikely.contains(where: names.contains), !Self.maybe.contains(where: names.contains),
+                   !holdsArticle(node) {
+                    doomed.append(node); return false
+                }
+            }
+            return true
+        }
+        for node in doomed {
+            xmlUnlinkNode(node)
+            xmlFreeNode(node)
+        }
+    }
+
+    // MARK: measuring and scoring
+
+    @discardableResult
+    private mutating func measure(_ node: Node) -> Stats {
+        var s = Stats()
+        var child = node.pointee.children
+        var space = true
+        while let c = child {
+            if c.pointee.type == XML_TEXT_NODE || c.pointee.type == XML_CDATA_SECTION_NODE, let content = c.pointee.content {
+                var p = content
+                while p.pointee != 0 {
+                    let b = p.pointee
+                    if b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D {
+                        if !space { s.text += 1; space = true }
+                    } else {
+                        s.text += 1
+                        space = false
+                        if b == 0x2C { s.commas += 1 }
+                    }
+                    p += 1
+                }
+            } else if c.pointee.type == XML_ELEMENT_NODE {
+                let inner = measure(c)
+                s.text += inner.text
+                s.commas += inner.commas
+                s.links += name(c) == "a" ? inner.text : inner.links
+                space = false
+            }
+            child = c.pointee.next
+        }
+        stats[key(node)] = s
+        return s
+    }
+
+    private func linkDensity(_ node: Node) -> Double {
+        guard let s = stats[key(node)], s.text > 0 else { return 0 }
+        return Double(s.links) / Double(s.text)
+    }
+
+    private mutating func classWeight(_ node: Node) -> Int {
+        if let w = weights[key(node)] { return w }
+        var w = 0
+        for value in [HTMLExtractor.attribute(node, "class"), HTMLExtractor.attribute(node, "id")] {
+            guard let v = value?.lowercased(), !v.isEmpty else { continue }
+            if Self.negative.contains(where: v.contains) { w -= 25 }
+            if Self.positive.contains(where: v.contains) { w += 25 }
+        }
+        weights[key(node)] = w
+        return w
+    }
+
+    private mutating func initialScore(_ node: Node) -> Double {
+        var s: Double
+        switch name(node) {
+        case "div", "article", "main", "section": s = 5
+        case "pre", "td", "blockquote": s = 3
+        case "address", "ol", "ul", "dl", "dd", "dt", "li", "form": s = -3
+        case "h1", "h2", "h3", "h4", "h5", "h6", "th": s = -5
+        default: s = 0
+        }
+        if name(node) == "article" { s += 10 }
+        return s + Double(classWeight(node))
+    }
+
+    /// Scores every paragraph-like block under `root`, crediting its ancestors.
+    private mutating func scoreParagraphs(_ root: Node, into candidates: inout [Node]) {
+        var blocks: [(node: Node, own: Bool)] = []
+        walkElements(root) { node in
+            let tag = name(node)
+            switch tag {
+            case "p", "pre", "td":
+                blocks.append((node, false))
+                return false
+            case "div", "section", "article", "main", "span", "font", "center":
+                if !hasBlockChild(node) {
+                    if tag != "span" && tag != "font" { blocks.append((node, false)) }
+                    return false
+                }
+                if ownTextLength(node) >= 25 { blocks.append((node, true)) }
+                return true
+            default:
+                return true
+            }
+        }
+        for (node, own) in blocks {
+            let length = own ? ownTextLength(node) : (stats[key(node)]?.text ?? 0)
+            guard length >= 25 else { continue }
+            if length >= 100, linkDensity(node) < 0.3 {
+                var a: Node? = node
+                while let n = a, n.pointee.type == XML_ELEMENT_NODE { prose[key(n), default: 0] += length; a = n.pointee.parent }
+            }
+            let commas = own ? 0 : (stats[key(node)]?.commas ?? 0)
+            let score = 1 + Double(commas) + Double(min(3, length / 100))
+            // Loose text of a div counts for that div as if it were a child paragraph.
+            var ancestor: Node? = own ? node : node.pointee.parent
+            var level = 0
+            while let a = ancestor, a.pointee.type == XML_ELEMENT_NODE, level < 3 {
+                if scores[key(a)] == nil {
+                    scores[key(a)] = initialScore(a)
+                    candidates.append(a)
+                }
+                let divider = level == 0 ? 1.0 : level == 1 ? 2.0 : Double(level * 3)
+                scores[key(a)]! += score / divider
+                ancestor = a.pointee.parent
+                level += 1
+            }
+        }
+    }
+
+    private func hasBlockChild(_ node: Node) -> Bool {
+        var child = node.pointee.children
+        while let c = child {
+            if c.pointee.type == XML_ELEMENT_NODE {
+                let tag = name(c)
+                if Self.blockTags.contains(tag) || tag == "br" && false { return true }
+                if (tag == "span" || tag == "font" || tag == "a"), hasBlockChild(c) { return true }
+            }
+            child = c.pointee.next
+        }
+        return false
+    }
+
+    /// Length of the text directly in `node` and in its inline children (not in its blocks).
+    private func ownTextLength(_ node: Node) -> Int {
+        var n = 0
+        var child = node.pointee.children
+        while let c = child {
+            if c.pointee.type == XML_TEXT_NODE, let content = c.pointee.content {
+                n += HTMLExtractor.clean(String(cString: content)).utf8.count
+            } else if c.pointee.type == XML_ELEMENT_NODE, !Self.blockTags.contains(name(c)) {
+                n += stats[key(c)]?.text ?? 0
+            }
+            child = c.pointee.next
+        }
+        return n
+    }
+
+    private func endsSentence(_ node: Node) -> Bool {
+        let t = HTMLExtractor.clean(HTMLExtractor.text(node))
+        return t.hasSuffix(".") || t.hasSuffix("!") || t.hasSuffix("?") || t.hasSuffix("”") || t.hasSuffix("\"")
+    }
+
+    // MARK: writing
+
+    /// Writes `node`'s text, block by block, dropping link boxes and junk inside the article.
+    private mutating func write(_ node: Node, into w: inout TextWriter) {
+        let tag = name(node)
+        if tag == "br" { w.lineBreak(); return }
+        if isJunkInside(node, tag) { return }
+        let block = Self.blockTags.contains(tag)
+        if block { w.endBlock() }
+        var child = node.pointee.children
+        while let c = child {
+            if c.pointee.type == XML_TEXT_NODE || c.pointee.type == XML_CDATA_SECTION_NODE, let content = c.pointee.content {
+                w.append(content)
+            } else if c.pointee.type == XML_ELEMENT_NODE {
+                write(c, into: &w)
+            }
+            child = c.pointee.next
+        }
+        if block { w.endBlock() }
+    }
+
+    private mutating func isJunkInside(_ node: Node, _ tag: String) -> Bool {
+        switch tag {
+        case "h1", "h2", "h3", "h4", "h5", "h6":
+            return classWeight(node) < 0 || linkDensity(node) > 0.33
+        case "ul", "ol", "table", "div", "section", "form", "dl", "figure":
+            let s = stats[key(node)] ?? Stats()
+            let density = linkDensity(node)
+            let weight = classWeight(node)
+            if weight < 0 && s.commas < 10 { return true }
+            if weight < 25 && density > 0.5 && s.commas < 10 { return true }
+            if weight < 25 && density > 0.2 && s.text < 200 && s.commas < 2 && tag != "table" && tag != "ul" && tag != "ol" { return true }
+            return false
+        default:
+            return false
+        }
+    }
+
+    // MARK: tree helpers
+
+    private func key(_ node: Node) -> Int { Int(bitPattern: UnsafeRawPointer(node)) }
+
+    private func name(_ node: Node) -> String { HTMLExtractor.name(node) }
+
+    private func isAncestor(_ a: Node, of node: Node) -> Bool {
+        var p = node.pointee.parent
+        while let q = p {
+            if q == a { return true }
+            p = q.pointee.parent
+        }
+        return false
+    }
+
+    private func elementChildren(_ node: Node) -> [Node] {
+        var out: [Node] = []
+        var child = node.pointee.children
+        while let c = child {
+            if c.pointee.type == XML_ELEMENT_NODE { out.append(c) }
+            child = c.pointee.next
+        }
+        return out
+    }
+
+    private func classAndID(_ node: Node) -> String {
+        let c = HTMLExtractor.attribute(node, "class") ?? ""
+        let i = HTMLExtractor.attribute(node, "id") ?? ""
+        return (c + " " + i).lowercased().trimmingSpaces
+    }
+
+    private func walkElements(_ node: Node, _ visit: (Node) -> Bool) {
+        guard visit(node) else { return }
+        var child = node.pointee.children
+        while let c = child {
+            let next = c.pointee.next
+            if c.pointee.type == XML_ELEMENT_NODE { walkElements(c, visit) }
+            child = next
+        }
+    }
+}
+
+/// Collects text into paragraphs: whitespace collapsed, a blank line between blocks, a line
+/// break for `<br>`; a paragraph equal to the headline is left out.
+struct TextWriter {
+    private var paragraphs: [String] = []
+    private var current: [UInt8] = []
+    private var space = false
+    private let skipping: String
+
+    init(skipping title: String) { skipping = title }
+
+    mutating func append(_ content: UnsafePointer<xmlChar>) {
+        var p = content
+        while p.pointee != 0 {
+            let b = p.pointee
+            if b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D {
+                space = !current.isEmpty && current.last != 0x0A
+            } else if b == 0xC2, (p + 1).pointee == 0xA0 {
+                space = !current.isEmpty && current.last != 0x0A
+                p += 1
+            } else {
+                if space { current.append(0x20) }
+                space = false
+                current.append(b)
+            }
+            p += 1
+        }
+    }
+
+    mutating func lineBreak() {
+        if !current.isEmpty, current.last != 0x0A { current.append(0x0A) }
+        space = false
+    }
+
+    mutating func endBlock() {
+        while current.last == 0x0A { current.removeLast() }
+        if !current.isEmpty {
+            let paragraph = String(decoding: current, as: UTF8.self)
+            if paragraph != skipping { paragraphs.append(paragraph) }
+        }
+        current.removeAll(keepingCapacity: true)
+        space = false
+    }
+
+    mutating func finish() -> String {
+        endBlock()
+        return paragraphs.joined(separator: "\n\n")
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}
