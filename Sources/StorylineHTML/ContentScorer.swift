@@ -19,11 +19,18 @@ struct ContentScorer {
 
     /// Per element: text length (bytes, whitespace runs counted once), text inside links, commas.
     struct Stats { var text = 0, links = 0, commas = 0 }
-    private var stats: [Int: Stats] = [:]
-    private var scores: [Int: Double] = [:]
-    private var weights: [Int: Int] = [:]
-    /// Per element: the length of the prose paragraphs under it (100+ characters, few links).
-    private var prose: [Int: Int] = [:]
+    // Per element, by the index ``index(_:)`` gives it (kept in libxml2's `_private` field).
+    private var stats: [Stats] = []
+    private var scores: [Double?] = []
+    private var weights: [Int?] = []
+    /// The length of the prose paragraphs under each element (100+ characters, few links).
+    private var prose: [Int] = []
+    /// Tag names, lowercased.
+    private var tags: [String] = []
+    /// `class` and `id`, lowercased, with a space between; and apart.
+    private var names: [[UInt8]] = []
+    private var classes: [[UInt8]] = []
+    private var ids: [[UInt8]] = []
 
     /// How much more prose an ancestor must hold to become the article (extraction-dev F1 at 1.3,
     /// 1.6, 2.0, never: 0.956, 0.957, 0.953, 0.940).
@@ -37,23 +44,23 @@ struct ContentScorer {
                                          "tbody", "thead", "tfoot", "tr", "td", "th", "ul", "caption"]
     static let junkRoles: Set<String> = ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog", "banner",
                                          "contentinfo", "search"]
-    static let unlikely = ["-ad-", "ai2html", "banner", "breadcrumb", "combx", "comment", "community", "cover-wrap", "disqus", "extra",
+    static let unlikely: [[UInt8]] = (["-ad-", "ai2html", "banner", "breadcrumb", "combx", "comment", "community", "cover-wrap", "disqus", "extra",
                            "footer", "gdpr", "header", "legends", "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar",
                            "skyscraper", "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager", "popup",
                            "yom-remote", "cookie", "consent", "newsletter", "subscribe", "share", "promo", "recommend", "outbrain",
-                           "taboola", "signup", "paywall", "most-read", "mostread", "trending", "byline", "author-bio", "toolbar"]
-    static let maybe = ["and", "article", "body", "column", "content", "main", "mathjax", "shadow", "story", "post-body", "entry"]
-    static let negative = ["-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr", "masthead", "media",
+                           "taboola", "signup", "paywall", "most-read", "mostread", "trending", "byline", "author-bio", "toolbar"] as [String]).map { Array($0.utf8) }
+    static let maybe: [[UInt8]] = (["and", "article", "body", "column", "content", "main", "mathjax", "shadow", "story", "post-body", "entry"] as [String]).map { Array($0.utf8) }
+    static let negative: [[UInt8]] = (["-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr", "masthead", "media",
                            "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor",
-                           "shopping", "tags", "widget", "newsletter", "cookie", "taboola", "recirc", "teaser", "caption", "credit"]
-    static let positive = ["article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "pagination", "post", "text",
-                           "blog", "story"]
+                           "shopping", "tags", "widget", "newsletter", "cookie", "taboola", "recirc", "teaser", "caption", "credit"] as [String]).map { Array($0.utf8) }
+    static let positive: [[UInt8]] = (["article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "pagination", "post", "text",
+                           "blog", "story"] as [String]).map { Array($0.utf8) }
 
     /// The article text under `body` (the page's root: broken pages put their body in the head), or nil when nothing scores (the caller falls back).
     mutating func extract(body: Node, skipping title: String) -> String? {
+        index(body)
         measure(body)
         removeJunk(body)
-        stats.removeAll(keepingCapacity: true)
         _ = measure(body)
         var candidates: [Node] = []
         scoreParagraphs(body, into: &candidates)
@@ -90,7 +97,7 @@ struct ContentScorer {
         // parts sit in separate boxes, deeper or shallower), nearly all of it outside links.
         var up2 = top.pointee.parent
         while let p = up2, p.pointee.type == XML_ELEMENT_NODE, !["body", "html"].contains(name(p)) {
-            let mine = prose[key(top)] ?? 0, theirs = prose[key(p)] ?? 0
+            let mine = prose[key(top)], theirs = prose[key(p)]
             if Double(theirs) >= Double(mine) * Self.proseGain, linkDensity(p) < 0.25 { top = p }
             up2 = p.pointee.parent
             if Double(theirs) > Double(mine) * 4 { break }
@@ -107,7 +114,7 @@ struct ContentScorer {
             for sibling in elementChildren(parent) {
                 if sibling == top { parts.append(sibling); continue }
                 let s = scores[key(sibling)] ?? 0
-                let st = stats[key(sibling)] ?? Stats()
+                let st = stats[key(sibling)]
                 var keep = s >= bar
                 if !keep, name(sibling) == "p" {
                     let density = linkDensity(sibling)
@@ -139,7 +146,7 @@ struct ContentScorer {
                 switch name(n) {
                 case "article", "main": found = true; return false
                 case "p":
-                    if (stats[key(n)]?.text ?? 0) >= 80 { paragraphs += 1; found = paragraphs >= 5 }
+                    if stats[key(n)].text >= 80 { paragraphs += 1; found = paragraphs >= 5 }
                     return false
                 default: return true
                 }
@@ -164,8 +171,8 @@ struct ContentScorer {
                 doomed.append(node); return false
             }
             if !["body", "a", "article", "main", "html", "head"].contains(tag) {
-                let names = classAndID(node)
-                if !names.isEmpty, Self.unlikely.contains(where: names.contains), !Self.maybe.contains(where: names.contains),
+                let v = names[key(node)]
+                if !v.isEmpty, Self.containsAny(v, Self.unlikely), !Self.containsAny(v, Self.maybe),
                    !holdsArticle(node) {
                     doomed.append(node); return false
                 }
@@ -213,17 +220,17 @@ struct ContentScorer {
     }
 
     private func linkDensity(_ node: Node) -> Double {
-        guard let s = stats[key(node)], s.text > 0 else { return 0 }
+        let s = stats[key(node)]
+        guard s.text > 0 else { return 0 }
         return Double(s.links) / Double(s.text)
     }
 
     private mutating func classWeight(_ node: Node) -> Int {
         if let w = weights[key(node)] { return w }
         var w = 0
-        for value in [HTMLExtractor.attribute(node, "class"), HTMLExtractor.attribute(node, "id")] {
-            guard let v = value?.lowercased(), !v.isEmpty else { continue }
-            if Self.negative.contains(where: v.contains) { w -= 25 }
-            if Self.positive.contains(where: v.contains) { w += 25 }
+        for v in [classes[key(node)], ids[key(node)]] where !v.isEmpty {
+            if Self.containsAny(v, Self.negative) { w -= 25 }
+            if Self.containsAny(v, Self.positive) { w += 25 }
         }
         weights[key(node)] = w
         return w
@@ -263,13 +270,13 @@ struct ContentScorer {
             }
         }
         for (node, own) in blocks {
-            let length = own ? ownTextLength(node) : (stats[key(node)]?.text ?? 0)
+            let length = own ? ownTextLength(node) : stats[key(node)].text
             guard length >= 25 else { continue }
             if length >= 100, linkDensity(node) < 0.3 {
                 var a: Node? = node
-                while let n = a, n.pointee.type == XML_ELEMENT_NODE { prose[key(n), default: 0] += length; a = n.pointee.parent }
+                while let n = a, n.pointee.type == XML_ELEMENT_NODE { prose[key(n)] += length; a = n.pointee.parent }
             }
-            let commas = own ? 0 : (stats[key(node)]?.commas ?? 0)
+            let commas = own ? 0 : stats[key(node)].commas
             let score = 1 + Double(commas) + Double(min(3, length / 100))
             // Loose text of a div counts for that div as if it were a child paragraph.
             var ancestor: Node? = own ? node : node.pointee.parent
@@ -308,7 +315,7 @@ struct ContentScorer {
             if c.pointee.type == XML_TEXT_NODE, let content = c.pointee.content {
                 n += HTMLExtractor.clean(String(cString: content)).utf8.count
             } else if c.pointee.type == XML_ELEMENT_NODE, !Self.blockTags.contains(name(c)) {
-                n += stats[key(c)]?.text ?? 0
+                n += stats[key(c)].text
             }
             child = c.pointee.next
         }
@@ -346,7 +353,7 @@ struct ContentScorer {
         case "h1", "h2", "h3", "h4", "h5", "h6":
             return classWeight(node) < 0 || linkDensity(node) > 0.33
         case "ul", "ol", "table", "div", "section", "form", "dl", "figure":
-            let s = stats[key(node)] ?? Stats()
+            let s = stats[key(node)]
             let density = linkDensity(node)
             let weight = classWeight(node)
             if weight < 0 && s.commas < 10 { return true }
@@ -360,9 +367,50 @@ struct ContentScorer {
 
     // MARK: tree helpers
 
-    private func key(_ node: Node) -> Int { Int(bitPattern: UnsafeRawPointer(node)) }
+    /// Numbers the elements under `root` (in `_private`) and reads their tags, classes and ids once.
+    private mutating func index(_ root: Node) {
+        walkElements(root) { node in
+            node.pointee._private = UnsafeMutableRawPointer(bitPattern: tags.count + 1)
+            tags.append(HTMLExtractor.name(node))
+            var c = Array((HTMLExtractor.attribute(node, "class") ?? "").utf8)
+            var i = Array((HTMLExtractor.attribute(node, "id") ?? "").utf8)
+            for k in c.indices where c[k] >= 0x41 && c[k] <= 0x5A { c[k] |= 0x20 }
+            for k in i.indices where i[k] >= 0x41 && i[k] <= 0x5A { i[k] |= 0x20 }
+            classes.append(c)
+            ids.append(i)
+            names.append(c.isEmpty ? i : i.isEmpty ? c : c + [0x20] + i)
+            return true
+        }
+        stats = Array(repeating: Stats(), count: tags.count)
+        scores = Array(repeating: nil, count: tags.count)
+        weights = Array(repeating: nil, count: tags.count)
+        prose = Array(repeating: 0, count: tags.count)
+    }
 
-    private func name(_ node: Node) -> String { HTMLExtractor.name(node) }
+    @inline(__always)
+    private func key(_ node: Node) -> Int { Int(bitPattern: node.pointee._private) - 1 }
+
+    @inline(__always)
+    private func name(_ node: Node) -> String { tags[key(node)] }
+
+    /// Whether `haystack` holds any of `patterns` (ASCII, lowercase).
+    static func containsAny(_ haystack: [UInt8], _ patterns: [[UInt8]]) -> Bool {
+        haystack.withUnsafeBufferPointer { h in
+            for p in patterns where p.count <= h.count {
+                let first = p[0]
+                var i = 0
+                while i + p.count <= h.count {
+                    if h[i] == first {
+                        var j = 1
+                        while j < p.count, h[i + j] == p[j] { j += 1 }
+                        if j == p.count { return true }
+                    }
+                    i += 1
+                }
+            }
+            return false
+        }
+    }
 
     private func isAncestor(_ a: Node, of node: Node) -> Bool {
         var p = node.pointee.parent
@@ -381,12 +429,6 @@ struct ContentScorer {
             child = c.pointee.next
         }
         return out
-    }
-
-    private func classAndID(_ node: Node) -> String {
-        let c = HTMLExtractor.attribute(node, "class") ?? ""
-        let i = HTMLExtractor.attribute(node, "id") ?? ""
-        return (c + " " + i).lowercased().trimmingSpaces
     }
 
     private func walkElements(_ node: Node, _ visit: (Node) -> Bool) {
