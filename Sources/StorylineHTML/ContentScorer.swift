@@ -49,6 +49,8 @@ struct ContentScorer {
                            "skyscraper", "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager", "popup",
                            "yom-remote", "cookie", "consent", "newsletter", "subscribe", "share", "promo", "recommend", "outbrain",
                            "taboola", "signup", "paywall", "most-read", "mostread", "trending", "byline", "author-bio", "toolbar"] as [String]).map { Array($0.utf8) }
+    /// Names of comment sections: their paragraphs never make them the article.
+    static let comments: [[UInt8]] = ["comment", "disqus", "replies", "respond"].map { Array($0.utf8) }
     static let maybe: [[UInt8]] = (["and", "article", "body", "column", "content", "main", "mathjax", "shadow", "story", "post-body", "entry"] as [String]).map { Array($0.utf8) }
     static let negative: [[UInt8]] = (["-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr", "masthead", "media",
                            "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor",
@@ -141,12 +143,17 @@ struct ContentScorer {
         let holdsArticle: (Node) -> Bool = { node in
             var paragraphs = 0
             var found = false
+            let comments = Self.containsAny(names[key(node)], Self.comments)
             walkElements(node) { n in
                 if found { return false }
                 switch name(n) {
-                case "article", "main": found = true; return false
+                case "main": found = true; return false
+                case "article":
+                    // Comment sections hold an <article> per comment.
+                    found = !Self.containsAny(names[key(n)], Self.unlikely)
+                    return !found
                 case "p":
-                    if stats[key(n)].text >= 80 { paragraphs += 1; found = paragraphs >= 5 }
+                    if !comments, stats[key(n)].text >= 80 { paragraphs += 1; found = paragraphs >= 5 }
                     return false
                 default: return true
                 }
