@@ -44,6 +44,40 @@ final class IngestCLITests: XCTestCase {
         XCTAssertEqual(stories[0]["first_published"] as? String, "2024-05-01T10:00:00Z")
     }
 
+    func testReadPrintsWhatIngestWouldStoreAndStoresNothing() throws {
+        let dir = CLI.temporaryDirectory()
+        try Data(broken.utf8).write(to: dir.appendingPathComponent("night.jsonl"))
+        let page = """
+            <html><head><meta property="og:title" content="Bridge closes for repairs | Example News">
+            <meta property="og:site_name" content="Example News">
+            <script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2024-05-02T08:00:00Z"}</script></head>
+            <body><article class="teaser"><a href="/other">Another story</a></article>
+            <div class="story"><p>The council closed the old bridge on Tuesday, citing rust in its beams, and a ferry will run instead.</p>
+            <p>Repairs will take two years, engineers said, and the state will pay for the ferry in the meantime.</p></div>
+            <div class="share"><a href="#">Share</a></div></body></html>
+            """
+        try Data(page.utf8).write(to: dir.appendingPathComponent("bridge.html"))
+        let r = try CLI.run(["read", "night.jsonl", "bridge.html"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("night.jsonl:3: malformed JSON"), r.stderr)
+        let rows = r.stdout.split(separator: "\n").map { try! XCTUnwrap(CLI.json(String($0)) as? [String: Any]) }
+        XCTAssertEqual(rows.map { $0["id"] as? String }, ["a1", "a4", "bridge.html"])
+        XCTAssertEqual(rows[0]["source"] as? String, "night.jsonl:1")
+        XCTAssertEqual(rows[0]["date_source"] as? String, "given")
+        XCTAssertEqual(rows[2]["title"] as? String, "Bridge closes for repairs")
+        XCTAssertEqual(rows[2]["outlet"] as? String, "Example News")
+        XCTAssertEqual(rows[2]["published"] as? String, "2024-05-02T08:00:00Z")
+        XCTAssertEqual(rows[2]["date_source"] as? String, "json-ld")
+        XCTAssertEqual(rows[2]["text"] as? String, """
+            The council closed the old bridge on Tuesday, citing rust in its beams, and a ferry will run instead.
+
+            Repairs will take two years, engineers said, and the state will pay for the ferry in the meantime.
+            """)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("storyline.sqlite").path), "read stores nothing")
+        XCTAssertEqual(try CLI.run(["read", "--strict", "night.jsonl"], in: dir).status, 65)
+        XCTAssertEqual(try CLI.run(["read", "missing.jsonl"], in: dir).status, 1)
+    }
+
     func testStrictStoresNothingFromABadFileAndExits65() throws {
         let dir = CLI.temporaryDirectory()
         try Data(broken.utf8).write(to: dir.appendingPathComponent("night.jsonl"))
