@@ -48,7 +48,7 @@ let package = Package(
 
         .target(name: "StorylineCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "StorylineText", dependencies: ["StorylineCore", "CUTF8Proc", "CStemmer", "CTextCat", "CPrefetch"]),
-        .target(name: "StorylineIngest", dependencies: ["StorylineCore", "StorylineHTML", "CZlib"]),
+        .target(name: "StorylineIngest", dependencies: ["StorylineCore", "StorylineHTML", "CZlib", "CZstd"]),
         .target(name: "StorylineVectors", dependencies: ["StorylineCore", "StorylineText", "StorylineIngest"]),
         .target(name: "StorylineSimilarity", dependencies: ["StorylineCore", "StorylineVectors", "CBLAS", "CSketchKernel"]),
         .target(name: "StorylineCluster", dependencies: ["StorylineCore", "StorylineSimilarity",
@@ -73,6 +73,7 @@ let package = Package(
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .systemLibrary(name: "CUTF8Proc", providers: [.apt(["libutf8proc-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CTextCat", pkgConfig: "libexttextcat", providers: [.apt(["libexttextcat-dev", "libexttextcat-data"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 

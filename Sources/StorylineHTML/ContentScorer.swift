@@ -1,4 +1,3 @@
-internal import CLibXML2
 
 /// Finds a page's article body by scoring its blocks, after Readability's method, and writes it
 /// out as plain text (paragraphs apart by a blank line, `<br>` as a line break).
@@ -15,7 +14,7 @@ internal import CLibXML2
 ///    paragraphs, are the article. Inside it, lists, tables and boxes made mostly of links (or
 ///    with a junk class and little prose) are dropped, as are headings that are links.
 struct ContentScorer {
-    typealias Node = xmlNodePtr
+    typealias Node = HTMLNode
 
     /// Per element: text length (bytes, whitespace runs counted once), text inside links, commas.
     struct Stats { var text = 0, links = 0, commas = 0 }
@@ -79,39 +78,39 @@ struct ContentScorer {
         let alternatives = candidates.filter { $0 != top && (scores[key($0)] ?? 0) >= bestScore * 0.75 }
             .sorted { (scores[key($0)] ?? 0) > (scores[key($1)] ?? 0) }.prefix(5)
         if alternatives.count >= 3 {
-            var parent = top.pointee.parent
-            while let p = parent, p.pointee.type == XML_ELEMENT_NODE, !["body", "html"].contains(name(p)) {
+            var parent = top.parentElement
+            while let p = parent, !["body", "html"].contains(name(p)) {
                 if alternatives.filter({ isAncestor(p, of: $0) }).count >= 3 { top = p; break }
-                parent = p.pointee.parent
+                parent = p.parentElement
             }
         }
         // Up while a scored parent is better, or not much worse (its children share the text).
         var lastScore = scores[key(top)] ?? 0
-        var up = top.pointee.parent
-        while let p = up, p.pointee.type == XML_ELEMENT_NODE, !["body", "html"].contains(name(p)) {
-            guard let parentScore = scores[key(p)] else { up = p.pointee.parent; continue }
+        var up = top.parentElement
+        while let p = up, !["body", "html"].contains(name(p)) {
+            guard let parentScore = scores[key(p)] else { up = p.parentElement; continue }
             if parentScore < lastScore / 3 { break }
             if parentScore > lastScore { top = p; break }
             lastScore = parentScore
-            up = p.pointee.parent
+            up = p.parentElement
         }
         // Up while an ancestor holds much more prose than the article found so far (an article whose
         // parts sit in separate boxes, deeper or shallower), nearly all of it outside links.
-        var up2 = top.pointee.parent
-        while let p = up2, p.pointee.type == XML_ELEMENT_NODE, !["body", "html"].contains(name(p)) {
+        var up2 = top.parentElement
+        while let p = up2, !["body", "html"].contains(name(p)) {
             let mine = prose[key(top)], theirs = prose[key(p)]
             if Double(theirs) >= Double(mine) * Self.proseGain, linkDensity(p) < 0.25 { top = p }
-            up2 = p.pointee.parent
+            up2 = p.parentElement
             if Double(theirs) > Double(mine) * 4 { break }
         }
         // A lone child that holds all of its parent's text stands for the parent (Readability does likewise).
-        while let parent = top.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE, !["body", "html"].contains(name(parent)),
+        while let parent = top.parentElement, !["body", "html"].contains(name(parent)),
               elementChildren(parent).count == 1 {
             top = parent
         }
         bestScore = scores[key(top)] ?? bestScore
         var parts: [Node] = []
-        if let parent = top.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE {
+        if let parent = top.parentElement {
             let bar = max(10, bestScore * 0.2)
             for sibling in elementChildren(parent) {
                 if sibling == top { parts.append(sibling); continue }
@@ -167,14 +166,14 @@ struct ContentScorer {
                 if holdsArticle(node) { return true }
                 doomed.append(node); return false
             }
-            if HTMLExtractor.attribute(node, "hidden") != nil || HTMLExtractor.attribute(node, "aria-hidden") == "true" {
+            if node.attribute("hidden") != nil || node.attribute("aria-hidden") == "true" {
                 doomed.append(node); return false
             }
-            if let style = HTMLExtractor.attribute(node, "style")?.lowercased().filter({ $0 != " " }),
+            if let style = node.attribute("style")?.lowercased().filter({ $0 != " " }),
                style.contains("display:none") || style.contains("visibility:hidden") {
                 doomed.append(node); return false
             }
-            if let role = HTMLExtractor.attribute(node, "role")?.lowercased(), Self.junkRoles.contains(role), !holdsArticle(node) {
+            if let role = node.attribute("role")?.lowercased(), Self.junkRoles.contains(role), !holdsArticle(node) {
                 doomed.append(node); return false
             }
             if !["body", "a", "article", "main", "html", "head"].contains(tag) {
@@ -187,8 +186,7 @@ struct ContentScorer {
             return true
         }
         for node in doomed {
-            xmlUnlinkNode(node)
-            xmlFreeNode(node)
+            node.remove()
         }
     }
 
@@ -197,10 +195,10 @@ struct ContentScorer {
     @discardableResult
     private mutating func measure(_ node: Node) -> Stats {
         var s = Stats()
-        var child = node.pointee.children
+        var child = node.firstChild
         var space = true
         while let c = child {
-            if c.pointee.type == XML_TEXT_NODE || c.pointee.type == XML_CDATA_SECTION_NODE, let content = c.pointee.content {
+            if c.isText, let content = c.content {
                 var p = content
                 while p.pointee != 0 {
                     let b = p.pointee
@@ -213,14 +211,14 @@ struct ContentScorer {
                     }
                     p += 1
                 }
-            } else if c.pointee.type == XML_ELEMENT_NODE {
+            } else if c.isElement {
                 let inner = measure(c)
                 s.text += inner.text
                 s.commas += inner.commas
                 s.links += name(c) == "a" ? inner.text : inner.links
                 space = false
             }
-            child = c.pointee.next
+            child = c.next
         }
         stats[key(node)] = s
         return s
@@ -281,35 +279,35 @@ struct ContentScorer {
             guard length >= 25 else { continue }
             if length >= 100, linkDensity(node) < 0.3 {
                 var a: Node? = node
-                while let n = a, n.pointee.type == XML_ELEMENT_NODE { prose[key(n)] += length; a = n.pointee.parent }
+                while let n = a { prose[key(n)] += length; a = n.parentElement }
             }
             let commas = own ? 0 : stats[key(node)].commas
             let score = 1 + Double(commas) + Double(min(3, length / 100))
             // Loose text of a div counts for that div as if it were a child paragraph.
-            var ancestor: Node? = own ? node : node.pointee.parent
+            var ancestor: Node? = own ? node : node.parentElement
             var level = 0
-            while let a = ancestor, a.pointee.type == XML_ELEMENT_NODE, level < 3 {
+            while let a = ancestor, level < 3 {
                 if scores[key(a)] == nil {
                     scores[key(a)] = initialScore(a)
                     candidates.append(a)
                 }
                 let divider = level == 0 ? 1.0 : level == 1 ? 2.0 : Double(level * 3)
                 scores[key(a)]! += score / divider
-                ancestor = a.pointee.parent
+                ancestor = a.parentElement
                 level += 1
             }
         }
     }
 
     private func hasBlockChild(_ node: Node) -> Bool {
-        var child = node.pointee.children
+        var child = node.firstChild
         while let c = child {
-            if c.pointee.type == XML_ELEMENT_NODE {
+            if c.isElement {
                 let tag = name(c)
                 if Self.blockTags.contains(tag) || tag == "br" && false { return true }
                 if (tag == "span" || tag == "font" || tag == "a"), hasBlockChild(c) { return true }
             }
-            child = c.pointee.next
+            child = c.next
         }
         return false
     }
@@ -317,20 +315,20 @@ struct ContentScorer {
     /// Length of the text directly in `node` and in its inline children (not in its blocks).
     private func ownTextLength(_ node: Node) -> Int {
         var n = 0
-        var child = node.pointee.children
+        var child = node.firstChild
         while let c = child {
-            if c.pointee.type == XML_TEXT_NODE, let content = c.pointee.content {
+            if c.isText, let content = c.content {
                 n += HTMLExtractor.clean(String(cString: content)).utf8.count
-            } else if c.pointee.type == XML_ELEMENT_NODE, !Self.blockTags.contains(name(c)) {
+            } else if c.isElement, !Self.blockTags.contains(name(c)) {
                 n += stats[key(c)].text
             }
-            child = c.pointee.next
+            child = c.next
         }
         return n
     }
 
     private func endsSentence(_ node: Node) -> Bool {
-        let t = HTMLExtractor.clean(HTMLExtractor.text(node))
+        let t = HTMLExtractor.clean(node.text)
         return t.hasSuffix(".") || t.hasSuffix("!") || t.hasSuffix("?") || t.hasSuffix("”") || t.hasSuffix("\"")
     }
 
@@ -343,14 +341,14 @@ struct ContentScorer {
         if isJunkInside(node, tag) { return }
         let block = Self.blockTags.contains(tag)
         if block { w.endBlock() }
-        var child = node.pointee.children
+        var child = node.firstChild
         while let c = child {
-            if c.pointee.type == XML_TEXT_NODE || c.pointee.type == XML_CDATA_SECTION_NODE, let content = c.pointee.content {
+            if c.isText, let content = c.content {
                 w.append(content)
-            } else if c.pointee.type == XML_ELEMENT_NODE {
+            } else if c.isElement {
                 write(c, into: &w)
             }
-            child = c.pointee.next
+            child = c.next
         }
         if block { w.endBlock() }
     }
@@ -377,10 +375,10 @@ struct ContentScorer {
     /// Numbers the elements under `root` (in `_private`) and reads their tags, classes and ids once.
     private mutating func index(_ root: Node) {
         walkElements(root) { node in
-            node.pointee._private = UnsafeMutableRawPointer(bitPattern: tags.count + 1)
-            tags.append(HTMLExtractor.name(node))
-            var c = Array((HTMLExtractor.attribute(node, "class") ?? "").utf8)
-            var i = Array((HTMLExtractor.attribute(node, "id") ?? "").utf8)
+            node.index = tags.count
+            tags.append(node.name)
+            var c = Array((node.attribute("class") ?? "").utf8)
+            var i = Array((node.attribute("id") ?? "").utf8)
             for k in c.indices where c[k] >= 0x41 && c[k] <= 0x5A { c[k] |= 0x20 }
             for k in i.indices where i[k] >= 0x41 && i[k] <= 0x5A { i[k] |= 0x20 }
             classes.append(c)
@@ -395,7 +393,7 @@ struct ContentScorer {
     }
 
     @inline(__always)
-    private func key(_ node: Node) -> Int { Int(bitPattern: node.pointee._private) - 1 }
+    private func key(_ node: Node) -> Int { node.index }
 
     @inline(__always)
     private func name(_ node: Node) -> String { tags[key(node)] }
@@ -420,30 +418,30 @@ struct ContentScorer {
     }
 
     private func isAncestor(_ a: Node, of node: Node) -> Bool {
-        var p = node.pointee.parent
+        var p = node.parentElement
         while let q = p {
             if q == a { return true }
-            p = q.pointee.parent
+            p = q.parentElement
         }
         return false
     }
 
     private func elementChildren(_ node: Node) -> [Node] {
         var out: [Node] = []
-        var child = node.pointee.children
+        var child = node.firstChild
         while let c = child {
-            if c.pointee.type == XML_ELEMENT_NODE { out.append(c) }
-            child = c.pointee.next
+            if c.isElement { out.append(c) }
+            child = c.next
         }
         return out
     }
 
     private func walkElements(_ node: Node, _ visit: (Node) -> Bool) {
         guard visit(node) else { return }
-        var child = node.pointee.children
+        var child = node.firstChild
         while let c = child {
-            let next = c.pointee.next
-            if c.pointee.type == XML_ELEMENT_NODE { walkElements(c, visit) }
+            let next = c.next
+            if c.isElement { walkElements(c, visit) }
             child = next
         }
     }
@@ -459,7 +457,7 @@ struct TextWriter {
 
     init(skipping title: String) { skipping = title }
 
-    mutating func append(_ content: UnsafePointer<xmlChar>) {
+    mutating func append(_ content: UnsafePointer<UInt8>) {
         var p = content
         while p.pointee != 0 {
             let b = p.pointee

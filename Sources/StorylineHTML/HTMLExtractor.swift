@@ -105,7 +105,7 @@ public enum HTMLExtractor {
         // The text last: scoring removes junk from the tree.
         var paragraphs: [String] = []
         var scorer = ContentScorer()
-        if let scored = scorer.extract(body: root, skipping: title) {
+        if let scored = scorer.extract(body: HTMLNode(root), skipping: title) {
             paragraphs = [scored]
         } else if let container = article ?? main ?? body {
             walk(container) { node in
@@ -295,5 +295,41 @@ public enum HTMLExtractor {
             }
         }
         return out
+    }
+}
+
+/// An element or text node of a parsed page: the Swift face of libxml2's `xmlNode`, so that only
+/// this file imports the C library. Valid while its document lives.
+struct HTMLNode: Equatable {
+    private let node: xmlNodePtr
+
+    init(_ node: xmlNodePtr) { self.node = node }
+
+    var isElement: Bool { node.pointee.type == XML_ELEMENT_NODE }
+    /// A text or CDATA node.
+    var isText: Bool { node.pointee.type == XML_TEXT_NODE || node.pointee.type == XML_CDATA_SECTION_NODE }
+    var firstChild: HTMLNode? { node.pointee.children.map(HTMLNode.init) }
+    var next: HTMLNode? { node.pointee.next.map(HTMLNode.init) }
+    /// The parent when it is an element (not the document).
+    var parentElement: HTMLNode? {
+        guard let p = node.pointee.parent, p.pointee.type == XML_ELEMENT_NODE else { return nil }
+        return HTMLNode(p)
+    }
+    /// The tag, lowercased.
+    var name: String { HTMLExtractor.name(node) }
+    func attribute(_ key: String) -> String? { HTMLExtractor.attribute(node, key) }
+    /// A text node's bytes (UTF-8, NUL-terminated).
+    var content: UnsafePointer<UInt8>? { node.pointee.content.map { UnsafePointer($0) } }
+    /// The text under the node, minus dropped elements.
+    var text: String { HTMLExtractor.text(node) }
+    /// A number the caller gives the node (kept in libxml2's `_private`; -1 until set).
+    var index: Int {
+        get { Int(bitPattern: node.pointee._private) - 1 }
+        nonmutating set { node.pointee._private = UnsafeMutableRawPointer(bitPattern: newValue + 1) }
+    }
+    /// Takes the node and what it holds out of the document, and frees it.
+    func remove() {
+        xmlUnlinkNode(node)
+        xmlFreeNode(node)
     }
 }

@@ -6,7 +6,7 @@ public enum DumpFormat: String, CaseIterable, Sendable {
     case auto, jsonl, csv, text
 
     /// The format of `path` under `.auto`: folders and .txt/.md/.html files are text (files);
-    /// .csv/.tsv is CSV; everything else is read as JSON Lines. A `.gz` ending is looked through.
+    /// .csv/.tsv is CSV; everything else is read as JSON Lines. A `.gz` or `.zst` ending is looked through.
     package static func detect(_ path: String) -> DumpFormat {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -14,7 +14,7 @@ public enum DumpFormat: String, CaseIterable, Sendable {
         }
         var name = path as NSString
         // `dump.csv.gz` is a CSV (compression is recognized by the reader, by its bytes).
-        if ["gz", "gzip"].contains(name.pathExtension.lowercased()) { name = name.deletingPathExtension as NSString }
+        if ["gz", "gzip", "zst", "zstd"].contains(name.pathExtension.lowercased()) { name = name.deletingPathExtension as NSString }
         switch name.pathExtension.lowercased() {
         case "csv", "tsv": return .csv
         case "txt", "md", "text", "html", "htm": return .text

@@ -1,4 +1,5 @@
 internal import CZlib
+internal import CZstd
 import Foundation
 import StorylineCore
 
@@ -129,19 +130,21 @@ package struct LineReader {
     }
 }
 
-/// The bytes of a file: read as they are, or decompressed when the file is gzip (zlib's gzread,
-/// which also reads concatenated gzip members). One reader at a time.
+/// The bytes of a file: read as they are, or decompressed as they stream when the file is gzip
+/// (zlib's gzread, which also reads concatenated gzip members) or zstd (libzstd's streaming
+/// decoder, concatenated frames too), whatever its name. One reader at a time.
 final class ByteSource: @unchecked Sendable {
     let path: String
-    private let gz: gzFile
+    private enum Backend { case gzip(gzFile), zstd(ZstdStream) }
+    private let backend: Backend
 
     /// Compressions recognized by their first bytes that are not read: the message to give.
     private static let unsupported: [([UInt8], String)] = [
-        ([0x28, 0xB5, 0x2F, 0xFD], "zstd-compressed (decompress it first: zstd -d)"),
         ([0x42, 0x5A, 0x68], "bzip2-compressed (decompress it first: bunzip2)"),
         ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz-compressed (decompress it first: unxz)"),
         ([0x50, 0x4B, 0x03, 0x04], "a zip archive (unzip it first)"),
     ]
+    static let zstdMagic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
 
     init(path: String) throws {
         self.path = path
@@ -154,24 +157,44 @@ final class ByteSource: @unchecked Sendable {
         }
         var magic = [UInt8](repeating: 0, count: 6)
         let n = fread(&magic, 1, 6, f)
-        fclose(f)
         for (prefix, what) in Self.unsupported where n >= prefix.count && Array(magic[0..<prefix.count]) == prefix {
+            fclose(f)
             throw StorylineError(.badInput, "the file is \(what)", file: path)
         }
+        if n >= 4, Array(magic[0..<4]) == Self.zstdMagic {
+            rewind(f)
+            backend = .zstd(ZstdStream(file: f))
+            return
+        }
+        fclose(f)
         guard let gz = gzopen(path, "rb") else {
             throw StorylineError(.io, "cannot open: \(String(cString: strerror(errno)))", file: path)
         }
         gzbuffer(gz, 1 << 17)
-        self.gz = gz
+        backend = .gzip(gz)
     }
 
-    deinit { gzclose(gz) }
+    deinit {
+        if case .gzip(let gz) = backend { gzclose(gz) }
+    }
 
     /// Set at the end of a damaged compressed file; thrown after its last good bytes are handed out.
     private(set) var damage: StorylineError?
 
     /// Reads up to `count` bytes into `buffer`; fewer only at the end of the file.
     func read(_ buffer: UnsafeMutablePointer<UInt8>, _ count: Int) throws -> Int {
+        switch backend {
+        case .gzip(let gz): return try readGzip(gz, buffer, count)
+        case .zstd(let z):
+            let (n, problem) = z.read(buffer, count)
+            if let problem, damage == nil {
+                damage = StorylineError(.io, "\(problem): the zstd file is truncated or damaged (the records before this point were read)", file: path)
+            }
+            return n
+        }
+    }
+
+    private func readGzip(_ gz: gzFile, _ buffer: UnsafeMutablePointer<UInt8>, _ count: Int) throws -> Int {
         var total = 0
         while total < count {
             let n = gzread(gz, buffer + total, UInt32(min(count - total, 1 << 30)))
@@ -194,5 +217,57 @@ final class ByteSource: @unchecked Sendable {
             }
         }
         return total
+    }
+}
+
+/// libzstd's streaming decoder over a file.
+final class ZstdStream {
+    private let file: UnsafeMutablePointer<FILE>
+    private let context: OpaquePointer
+    private var input: [UInt8] = [UInt8](repeating: 0, count: 1 << 17)
+    private var inputSize = 0, inputPosition = 0
+    private var endOfFile = false
+    /// Whether a frame was begun and not finished.
+    private var midFrame = false
+    private var failed = false
+
+    init(file: UnsafeMutablePointer<FILE>) {
+        self.file = file
+        context = ZSTD_createDStream()
+        ZSTD_initDStream(context)
+    }
+
+    deinit {
+        ZSTD_freeDStream(context)
+        fclose(file)
+    }
+
+    /// Up to `count` decompressed bytes; fewer only at the end, with what went wrong if the data did.
+    func read(_ buffer: UnsafeMutablePointer<UInt8>, _ count: Int) -> (Int, String?) {
+        if failed { return (0, nil) }
+        var output = ZSTD_outBuffer(dst: buffer, size: count, pos: 0)
+        while output.pos < count {
+            if inputPosition == inputSize && !endOfFile {
+                inputSize = input.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+                inputPosition = 0
+                if inputSize == 0 { endOfFile = true }
+            }
+            if inputPosition == inputSize && endOfFile {
+                if midFrame { failed = true; return (output.pos, "the last zstd frame ends early") }
+                break
+            }
+            let ret = input.withUnsafeBytes { raw -> Int in
+                var inBuffer = ZSTD_inBuffer(src: raw.baseAddress, size: inputSize, pos: inputPosition)
+                let r = ZSTD_decompressStream(context, &output, &inBuffer)
+                inputPosition = inBuffer.pos
+                return r
+            }
+            if ZSTD_isError(ret) != 0 {
+                failed = true
+                return (output.pos, String(cString: ZSTD_getErrorName(ret)))
+            }
+            midFrame = ret != 0
+        }
+        return (output.pos, nil)
     }
 }

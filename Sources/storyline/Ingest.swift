@@ -7,8 +7,8 @@ struct Ingest: ParsableCommand {
         discussion: """
             Reads JSON Lines (one object per line: id, outlet, published, title, text, url, lang, story; \
             other fields are kept), CSV with a header row, TSV (tabs, no quoting), or folders of .txt/.md/.html \
-            files (first line the headline; the first subfolder names the outlet). Gzip-compressed files \
-            (dump.jsonl.gz) are read as they stream. Articles already stored (same id, or same outlet, \
+            files (first line the headline; the first subfolder names the outlet). Gzip- and zstd-compressed files \
+            (dump.jsonl.gz, dump.jsonl.zst; recognized by their bytes) are read as they stream. Articles already stored (same id, or same outlet, \
             title and text) are skipped.
 
             A bad record (malformed line, invalid UTF-8, no title and no text) is skipped and named on \

@@ -299,10 +299,25 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertTrue(cut.stderr.contains("failed after") && !cut.stderr.contains("(0 new)"), cut.stderr)
         XCTAssertEqual(try CLI.run(["cluster", "--db", "cut.sqlite"], in: dir).status, 0)
         XCTAssertFalse(try stories(dir, db: "cut.sqlite").isEmpty, "the records before the damage are stored")
-        try Data([0x28, 0xB5, 0x2F, 0xFD, 0, 0, 0, 0]).write(to: dir.appendingPathComponent("z.jsonl.zst"))
-        let zstd = try CLI.run(["ingest", "z.jsonl.zst"], in: dir)
-        XCTAssertEqual(zstd.status, 1)
-        XCTAssertTrue(zstd.stderr.contains("z.jsonl.zst: the file is zstd-compressed"), zstd.stderr)
+        // zstd: by its bytes whatever the name, two frames one after the other, a truncated file, a damaged one.
+        try write(night("2024-03-06", tag: "2"), to: "n2.jsonl", in: dir)
+        // zstd decodes whole blocks (128 KiB of data each): the truncated file is long enough to hold finished ones.
+        try write((0..<300).flatMap { night("2024-03-07", tag: "L\($0)") }, to: "long.jsonl", in: dir)
+        try shell("zstd -q n1.jsonl -o n1.jsonl.zst && zstd -q n2.jsonl -o n2.zst && cat n1.jsonl.zst n2.zst > both.dump"
+                  + " && zstd -q long.jsonl -o long.zst && head -c $(( $(stat -c %s long.zst) - 20 )) long.zst > cut.jsonl.zst")
+        let zstd = try CLI.run(["ingest", "--db", "z.sqlite", "n1.jsonl.zst", "both.dump"], in: dir)
+        XCTAssertEqual(zstd.status, 0, zstd.stderr)
+        XCTAssertTrue(zstd.stderr.contains("18 records: 12 new, 6 duplicate, 0 rejected"), zstd.stderr)
+        let cutZstd = try CLI.run(["ingest", "--db", "cutz.sqlite", "cut.jsonl.zst"], in: dir)
+        XCTAssertEqual(cutZstd.status, 1)
+        XCTAssertTrue(cutZstd.stderr.contains("cut.jsonl.zst: the last zstd frame ends early: the zstd file is truncated"), cutZstd.stderr)
+        XCTAssertTrue(cutZstd.stderr.contains("failed after") && !cutZstd.stderr.contains("(0 new)"), cutZstd.stderr)
+        try Data([0x28, 0xB5, 0x2F, 0xFD, 0xFF, 0xFF, 0, 0]).write(to: dir.appendingPathComponent("z.jsonl.zst"))
+        let bad = try CLI.run(["ingest", "--db", "bad.sqlite", "z.jsonl.zst"], in: dir)
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("z.jsonl.zst: ") && bad.stderr.contains("the zstd file is truncated or damaged"), bad.stderr)
+        try Data([0x42, 0x5A, 0x68, 0x39, 0, 0]).write(to: dir.appendingPathComponent("b.jsonl.bz2"))
+        XCTAssertTrue(try CLI.run(["ingest", "--db", "bad.sqlite", "b.jsonl.bz2"], in: dir).stderr.contains("the file is bzip2-compressed"))
     }
 
     func testDuplicateKeysWarn() throws {
