@@ -79,10 +79,13 @@ enum FieldNames {
     static let aliases: [String: Field] = [
         "id": .id, "article_id": .id, "guid": .id,
         "outlet": .outlet, "source": .outlet, "publisher": .outlet, "site": .outlet,
+        "source_domain": .outlet, "sitename": .outlet, "site_name": .outlet, "source_name": .outlet, "domain": .outlet,
         "published": .published, "date": .published, "published_at": .published,
         "publish_date": .published, "pubdate": .published, "timestamp": .published,
+        "date_publish": .published, "date_published": .published, "datepublished": .published, "publication_date": .published,
         "title": .title, "headline": .title,
         "text": .text, "body": .text, "content": .text, "article": .text,
+        "maintext": .text, "full_text": .text, "articlebody": .text, "article_text": .text, "body_text": .text,
         "url": .url, "link": .url,
         "lang": .lang, "language": .lang,
         "story": .story, "story_id": .story,

@@ -1,12 +1,101 @@
+import Foundation
 import StorylineCore
 
 /// Reads JSON Lines: one JSON object per line. Blank lines are skipped; a line that is not a
 /// JSON object, or not UTF-8, is a bad record. Fields we do not know are kept in `extra`.
+///
+/// Also a file that is one JSON document: a single object over many lines (a crawler's file per
+/// article, as news-please writes them) is one record; an array of objects is one record per
+/// element (named `FILE:1: element N: reason` when bad).
 package struct JSONLReader: ArticleReader {
+    /// The largest file read whole as one JSON document.
+    static let documentLimit = 256 << 20
+
     package func read(_ path: String, _ body: (RecordEvent) throws -> Void) throws {
+        switch try Self.shape(path) {
+        case .lines: break
+        case .object(let bytes):
+            try bytes.withUnsafeBufferPointer { try body(Self.record($0, file: path, line: 1)) }
+            return
+        case .array(let bytes):
+            try Self.readArray(bytes, file: path, body)
+            return
+        }
         try LineReader(path: path).forEachLine { lineNumber, bytes in
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
             try body(Self.record(bytes, file: path, line: lineNumber))
+        }
+    }
+
+    enum Shape { case lines, object([UInt8]), array([UInt8]) }
+
+    /// Whether `path` is JSON Lines or one document: an array, or an object whose first line is
+    /// not a whole object (and the whole file is).
+    static func shape(_ path: String) throws -> Shape {
+        let source = try ByteSource(path: path)
+        var head = [UInt8](repeating: 0, count: 1 << 16)
+        let n = try head.withUnsafeMutableBufferPointer { try source.read($0.baseAddress!, $0.count) }
+        head.removeSubrange(n...)
+        guard let first = head.firstIndex(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }),
+              head[first] == 0x5B || head[first] == 0x7B else { return .lines }
+        if head[first] == 0x7B {
+            // JSON Lines unless the first line is not an object by itself.
+            guard let newline = head[first...].firstIndex(of: 0x0A) else { return .lines }
+            let firstLine = head.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[first..<newline]) }
+            if (try? JSONObjectScanner.scan(firstLine, { _, _ in })) != nil { return .lines }
+        }
+        var whole = head
+        if n == head.count {
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let m = try chunk.withUnsafeMutableBufferPointer { try source.read($0.baseAddress!, $0.count) }
+                if m == 0 { break }
+                whole += chunk[0..<m]
+                if whole.count > documentLimit {
+                    throw StorylineError(.badInput, "one JSON document larger than \(documentLimit >> 20) MiB: write it as JSON Lines", file: path)
+                }
+            }
+        }
+        if let damage = source.damage { throw damage }
+        if head[first] == 0x5B { return .array(whole) }
+        let isObject = whole.withUnsafeBufferPointer { (try? JSONObjectScanner.scan($0, { _, _ in })) != nil }
+        return isObject ? .object(whole) : .lines
+    }
+
+    /// One record per element of a JSON array of objects.
+    static func readArray(_ bytes: [UInt8], file: String, _ body: (RecordEvent) throws -> Void) throws {
+        guard let array = (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) as? [Any] else {
+            throw StorylineError(.badInput, "malformed JSON: not an array of objects", file: file, line: 1)
+        }
+        for (k, element) in array.enumerated() {
+            var event = RecordEvent(file: file, line: 1)
+            guard let object = element as? [String: Any] else {
+                event.problem = "element \(k + 1): not an object"
+                try body(event)
+                continue
+            }
+            var builder = ArticleBuilder()
+            for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+                switch value {
+                case let s as String: builder.set(key, s)
+                case is NSNull: builder.set(key, nil)
+                case let number as NSNumber where FieldNames.field(key) != nil && FieldNames.field(key) != .title && FieldNames.field(key) != .text:
+                    builder.set(key, number.stringValue)
+                default:
+                    if FieldNames.field(key) != nil {
+                        event.problem = "element \(k + 1): field \"\(key)\" is not a string"
+                    } else {
+                        builder.extra[key] = value
+                    }
+                }
+            }
+            if event.problem == nil {
+                let (article, problem) = builder.build()
+                event.article = article
+                event.problem = problem.map { "element \(k + 1): \($0)" }
+                event.warnings = builder.warnings.map { "element \(k + 1): \($0)" }
+            }
+            try body(event)
         }
     }
 

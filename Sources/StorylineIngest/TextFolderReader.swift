@@ -7,9 +7,11 @@ import StorylineCore
 /// and `.html`/`.htm` pages (headline and article text extracted by ``HTMLExtractor``, script,
 /// style and navigation dropped; the date from the page's metadata). In a folder, the outlet is
 /// the name of the file's first subfolder (`dump/Reuters/a.txt` → Reuters), else the page's
-/// `og:site_name`, else "unknown"; the id is the path inside the folder.
+/// `og:site_name`, else "unknown"; the id is the path inside the folder. `.json`/`.jsonl` files in
+/// a folder are read as ``JSONLReader`` reads them (a crawler's file per article, as news-please
+/// writes them: `maintext`, `date_publish`, `source_domain` are known names).
 struct TextFolderReader: ArticleReader {
-    static let extensions: Set<String> = ["txt", "md", "text", "html", "htm"]
+    static let extensions: Set<String> = ["txt", "md", "text", "html", "htm", "json", "jsonl"]
 
     package func read(_ path: String, _ body: (RecordEvent) throws -> Void) throws {
         var isDirectory: ObjCBool = false
@@ -30,7 +32,18 @@ struct TextFolderReader: ArticleReader {
         for member in members.sorted() {
             let components = member.split(separator: "/")
             let outlet = components.count > 1 ? String(components[0]) : nil
-            try body(Self.article(file: (path as NSString).appendingPathComponent(member), relative: member, outlet: outlet))
+            let file = (path as NSString).appendingPathComponent(member)
+            if ["json", "jsonl"].contains((member as NSString).pathExtension.lowercased()) {
+                // A crawler's file per article (news-please), or a dump: its records, the folder naming
+                // the outlet of those that do not.
+                try JSONLReader().read(file) { event in
+                    var event = event
+                    if let outlet, event.article?.outlet == "unknown" { event.article?.outlet = outlet }
+                    try body(event)
+                }
+                continue
+            }
+            try body(Self.article(file: file, relative: member, outlet: outlet))
         }
     }
 

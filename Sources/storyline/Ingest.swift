@@ -6,8 +6,11 @@ struct Ingest: ParsableCommand {
         abstract: "Store the articles of dumps.",
         discussion: """
             Reads JSON Lines (one object per line: id, outlet, published, title, text, url, lang, story; \
-            other fields are kept), CSV with a header row, TSV (tabs, no quoting), or folders of .txt/.md/.html \
-            files (first line the headline; the first subfolder names the outlet). Gzip- and zstd-compressed files \
+            other fields are kept; common other names too: headline, maintext, articleBody, date_publish, \
+            source_domain, sitename...), a .json file that is one object (a crawler's file per article, as \
+            news-please writes them) or an array of objects, CSV with a header row, TSV (tabs, no quoting), \
+            or folders of .txt/.md/.html/.json files (first line the headline; the first subfolder names the \
+            outlet). Gzip- and zstd-compressed files \
             (dump.jsonl.gz, dump.jsonl.zst; recognized by their bytes) are read as they stream. Articles already stored (same id, or same outlet, \
             title and text) are skipped.
 

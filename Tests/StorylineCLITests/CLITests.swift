@@ -78,6 +78,38 @@ final class IngestCLITests: XCTestCase {
         XCTAssertEqual(try CLI.run(["read", "missing.jsonl"], in: dir).status, 1)
     }
 
+    func testCrawlerFilesAndJSONDocuments() throws {
+        let dir = CLI.temporaryDirectory()
+        let crawl = dir.appendingPathComponent("crawl/example.org")
+        try FileManager.default.createDirectory(at: crawl, withIntermediateDirectories: true)
+        // news-please writes one pretty-printed object per article.
+        func newsPlease(_ title: String, _ text: String, domain: String?) throws -> Data {
+            var record: [String: Any] = ["authors": ["Jane Doe"], "date_download": "2017-02-10 09:12:44", "date_modify": NSNull(),
+                                         "date_publish": "2017-02-09 14:09:09", "description": text, "language": "en",
+                                         "maintext": text, "title": title, "title_page": NSNull(), "url": "https://example.org/\(title.count)"]
+            if let domain { record["source_domain"] = domain }
+            return try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys])
+        }
+        try newsPlease("Dam bursts after storm", "A dam burst after the storm flooded three villages.", domain: "wire.example")
+            .write(to: crawl.appendingPathComponent("a1.json"))
+        try newsPlease("Villages flooded as dam bursts", "Three villages were flooded when the dam burst after the storm.", domain: nil)
+            .write(to: crawl.appendingPathComponent("a2.json"))
+        try Data("""
+            [{"headline": "Storm bursts dam, floods villages", "articleBody": "The storm burst the dam and flooded three villages.", "sitename": "Daily", "date_published": "2017-02-09T18:00:00Z"},
+             {"headline": "", "articleBody": ""},
+             7]
+            """.utf8).write(to: dir.appendingPathComponent("export.json"))
+        let r = try CLI.run(["run", "crawl", "export.json"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("export.json:1: element 2: no text and no title"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("export.json:1: element 3: not an object"), r.stderr)
+        let stories = try XCTUnwrap(CLI.json(CLI.run(["stories", "--json"], in: dir).stdout) as? [[String: Any]])
+        XCTAssertEqual(stories.count, 1, "\(stories)")
+        XCTAssertEqual(Set(stories[0]["outlets"] as! [String]), ["wire.example", "example.org", "Daily"], "the folder names the outlet a file does not")
+        XCTAssertEqual(stories[0]["first_published"] as? String, "2017-02-09T14:09:09Z")
+        XCTAssertEqual((stories[0]["articles"] as! [String]).count, 3)
+    }
+
     func testStrictStoresNothingFromABadFileAndExits65() throws {
         let dir = CLI.temporaryDirectory()
         try Data(broken.utf8).write(to: dir.appendingPathComponent("night.jsonl"))
