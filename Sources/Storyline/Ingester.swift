@@ -115,7 +115,7 @@ struct Ingester {
         defer { writer.finish() }
         do {
             try format.reader().read(path) { event in
-                summary.records += 1
+                if event.isRecord { summary.records += 1 }
                 for w in event.warnings {
                     summary.warnings += 1
                     onIssue(IngestIssue(file: event.file, line: event.line, reason: w, isWarning: true))
@@ -210,7 +210,7 @@ public func readDumps(_ paths: [String], format: DumpFormat, onIssue: (IngestIss
         let fileFormat = format == .auto ? DumpFormat.detect(path) : format
         do {
             try fileFormat.reader().read(path) { event in
-                records += 1
+                if event.isRecord { records += 1 }
                 for w in event.warnings { onIssue(IngestIssue(file: event.file, line: event.line, reason: w, isWarning: true)) }
                 if let problem = event.problem {
                     rejected += 1

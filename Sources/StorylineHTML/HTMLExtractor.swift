@@ -30,17 +30,24 @@ public enum HTMLExtractor {
                                        "template", "svg", "button", "iframe", "select", "figcaption"]
     static let blocks: Set<String> = ["p", "h2", "h3", "h4", "li", "blockquote", "pre"]
 
-    public static func extract(_ bytes: [UInt8]) -> HTMLArticle? {
+    /// - Parameter charset: the encoding the transport declared (an HTTP `Content-Type`'s charset),
+    ///   used when the bytes are not UTF-8; without it, the page's own `<meta charset>`.
+    public static func extract(_ bytes: [UInt8], charset: String? = nil) -> HTMLArticle? {
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOBLANKS.rawValue)
         let isUTF8 = String(validating: bytes, as: UTF8.self) != nil
-        let doc: htmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                // Bytes that are UTF-8 are read as UTF-8 whatever the page declares (pages saved as UTF-8 keep
-                // their old charset meta); others by the page's declaration.
-                htmlReadMemory(chars.baseAddress, Int32(chars.count), nil, isUTF8 ? "UTF-8" : nil, options)
+        func parse(_ encoding: String?) -> htmlDocPtr? {
+            bytes.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    htmlReadMemory(chars.baseAddress, Int32(chars.count), nil, encoding, options)
+                }
             }
         }
+        // Bytes that are UTF-8 are read as UTF-8 whatever the page declares (pages saved as UTF-8 keep
+        // their old charset meta); others by the transport's charset, else the page's declaration (a
+        // charset libxml2 does not know: the page's declaration).
+        var doc = parse(isUTF8 ? "UTF-8" : charset)
+        if doc == nil, !isUTF8, charset != nil { doc = parse(nil) }
         guard let doc else { return nil }
         defer { xmlFreeDoc(doc) }
         guard let root = xmlDocGetRootElement(doc) else { return nil }

@@ -3,10 +3,10 @@ import StorylineCore
 
 /// Dump formats Storyline reads.
 public enum DumpFormat: String, CaseIterable, Sendable {
-    case auto, jsonl, csv, text
+    case auto, jsonl, csv, text, warc
 
     /// The format of `path` under `.auto`: folders and .txt/.md/.html files are text (files);
-    /// .csv/.tsv is CSV; everything else is read as JSON Lines. A `.gz` or `.zst` ending is looked through.
+    /// .csv/.tsv is CSV; .warc is WARC; everything else is read as JSON Lines. A `.gz` or `.zst` ending is looked through.
     package static func detect(_ path: String) -> DumpFormat {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -17,6 +17,7 @@ public enum DumpFormat: String, CaseIterable, Sendable {
         if ["gz", "gzip", "zst", "zstd"].contains(name.pathExtension.lowercased()) { name = name.deletingPathExtension as NSString }
         switch name.pathExtension.lowercased() {
         case "csv", "tsv": return .csv
+        case "warc", "arc": return .warc
         case "txt", "md", "text", "html", "htm": return .text
         default: return .jsonl
         }
@@ -34,6 +35,8 @@ package struct RecordEvent {
     package var problem: String?
     /// Things worth saying that do not reject the record (an unreadable date).
     package var warnings: [String] = []
+    /// False for a note about the file (its warnings) that is not a record of it.
+    package var isRecord = true
 }
 
 /// A reader turns a dump into ``RecordEvent``s, streaming, in file order.
@@ -49,6 +52,7 @@ extension DumpFormat {
         case .auto, .jsonl: return DatingReader(inner: JSONLReader())
         case .csv: return DatingReader(inner: CSVReader())
         case .text: return DatingReader(inner: TextFolderReader())
+        case .warc: return DatingReader(inner: WARCReader())
         }
     }
 }

@@ -271,3 +271,41 @@ final class ZstdStream {
         return (output.pos, nil)
     }
 }
+
+/// zlib's inflate over bytes in memory: gzip or zlib streams (told apart by their header), or raw
+/// deflate (what some servers send as `Content-Encoding: deflate`).
+enum Inflater {
+    /// The decompressed bytes, at most `limit` of them; nil when the data is not deflate.
+    static func inflate(_ input: [UInt8], limit: Int) -> [UInt8]? {
+        if let out = run(input, windowBits: 15 + 32, limit: limit) { return out }
+        return run(input, windowBits: -15, limit: limit)
+    }
+
+    private static func run(_ input: [UInt8], windowBits: Int32, limit: Int) -> [UInt8]? {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var input = input
+        let status: Int32 = input.withUnsafeMutableBufferPointer { inBuffer in
+            stream.next_in = inBuffer.baseAddress
+            stream.avail_in = UInt32(inBuffer.count)
+            while true {
+                let (code, produced) = chunk.withUnsafeMutableBufferPointer { c -> (Int32, Int) in
+                    stream.next_out = c.baseAddress
+                    stream.avail_out = UInt32(c.count)
+                    let code = CZlib.inflate(&stream, Z_NO_FLUSH)
+                    return (code, c.count - Int(stream.avail_out))
+                }
+                out += chunk[0..<produced]
+                if code == Z_STREAM_END { return Z_STREAM_END }
+                if code != Z_OK || out.count > limit { return code == Z_OK ? Z_MEM_ERROR : code }
+                // The input ran out before the stream ended: a cut-off body; keep what came.
+                if stream.avail_in == 0 && produced == 0 { return Z_BUF_ERROR }
+            }
+        }
+        if status == Z_STREAM_END || (status == Z_BUF_ERROR && !out.isEmpty) { return out }
+        return nil
+    }
+}

@@ -58,21 +58,7 @@ struct TextFolderReader: ArticleReader {
                 event.problem = "not an HTML page"
                 return event
             }
-            var article = Article(id: relative, outlet: outlet ?? page.siteName ?? "unknown", title: page.title, text: page.text, url: page.url)
-            if let raw = page.published {
-                // ISO 8601 as a rule; "Fri, 24 Jul 2015 05:36:09 GMT" or "July 24, 2015" give their day.
-                var (seconds, warning) = PublicationDate.read(raw)
-                if seconds == nil, let t = DateFinder.written(raw) { (seconds, warning) = (t, nil) }
-                article.published = seconds
-                article.dateSource = seconds == nil ? nil : page.publishedSource == "json-ld" ? .jsonLD : .meta
-                if let warning { event.warnings.append(warning) }
-            }
-            if article.published == nil, let visible = page.visibleText, let day = DateFinder.fromPageText(visible) {
-                article.published = day
-                article.dateSource = .text
-            }
-            if let problem = article.normalize() { event.problem = problem } else { event.article = article }
-            return event
+            return pageEvent(page, file: file, line: 1, id: relative, outlet: outlet ?? page.siteName, url: page.url, fallbackDate: nil)
         }
         guard let content = String(validating: data, as: UTF8.self) else {
             event.problem = "invalid UTF-8"
@@ -85,6 +71,34 @@ struct TextFolderReader: ArticleReader {
         } else {
             event.article = article
         }
+        return event
+    }
+
+    /// The article of an extracted page: its date from the page's metadata, else `fallbackDate` (a
+    /// WARC record's capture date, as given), else from its visible text ("Published ...").
+    static func pageEvent(_ page: HTMLArticle, file: String, line: Int, id: String, outlet: String?, url: String?,
+                          fallbackDate: String?) -> RecordEvent {
+        var event = RecordEvent(file: file, line: line)
+        var article = Article(id: id, outlet: outlet ?? "unknown", title: page.title, text: page.text, url: url)
+        if let raw = page.published {
+            // ISO 8601 as a rule; "Fri, 24 Jul 2015 05:36:09 GMT" or "July 24, 2015" give their day.
+            var (seconds, warning) = PublicationDate.read(raw)
+            if seconds == nil, let t = DateFinder.written(raw) { (seconds, warning) = (t, nil) }
+            article.published = seconds
+            article.dateSource = seconds == nil ? nil : page.publishedSource == "json-ld" ? .jsonLD : .meta
+            if let warning { event.warnings.append(warning) }
+        }
+        if article.published == nil, let fallbackDate {
+            let (seconds, warning) = PublicationDate.read(fallbackDate)
+            article.published = seconds
+            article.dateSource = seconds == nil ? nil : .given
+            if let warning { event.warnings.append(warning) }
+        }
+        if article.published == nil, let visible = page.visibleText, let day = DateFinder.fromPageText(visible) {
+            article.published = day
+            article.dateSource = .text
+        }
+        if let problem = article.normalize() { event.problem = problem } else { event.article = article }
         return event
     }
 

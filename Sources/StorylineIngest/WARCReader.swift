@@ -1,0 +1,290 @@
+import Foundation
+import StorylineCore
+import StorylineHTML
+
+/// Reads WARC files (WARC/1.0 and 1.1; `.warc`, `.warc.gz` with a gzip member per record or one
+/// for all, `.warc.zst`), as web archives and Common Crawl's CC-News ship them.
+///
+/// A `response` record of an HTML page (HTTP 200, `text/html` or `application/xhtml+xml`) is one
+/// article: its HTTP headers parsed, chunked transfer and gzip/deflate content encoding undone,
+/// the page read in the charset its headers or its `<meta>` declare, its headline and text
+/// extracted as for HTML files. The record's `WARC-Target-URI` is the article's id and url; its
+/// outlet is the host (without `www.`); its date the page's own (JSON-LD, meta tags), else the
+/// record's `WARC-Date`. A `resource` record of an HTML page is read the same way, without HTTP.
+///
+/// Other records (requests, metadata, revisits, images, redirects, errors) are not articles:
+/// they are skipped, and counted in one warning at the end of the file. A record is read whole
+/// only when it is a page of at most ``maxContent`` bytes, so memory stays bounded whatever the
+/// file's size. A bad record is named by its ordinal (the `LINE` of `FILE:LINE`) and its byte
+/// offset in the uncompressed stream; a truncated last record is named and what came before kept.
+struct WARCReader: ArticleReader {
+    /// The largest record read (a page larger than this is skipped and counted).
+    static let maxContent = 32 << 20
+
+    func read(_ path: String, _ body: (RecordEvent) throws -> Void) throws {
+        let stream = try ByteStream(source: ByteSource(path: path))
+        var ordinal = 0
+        var skipped: [String: Int] = [:]
+        while true {
+            guard let first = try stream.line() else { break }
+            if first.isEmpty { continue }
+            let offset = stream.lineOffset
+            ordinal += 1
+            var event = RecordEvent(file: path, line: ordinal)
+            guard first.starts(with: Array("WARC/".utf8)) else {
+                event.problem = "not a WARC record at byte \(offset) (a record starts with a WARC/1.0 or WARC/1.1 line): the rest of the file is not read"
+                try body(event)
+                return
+            }
+            var headers: [String: String] = [:]
+            var ended = false
+            while let line = try stream.line() {
+                if line.isEmpty { ended = true; break }
+                guard let colon = line.firstIndex(of: 0x3A) else { continue }
+                let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
+                let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmed()
+                if headers[name] == nil { headers[name] = value }
+            }
+            guard ended, let length = headers["content-length"].flatMap({ Int($0) }), length >= 0 else {
+                event.problem = ended ? "WARC record at byte \(offset): no Content-Length" : "WARC record at byte \(offset): truncated in its headers"
+                try body(event)
+                return
+            }
+            let type = headers["warc-type"]?.lowercased() ?? "unknown"
+            let contentType = headers["content-type"]?.lowercased() ?? ""
+            let isResponse = type == "response" && contentType.hasPrefix("application/http")
+            let isResource = type == "resource" && Self.isHTML(contentType)
+            guard isResponse || isResource else {
+                skipped[type, default: 0] += 1
+                let got = try stream.skip(length)
+                if got < length { break }
+                continue
+            }
+            guard length <= Self.maxContent else {
+                skipped["larger than \(Self.maxContent >> 20) MiB", default: 0] += 1
+                if try stream.skip(length) < length { break }
+                continue
+            }
+            let content = try stream.read(length)
+            let uri = Self.uri(headers["warc-target-uri"] ?? "")
+            guard content.count == length else {
+                event.problem = "WARC record at byte \(offset) (\(uri)): truncated: \(content.count) of its \(length) bytes"
+                try body(event)
+                break
+            }
+            var page = content[...]
+            var charset = Self.charset(contentType)
+            if isResponse {
+                switch Self.http(content) {
+                case .failure(let reason):
+                    event.problem = "WARC record at byte \(offset) (\(uri)): \(reason)"
+                    try body(event)
+                    continue
+                case .success(let response):
+                    guard response.status == 200 else { skipped["HTTP \(response.status)", default: 0] += 1; continue }
+                    guard Self.isHTML(response.contentType) else { skipped["not HTML", default: 0] += 1; continue }
+                    page = response.body[...]
+                    charset = Self.charset(response.contentType) ?? charset
+                }
+            }
+            guard let extracted = HTMLExtractor.extract(Array(page), charset: charset) else {
+                event.problem = "WARC record at byte \(offset) (\(uri)): not an HTML page"
+                try body(event)
+                continue
+            }
+            let host = Self.host(uri)
+            event = TextFolderReader.pageEvent(extracted, file: path, line: ordinal, id: uri.isEmpty ? (headers["warc-record-id"] ?? "") : uri,
+                                               outlet: host ?? extracted.siteName, url: uri.isEmpty ? nil : uri, fallbackDate: headers["warc-date"])
+            try body(event)
+        }
+        if let damage = stream.damage { throw damage }
+        if !skipped.isEmpty {
+            let total = skipped.values.reduce(0, +)
+            let parts = skipped.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+            var note = RecordEvent(file: path, line: 0)
+            note.isRecord = false
+            note.warnings = ["\(total) WARC records are not HTML pages and were skipped: \(parts.joined(separator: ", "))"]
+            try body(note)
+        }
+    }
+
+    static func isHTML(_ contentType: String) -> Bool {
+        let t = contentType.lowercased()
+        return t.hasPrefix("text/html") || t.hasPrefix("application/xhtml+xml")
+    }
+
+    /// The `charset=` of a Content-Type, if any.
+    static func charset(_ contentType: String) -> String? {
+        guard let r = contentType.lowercased().range(of: "charset=") else { return nil }
+        let value = contentType[r.upperBound...].prefix { $0 != ";" && $0 != " " }.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+        return value.isEmpty ? nil : value
+    }
+
+    /// WARC/1.0 writes the URI in angle brackets; 1.1 does not.
+    static func uri(_ raw: String) -> String {
+        raw.hasPrefix("<") && raw.hasSuffix(">") ? String(raw.dropFirst().dropLast()) : raw
+    }
+
+    /// The host of a URL, lowercased, without `www.`.
+    static func host(_ url: String) -> String? {
+        guard let host = URLComponents(string: url)?.host?.lowercased(), !host.isEmpty else { return nil }
+        return host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
+    }
+
+    struct Response {
+        var status: Int
+        var contentType: String
+        var body: [UInt8]
+    }
+
+    /// An HTTP response's status, Content-Type and decoded body.
+    static func http(_ content: [UInt8]) -> Result<Response, Failure> {
+        var lines: [[UInt8]] = []
+        var i = 0
+        var headerEnd: Int? = nil
+        while i < content.count {
+            guard let nl = content[i...].firstIndex(of: 0x0A) else { break }
+            var line = Array(content[i..<nl])
+            if line.last == 0x0D { line.removeLast() }
+            i = nl + 1
+            if line.isEmpty { headerEnd = i; break }
+            lines.append(line)
+        }
+        guard let bodyStart = headerEnd, let statusLine = lines.first else { return .failure(Failure("the HTTP headers do not end")) }
+        let parts = String(decoding: statusLine, as: UTF8.self).split(separator: " ")
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else {
+            return .failure(Failure("not an HTTP response: \(String(decoding: statusLine.prefix(60), as: UTF8.self))"))
+        }
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: 0x3A) else { continue }
+            let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
+            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmed()
+            headers[name] = headers[name].map { "\($0), \(value)" } ?? value
+        }
+        var body = Array(content[bodyStart...])
+        if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
+            guard let joined = dechunk(body) else { return .failure(Failure("broken chunked transfer encoding")) }
+            body = joined
+        }
+        if let encoding = headers["content-encoding"]?.lowercased(), !encoding.isEmpty, encoding != "identity" {
+            guard encoding == "gzip" || encoding == "x-gzip" || encoding == "deflate" else {
+                return .failure(Failure("content encoding \(encoding) is not supported (gzip and deflate are)"))
+            }
+            guard let inflated = Inflater.inflate(body, limit: maxContent * 4) else {
+                return .failure(Failure("the \(encoding) content does not decompress"))
+            }
+            body = inflated
+        }
+        return .success(Response(status: status, contentType: headers["content-type"] ?? "", body: body))
+    }
+
+    /// The body of a chunked transfer, or nil when it is broken (a last chunk cut off is kept).
+    static func dechunk(_ bytes: [UInt8]) -> [UInt8]? {
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            guard let nl = bytes[i...].firstIndex(of: 0x0A) else { return nil }
+            let sizeText = String(String(decoding: bytes[i..<nl], as: UTF8.self).split(separator: ";").first ?? "").trimmed()
+            guard let size = Int(sizeText, radix: 16) else { return nil }
+            i = nl + 1
+            if size == 0 { break }
+            let end = min(bytes.count, i + size)
+            out += bytes[i..<end]
+            i = end
+            while i < bytes.count, bytes[i] == 0x0D || bytes[i] == 0x0A { i += 1; if bytes[i - 1] == 0x0A { break } }
+        }
+        return out
+    }
+
+    struct Failure: Error {
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+}
+
+/// Bytes of a ``ByteSource`` a line or a count at a time, with their offset in the stream.
+final class ByteStream {
+    private let source: ByteSource
+    private var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    private var start = 0, end = 0
+    private var atEnd = false
+    /// Stream offset of `buffer[0]`.
+    private var base = 0
+    /// Where the last line read began.
+    private(set) var lineOffset = 0
+
+    init(source: ByteSource) { self.source = source }
+
+    var damage: StorylineError? { source.damage }
+
+    /// Reads more into the buffer (moving what is left to its front); false at the end.
+    private func fill() throws -> Bool {
+        if atEnd { return false }
+        if start > 0 {
+            buffer.withUnsafeMutableBufferPointer { b in
+                _ = memmove(b.baseAddress!, b.baseAddress! + start, end - start)
+            }
+            base += start
+            end -= start
+            start = 0
+        }
+        if end == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
+        let n = try buffer.withUnsafeMutableBufferPointer { try source.read($0.baseAddress! + end, $0.count - end) }
+        if n == 0 { atEnd = true; return false }
+        end += n
+        return true
+    }
+
+    /// The next line without its `\r\n` or `\n` (at most 64 KiB are looked at), or nil at the end.
+    func line() throws -> [UInt8]? {
+        while true {
+            if let nl = buffer[start..<end].firstIndex(of: 0x0A) {
+                lineOffset = base + start
+                var line = Array(buffer[start..<nl])
+                if line.last == 0x0D { line.removeLast() }
+                start = nl + 1
+                return line
+            }
+            if end - start > 1 << 16 {
+                // No newline where a header line should end: hand it out as it is.
+                lineOffset = base + start
+                let line = Array(buffer[start..<end])
+                start = end
+                return line
+            }
+            if try !fill() {
+                guard start < end else { return nil }
+                lineOffset = base + start
+                let line = Array(buffer[start..<end])
+                start = end
+                return line
+            }
+        }
+    }
+
+    /// Up to `count` bytes (fewer only at the end of the stream).
+    func read(_ count: Int) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(min(count, 1 << 24))
+        while out.count < count {
+            if start == end, try !fill() { break }
+            let n = min(count - out.count, end - start)
+            out += buffer[start..<(start + n)]
+            start += n
+        }
+        return out
+    }
+
+    /// Skips up to `count` bytes; returns how many there were.
+    func skip(_ count: Int) throws -> Int {
+        var skipped = 0
+        while skipped < count {
+            if start == end, try !fill() { break }
+            let n = min(count - skipped, end - start)
+            start += n
+            skipped += n
+        }
+        return skipped
+    }
+}
