@@ -135,8 +135,10 @@ struct ContentScorer {
     // MARK: junk
 
     /// Removes junk under `root`. Broken pages often leave the whole article inside an unclosed
-    /// `<header>` or `<button>`, or a "site_header" box: what holds an `<article>`, a `<main>` or
-    /// five paragraphs of prose is never junk by its name alone.
+    /// `<header>` or `<button>`, or a "site_header" box, and some sites name their article's box
+    /// "share-container" or "sidebar-content": what holds an `<article>`, a `<main>` or five
+    /// paragraphs of prose (not in list items, where teasers keep their blurbs) is never junk by
+    /// its name alone.
     private func removeJunk(_ root: Node) {
         var doomed: [Node] = []
         let holdsArticle: (Node) -> Bool = { node in
@@ -151,6 +153,7 @@ struct ContentScorer {
                     // Comment sections hold an <article> per comment.
                     found = !Self.containsAny(names[key(n)], Self.unlikely)
                     return !found
+                case "li": return false  // a teaser's blurb is no article paragraph
                 case "p":
                     if !comments, stats[key(n)].text >= 80 { paragraphs += 1; found = paragraphs >= 5 }
                     return false
