@@ -30,9 +30,11 @@ public enum HTMLExtractor {
                                        "template", "svg", "button", "iframe", "select", "figcaption"]
     static let blocks: Set<String> = ["p", "h2", "h3", "h4", "li", "blockquote", "pre"]
 
-    /// - Parameter charset: the encoding the transport declared (an HTTP `Content-Type`'s charset),
-    ///   used when the bytes are not UTF-8; without it, the page's own `<meta charset>`.
-    public static func extract(_ bytes: [UInt8], charset: String? = nil) -> HTMLArticle? {
+    /// - Parameters:
+    ///   - charset: the encoding the transport declared (an HTTP `Content-Type`'s charset), used when
+    ///     the bytes are not UTF-8; without it, the page's own `<meta charset>`.
+    ///   - url: where the page was fetched, when known (its host names the site in the title).
+    public static func extract(_ bytes: [UInt8], charset: String? = nil, url fetched: String? = nil) -> HTMLArticle? {
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOBLANKS.rawValue)
         let isUTF8 = String(validating: bytes, as: UTF8.self) != nil
@@ -95,7 +97,7 @@ public enum HTMLExtractor {
             return true
         }
         let title = headline(h1: h1.map(clean), og: meta["og:title"].map(clean), titleTag: titleTag.map(clean),
-                             site: meta["og:site_name"], url: meta["og:url"] ?? canonical)
+                             site: meta["og:site_name"], url: meta["og:url"] ?? canonical ?? fetched)
         // The publication date: JSON-LD (the most often right on extraction-dev), then the Open Graph article tag, then the other
         // conventions, then the page's first <time datetime>.
         let metaDate = meta["article:published_time"] ?? meta["og:published_time"]

@@ -46,6 +46,8 @@ struct WARCReader: ArticleReader {
                 if headers[name] == nil { headers[name] = value }
             }
             guard ended, let length = headers["content-length"].flatMap({ Int($0) }), length >= 0 else {
+                // A damaged gzip or zstd stream ends early: that is the error to name.
+                if let damage = stream.damage { throw damage }
                 event.problem = ended ? "WARC record at byte \(offset): no Content-Length" : "WARC record at byte \(offset): truncated in its headers"
                 try body(event)
                 return
@@ -56,8 +58,7 @@ struct WARCReader: ArticleReader {
             let isResource = type == "resource" && Self.isHTML(contentType)
             guard isResponse || isResource else {
                 skipped[type, default: 0] += 1
-                let got = try stream.skip(length)
-                if got < length { break }
+                if try stream.skip(length) < length { break }
                 continue
             }
             guard length <= Self.maxContent else {
@@ -68,6 +69,7 @@ struct WARCReader: ArticleReader {
             let content = try stream.read(length)
             let uri = Self.uri(headers["warc-target-uri"] ?? "")
             guard content.count == length else {
+                if let damage = stream.damage { throw damage }
                 event.problem = "WARC record at byte \(offset) (\(uri)): truncated: \(content.count) of its \(length) bytes"
                 try body(event)
                 break
@@ -87,7 +89,7 @@ struct WARCReader: ArticleReader {
                     charset = Self.charset(response.contentType) ?? charset
                 }
             }
-            guard let extracted = HTMLExtractor.extract(Array(page), charset: charset) else {
+            guard let extracted = HTMLExtractor.extract(Array(page), charset: charset, url: uri) else {
                 event.problem = "WARC record at byte \(offset) (\(uri)): not an HTML page"
                 try body(event)
                 continue

@@ -53,7 +53,7 @@ struct Read: ParsableCommand {
         var unreadable = false
         let out = FileHandle.standardOutput
         let (_, rejected) = try readDumps(paths, format: format, onIssue: { issue in
-            if issue.line == 0 { unreadable = true }
+            if issue.line == 0, !issue.isWarning { unreadable = true }
             printError(issue.description)
         }) { article, source in
             let row = Row(id: article.id, outlet: article.outlet, published: article.published.map(ISODate.format),
