@@ -54,7 +54,7 @@ struct Ingester {
 
     private struct StrictAbort: Error {}
 
-    func ingest(paths: [String], format: DumpFormat, strict: Bool) throws -> IngestSummary {
+    func ingest(paths: [String], format: DumpFormat, strict: Bool, outlets: OutletMap? = nil) throws -> IngestSummary {
         var summary = IngestSummary()
         for path in paths {
             summary.files += 1
@@ -69,10 +69,10 @@ struct Ingester {
             do {
                 if strict {
                     try store.transaction {
-                        try ingestFile(path, format: fileFormat, strict: true, into: &fileSummary)
+                        try ingestFile(path, format: fileFormat, strict: true, outlets: outlets, into: &fileSummary)
                     }
                 } else {
-                    try ingestFile(path, format: fileFormat, strict: false, into: &fileSummary)
+                    try ingestFile(path, format: fileFormat, strict: false, outlets: outlets, into: &fileSummary)
                 }
             } catch is StrictAbort {
                 summary.failedFiles.append(path)
@@ -103,7 +103,7 @@ struct Ingester {
     /// run on a second thread, one batch at a time, in order (so the writer sees the batches as a
     /// serial loop would: same transactions, same dedupe). A failed write stops the reading at the
     /// next batch and is rethrown.
-    private func ingestFile(_ path: String, format: DumpFormat, strict: Bool, into summary: inout IngestSummary) throws {
+    private func ingestFile(_ path: String, format: DumpFormat, strict: Bool, outlets: OutletMap?, into summary: inout IngestSummary) throws {
         let writer = BatchWriter(store: store, runID: runID, strict: strict)
         var batch: [(article: Article, source: String)] = []
         func flush() throws {
@@ -114,7 +114,7 @@ struct Ingester {
         }
         defer { writer.finish() }
         do {
-            try format.reader().read(path) { event in
+            try format.reader(outlets: outlets).read(path) { event in
                 if event.isRecord { summary.records += 1 }
                 for w in event.warnings {
                     summary.warnings += 1
@@ -203,13 +203,13 @@ struct Ingester {
 /// found, fields normalized), with where it came from (`FILE:LINE`). Bad records and warnings
 /// go to `onIssue`, as ingest names them; a file that cannot be read at all too. Returns the
 /// number of records read and of those rejected.
-public func readDumps(_ paths: [String], format: DumpFormat, onIssue: (IngestIssue) -> Void,
+public func readDumps(_ paths: [String], format: DumpFormat, outlets: OutletMap? = nil, onIssue: (IngestIssue) -> Void,
                       _ body: (Article, String) throws -> Void) throws -> (records: Int, rejected: Int) {
     var records = 0, rejected = 0
     for path in paths {
         let fileFormat = format == .auto ? DumpFormat.detect(path) : format
         do {
-            try fileFormat.reader().read(path) { event in
+            try fileFormat.reader(outlets: outlets).read(path) { event in
                 if event.isRecord { records += 1 }
                 for w in event.warnings { onIssue(IngestIssue(file: event.file, line: event.line, reason: w, isWarning: true)) }
                 if let problem = event.problem {

@@ -49,10 +49,10 @@ public final class Pipeline {
     }
 
     /// Stores the articles of `paths` (files or folders). See ``IngestSummary``.
-    public func ingest(_ paths: [String], format: DumpFormat = .auto, strict: Bool = false) throws -> IngestSummary {
+    public func ingest(_ paths: [String], format: DumpFormat = .auto, strict: Bool = false, outlets: OutletMap? = nil) throws -> IngestSummary {
         try recordRun("ingest") { runID in
             try Ingester(store: store, runID: runID, progress: progress, onIssue: onIssue)
-                .ingest(paths: paths, format: format, strict: strict)
+                .ingest(paths: paths, format: format, strict: strict, outlets: outlets)
         }
     }
 
@@ -92,10 +92,10 @@ public final class Pipeline {
         public var cluster: ClusterReport
     }
 
-    public func run(_ paths: [String], format: DumpFormat = .auto, strict: Bool = false) throws -> RunReport {
+    public func run(_ paths: [String], format: DumpFormat = .auto, strict: Bool = false, outlets: OutletMap? = nil) throws -> RunReport {
         try recordRun("run") { runID in
             let ingested = try Ingester(store: store, runID: runID, progress: progress, onIssue: onIssue)
-                .ingest(paths: paths, format: format, strict: strict)
+                .ingest(paths: paths, format: format, strict: strict, outlets: outlets)
             return RunReport(ingest: ingested, cluster: try clusterPass(runID: runID))
         }
     }

@@ -46,26 +46,31 @@ package protocol ArticleReader {
 
 extension DumpFormat {
     /// The format's reader; an article without a date gets one from its URL or text where
-    /// ``DateFinder`` finds one.
-    package func reader() -> ArticleReader {
+    /// ``DateFinder`` finds one; hosts are named by `outlets`.
+    package func reader(outlets: OutletMap? = nil) -> ArticleReader {
+        let inner: ArticleReader
         switch self {
-        case .auto, .jsonl: return DatingReader(inner: JSONLReader())
-        case .csv: return DatingReader(inner: CSVReader())
-        case .text: return DatingReader(inner: TextFolderReader())
-        case .warc: return DatingReader(inner: WARCReader())
+        case .auto, .jsonl: inner = JSONLReader()
+        case .csv: inner = CSVReader()
+        case .text: inner = TextFolderReader()
+        case .warc: inner = WARCReader()
         }
+        return FinishingReader(inner: inner, outlets: outlets)
     }
 }
 
-/// Passes another reader's records on, dating the undated ones (``DateFinder``).
-struct DatingReader: ArticleReader {
+/// Passes another reader's records on, dating the undated ones (``DateFinder``) and naming
+/// outlets that are hosts (``OutletMap``).
+struct FinishingReader: ArticleReader {
     var inner: ArticleReader
+    var outlets: OutletMap?
 
     func read(_ path: String, _ body: (RecordEvent) throws -> Void) throws {
         try inner.read(path) { event in
             var event = event
-            if var article = event.article, article.published == nil {
-                DateFinder.fill(&article)
+            if var article = event.article, article.published == nil || outlets != nil {
+                if article.published == nil { DateFinder.fill(&article) }
+                outlets?.apply(to: &article)
                 event.article = article
             }
             try body(event)

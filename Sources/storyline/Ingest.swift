@@ -29,8 +29,11 @@ struct Ingest: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(help: "Input format: auto (by extension; folders are text), jsonl, csv or text.")
+    @Option(help: "Input format: auto (by extension: .warc is WARC, .csv/.tsv CSV, folders and .html/.txt text, the rest JSON Lines), jsonl, csv, text or warc.")
     var format: DumpFormat = .auto
+
+    @Option(help: ArgumentHelp("CSV with `host` and `outlet` columns: names for outlets that are hosts (WARC records, crawler domains).", valueName: "file"))
+    var outletMap: String?
 
     @Flag(help: "Fail a file on its first bad record; store nothing from it.")
     var strict = false
@@ -40,7 +43,8 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         let pipeline = try reportingErrors { try store.pipeline() }
-        let summary = try reportingErrors { try pipeline.ingest(paths, format: format, strict: strict) }
+        let outlets = try reportingErrors { try outletMap.map(OutletMap.load) }
+        let summary = try reportingErrors { try pipeline.ingest(paths, format: format, strict: strict, outlets: outlets) }
         try finish(summary, pipeline.progress)
     }
 }

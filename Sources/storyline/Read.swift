@@ -18,8 +18,11 @@ struct Read: ParsableCommand {
               storyline read dump.jsonl.gz --format jsonl | head -1
             """)
 
-    @Option(help: "Input format: auto (by extension; folders are text), jsonl, csv or text.")
+    @Option(help: "Input format: auto (by extension: .warc is WARC, .csv/.tsv CSV, folders and .html/.txt text, the rest JSON Lines), jsonl, csv, text or warc.")
     var format: DumpFormat = .auto
+
+    @Option(help: ArgumentHelp("CSV with `host` and `outlet` columns: names for outlets that are hosts (WARC records, crawler domains).", valueName: "file"))
+    var outletMap: String?
 
     @Flag(help: "Exit 65 when any record was bad.")
     var strict = false
@@ -52,7 +55,8 @@ struct Read: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var unreadable = false
         let out = FileHandle.standardOutput
-        let (_, rejected) = try readDumps(paths, format: format, onIssue: { issue in
+        let outlets = try reportingErrors { try outletMap.map(OutletMap.load) }
+        let (_, rejected) = try readDumps(paths, format: format, outlets: outlets, onIssue: { issue in
             if issue.line == 0, !issue.isWarning { unreadable = true }
             printError(issue.description)
         }) { article, source in

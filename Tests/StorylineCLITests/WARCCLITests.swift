@@ -107,6 +107,15 @@ final class WARCCLITests: XCTestCase {
             XCTAssertTrue(r.stderr.contains("\(file): warning: 12 WARC records are not HTML pages and were skipped: 7 request, 1 HTTP 301, 1 HTTP 404, 1 metadata, 1 not HTML, 1 warcinfo"),
                           r.stderr)
         }
+        // Hosts named by an outlet map (a subdomain by its domain); other hosts stay as they are.
+        try Data("# outlets\nhost,outlet,group\nwww.wire.example,Wire Service,center\nexample,Nobody,x\nherald.example,\"The Herald, Daily\",left\n".utf8)
+            .write(to: dir.appendingPathComponent("outlets.csv"))
+        let mapped = try rows(CLI.run(["read", "--outlet-map", "outlets.csv", "crawl.warc"], in: dir).stdout)
+        XCTAssertEqual(mapped.map { $0["outlet"] as? String }, ["Wire Service", "daily.example", "The Herald, Daily", "post.example"])
+        try Data("outlet,group\nWire,center\n".utf8).write(to: dir.appendingPathComponent("groups.csv"))
+        let badMap = try CLI.run(["ingest", "--outlet-map", "groups.csv", "crawl.warc"], in: dir)
+        XCTAssertEqual(badMap.status, 1)
+        XCTAssertTrue(badMap.stderr.contains("groups.csv:1: an outlet map needs `host` and `outlet` columns"), badMap.stderr)
         // Ingested and clustered: the four tell one story.
         let run = try CLI.run(["run", "crawl.warc.gz"], in: dir)
         XCTAssertEqual(run.status, 0, run.stderr)
