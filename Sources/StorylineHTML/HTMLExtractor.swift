@@ -16,12 +16,16 @@ public struct HTMLArticle: Sendable, Equatable {
     public var siteName: String?
     /// `og:url` or the canonical link.
     public var url: String?
+    /// The byline: JSON-LD `author` (its name), else the `author` or `article:author` meta tag.
+    public var author: String? = nil
+    /// JSON-LD `publisher` (its name).
+    public var publisher: String? = nil
 }
 
-/// Extracts the headline and article text of an HTML page with libxml2's HTML parser (which
-/// recovers from broken markup). Script, style, navigation, header, footer, aside and form
-/// content is dropped. The text is the paragraphs (and subheadings and list items) of the
-/// page's `<article>` (else `<main>`, else `<body>`); when it has no paragraphs, all its text.
+/// Extracts the headline, article text and metadata of an HTML page with libxml2's HTML parser
+/// (which recovers from broken markup). Metadata comes first from JSON-LD (`headline`,
+/// `datePublished`, `author`, `publisher`), then meta tags; the text is found by scoring blocks
+/// (``ContentScorer``), else the paragraphs of the page's `<article>`, `<main>` or `<body>`.
 ///
 /// This module does not import Foundation: libxml2's headers pull in the system ICU, which must
 /// not meet Foundation's own copy in one module.
@@ -60,6 +64,7 @@ public enum HTMLExtractor {
         var timeTag: String? = nil
         var canonical: String? = nil
         var jsonLDDate: String? = nil, itempropDate: String? = nil
+        var jsonLDHeadline: String? = nil, jsonLDAuthor: String? = nil, jsonLDPublisher: String? = nil
         var elementDates: Set<String> = []
         var article: xmlNodePtr? = nil, main: xmlNodePtr? = nil, body: xmlNodePtr? = nil
         walk(root) { node in
@@ -73,8 +78,12 @@ public enum HTMLExtractor {
                     itempropDate = attribute(node, "content")
                 }
             case "script":
-                if jsonLDDate == nil, attribute(node, "type")?.lowercased().contains("ld+json") == true {
-                    jsonLDDate = jsonString(after: "\"datePublished\"", in: rawText(node))
+                if attribute(node, "type")?.lowercased().contains("ld+json") == true {
+                    let json = rawText(node)
+                    if jsonLDDate == nil { jsonLDDate = jsonString(after: "\"datePublished\"", in: json) }
+                    if jsonLDHeadline == nil { jsonLDHeadline = jsonString(after: "\"headline\"", in: json, limit: 500) }
+                    if jsonLDAuthor == nil { jsonLDAuthor = jsonName(after: "\"author\"", in: json) }
+                    if jsonLDPublisher == nil { jsonLDPublisher = jsonName(after: "\"publisher\"", in: json) }
                 }
             case "title": if titleTag == nil { titleTag = text(node) }
             case "h1": if h1 == nil, !isInside(node, dropped) { h1 = text(node) }
@@ -96,7 +105,8 @@ public enum HTMLExtractor {
             }
             return true
         }
-        let title = headline(h1: h1.map(clean), og: meta["og:title"].map(clean), titleTag: titleTag.map(clean),
+        // og:title before JSON-LD's headline: extraction-dev titles 69.2% so, 67.3% the other way.
+        let title = headline(h1: h1.map(clean), og: meta["og:title"].map(clean) ?? jsonLDHeadline.map(clean), titleTag: titleTag.map(clean),
                              site: meta["og:site_name"], url: meta["og:url"] ?? canonical ?? fetched)
         // The publication date: JSON-LD (the most often right on extraction-dev), then the Open Graph article tag, then the other
         // conventions, then the page's first <time datetime>.
@@ -139,10 +149,22 @@ public enum HTMLExtractor {
             published: published,
             publishedSource: published == nil ? nil : (jsonLDDate != nil ? "json-ld" : "meta"),
             visibleText: visible,
-            siteName: meta["og:site_name"], url: meta["og:url"] ?? canonical)
+            siteName: meta["og:site_name"], url: meta["og:url"] ?? canonical,
+            author: (jsonLDAuthor ?? meta["author"] ?? meta["article:author"]).map(clean).flatMap { $0.isEmpty || $0.hasPrefix("http") ? nil : $0 },
+            publisher: jsonLDPublisher.map(clean))
     }
 
-    /// The headline: `og:title`, else the page's `<h1>`, else `<title>`; without a trailing " | Site"
+    /// The name a JSON-LD key gives: its string value, or the first `"name"` inside its object or
+    /// array (`"author": [{"@type": "Person", "name": "Jane Doe"}]`).
+    static func jsonName(after key: String, in json: String) -> String? {
+        guard let start = json.firstRange(of: key) else { return nil }
+        let rest = json[start.upperBound...].drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == ":" }
+        if rest.first == "\"" { return jsonString(after: key, in: json, limit: 200) }
+        guard rest.first == "{" || rest.first == "[" else { return nil }
+        return jsonString(after: "\"name\"", in: String(rest.prefix(600)), limit: 200)
+    }
+
+    /// The headline: `og:title` (else JSON-LD's `headline`), else the page's `<h1>`, else `<title>`; without a trailing " | Site"
     /// or " - Site" (the site's name, its host, or a tail of three words or fewer after a title of four
     /// or more). extraction-dev, titles equal to the label: 62.2% as given, 69.2% so; the `<h1>` first
     /// instead of `og:title`: 63.5% (the labels of Readability's pages are its metadata's titles).
@@ -186,8 +208,9 @@ public enum HTMLExtractor {
                                    "dc.date", "article.published", "publishdate", "publish-date", "pubdate", "date",
                                    "cxenseparse:recs:publishtime", "citation_publication_date"]
 
-    /// The string value after the first `key` (with its quotes) in JSON text, unescaped only of `\/`.
-    static func jsonString(after key: String, in json: String) -> String? {
+    /// The string value after the first `key` (with its quotes) in JSON text (at most `limit` bytes
+    /// of it), unescaped only of `\/` and the like.
+    static func jsonString(after key: String, in json: String, limit: Int = 80) -> String? {
         let b = Array(json.utf8), k = Array(key.utf8)
         guard b.count > k.count else { return nil }
         var i = 0
@@ -201,7 +224,7 @@ public enum HTMLExtractor {
                 guard j < b.count, b[j] == 0x22 else { i += 1; continue }
                 var out: [UInt8] = []
                 j += 1
-                while j < b.count, b[j] != 0x22, out.count < 80 {
+                while j < b.count, b[j] != 0x22, out.count < limit {
                     if b[j] == 0x5C, j + 1 < b.count { j += 1 }
                     out.append(b[j])
                     j += 1

@@ -80,6 +80,13 @@ struct TextFolderReader: ArticleReader {
                           fallbackDate: String?) -> RecordEvent {
         var event = RecordEvent(file: file, line: line)
         var article = Article(id: id, outlet: outlet ?? "unknown", title: page.title, text: page.text, url: url)
+        // The byline and publisher go with the article's other fields (the report's --group-field reads them).
+        var extra: [String: String] = [:]
+        if let author = page.author { extra["author"] = author }
+        if let publisher = page.publisher { extra["publisher"] = publisher }
+        if !extra.isEmpty, let data = try? JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys]) {
+            article.extra = String(decoding: data, as: UTF8.self)
+        }
         if let raw = page.published {
             // ISO 8601 as a rule; "Fri, 24 Jul 2015 05:36:09 GMT" or "July 24, 2015" give their day.
             var (seconds, warning) = PublicationDate.read(raw)

@@ -50,7 +50,7 @@ final class IngestCLITests: XCTestCase {
         let page = """
             <html><head><meta property="og:title" content="Bridge closes for repairs | Example News">
             <meta property="og:site_name" content="Example News">
-            <script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2024-05-02T08:00:00Z"}</script></head>
+            <script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2024-05-02T08:00:00Z","author":{"name":"Jane Doe"}}</script></head>
             <body><article class="teaser"><a href="/other">Another story</a></article>
             <div class="story"><p>The council closed the old bridge on Tuesday, citing rust in its beams, and a ferry will run instead.</p>
             <p>Repairs will take two years, engineers said, and the state will pay for the ferry in the meantime.</p></div>
@@ -68,6 +68,8 @@ final class IngestCLITests: XCTestCase {
         XCTAssertEqual(rows[2]["outlet"] as? String, "Example News")
         XCTAssertEqual(rows[2]["published"] as? String, "2024-05-02T08:00:00Z")
         XCTAssertEqual(rows[2]["date_source"] as? String, "json-ld")
+        XCTAssertEqual((rows[2]["extra"] as? [String: Any])?["author"] as? String, "Jane Doe")
+        XCTAssertTrue(rows[0]["extra"] is NSNull)
         XCTAssertEqual(rows[2]["text"] as? String, """
             The council closed the old bridge on Tuesday, citing rust in its beams, and a ferry will run instead.
 

@@ -70,6 +70,20 @@ final class ExtractionTests: XCTestCase {
         XCTAssertEqual(HTMLExtractor.headline(h1: "From the h1", og: nil, titleTag: "Title tag", site: nil, url: nil), "From the h1")
     }
 
+    func testJSONLDGivesHeadlineDateBylineAndPublisher() throws {
+        let ld = #"<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"Bridge to close for two years","datePublished":"2024-05-02T08:00:00Z","author":[{"@type":"Person","name":"Jane Doe"}],"publisher":{"@type":"Organization","name":"Example News","logo":{"url":"https://example.com/l.png"}}}</script>"#
+        let a = try XCTUnwrap(HTMLExtractor.extract(page(head: ld, body: "<div class=\"story\">\(prose.map { "<p>\($0)</p>" }.joined())</div>")))
+        XCTAssertEqual(a.title, "Bridge to close for two years")
+        XCTAssertEqual(a.published, "2024-05-02T08:00:00Z")
+        XCTAssertEqual(a.publishedSource, "json-ld")
+        XCTAssertEqual(a.author, "Jane Doe")
+        XCTAssertEqual(a.publisher, "Example News")
+        let meta = try XCTUnwrap(HTMLExtractor.extract(page(head: #"<meta name="author" content="John Roe"><meta property="og:title" content="From og">"# + ld,
+                                                            body: "<p>\(prose[0])</p>")))
+        XCTAssertEqual(meta.title, "From og", "og:title comes before JSON-LD's headline")
+        XCTAssertEqual(meta.author, "Jane Doe", "JSON-LD before the meta tag")
+    }
+
     func testUTF8BytesAreReadAsUTF8WhateverThePageDeclares() throws {
         let html = #"<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"><title>Café’s bridge</title></head><body><div class="post"><p>Ünïcödé text — with a dash, and commas, that is long enough to count as a paragraph.</p></div></body></html>"#
         let a = try XCTUnwrap(HTMLExtractor.extract(Array(html.utf8)))
