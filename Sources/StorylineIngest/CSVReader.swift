@@ -96,6 +96,33 @@ package struct CSVRows {
         self.tsv = tsv
     }
 
+    /// The rows of a small table with a header (an outlets file, an outlet map): each as a
+    /// dictionary by lowercased, trimmed column name, with its line; `#` lines and blank lines are
+    /// skipped. `what` names the file in errors ("outlets file needs `outlet` and `group` columns").
+    /// - Throws: ``StorylineError/Code/badInput`` with the line of the first bad row.
+    package static func table(_ path: String, what: String, required: [String], _ body: ([String: String], Int) throws -> Void) throws {
+        var header: [String]? = nil
+        var line = 1
+        try CSVRows(path: path).forEach { row in
+            line = row.line
+            if let problem = row.problem { throw StorylineError(.badInput, problem, file: path, line: row.line) }
+            if row.fields.first?.hasPrefix("#") == true || row.fields.allSatisfy({ $0.trimmed(.whitespaces).isEmpty }) { return }
+            guard let names = header else {
+                header = row.fields.map { $0.trimmed(.whitespaces).lowercased() }
+                guard required.allSatisfy(header!.contains) else {
+                    let list = required.map { "`\($0)`" }.joined(separator: " and ")
+                    throw StorylineError(.badInput, "\(what) needs \(list) columns", file: path, line: row.line)
+                }
+                return
+            }
+            guard row.fields.count == names.count else {
+                throw StorylineError(.badInput, "\(row.fields.count) fields where the header has \(names.count)", file: path, line: row.line)
+            }
+            try body(Dictionary(zip(names, row.fields.map { $0.trimmed(.whitespaces) }), uniquingKeysWith: { a, _ in a }), row.line)
+        }
+        if header == nil { throw StorylineError(.badInput, "empty \(what)", file: path, line: line) }
+    }
+
     /// Calls `body` with each row that starts at line `from` or later; blank lines are skipped. A
     /// quoted field never closed ends the file with a row that says so.
     package func forEach(from: Int = 1, _ body: (Row) throws -> Void) throws {

@@ -23,26 +23,11 @@ public struct OutletMap: Sendable {
     public static func load(_ path: String) throws -> OutletMap {
         guard FileManager.default.fileExists(atPath: path) else { throw StorylineError(.io, "no such file", file: path) }
         var map = OutletMap()
-        var header: [String]? = nil
-        try CSVRows(path: path).forEach { row in
-            if let problem = row.problem { throw StorylineError(.badInput, problem, file: path, line: row.line) }
-            if row.fields.first?.hasPrefix("#") == true || row.fields.allSatisfy({ $0.trimmed().isEmpty }) { return }
-            guard let names = header else {
-                header = row.fields.map { $0.trimmed().lowercased() }
-                guard header!.contains("host"), header!.contains("outlet") else {
-                    throw StorylineError(.badInput, "an outlet map needs `host` and `outlet` columns", file: path, line: row.line)
-                }
-                return
-            }
-            guard row.fields.count == names.count else {
-                throw StorylineError(.badInput, "\(row.fields.count) fields where the header has \(names.count)", file: path, line: row.line)
-            }
-            let fields = Dictionary(zip(names, row.fields), uniquingKeysWith: { a, _ in a })
-            let host = normalize(fields["host"]!), outlet = fields["outlet"]!.trimmed()
-            guard !host.isEmpty, !outlet.isEmpty else { throw StorylineError(.badInput, "empty host or outlet", file: path, line: row.line) }
+        try CSVRows.table(path, what: "an outlet map", required: ["host", "outlet"]) { fields, line in
+            let host = normalize(fields["host"]!), outlet = fields["outlet"]!
+            guard !host.isEmpty, !outlet.isEmpty else { throw StorylineError(.badInput, "empty host or outlet", file: path, line: line) }
             map.names[host] = outlet
         }
-        if header == nil { throw StorylineError(.badInput, "empty outlet map", file: path, line: 1) }
         return map
     }
 

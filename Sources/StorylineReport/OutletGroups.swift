@@ -21,28 +21,11 @@ public struct OutletGroups: Sendable {
     /// - Throws: ``StorylineError/Code/badInput`` with the line of the first bad row.
     public static func load(_ path: String) throws -> OutletGroups {
         var groups = OutletGroups()
-        var header: [String]? = nil
-        var line = 0
-        try CSVRows(path: path).forEach { row in
-            line = row.line
-            if let problem = row.problem { throw StorylineError(.badInput, problem, file: path, line: row.line) }
-            if row.fields.first?.hasPrefix("#") == true || row.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { return }
-            guard let names = header else {
-                header = row.fields.map { $0.lowercased().trimmingCharacters(in: .whitespaces) }
-                guard header!.contains("outlet"), header!.contains("group") else {
-                    throw StorylineError(.badInput, "outlets file needs `outlet` and `group` columns", file: path, line: row.line)
-                }
-                return
-            }
-            guard row.fields.count == names.count else {
-                throw StorylineError(.badInput, "\(row.fields.count) fields where the header has \(names.count)", file: path, line: row.line)
-            }
-            let fields = Dictionary(zip(names, row.fields), uniquingKeysWith: { a, _ in a })
-            let outlet = fields["outlet"]!.trimmingCharacters(in: .whitespaces)
-            groups.groupOf[outlet] = fields["group"]!.trimmingCharacters(in: .whitespaces)
+        try CSVRows.table(path, what: "outlets file", required: ["outlet", "group"]) { fields, _ in
+            let outlet = fields["outlet"]!
+            groups.groupOf[outlet] = fields["group"]!
             if let c = fields["country"], !c.isEmpty { groups.countryOf[outlet] = c }
         }
-        if header == nil { throw StorylineError(.badInput, "empty outlets file", file: path, line: line) }
         return groups
     }
 }
