@@ -73,7 +73,7 @@ final class ExtractionTests: XCTestCase {
     func testJSONLDGivesHeadlineDateBylineAndPublisher() throws {
         let ld = #"<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"Bridge to close for two years","datePublished":"2024-05-02T08:00:00Z","author":[{"@type":"Person","name":"Jane Doe"}],"publisher":{"@type":"Organization","name":"Example News","logo":{"url":"https://example.com/l.png"}}}</script>"#
         let a = try XCTUnwrap(HTMLExtractor.extract(page(head: ld, body: "<div class=\"story\">\(prose.map { "<p>\($0)</p>" }.joined())</div>")))
-        XCTAssertEqual(a.title, "Bridge to close for two years")
+        XCTAssertEqual(a.title, "Bridge to close for two years", "a page with no other headline")
         XCTAssertEqual(a.published, "2024-05-02T08:00:00Z")
         XCTAssertEqual(a.publishedSource, "json-ld")
         XCTAssertEqual(a.author, "Jane Doe")
