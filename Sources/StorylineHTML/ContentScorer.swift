@@ -96,9 +96,14 @@ struct ContentScorer {
         }
         // Up while an ancestor holds much more prose than the article found so far (an article whose
         // parts sit in separate boxes, deeper or shallower), nearly all of it outside links.
-        var up2 = top.parentElement
+        // An <article> is a boundary: pages that scroll on append the next story beside it.
+        var up2 = name(top) == "article" ? nil : top.parentElement
         while let p = up2, !["body", "html"].contains(name(p)) {
             let mine = prose[key(top)], theirs = prose[key(p)]
+            if name(p) == "article" {
+                if Double(theirs) >= Double(mine) * Self.proseGain, linkDensity(p) < 0.25 { top = p }
+                break
+            }
             if Double(theirs) >= Double(mine) * Self.proseGain, linkDensity(p) < 0.25 { top = p }
             up2 = p.parentElement
             if Double(theirs) > Double(mine) * 4 { break }
