@@ -67,7 +67,11 @@ final class ExtractionTests: XCTestCase {
         XCTAssertEqual(HTMLExtractor.headline(h1: nil, og: "The Year in Mathematics | Quanta Magazine", titleTag: nil, site: nil, url: nil),
                        "The Year in Mathematics")
         XCTAssertEqual(HTMLExtractor.headline(h1: nil, og: "Spider-Man - a review", titleTag: nil, site: nil, url: nil), "Spider-Man - a review")
-        XCTAssertEqual(HTMLExtractor.headline(h1: "From the h1", og: nil, titleTag: "Title tag", site: nil, url: nil), "From the h1")
+        XCTAssertEqual(HTMLExtractor.headline(h1: "From the h1", og: nil, titleTag: "Title tag", site: nil, url: nil), "Title tag")
+        XCTAssertEqual(HTMLExtractor.headline(h1: "From the h1", og: nil, titleTag: "", site: nil, url: nil), "From the h1")
+        // A site name is not cut when one word would be left.
+        XCTAssertEqual(HTMLExtractor.headline(h1: nil, og: nil, titleTag: "Mozilla - Wikipedia", site: nil, url: "https://en.wikipedia.org/wiki/Mozilla"),
+                       "Mozilla - Wikipedia")
     }
 
     func testJSONLDGivesHeadlineDateBylineAndPublisher() throws {
@@ -109,7 +113,7 @@ final class ExtractionTests: XCTestCase {
         return p + r == 0 ? 0 : 2 * p * r / (p + r)
     }
 
-    /// Floors a little under what the extractor scores (F1 0.967, titles 69.2%; trafilatura 0.956 and
+    /// Floors a little under what the extractor scores (F1 0.967, titles 76.9%; trafilatura 0.956 and
     /// 64.7%, tools/extract-eval.py), so a change that loses quality fails here.
     func testQualityOnLabelledPages() throws {
         let dir = try TestPaths.dataset("extraction-dev")
@@ -128,6 +132,6 @@ final class ExtractionTests: XCTestCase {
         let meanF1 = f1 / Double(pages.count), titleShare = Double(titles) / Double(pages.count)
         print("extraction-dev: \(pages.count) pages, word F1 \(meanF1), titles \(titleShare)")
         XCTAssertGreaterThanOrEqual(meanF1, 0.95)
-        XCTAssertGreaterThanOrEqual(titleShare, 0.67)
+        XCTAssertGreaterThanOrEqual(titleShare, 0.75)
     }
 }
