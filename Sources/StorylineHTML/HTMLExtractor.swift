@@ -39,6 +39,7 @@ public enum HTMLExtractor {
     ///     the bytes are not UTF-8; without it, the page's own `<meta charset>`.
     ///   - url: where the page was fetched, when known (its host names the site in the title).
     public static func extract(_ bytes: [UInt8], charset: String? = nil, url fetched: String? = nil) -> HTMLArticle? {
+        _ = initialized
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOBLANKS.rawValue)
         let isUTF8 = String(validating: bytes, as: UTF8.self) != nil
@@ -204,6 +205,9 @@ public enum HTMLExtractor {
         while let r = s[start...].firstRange(of: needle) { found = r; start = r.upperBound }
         return found
     }
+
+    /// libxml2 initializes its globals once, before pages are parsed on several threads.
+    static let initialized: Void = { xmlInitParser() }()
 
     /// Meta names that carry a publication date, in order of trust.
     static let metaKeysForDates = ["datepublished", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.created",

@@ -15,16 +15,53 @@ import StorylineHTML
 /// Other records (requests, metadata, revisits, images, redirects, errors) are not articles:
 /// they are skipped, and counted in one warning at the end of the file. A record is read whole
 /// only when it is a page of at most ``maxContent`` bytes, so memory stays bounded whatever the
-/// file's size. A bad record is named by its ordinal (the `LINE` of `FILE:LINE`) and its byte
+/// file's size; pages are extracted in batches on every core, their articles handed on in file
+/// order. A bad record is named by its ordinal (the `LINE` of `FILE:LINE`) and its byte
 /// offset in the uncompressed stream; a truncated last record is named and what came before kept.
 struct WARCReader: ArticleReader {
     /// The largest record read (a page larger than this is skipped and counted).
     static let maxContent = 32 << 20
 
+    /// Pages are extracted in batches of up to this many records (or ``batchBytes``), on every core.
+    static let batchRecords = 64
+    static let batchBytes = 16 << 20
+
+    /// A record to turn into an article (on any thread).
+    struct Job {
+        let ordinal: Int, offset: Int
+        let headers: [String: String]
+        let content: [UInt8]
+        let isResponse: Bool
+    }
+
+    enum Outcome {
+        case event(RecordEvent)
+        case skipped(String)
+    }
+
     func read(_ path: String, _ body: (RecordEvent) throws -> Void) throws {
         let stream = try ByteStream(source: ByteSource(path: path))
         var ordinal = 0
         var skipped: [String: Int] = [:]
+        var jobs: [Job] = []
+        var jobBytes = 0
+        // Extracts the pending pages in parallel and hands their events on in file order.
+        func flush() throws {
+            guard !jobs.isEmpty else { return }
+            let outcomes = Self.process(jobs, path: path)
+            jobs.removeAll(keepingCapacity: true)
+            jobBytes = 0
+            for outcome in outcomes {
+                switch outcome {
+                case .event(let event): try body(event)
+                case .skipped(let why): skipped[why, default: 0] += 1
+                }
+            }
+        }
+        func emit(_ event: RecordEvent) throws {
+            try flush()
+            try body(event)
+        }
         while true {
             guard let first = try stream.line() else { break }
             if first.isEmpty { continue }
@@ -33,7 +70,7 @@ struct WARCReader: ArticleReader {
             var event = RecordEvent(file: path, line: ordinal)
             guard first.starts(with: Array("WARC/".utf8)) else {
                 event.problem = "not a WARC record at byte \(offset) (a record starts with a WARC/1.0 or WARC/1.1 line): the rest of the file is not read"
-                try body(event)
+                try emit(event)
                 return
             }
             var headers: [String: String] = [:]
@@ -47,6 +84,7 @@ struct WARCReader: ArticleReader {
             }
             guard ended, let length = headers["content-length"].flatMap({ Int($0) }), length >= 0 else {
                 // A damaged gzip or zstd stream ends early: that is the error to name.
+                try flush()
                 if let damage = stream.damage { throw damage }
                 event.problem = ended ? "WARC record at byte \(offset): no Content-Length" : "WARC record at byte \(offset): truncated in its headers"
                 try body(event)
@@ -67,38 +105,18 @@ struct WARCReader: ArticleReader {
                 continue
             }
             let content = try stream.read(length)
-            let uri = Self.uri(headers["warc-target-uri"] ?? "")
             guard content.count == length else {
+                try flush()
                 if let damage = stream.damage { throw damage }
-                event.problem = "WARC record at byte \(offset) (\(uri)): truncated: \(content.count) of its \(length) bytes"
+                event.problem = "WARC record at byte \(offset) (\(Self.uri(headers["warc-target-uri"] ?? ""))): truncated: \(content.count) of its \(length) bytes"
                 try body(event)
                 break
             }
-            var page = content[...]
-            var charset = Self.charset(contentType)
-            if isResponse {
-                switch Self.http(content) {
-                case .failure(let reason):
-                    event.problem = "WARC record at byte \(offset) (\(uri)): \(reason)"
-                    try body(event)
-                    continue
-                case .success(let response):
-                    guard response.status == 200 else { skipped["HTTP \(response.status)", default: 0] += 1; continue }
-                    guard Self.isHTML(response.contentType) else { skipped["not HTML", default: 0] += 1; continue }
-                    page = response.body[...]
-                    charset = Self.charset(response.contentType) ?? charset
-                }
-            }
-            guard let extracted = HTMLExtractor.extract(Array(page), charset: charset, url: uri) else {
-                event.problem = "WARC record at byte \(offset) (\(uri)): not an HTML page"
-                try body(event)
-                continue
-            }
-            let host = Self.host(uri)
-            event = TextFolderReader.pageEvent(extracted, file: path, line: ordinal, id: uri.isEmpty ? (headers["warc-record-id"] ?? "") : uri,
-                                               outlet: host ?? extracted.siteName, url: uri.isEmpty ? nil : uri, fallbackDate: headers["warc-date"])
-            try body(event)
+            jobs.append(Job(ordinal: ordinal, offset: offset, headers: headers, content: content, isResponse: isResponse))
+            jobBytes += content.count
+            if jobs.count >= Self.batchRecords || jobBytes >= Self.batchBytes { try flush() }
         }
+        try flush()
         if let damage = stream.damage { throw damage }
         if !skipped.isEmpty {
             let total = skipped.values.reduce(0, +)
@@ -108,6 +126,46 @@ struct WARCReader: ArticleReader {
             note.warnings = ["\(total) WARC records are not HTML pages and were skipped: \(parts.joined(separator: ", "))"]
             try body(note)
         }
+    }
+
+    /// Each job's outcome, in order, worked out on every core.
+    static func process(_ jobs: [Job], path: String) -> [Outcome] {
+        var outcomes = [Outcome](repeating: .skipped(""), count: jobs.count)
+        outcomes.withUnsafeMutableBufferPointer { out in
+            let results = out
+            DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
+                results[k] = process(jobs[k], path: path)
+            }
+        }
+        return outcomes
+    }
+
+    /// A page record's article, or why it is none.
+    static func process(_ job: Job, path: String) -> Outcome {
+        var event = RecordEvent(file: path, line: job.ordinal)
+        let uri = uri(job.headers["warc-target-uri"] ?? "")
+        var page = job.content[...]
+        var charset = charset(job.headers["content-type"] ?? "")
+        if job.isResponse {
+            switch http(job.content) {
+            case .failure(let reason):
+                event.problem = "WARC record at byte \(job.offset) (\(uri)): \(reason.reason)"
+                return .event(event)
+            case .success(let response):
+                guard response.status == 200 else { return .skipped("HTTP \(response.status)") }
+                guard isHTML(response.contentType) else { return .skipped("not HTML") }
+                page = response.body[...]
+                charset = Self.charset(response.contentType) ?? charset
+            }
+        }
+        guard let extracted = HTMLExtractor.extract(Array(page), charset: charset, url: uri) else {
+            event.problem = "WARC record at byte \(job.offset) (\(uri)): not an HTML page"
+            return .event(event)
+        }
+        return .event(TextFolderReader.pageEvent(extracted, file: path, line: job.ordinal,
+                                                 id: uri.isEmpty ? (job.headers["warc-record-id"] ?? "") : uri,
+                                                 outlet: host(uri) ?? extracted.siteName, url: uri.isEmpty ? nil : uri,
+                                                 fallbackDate: job.headers["warc-date"]))
     }
 
     static func isHTML(_ contentType: String) -> Bool {
