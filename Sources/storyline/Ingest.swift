@@ -29,11 +29,7 @@ struct Ingest: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(help: "Input format: auto (by extension: .warc is WARC, .csv/.tsv CSV, folders and .html/.txt text, the rest JSON Lines), jsonl, csv, text or warc.")
-    var format: DumpFormat = .auto
-
-    @Option(help: ArgumentHelp("CSV with `host` and `outlet` columns: names for outlets that are hosts (WARC records, crawler domains).", valueName: "file"))
-    var outletMap: String?
+    @OptionGroup var input: InputOptions
 
     @Flag(help: "Fail a file on its first bad record; store nothing from it.")
     var strict = false
@@ -43,8 +39,8 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         let pipeline = try reportingErrors { try store.pipeline() }
-        let outlets = try reportingErrors { try outletMap.map(OutletMap.load) }
-        let summary = try reportingErrors { try pipeline.ingest(paths, format: format, strict: strict, outlets: outlets) }
+        let outlets = try reportingErrors { try input.outlets() }
+        let summary = try reportingErrors { try pipeline.ingest(paths, format: input.format, strict: strict, outlets: outlets) }
         try finish(summary, pipeline.progress)
     }
 }

@@ -19,11 +19,7 @@ struct Read: ParsableCommand {
               storyline read dump.jsonl.gz --format jsonl | head -1
             """)
 
-    @Option(help: "Input format: auto (by extension: .warc is WARC, .csv/.tsv CSV, folders and .html/.txt text, the rest JSON Lines), jsonl, csv, text or warc.")
-    var format: DumpFormat = .auto
-
-    @Option(help: ArgumentHelp("CSV with `host` and `outlet` columns: names for outlets that are hosts (WARC records, crawler domains).", valueName: "file"))
-    var outletMap: String?
+    @OptionGroup var input: InputOptions
 
     @Flag(help: "Exit 65 when any record was bad.")
     var strict = false
@@ -34,8 +30,8 @@ struct Read: ParsableCommand {
     func run() throws {
         var unreadable = false
         let out = FileHandle.standardOutput
-        let outlets = try reportingErrors { try outletMap.map(OutletMap.load) }
-        let (_, rejected) = try readDumps(paths, format: format, outlets: outlets, onIssue: { issue in
+        let outlets = try reportingErrors { try input.outlets() }
+        let (_, rejected) = try readDumps(paths, format: input.format, outlets: outlets, onIssue: { issue in
             if issue.line == 0, !issue.isWarning { unreadable = true }
             printError(issue.description)
         }) { article, source in

@@ -11,11 +11,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(help: "Input format: auto (by extension: .warc is WARC, .csv/.tsv CSV, folders and .html/.txt text, the rest JSON Lines), jsonl, csv, text or warc.")
-    var format: DumpFormat = .auto
-
-    @Option(help: ArgumentHelp("CSV with `host` and `outlet` columns: names for outlets that are hosts (WARC records, crawler domains).", valueName: "file"))
-    var outletMap: String?
+    @OptionGroup var input: InputOptions
 
     @Flag(help: "Fail a file on its first bad record; store nothing from it.")
     var strict = false
@@ -31,8 +27,8 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let pipeline = try reportingErrors { try store.pipeline() }
-        let hosts = try reportingErrors { try outletMap.map(OutletMap.load) }
-        let result = try reportingErrors { try pipeline.run(paths, format: format, strict: strict, outlets: hosts) }
+        let hosts = try reportingErrors { try input.outlets() }
+        let result = try reportingErrors { try pipeline.run(paths, format: input.format, strict: strict, outlets: hosts) }
         printClusterSummary(result.cluster, pipeline.progress)
         pipeline.progress.log("stories are in \(store.db): `storyline stories --db \(store.db)` lists them")
         if let dir = report {

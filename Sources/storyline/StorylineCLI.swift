@@ -31,6 +31,18 @@ struct StorylineCLI: ParsableCommand {
     )
 }
 
+/// How dumps are read: what ingest, run and read take.
+struct InputOptions: ParsableArguments {
+    @Option(help: "Input format: auto (by extension: .warc is WARC, .csv/.tsv CSV, folders and .html/.txt text, the rest JSON Lines), jsonl, csv, text or warc.")
+    var format: DumpFormat = .auto
+
+    @Option(help: ArgumentHelp("CSV with `host` and `outlet` columns: names for outlets that are hosts (WARC records, crawler domains).", valueName: "file"))
+    var outletMap: String?
+
+    /// The outlet map, loaded, when one was named.
+    func outlets() throws -> OutletMap? { try outletMap.map(OutletMap.load) }
+}
+
 /// Options every subcommand that touches a store takes.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The store file.", valueName: "path"))
