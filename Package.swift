@@ -8,7 +8,7 @@ import PackageDescription
 //   Storyline            the facade: Pipeline, the stages that run against a store, Evaluate
 //   StorylineReport      per-story outlet comparison, renderers            (Store, Vectors, Text, Ingest)
 //   StorylineCluster     linkage, the plan of story changes                (Similarity; HeapModule)
-//   StorylineStore       the store seam (protocols) and the SQLite backend (Vectors)
+//   StorylineStore       the store seam (protocols), the SQLite and PostgreSQL backends (Vectors)
 //   StorylineSimilarity  block plan, sketches, dense kernels, verification (Vectors)
 //   StorylineVectors     vocabulary, term counts, TF-IDF, sparse rows      (Text, Ingest)
 //   StorylineIngest      dump readers                                      (Core, StorylineHTML)
@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "StorylineSimilarity", dependencies: ["StorylineCore", "StorylineVectors", "CBLAS", "CSketchKernel"]),
         .target(name: "StorylineCluster", dependencies: ["StorylineCore", "StorylineSimilarity",
                                                        .product(name: "HeapModule", package: "swift-collections")]),
-        .target(name: "StorylineStore", dependencies: ["StorylineCore", "StorylineVectors", "CSQLite"]),
+        .target(name: "StorylineStore", dependencies: ["StorylineCore", "StorylineVectors", "CSQLite", "CPostgreSQL"]),
         .target(name: "StorylineReport", dependencies: ["StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors", "StorylineStore"]),
         /// HTML article extraction (libxml2), kept apart: libxml2's headers pull in the system ICU,
         /// which must not meet Foundation in one module.
@@ -70,6 +70,7 @@ let package = Package(
 
         .systemLibrary(name: "CBLAS", providers: [.apt(["libblas-dev", "libopenblas0-pthread"])]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPostgreSQL", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .systemLibrary(name: "CUTF8Proc", providers: [.apt(["libutf8proc-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),

@@ -50,7 +50,7 @@ public final class Pipeline {
 
     /// Stores the articles of `paths` (files or folders). See ``IngestSummary``.
     public func ingest(_ paths: [String], format: DumpFormat = .auto, strict: Bool = false, outlets: OutletMap? = nil) throws -> IngestSummary {
-        try recordRun("ingest") { runID in
+        try recordRun("ingest", exclusive: false) { runID in
             try Ingester(store: store, runID: runID, progress: progress, onIssue: onIssue)
                 .ingest(paths: paths, format: format, strict: strict, outlets: outlets)
         }
@@ -100,10 +100,11 @@ public final class Pipeline {
         }
     }
 
-    /// Takes the store's lock, records the command in the store's `runs` table around `body`.
+    /// Takes the store's lock (the writer lock, or for `ingest` what the backend asks of writers
+    /// that may run beside others), records the command in the store's `runs` table around `body`.
     /// Runs left `running` by a process that died are marked `interrupted` first.
-    private func recordRun<T: Encodable>(_ command: String, _ body: (Int64) throws -> T) throws -> T {
-        let lock = try store.lockForWriting(wait: lockWait)
+    private func recordRun<T: Encodable>(_ command: String, exclusive: Bool = true, _ body: (Int64) throws -> T) throws -> T {
+        let lock = try exclusive ? store.lockForWriting(wait: lockWait) : store.lockForIngest(wait: lockWait)
         defer { withExtendedLifetime(lock) {} }
         try store.markInterruptedRuns()
         let runID = try store.beginRun(command)

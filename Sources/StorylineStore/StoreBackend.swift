@@ -120,13 +120,18 @@ public protocol RunStore: StoreBase {
     /// - Throws: ``StorylineError/Code/busy`` when another process still holds it.
     func lockForWriting(wait: Double) throws -> AnyObject
 
+    /// What `ingest` takes: the writer lock where one writer at a time is all the backend allows
+    /// (SQLite, the default), nothing where concurrent inserts are safe (PostgreSQL: several
+    /// crawlers ingest at once, beside a clustering run).
+    func lockForIngest(wait: Double) throws -> AnyObject
+
     /// Records the start of a command; returns its run id.
     func beginRun(_ command: String) throws -> Int64
 
     /// Records how a run ended (`ok` or `failed`) and its summary (JSON, or the error).
     func finishRun(_ id: Int64, status: String, summary: String) throws
 
-    /// Marks runs still `running` as `interrupted`; call while holding the writer lock.
+    /// Marks runs whose process died while `running` as `interrupted`; call while holding the writer lock.
     func markInterruptedRuns() throws
 
     /// Past runs, newest first; a run recorded as `running` while no process holds the writer
@@ -153,15 +158,25 @@ extension StoryStore {
 
 extension RunStore {
     public func runs() throws -> [RunRecord] { try runs(limit: 50) }
+    public func lockForIngest(wait: Double) throws -> AnyObject { try lockForWriting(wait: wait) }
 }
 
-/// Opens the store at `location`: a file path for the embedded SQLite store (`":memory:"` for a
+/// Opens the store at `location`: a `postgres://` or `postgresql://` URL for a shared PostgreSQL
+/// store (``PostgresStore``), else a file path for the embedded SQLite store (`":memory:"` for a
 /// private in-memory one). With `readOnly`, the store must exist and nothing is written.
 public func openStore(_ location: String, readOnly: Bool = false) throws -> any StoreBackend {
-    if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-        throw StorylineError(.usage, "PostgreSQL stores are not supported by this build yet: use a file path for the embedded SQLite store", file: location)
-    }
+    if isPostgresURL(location) { return try PostgresStore(url: location, readOnly: readOnly) }
     return try SQLiteStore(path: location, readOnly: readOnly)
+}
+
+/// A store's location fit for messages and logs: a PostgreSQL URL's password replaced by `***`.
+public func storeLocationForDisplay(_ location: String) -> String {
+    isPostgresURL(location) ? PGConnection.redact(location) : location
+}
+
+/// Whether `location` names a PostgreSQL store rather than a file.
+public func isPostgresURL(_ location: String) -> Bool {
+    location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
 }
 
 // MARK: - Values

@@ -41,7 +41,7 @@ struct Model: ParsableCommand {
         func run() throws {
             let pipeline = try reportingErrors { try store.pipeline() }
             let model = try reportingErrors { try pipeline.importModel(from: file) }
-            pipeline.progress.log("\(store.db): \(model.terms.count) terms over \(model.documents) articles imported from \(file)")
+            pipeline.progress.log("\(store.shownDB): \(model.terms.count) terms over \(model.documents) articles imported from \(file)")
         }
     }
 }

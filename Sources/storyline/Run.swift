@@ -30,7 +30,7 @@ struct Run: ParsableCommand {
         let hosts = try reportingErrors { try input.outlets() }
         let result = try reportingErrors { try pipeline.run(paths, format: input.format, strict: strict, outlets: hosts) }
         printClusterSummary(result.cluster, pipeline.progress)
-        pipeline.progress.log("stories are in \(store.db): `storyline stories --db \(store.db)` lists them")
+        pipeline.progress.log("stories are in \(store.shownDB): `storyline stories\(store.dbOption == nil ? "" : " --db " + shellQuoted(store.shownDB))` lists them")
         if let dir = report {
             var options = ReportOptions()
             options.groups = try reportingErrors { try outlets.map { try OutletGroups.load($0) } }

@@ -45,8 +45,17 @@ struct InputOptions: ParsableArguments {
 
 /// Options every subcommand that touches a store takes.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The store file.", valueName: "path"))
-    var db: String = "storyline.sqlite"
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "The store: a file (the embedded SQLite store), or a PostgreSQL URL postgres://user@host:port/dbname (shared by many processes and machines; password from ~/.pgpass or PGPASSWORD rather than the URL). Default: $STORYLINE_DB, else storyline.sqlite.",
+        valueName: "path|url"))
+    var dbOption: String?
+
+    /// The store named by `--db`, else `STORYLINE_DB`, else `storyline.sqlite`. (No default in the
+    /// option itself: `--help` would print a URL from the environment, password and all.)
+    var db: String { dbOption ?? ProcessInfo.processInfo.environment["STORYLINE_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "storyline.sqlite" }
+
+    /// The store as messages name it (a URL's password hidden).
+    var shownDB: String { storeLocationForDisplay(db) }
 
     @Option(name: .long, help: ArgumentHelp("Folder of model files (profile.json, stopwords/). Default: found beside the binary or via $STORYLINE_MODELS.", valueName: "dir"))
     var models: String?
@@ -91,6 +100,12 @@ struct StoreOptions: ParsableArguments {
         pipeline.lockWait = wait
         return pipeline
     }
+}
+
+/// `text` as one shell word (single-quoted when it holds anything a shell would read).
+func shellQuoted(_ text: String) -> String {
+    let plain = text.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "/._-:@,+=".unicodeScalars.contains($0) }
+    return plain && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
 }
 
 func printError(_ message: String) {

@@ -3,6 +3,7 @@ import XCTest
 import StorylineCore
 import StorylineStore
 import StorylineVectors
+import StorylineTestSupport
 
 /// The store's contract, written against the protocols alone (no backend's internals, no SQL):
 /// what every backend must do for the stages above it. Each backend's test class runs every
@@ -12,6 +13,8 @@ struct StoreContract {
     let make: () throws -> any StoreBackend
     /// Whether the backend's writer lock keeps a second writer out (a private in-memory store has no other writer).
     var locks = true
+    /// Opens the store at a location again, as another process would (nil: it cannot be, in memory).
+    var reopen: ((String) throws -> any StoreBackend)? = nil
 
     /// Every clause, by name, for the test classes to run one by one.
     static let clauses: [(String, (StoreContract) throws -> Void)] = [
@@ -273,7 +276,7 @@ struct StoreContract {
     }
 
     func runsAndLock() throws {
-        let store = try make()
+        var store: any StoreBackend = try make()
         let first = try store.beginRun("ingest")
         try store.finishRun(first, status: "ok", summary: #"{"stored":1}"#)
         let second = try store.beginRun("cluster")
@@ -283,9 +286,22 @@ struct StoreContract {
         XCTAssertEqual(runs[1].status, "ok")
         XCTAssertEqual(runs[1].summary, #"{"stored":1}"#)
         XCTAssertNotNil(runs[1].finished)
-        try store.markInterruptedRuns()
-        runs = try store.runs(limit: 1)
-        XCTAssertEqual(runs.map(\.status), ["interrupted"])
+        if let reopen {
+            // The process that began the second run dies (its store is closed); the next writer
+            // marks the run interrupted. (A server notices a closed session a moment later: wait.)
+            let location = store.location
+            store = try reopen(location)
+            var status = ""
+            for _ in 0..<50 {
+                let lock = try store.lockForWriting(wait: 5)
+                try store.markInterruptedRuns()
+                withExtendedLifetime(lock) {}
+                status = try store.runs(limit: 1).first?.status ?? ""
+                if status == "interrupted" { break }
+                usleep(100_000)
+            }
+            XCTAssertEqual(status, "interrupted")
+        }
         guard locks else { return }
         do {
             let lock = try store.lockForWriting(wait: 0)
@@ -309,7 +325,14 @@ final class StoreContractTests: XCTestCase {
     func testSQLiteFile() {
         check(StoreContract(make: {
             try SQLiteStore(path: TestSupport.temporaryDirectory().appendingPathComponent("contract.sqlite").path)
-        }))
+        }, reopen: { try SQLiteStore(path: $0) }))
+    }
+
+    /// The same contract on PostgreSQL: a new database for each clause, on the tests' own server.
+    func testPostgreSQL() throws {
+        let server = try TestPostgres.shared()
+        check(StoreContract(make: { try PostgresStore(url: server.newDatabase("contract")) },
+                            reopen: { try PostgresStore(url: $0) }))
     }
 
     func testSQLiteInMemory() {

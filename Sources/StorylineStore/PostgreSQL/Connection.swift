@@ -1,0 +1,344 @@
+internal import CPostgreSQL
+import Foundation
+import StorylineCore
+
+/// A connection to a PostgreSQL server: the one place that imports libpq.
+///
+/// Parameters go as text (bytes as binary), results come back in binary (no escaping of the
+/// term-count blobs, numbers without parsing text). Large reads stream through a cursor in
+/// batches; bulk writes go through `COPY`.
+final class PGConnection {
+    let handle: OpaquePointer
+    /// The store as the user named it, with any password replaced (for messages).
+    let shownAs: String
+    private var cursors = 0
+
+    /// Connects with a libpq URL or conninfo (`postgres://user@host:port/db?sslmode=require`);
+    /// credentials may come from the URL, `PGPASSWORD`, `~/.pgpass` or the `PG*` environment
+    /// (libpq's own rules).
+    init(url: String) throws {
+        shownAs = PGConnection.redact(url)
+        guard let c = PQconnectdb(url) else { throw StorylineError(.store, "cannot connect: out of memory", file: shownAs) }
+        guard PQstatus(c) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(c)).trimmingCharacters(in: .whitespacesAndNewlines)
+            PQfinish(c)
+            throw StorylineError(.store, "cannot connect to PostgreSQL: \(message)", file: shownAs)
+        }
+        handle = c
+        // Notices (e.g. "relation already exists, skipping") are not the user's business.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        guard PQsetClientEncoding(handle, "UTF8") == 0 else {
+            throw StorylineError(.store, "cannot set the client encoding to UTF8", file: shownAs)
+        }
+    }
+
+    deinit { PQfinish(handle) }
+
+    /// `url` with its password (in the user info or a `password=` parameter) replaced by `***`.
+    static func redact(_ url: String) -> String {
+        var out = url
+        if let scheme = out.range(of: "://"), let at = out[scheme.upperBound...].firstIndex(of: "@") {
+            let userInfo = out[scheme.upperBound..<at]
+            if let colon = userInfo.firstIndex(of: ":") {
+                out.replaceSubrange(out.index(after: colon)..<at, with: "***")
+            }
+        }
+        if let range = out.range(of: #"password=[^&\s]*"#, options: [.regularExpression, .caseInsensitive]) {
+            out.replaceSubrange(range, with: "password=***")
+        }
+        return out
+    }
+
+    /// The server process serving this connection (`pg_backend_pid()`).
+    var backendPID: Int32 { PQbackendPID(handle) }
+
+    /// Whether the connection still works (false after the server went away).
+    var isAlive: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    // MARK: Statements
+
+    enum Value {
+        case int(Int64), double(Double), text(String), bytes([UInt8]), null
+        static func optional(_ s: String?) -> Value { s.map { .text($0) } ?? .null }
+        static func optional(_ d: Double?) -> Value { d.map { .double($0) } ?? .null }
+        static func optional(_ i: Int64?) -> Value { i.map { .int($0) } ?? .null }
+        /// A PostgreSQL array literal of integers (`{1,2,3}`), for `= ANY($1::int8[])`.
+        static func array(_ values: [Int64]) -> Value { .text("{" + values.map(String.init).joined(separator: ",") + "}") }
+    }
+
+    /// Runs one statement with parameters (`$1`, `$2`, ...); returns its rows.
+    @discardableResult
+    func query(_ sql: String, _ params: [Value] = []) throws -> PGResult {
+        // Text parameters as NUL-terminated UTF-8 (NULs inside text cannot be stored: dropped);
+        // bytes as binary.
+        var buffers: [[CChar]?] = []
+        var lengths: [Int32] = []
+        var formats: [Int32] = []
+        for p in params {
+            switch p {
+            case .int(let i): buffers.append(Array(String(i).utf8CString)); lengths.append(0); formats.append(0)
+            case .double(let d): buffers.append(Array(Self.text(d).utf8CString)); lengths.append(0); formats.append(0)
+            case .text(let s): buffers.append(Array(Self.withoutNUL(s).utf8CString)); lengths.append(0); formats.append(0)
+            case .bytes(let b):
+                buffers.append(b.map { CChar(bitPattern: $0) }); lengths.append(Int32(b.count)); formats.append(1)
+            case .null: buffers.append(nil); lengths.append(0); formats.append(0)
+            }
+        }
+        let result: OpaquePointer? = withPointers(buffers) { pointers in
+            PQexecParams(handle, sql, Int32(params.count), nil, pointers, lengths, formats, 1)
+        }
+        return try check(result, sql)
+    }
+
+    /// Runs statements without parameters (several, separated by `;`).
+    func execute(_ sql: String) throws {
+        try check(PQexec(handle, sql), sql).clear()
+    }
+
+    private func withPointers<T>(_ buffers: [[CChar]?], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {
+        var pointers: [UnsafePointer<CChar>?] = []
+        var pinned: [UnsafeMutablePointer<CChar>] = []
+        defer { pinned.forEach { $0.deallocate() } }
+        for b in buffers {
+            guard let b else { pointers.append(nil); continue }
+            let p = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, b.count))
+            p.initialize(from: b, count: b.count)
+            pinned.append(p)
+            pointers.append(UnsafePointer(p))
+        }
+        return body(pointers)
+    }
+
+    static func text(_ d: Double) -> String {
+        d.isFinite ? "\(d)" : d.isNaN ? "NaN" : d > 0 ? "Infinity" : "-Infinity"
+    }
+
+    static func withoutNUL(_ s: String) -> String {
+        s.utf8.contains(0) ? String(s.unicodeScalars.filter { $0 != "\0" }.map(Character.init)) : s
+    }
+
+    /// Turns a libpq result into rows, or into the error it carries.
+    @discardableResult
+    private func check(_ result: OpaquePointer?, _ sql: String) throws -> PGResult {
+        guard let result else { throw fail("statement failed: \(sql.prefix(80))", state: nil) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_COPY_IN, PGRES_EMPTY_QUERY:
+            return PGResult(result)
+        default:
+            let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            PQclear(result)
+            throw fail("\(message) (in: \(sql.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) }?.prefix(80) ?? ""))", state: state)
+        }
+    }
+
+    /// An error for a failed statement: `busy` for lock timeouts, serialization failures and
+    /// deadlocks, `store` otherwise (with the connection's state when it was lost).
+    func fail(_ what: String, state: String?) -> StorylineError {
+        if !isAlive {
+            let reason = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+            return StorylineError(.store, "lost the connection to PostgreSQL: \(reason.isEmpty ? what : reason)", file: shownAs)
+        }
+        if let state, ["55P03", "40001", "40P01"].contains(state) {
+            return StorylineError(.busy, "the store is in use by another process: \(what)", file: shownAs, underlying: state)
+        }
+        return StorylineError(.store, what, file: shownAs, underlying: state)
+    }
+
+    // MARK: Transactions and cursors
+
+    private(set) var inTransaction = false
+
+    /// Runs `body` in one transaction; rolls back when it throws. Nested calls join the outer one.
+    func transaction<T>(begin: String = "BEGIN", _ body: () throws -> T) throws -> T {
+        if inTransaction { return try body() }
+        try execute(begin)
+        inTransaction = true
+        defer { inTransaction = false }
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            if isAlive { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// Keeps a transaction open until ``endTransaction()`` (a reader's snapshot for its lifetime).
+    func beginTransaction(_ begin: String) throws {
+        try execute(begin)
+        inTransaction = true
+    }
+
+    func endTransaction() {
+        if inTransaction, isAlive { try? execute("COMMIT") }
+        inTransaction = false
+    }
+
+    /// Streams the rows of `sql` through a cursor, `batch` rows at a time: `body` gets each batch
+    /// (valid only during the call). Inside the current transaction, or a read-only one of its own.
+    func stream(_ sql: String, _ params: [Value] = [], batch: Int = 4096, _ body: (PGResult) throws -> Void) throws {
+        try transaction(begin: "BEGIN READ ONLY") {
+            cursors += 1
+            let name = "storyline_cursor_\(cursors)"
+            try query("DECLARE \(name) BINARY NO SCROLL CURSOR FOR \(sql)", params).clear()
+            defer { if isAlive { try? execute("CLOSE \(name)") } }
+            while true {
+                let rows = try query("FETCH \(batch) FROM \(name)")
+                defer { rows.clear() }
+                if rows.count == 0 { break }
+                try body(rows)
+                if rows.count < batch { break }
+            }
+        }
+    }
+
+    // MARK: COPY
+
+    /// Loads rows with `COPY ... FROM STDIN` (text format); `fill` writes them with a ``CopyRows``.
+    func copy(into table: String, columns: [String], _ fill: (inout CopyRows) throws -> Void) throws {
+        let sql = "COPY \(table)(\(columns.joined(separator: ", "))) FROM STDIN"
+        try check(PQexec(handle, sql), sql).clear()
+        var rows = CopyRows(self)
+        var failure: Error?
+        do { try fill(&rows) } catch { failure = error }
+        rows.flush(force: true)
+        let end = PQputCopyEnd(handle, failure == nil ? nil : "aborted by the client")
+        var firstError: Error? = end == 1 ? nil : fail("COPY into \(table) could not finish", state: nil)
+        while let r = PQgetResult(handle) {
+            do { try check(r, sql).clear() } catch { if firstError == nil { firstError = error } }
+        }
+        if let failure { throw failure }
+        if let firstError { throw firstError }
+    }
+
+    fileprivate func put(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { b in
+            b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { _ = PQputCopyData(handle, $0, Int32(b.count)) }
+        }
+    }
+}
+
+/// Rows for `COPY ... FROM STDIN` in PostgreSQL's text format, sent in chunks of about a megabyte.
+struct CopyRows {
+    private let connection: PGConnection
+    private var buffer: [UInt8] = []
+    private var first = true
+
+    fileprivate init(_ connection: PGConnection) {
+        self.connection = connection
+        buffer.reserveCapacity(1 << 20 + 4096)
+    }
+
+    mutating func int(_ i: Int64) { separate(); buffer.append(contentsOf: String(i).utf8) }
+    mutating func double(_ d: Double?) { separate(); if let d { buffer.append(contentsOf: PGConnection.text(d).utf8) } else { null() } }
+    mutating func bool(_ b: Bool) { separate(); buffer.append(b ? UInt8(ascii: "t") : UInt8(ascii: "f")) }
+    mutating func int(_ i: Int64?) { if let i { int(i) } else { separate(); null() } }
+
+    /// Text, escaped (backslash, tab, newline, carriage return); NUL characters cannot be stored and are dropped.
+    mutating func text(_ s: String?) {
+        separate()
+        guard let s else { null(); return }
+        for b in s.utf8 {
+            switch b {
+            case 0: continue
+            case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\")); buffer.append(b)
+            case UInt8(ascii: "\t"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "t"))
+            case UInt8(ascii: "\n"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "r"))
+            default: buffer.append(b)
+            }
+        }
+    }
+
+    /// A `bytea` value in hex (`\\x0a1b...` in the text format).
+    mutating func bytes(_ b: [UInt8]) {
+        separate()
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "x"))
+        for v in b { buffer.append(hex[Int(v >> 4)]); buffer.append(hex[Int(v & 15)]) }
+    }
+
+    mutating func endRow() {
+        buffer.append(UInt8(ascii: "\n"))
+        first = true
+        flush(force: false)
+    }
+
+    private mutating func null() { buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "N")) }
+
+    private mutating func separate() {
+        if !first { buffer.append(UInt8(ascii: "\t")) }
+        first = false
+    }
+
+    /// The rows written so far, handed to the connection once a megabyte has gathered (or when forced).
+    fileprivate mutating func flush(force: Bool) {
+        guard !buffer.isEmpty, force || buffer.count >= 1 << 20 else { return }
+        connection.put(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Rows of a result in binary format; read them by row and column. Free with ``clear()``
+/// (a `PGResult` does not free itself: streaming reads reuse one per batch).
+struct PGResult {
+    private let handle: OpaquePointer
+    let count: Int
+
+    init(_ handle: OpaquePointer) {
+        self.handle = handle
+        count = Int(PQntuples(handle))
+    }
+
+    func clear() { PQclear(handle) }
+
+    /// Rows changed by an INSERT, UPDATE or DELETE.
+    var changes: Int { Int(String(cString: PQcmdTuples(handle))) ?? 0 }
+
+    func isNull(_ row: Int, _ column: Int) -> Bool { PQgetisnull(handle, Int32(row), Int32(column)) != 0 }
+
+    private func raw(_ row: Int, _ column: Int) -> UnsafeRawBufferPointer {
+        let p = PQgetvalue(handle, Int32(row), Int32(column))
+        return UnsafeRawBufferPointer(start: p, count: Int(PQgetlength(handle, Int32(row), Int32(column))))
+    }
+
+    private func bigEndian<T: FixedWidthInteger>(_ row: Int, _ column: Int, as: T.Type) -> T {
+        T(bigEndian: raw(row, column).loadUnaligned(as: T.self))
+    }
+
+    /// An integer column (int2/4/8, bool, or a float8 with an integral value).
+    func int(_ row: Int, _ column: Int) -> Int64 {
+        if isNull(row, column) { return 0 }
+        switch PQftype(handle, Int32(column)) {
+        case 20: return bigEndian(row, column, as: Int64.self)
+        case 23: return Int64(bigEndian(row, column, as: Int32.self))
+        case 21: return Int64(bigEndian(row, column, as: Int16.self))
+        case 16: return raw(row, column).first == 0 ? 0 : 1
+        case 701: return Int64(double(row, column) ?? 0)
+        case 26: return Int64(bigEndian(row, column, as: UInt32.self))
+        default: return Int64(text(row, column) ?? "") ?? 0
+        }
+    }
+
+    func optionalInt(_ row: Int, _ column: Int) -> Int64? { isNull(row, column) ? nil : int(row, column) }
+
+    func double(_ row: Int, _ column: Int) -> Double? {
+        if isNull(row, column) { return nil }
+        switch PQftype(handle, Int32(column)) {
+        case 701: return Double(bitPattern: bigEndian(row, column, as: UInt64.self))
+        case 700: return Double(Float(bitPattern: bigEndian(row, column, as: UInt32.self)))
+        default: return Double(int(row, column))
+        }
+    }
+
+    func bool(_ row: Int, _ column: Int) -> Bool { int(row, column) != 0 }
+
+    func text(_ row: Int, _ column: Int) -> String? {
+        isNull(row, column) ? nil : String(decoding: raw(row, column), as: UTF8.self)
+    }
+
+    /// A `bytea` value's bytes, valid while the result lives.
+    func bytes(_ row: Int, _ column: Int) -> UnsafeRawBufferPointer? { isNull(row, column) ? nil : raw(row, column) }
+}

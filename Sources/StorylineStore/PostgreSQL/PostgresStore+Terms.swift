@@ -1,0 +1,126 @@
+import StorylineCore
+import StorylineVectors
+
+/// The vocabulary and per-article term counts.
+extension PostgresStore {
+    public func loadVocabulary() throws -> Vocabulary {
+        var terms: [String] = [], df: [Int32] = [], cf: [Int64] = []
+        var failure: StorylineError?
+        try pg.stream("SELECT id, term, df, cf FROM terms ORDER BY id", batch: 65536) { r in
+            for row in 0..<r.count where failure == nil {
+                let id = Int(r.int(row, 0))
+                guard id == terms.count else {
+                    failure = StorylineError(.store, "vocabulary ids are not contiguous at \(id)", file: location)
+                    return
+                }
+                terms.append(r.text(row, 1) ?? "")
+                df.append(Int32(r.int(row, 2)))
+                cf.append(r.int(row, 3))
+            }
+        }
+        if let failure { throw failure }
+        return Vocabulary(terms: terms, documentFrequency: df, collectionFrequency: cf, inStore: true)
+    }
+
+    /// New terms and changed counts go through one COPY, then one INSERT and one UPDATE.
+    public func saveVocabulary(_ changes: Vocabulary.Changes) throws {
+        guard !changes.ids.isEmpty else { return }
+        try pg.transaction {
+            try pg.copy(into: "incoming_vocabulary", columns: ["id", "term", "df", "cf"]) { rows in
+                for (k, id) in changes.ids.enumerated() {
+                    rows.int(Int64(id)); rows.text(changes.newTerms[id]); rows.int(Int64(changes.documentFrequency[k])); rows.int(changes.collectionFrequency[k])
+                    rows.endRow()
+                }
+            }
+            try pg.execute("""
+                INSERT INTO terms(id, term, df, cf) SELECT id, term, df, cf FROM incoming_vocabulary WHERE term IS NOT NULL;
+                UPDATE terms t SET df = v.df, cf = v.cf FROM incoming_vocabulary v WHERE v.term IS NULL AND t.id = v.id;
+                TRUNCATE incoming_vocabulary
+                """)
+        }
+    }
+
+    public func unvectorized(after seq: Int64, limit: Int) throws -> [ArticleText] {
+        let r = try pg.query("""
+            SELECT a.seq, a.title, a.text, a.lang FROM article_state st JOIN articles a ON a.seq = st.seq
+            WHERE NOT st.analyzed AND st.seq > $1 ORDER BY st.seq LIMIT $2
+            """, [.int(seq), .int(Int64(limit))])
+        defer { r.clear() }
+        return (0..<r.count).map { ArticleText(seq: r.int($0, 0), title: r.text($0, 1) ?? "", text: r.text($0, 2) ?? "", lang: r.text($0, 3)) }
+    }
+
+    public func unvectorizedCount() throws -> Int { Int(try scalar("SELECT COUNT(*) FROM article_state WHERE NOT analyzed") ?? 0) }
+
+    func vectorizedCount() throws -> Int { Int(try scalar("SELECT COUNT(*) FROM article_state WHERE analyzed") ?? 0) }
+
+    public func documentCount() throws -> Int { try vectorizedCount() + (Int(try meta("imported_documents") ?? "0") ?? 0) }
+
+    public func importModel(_ model: VectorizerModel) throws {
+        try pg.transaction {
+            guard try scalar("SELECT COUNT(*) FROM terms") == 0, try vectorizedCount() == 0 else {
+                throw StorylineError(.usage, "the store already has a vocabulary: a model can only be imported into a store before its first vectorize (feature ids never change)", file: location)
+            }
+            var vocabulary = Vocabulary(terms: model.terms, documentFrequency: model.documentFrequency,
+                                        collectionFrequency: model.collectionFrequency, inStore: false)
+            vocabulary.markAllDirty()
+            try saveVocabulary(vocabulary.takeChanges())
+            try setMeta("imported_documents", String(model.documents))
+        }
+    }
+
+    public func setTerms(_ seqs: [Int64], _ terms: [ArticleTerms]) throws {
+        guard !seqs.isEmpty else { return }
+        try pg.transaction {
+            try pg.copy(into: "incoming_terms", columns: ["seq", "terms"]) { rows in
+                for (seq, t) in zip(seqs, terms) { rows.int(seq); rows.bytes(t.encoded()); rows.endRow() }
+            }
+            try pg.execute("""
+                INSERT INTO article_terms(seq, terms) SELECT seq, terms FROM incoming_terms ON CONFLICT (seq) DO UPDATE SET terms = excluded.terms;
+                UPDATE article_state st SET analyzed = true FROM incoming_terms i WHERE st.seq = i.seq;
+                TRUNCATE incoming_terms
+                """)
+        }
+    }
+
+    public func forEachUnclustered(_ body: (ArticleRef, EncodedTerms) throws -> Void) throws {
+        try streamTerms("""
+            SELECT st.seq, st.published, st.story_id, t.terms FROM article_state st JOIN article_terms t ON t.seq = st.seq
+            WHERE st.story_id IS NULL AND st.analyzed ORDER BY st.seq
+            """, [], body)
+    }
+
+    public func forEachStoryArticle(near span: TimeSpan, window: Double,
+                                    _ body: (ArticleRef, EncodedTerms) throws -> Void) throws -> [Int64: Int] {
+        let lo = (span.earliest ?? -Double.greatestFiniteMagnitude) - window
+        let hi = (span.latest ?? Double.greatestFiniteMagnitude) + window
+        let near = "s.merged_into IS NULL AND (s.first_published IS NULL OR (s.last_published >= $1::float8 AND s.first_published <= $2::float8))"
+        try streamTerms("""
+            SELECT st.seq, st.published, st.story_id, t.terms
+            FROM stories s JOIN article_state st ON st.story_id = s.id JOIN article_terms t ON t.seq = st.seq
+            WHERE \(near) AND (st.published IS NULL OR st.published BETWEEN $1::float8 AND $2::float8)
+            ORDER BY st.seq
+            """, [.double(lo), .double(hi)], body)
+        var sizes: [Int64: Int] = [:]
+        try pg.stream("SELECT s.id, s.size FROM stories s WHERE \(near)", [.double(lo), .double(hi)], batch: 65536) { r in
+            for row in 0..<r.count { sizes[r.int(row, 0)] = Int(r.int(row, 1)) }
+        }
+        return sizes
+    }
+
+    public func unclusteredSpan() throws -> TimeSpan {
+        let r = try pg.query("SELECT MIN(published), MAX(published), COUNT(*) FROM article_state WHERE story_id IS NULL AND analyzed")
+        defer { r.clear() }
+        return TimeSpan(earliest: r.double(0, 0), latest: r.double(0, 1), count: Int(r.int(0, 2)))
+    }
+
+    /// Streams term blobs straight from libpq's result buffers (no copy per article).
+    private func streamTerms(_ sql: String, _ params: [PGConnection.Value], _ body: (ArticleRef, EncodedTerms) throws -> Void) throws {
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        try pg.stream(sql, params, batch: 8192) { r in
+            for row in 0..<r.count {
+                try body(ArticleRef(seq: r.int(row, 0), published: r.double(row, 1), storyID: r.optionalInt(row, 2)),
+                         EncodedTerms(r.bytes(row, 3) ?? empty))
+            }
+        }
+    }
+}
