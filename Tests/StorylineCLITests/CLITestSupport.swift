@@ -32,10 +32,10 @@ enum CLI {
                     file: StaticString = #filePath, line: UInt = #line) throws -> Result {
         let result = try runBinary(arguments, in: directory, environment: environment)
         if let command = arguments.first, writing.contains(command), !arguments.contains("--help") {
-            var db = "storyline.sqlite"
+            var db = environment["STORYLINE_DB"] ?? "storyline.sqlite"
             if let k = arguments.firstIndex(of: "--db"), k + 1 < arguments.count { db = arguments[k + 1] }
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(db).path) {
-                let check = try runBinary(["check", "--db", db], in: directory)
+            if db.hasPrefix("postgres") || FileManager.default.fileExists(atPath: directory.appendingPathComponent(db).path) {
+                let check = try runBinary(["check", "--db", db], in: directory, environment: environment)
                 XCTAssertEqual(check.status, 0, "storyline check after \(arguments): \(check.stdout)\(check.stderr)", file: file, line: line)
             }
         }

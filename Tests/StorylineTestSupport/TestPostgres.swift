@@ -59,7 +59,7 @@ public final class TestPostgres: @unchecked Sendable {
             try Self.run("/bin/chown", ["-R", asUser, directory.path])
         }
         let data = directory.appendingPathComponent("data").path
-        try run("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+        try run("initdb", ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"])
         let options = "-k \(socketDirectory) -p \(port) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
         try startServer(["-o", options, "-w", "-t", "60", "start"])
         try watch()
