@@ -30,6 +30,9 @@ final class PGConnection {
         guard PQsetClientEncoding(handle, "UTF8") == 0 else {
             throw StorylineError(.store, "cannot set the client encoding to UTF8", file: shownAs)
         }
+        // Cursors here are read to the end: plan them for the whole result, not its first rows
+        // (the default, 0.1, picks index-order nested loops that read a million rows slowly).
+        try execute("SET cursor_tuple_fraction = 1.0")
     }
 
     deinit { PQfinish(handle) }
@@ -64,6 +67,20 @@ final class PGConnection {
         static func optional(_ i: Int64?) -> Value { i.map { .int($0) } ?? .null }
         /// A PostgreSQL array literal of integers (`{1,2,3}`), for `= ANY($1::int8[])`.
         static func array(_ values: [Int64]) -> Value { .text("{" + values.map(String.init).joined(separator: ",") + "}") }
+        /// A PostgreSQL array literal of texts, each double-quoted with `"` and `\` escaped, for `= ANY($1::text[])`.
+        static func textArray(_ values: [String]) -> Value {
+            var out = "{"
+            for (k, v) in values.enumerated() {
+                if k > 0 { out += "," }
+                out += "\""
+                for c in v.unicodeScalars {
+                    if c == "\"" || c == "\\" { out += "\\" }
+                    out.unicodeScalars.append(c)
+                }
+                out += "\""
+            }
+            return .text(out + "}")
+        }
     }
 
     /// Runs one statement with parameters (`$1`, `$2`, ...); returns its rows.
@@ -196,14 +213,14 @@ final class PGConnection {
 
     // MARK: COPY
 
-    /// Loads rows with `COPY ... FROM STDIN` (text format); `fill` writes them with a ``CopyRows``.
+    /// Loads rows with `COPY ... FROM STDIN` in the binary format; `fill` writes them with a ``CopyRows``.
     func copy(into table: String, columns: [String], _ fill: (inout CopyRows) throws -> Void) throws {
-        let sql = "COPY \(table)(\(columns.joined(separator: ", "))) FROM STDIN"
+        let sql = "COPY \(table)(\(columns.joined(separator: ", "))) FROM STDIN (FORMAT binary)"
         try check(PQexec(handle, sql), sql).clear()
-        var rows = CopyRows(self)
+        var rows = CopyRows(self, fields: columns.count)
         var failure: Error?
         do { try fill(&rows) } catch { failure = error }
-        rows.flush(force: true)
+        rows.finish()
         let end = PQputCopyEnd(handle, failure == nil ? nil : "aborted by the client")
         var firstError: Error? = end == 1 ? nil : fail("COPY into \(table) could not finish", state: nil)
         while let r = PQgetResult(handle) {
@@ -213,6 +230,41 @@ final class PGConnection {
         if let firstError { throw firstError }
     }
 
+    /// Streams the rows of a query with `COPY (query) TO STDOUT (FORMAT binary)`: the server's
+    /// fastest way out, a row per message, no result sets to build. `query` takes no parameters:
+    /// only numbers computed here are formatted into it, never text.
+    func copyOut(_ query: String, _ body: (CopyRow) throws -> Void) throws {
+        let sql = "COPY (\(query)) TO STDOUT (FORMAT binary)"
+        guard let start = PQexec(handle, sql) else { throw fail("statement failed: \(sql.prefix(80))", state: nil) }
+        if PQresultStatus(start) != PGRES_COPY_OUT { try check(start, sql).clear(); throw fail("COPY did not start", state: nil) }
+        PQclear(start)
+        var headerSeen = false
+        var failure: Error?
+        while true {
+            var buffer: UnsafeMutablePointer<CChar>? = nil
+            let n = PQgetCopyData(handle, &buffer, 0)
+            if n == -1 { break }
+            if n == -2 { throw fail("COPY failed", state: nil) }
+            guard let buffer else { continue }
+            defer { PQfreemem(buffer) }
+            if failure != nil { continue }   // drain: the connection must reach the end of the COPY
+            var bytes = UnsafeRawBufferPointer(start: buffer, count: Int(n))
+            if !headerSeen {
+                headerSeen = true
+                // Signature (11 bytes), flags, then a header extension of the given length.
+                guard bytes.count >= 19, bytes.starts(with: Array("PGCOPY\n".utf8)) else { failure = fail("COPY sent no binary header", state: nil); continue }
+                let extensionLength = Int(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 15, as: UInt32.self)))
+                bytes = UnsafeRawBufferPointer(rebasing: bytes[(19 + extensionLength)...])
+                if bytes.isEmpty { continue }
+            }
+            let row = CopyRow(bytes)
+            if row.isTrailer { continue }
+            do { try body(row) } catch { failure = error }
+        }
+        while let r = PQgetResult(handle) { try check(r, sql).clear() }
+        if let failure { throw failure }
+    }
+
     fileprivate func put(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { b in
             b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { _ = PQputCopyData(handle, $0, Int32(b.count)) }
@@ -220,57 +272,56 @@ final class PGConnection {
     }
 }
 
-/// Rows for `COPY ... FROM STDIN` in PostgreSQL's text format, sent in chunks of about a megabyte.
+/// Rows for `COPY ... FROM STDIN (FORMAT binary)`, sent in chunks of about a megabyte: each
+/// row a field count, each field its length and its bytes (integers `bigint`, numbers `double
+/// precision`, text UTF-8 as is, bytes raw), so nothing is escaped or parsed as text. The
+/// columns' types must be exactly those.
 struct CopyRows {
     private let connection: PGConnection
+    private let fields: Int16
     private var buffer: [UInt8] = []
-    private var first = true
+    private var inRow = false
 
-    fileprivate init(_ connection: PGConnection) {
+    fileprivate init(_ connection: PGConnection, fields: Int) {
         self.connection = connection
-        buffer.reserveCapacity(1 << 20 + 4096)
+        self.fields = Int16(fields)
+        buffer.reserveCapacity(1 << 20 + 65536)
+        // Signature, flags, header extension length.
+        buffer.append(contentsOf: Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00])
+        append(UInt32(0)); append(UInt32(0))
     }
 
-    mutating func int(_ i: Int64) { separate(); buffer.append(contentsOf: String(i).utf8) }
-    mutating func double(_ d: Double?) { separate(); if let d { buffer.append(contentsOf: PGConnection.text(d).utf8) } else { null() } }
-    mutating func bool(_ b: Bool) { separate(); buffer.append(b ? UInt8(ascii: "t") : UInt8(ascii: "f")) }
-    mutating func int(_ i: Int64?) { if let i { int(i) } else { separate(); null() } }
-
-    /// Text, escaped (backslash, tab, newline, carriage return); NUL characters cannot be stored and are dropped.
-    mutating func text(_ s: String?) {
-        separate()
-        guard let s else { null(); return }
-        for b in s.utf8 {
-            switch b {
-            case 0: continue
-            case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\")); buffer.append(b)
-            case UInt8(ascii: "\t"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "t"))
-            case UInt8(ascii: "\n"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "r"))
-            default: buffer.append(b)
-            }
-        }
+    private mutating func append<T: FixedWidthInteger>(_ v: T) {
+        withUnsafeBytes(of: v.bigEndian) { buffer.append(contentsOf: $0) }
     }
 
-    /// A `bytea` value in hex (`\\x0a1b...` in the text format).
-    mutating func bytes(_ b: [UInt8]) {
-        separate()
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "x"))
-        for v in b { buffer.append(hex[Int(v >> 4)]); buffer.append(hex[Int(v & 15)]) }
+    private mutating func field(length: Int) {
+        if !inRow { append(fields); inRow = true }
+        append(Int32(length))
     }
+
+    mutating func int(_ i: Int64) { field(length: 8); append(i) }
+    mutating func int(_ i: Int64?) { if let i { int(i) } else { null() } }
+    mutating func double(_ d: Double?) {
+        guard let d else { null(); return }
+        field(length: 8); append(d.bitPattern)
+    }
+    mutating func bool(_ b: Bool) { field(length: 1); buffer.append(b ? 1 : 0) }
+
+    /// Text as UTF-8; NUL characters cannot be stored and are dropped.
+    mutating func text(_ value: String?) {
+        guard var s = value else { null(); return }
+        if s.utf8.contains(0) { s = PGConnection.withoutNUL(s) }
+        s.withUTF8 { field(length: $0.count); buffer.append(contentsOf: $0) }
+    }
+
+    mutating func bytes(_ b: [UInt8]) { field(length: b.count); buffer.append(contentsOf: b) }
+
+    mutating func null() { field(length: -1) }
 
     mutating func endRow() {
-        buffer.append(UInt8(ascii: "\n"))
-        first = true
+        inRow = false
         flush(force: false)
-    }
-
-    private mutating func null() { buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "N")) }
-
-    private mutating func separate() {
-        if !first { buffer.append(UInt8(ascii: "\t")) }
-        first = false
     }
 
     /// The rows written so far, handed to the connection once a megabyte has gathered (or when forced).
@@ -278,6 +329,56 @@ struct CopyRows {
         guard !buffer.isEmpty, force || buffer.count >= 1 << 20 else { return }
         connection.put(buffer)
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// The end-of-data marker.
+    fileprivate mutating func finish() {
+        append(Int16(-1))
+        flush(force: true)
+    }
+}
+
+/// One row of a binary COPY out: its fields by index (up to 8), valid during the call that gets it.
+struct CopyRow {
+    private var offsets: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var lengths: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private let bytes: UnsafeRawBufferPointer
+    let isTrailer: Bool
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+        let count = Int(Int16(bigEndian: bytes.loadUnaligned(as: Int16.self)))
+        isTrailer = count < 0
+        var at = 2
+        withUnsafeMutableBytes(of: &offsets) { o in
+            withUnsafeMutableBytes(of: &lengths) { l in
+                for k in 0..<min(max(count, 0), 8) {
+                    let length = Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int32.self))
+                    o.storeBytes(of: at + 4, toByteOffset: k * 8, as: Int.self)
+                    l.storeBytes(of: length, toByteOffset: k * 4, as: Int32.self)
+                    at += 4 + max(0, Int(length))
+                }
+            }
+        }
+    }
+
+    private func field(_ k: Int) -> (offset: Int, length: Int32) {
+        (withUnsafeBytes(of: offsets) { $0.load(fromByteOffset: k * 8, as: Int.self) },
+         withUnsafeBytes(of: lengths) { $0.load(fromByteOffset: k * 4, as: Int32.self) })
+    }
+
+    func isNull(_ k: Int) -> Bool { field(k).length < 0 }
+    func int(_ k: Int) -> Int64? {
+        let f = field(k)
+        return f.length == 8 ? Int64(bigEndian: bytes.loadUnaligned(fromByteOffset: f.offset, as: Int64.self)) : nil
+    }
+    func double(_ k: Int) -> Double? {
+        let f = field(k)
+        return f.length == 8 ? Double(bitPattern: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: f.offset, as: UInt64.self))) : nil
+    }
+    func bytes(_ k: Int) -> UnsafeRawBufferPointer? {
+        let f = field(k)
+        return f.length < 0 ? nil : UnsafeRawBufferPointer(rebasing: bytes[f.offset..<(f.offset + Int(f.length))])
     }
 }
 

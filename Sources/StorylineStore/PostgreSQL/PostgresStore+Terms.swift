@@ -33,6 +33,7 @@ extension PostgresStore {
                 }
             }
             try pg.execute("""
+                ANALYZE incoming_vocabulary;
                 INSERT INTO terms(id, term, df, cf) SELECT id, term, df, cf FROM incoming_vocabulary WHERE term IS NOT NULL;
                 UPDATE terms t SET df = v.df, cf = v.cf FROM incoming_vocabulary v WHERE v.term IS NULL AND t.id = v.id;
                 TRUNCATE incoming_vocabulary
@@ -70,15 +71,14 @@ extension PostgresStore {
 
     public func setTerms(_ seqs: [Int64], _ terms: [ArticleTerms]) throws {
         guard !seqs.isEmpty else { return }
+        // Straight into the table: counts an article already had (analyzed again) go first.
         try pg.transaction {
-            try pg.copy(into: "incoming_terms", columns: ["seq", "terms"]) { rows in
+            let list = PGConnection.Value.array(seqs)
+            try pg.query("DELETE FROM article_terms WHERE seq = ANY($1::int8[])", [list]).clear()
+            try pg.copy(into: "article_terms", columns: ["seq", "terms"]) { rows in
                 for (seq, t) in zip(seqs, terms) { rows.int(seq); rows.bytes(t.encoded()); rows.endRow() }
             }
-            try pg.execute("""
-                INSERT INTO article_terms(seq, terms) SELECT seq, terms FROM incoming_terms ON CONFLICT (seq) DO UPDATE SET terms = excluded.terms;
-                UPDATE article_state st SET analyzed = true FROM incoming_terms i WHERE st.seq = i.seq;
-                TRUNCATE incoming_terms
-                """)
+            try pg.query("UPDATE article_state SET analyzed = true WHERE seq = ANY($1::int8[])", [list]).clear()
         }
     }
 
@@ -86,20 +86,23 @@ extension PostgresStore {
         try streamTerms("""
             SELECT st.seq, st.published, st.story_id, t.terms FROM article_state st JOIN article_terms t ON t.seq = st.seq
             WHERE st.story_id IS NULL AND st.analyzed ORDER BY st.seq
-            """, [], body)
+            """, body)
     }
 
     public func forEachStoryArticle(near span: TimeSpan, window: Double,
                                     _ body: (ArticleRef, EncodedTerms) throws -> Void) throws -> [Int64: Int] {
         let lo = (span.earliest ?? -Double.greatestFiniteMagnitude) - window
         let hi = (span.latest ?? Double.greatestFiniteMagnitude) + window
-        let near = "s.merged_into IS NULL AND (s.first_published IS NULL OR (s.last_published >= $1::float8 AND s.first_published <= $2::float8))"
+        // Numbers formatted into the query (COPY takes no parameters): computed here, not given.
+        let (loText, hiText) = (PGConnection.text(lo), PGConnection.text(hi))
         try streamTerms("""
             SELECT st.seq, st.published, st.story_id, t.terms
             FROM stories s JOIN article_state st ON st.story_id = s.id JOIN article_terms t ON t.seq = st.seq
-            WHERE \(near) AND (st.published IS NULL OR st.published BETWEEN $1::float8 AND $2::float8)
+            WHERE s.merged_into IS NULL AND (s.first_published IS NULL OR (s.last_published >= \(loText)::float8 AND s.first_published <= \(hiText)::float8))
+              AND (st.published IS NULL OR st.published BETWEEN \(loText)::float8 AND \(hiText)::float8)
             ORDER BY st.seq
-            """, [.double(lo), .double(hi)], body)
+            """, body)
+        let near = "s.merged_into IS NULL AND (s.first_published IS NULL OR (s.last_published >= $1::float8 AND s.first_published <= $2::float8))"
         var sizes: [Int64: Int] = [:]
         try pg.stream("SELECT s.id, s.size FROM stories s WHERE \(near)", [.double(lo), .double(hi)], batch: 65536) { r in
             for row in 0..<r.count { sizes[r.int(row, 0)] = Int(r.int(row, 1)) }
@@ -113,14 +116,11 @@ extension PostgresStore {
         return TimeSpan(earliest: r.double(0, 0), latest: r.double(0, 1), count: Int(r.int(0, 2)))
     }
 
-    /// Streams term blobs straight from libpq's result buffers (no copy per article).
-    private func streamTerms(_ sql: String, _ params: [PGConnection.Value], _ body: (ArticleRef, EncodedTerms) throws -> Void) throws {
+    /// Streams term blobs by binary COPY, straight from libpq's row buffers (no copy per article).
+    private func streamTerms(_ sql: String, _ body: (ArticleRef, EncodedTerms) throws -> Void) throws {
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
-        try pg.stream(sql, params, batch: 8192) { r in
-            for row in 0..<r.count {
-                try body(ArticleRef(seq: r.int(row, 0), published: r.double(row, 1), storyID: r.optionalInt(row, 2)),
-                         EncodedTerms(r.bytes(row, 3) ?? empty))
-            }
+        try pg.copyOut(sql) { row in
+            try body(ArticleRef(seq: row.int(0) ?? 0, published: row.double(1), storyID: row.int(2)), EncodedTerms(row.bytes(3) ?? empty))
         }
     }
 }
