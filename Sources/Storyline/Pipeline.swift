@@ -32,6 +32,11 @@ public final class Pipeline {
     /// `STORYLINE_DENSE_KERNEL` (`avx512-vnni`, `avx-vnni`, `avx2`, `neon-dot`, `portable`, `float32`)
     /// to measure a lower path on a machine that has a higher one.
     public var denseKernel: CandidateSearch.DenseKernel
+    /// Split each clustering pass's similarity search into this many pieces for `storyline work`
+    /// processes to share (PostgreSQL stores; 1: search alone).
+    public var clusterPieces = 1
+    /// How long a worker's claim on a piece holds before another process may take it (seconds).
+    public var pieceLease = 300.0
 
     public init(store: any StoreBackend, models: ModelDirectory? = nil, profile: Profile? = nil,
                 progress: ProgressReporter = ProgressReporter(style: .silent), onIssue: @escaping (IngestIssue) -> Void = { _ in }) throws {
@@ -82,8 +87,16 @@ public final class Pipeline {
         report.vectorized = try Vectorizer(store: store, profile: profile, models: models, progress: progress).run()
         report.vectorizeSeconds = clock.restart()
         report.cluster = try StoryClusterer(store: store, profile: profile, runID: runID, progress: progress,
-                                            measureRecall: measureRecall, denseKernel: denseKernel).run()
+                                            measureRecall: measureRecall, denseKernel: denseKernel, pieces: clusterPieces, lease: pieceLease).run()
         return report
+    }
+
+    /// Works on the clustering passes that `cluster --pieces N` opens in this (shared) store, on
+    /// any machine, until none has been open for `idle` seconds. Takes no lock: the coordinator
+    /// holds the writer lock; workers only read the input and write their pieces' edges.
+    /// Returns how many pieces this process searched.
+    public func work(idle: Double) throws -> Int {
+        try StoryClusterer(store: store, profile: profile, runID: 0, progress: progress, denseKernel: denseKernel).work(idle: idle)
     }
 
     /// The nightly job: ingest, then cluster what is new.

@@ -43,6 +43,11 @@ struct StoryClusterer {
     var measureRecall = false
     /// The dense stage's kernel (automatic: the best this CPU runs).
     var denseKernel = CandidateSearch.DenseKernel.automatic
+    /// Split the similarity search into this many pieces that `storyline work` processes share
+    /// through the store (1: search here alone; needs a store that keeps work, PostgreSQL).
+    var pieces = 1
+    /// How long a worker's claim on a piece holds (seconds).
+    var lease = 300.0
 
     /// The articles one pass clusters: first those of the stories the new ones' window reaches
     /// (`settled` of them), then the new ones; one TF-IDF row each.
@@ -66,8 +71,17 @@ struct StoryClusterer {
         let days = input.items.map { $0.published.map { $0 / 86400 } }
         var search = CandidateSearch(profile: profile)
         search.kernel = denseKernel
-        let (edges, stats) = search.edges(rows: input.rows, days: days, settled: input.items.indices.map { $0 < input.settled }) { [input] a, b in
-            a < input.settled && b < input.settled && input.items[a].storyID == input.items[b].storyID
+        let edges: [SimilarityEdge], stats: CandidateSearch.Stats
+        if pieces > 1 {
+            guard let work = store as? any ClusterWorkStore else {
+                throw StorylineError(.usage, "--pieces needs a store that workers share (a PostgreSQL store): this one is one machine's", file: store.location)
+            }
+            (edges, stats, _) = try SplitSearch(store: work, search: search, input: input, progress: progress)
+                .coordinate(pieces: pieces, lease: lease, runID: runID)
+        } else {
+            (edges, stats) = search.edges(rows: input.rows, days: days, settled: input.items.indices.map { $0 < input.settled }) { [input] a, b in
+                a < input.settled && b < input.settled && input.items[a].storyID == input.items[b].storyID
+            }
         }
         if measureRecall { logRecall(of: edges, input: input, days: days, candidates: stats.candidates) }
         // The rows (a million articles: 2.4 GB) are not needed past the search: free them before linkage.
@@ -93,6 +107,47 @@ struct StoryClusterer {
         progress.end("\(summary.storiesNew) new stories, \(summary.storiesGrown) grown (linkage \(String(format: "%.1f", linkSeconds)) s, "
                      + "writing \(String(format: "%.1f", commitSeconds)) s)")
         return summary
+    }
+
+    /// A worker's part (`storyline work`): joins the passes coordinators open, searching pieces,
+    /// until no pass has been open for `idle` seconds. Returns the pieces it searched.
+    func work(idle: Double) throws -> Int {
+        var done = 0
+        var lastWork = Date()
+        var loaded: (pass: Int64, split: SplitSearch)? = nil
+        var refused: Int64? = nil
+        while true {
+            guard let pass = try workStore().activePass(), pass.id != refused else {
+                if Date().timeIntervalSince(lastWork) >= idle { return done }
+                usleep(500_000)
+                continue
+            }
+            if loaded?.pass != pass.id {
+                loaded = nil
+                var search = CandidateSearch(profile: profile)
+                search.kernel = denseKernel
+                let split = SplitSearch(store: try workStore(), search: search, input: try load(try store.unclusteredSpan()), progress: progress)
+                guard split.fingerprint == pass.fingerprint else {
+                    progress.log("pass \(pass.id): this process's input, profile or sketch arithmetic differs from the coordinator's (another Models/ folder or profile? a CPU without int8 sketches?): not joining", level: .warning)
+                    refused = pass.id
+                    continue
+                }
+                loaded = (pass.id, split)
+                progress.log("joined pass \(pass.id): \(split.input.items.count) articles, \(pass.pieces.count) pieces")
+            }
+            let n = try loaded!.split.work(on: pass)
+            done += n
+            if n > 0 { progress.log("pass \(pass.id): \(n) pieces searched here") }
+            lastWork = Date()
+            usleep(200_000)   // pieces left are held by others: one may come free when a lease runs out
+        }
+    }
+
+    private func workStore() throws -> any ClusterWorkStore {
+        guard let work = store as? any ClusterWorkStore else {
+            throw StorylineError(.usage, "workers share a PostgreSQL store: `storyline work --db postgres://...`", file: store.location)
+        }
+        return work
     }
 
     /// Reads the stored term counts of the new articles and of the stories their window reaches

@@ -116,6 +116,8 @@ public struct CandidateSearch {
         public var denseFlops = 0.0
         public var denseSeconds = 0.0
         public var kernel = DenseKernel.float32
+
+        public init() {}
     }
 
     /// - Parameters:
@@ -130,8 +132,12 @@ public struct CandidateSearch {
     /// each block (``SketchBlock``, made as the plan reaches a block and dropped behind it), the
     /// dense scores of a block pair (``SketchBlock/scores``), and the ``CandidateVerifier`` (cuts
     /// and exact cosine per row); the graph is bounded as it grows (``NeighborLimit``).
+    ///   - outerBlocks: only the block pairs whose first block is in this range (a piece of the
+    ///     search from ``pieces(days:settled:count:)``, for searches split across processes). The
+    ///     union of the pieces' edges, bounded again (``NeighborLimit``) and sorted, is the whole
+    ///     search's graph.
     public func edges(rows: SparseRows, days: [Double?], threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                      settled: [Bool]? = nil, skip: ((Int, Int) -> Bool)? = nil) -> ([SimilarityEdge], Stats) {
+                      settled: [Bool]? = nil, outerBlocks: Range<Int>? = nil, skip: ((Int, Int) -> Bool)? = nil) -> ([SimilarityEdge], Stats) {
         let n = rows.count
         precondition(days.count == n)
         let kernel = resolvedKernel
@@ -140,8 +146,7 @@ public struct CandidateSearch {
         precondition(kernel.int8 == nil || d % 4 == 0, "int8 sketches need a dimension divisible by 4")
         let workers = max(1, threads)
         let blockSize = profile.similarity.blockSize
-        let plan = BlockPlan(days: days, blockSize: blockSize, window: profile.windowDays,
-                             compareUndated: profile.similarity.undated == .compareAll)
+        let plan = self.plan(days)
         // The second, independent sketch (int8 only) checks a pair before its exact cosine.
         let refineMargin: Float? = kernel.int8 != nil ? profile.similarity.int8RefineMargin.map(Float.init) : nil
         let sketches = SketchCache(plan: plan, rows: rows, kernel: kernel, dimension: d, seed: profile.similarity.seed,
@@ -159,8 +164,9 @@ public struct CandidateSearch {
         let limit = profile.similarity.maxNeighbors.map(NeighborLimit.init(k:))
         var pruneAt = limit?.pruneThreshold(nodes: n) ?? .max
 
+        let outer = outerBlocks.map { $0.clamped(to: plan.blocks.indices) } ?? plan.blocks.indices
         rows.withUnsafeRows { sparse in
-            for bi in plan.blocks.indices {
+            for bi in outer {
                 sketches.drop(before: bi)
                 for bj in plan.partners(of: bi) where !(allSettled[bi] && allSettled[bj]) {
                     guard let span = plan.span(bi, bj) else { continue }
@@ -197,6 +203,36 @@ public struct CandidateSearch {
         edges.sort { ($0.a, $0.b) < ($1.a, $1.b) }
         stats.edges = edges.count
         return (edges, stats)
+    }
+
+    private func plan(_ days: [Double?]) -> BlockPlan {
+        BlockPlan(days: days, blockSize: profile.similarity.blockSize, window: profile.windowDays,
+                  compareUndated: profile.similarity.undated == .compareAll)
+    }
+
+    /// The search cut into at most `count` pieces of about equal work: ranges of the plan's blocks
+    /// (each piece compares its blocks with their partners, see `edges(outerBlocks:)`), weighed
+    /// by the pairs each block's comparisons hold. The same input always gives the same pieces.
+    public func pieces(days: [Double?], settled: [Bool]? = nil, count: Int) -> [Range<Int>] {
+        let plan = self.plan(days)
+        let allSettled: [Bool] = plan.blocks.map { b in settled.map { s in b.allSatisfy { s[plan.order[$0]] } } ?? false }
+        let weights = plan.blocks.indices.map { bi in
+            plan.partners(of: bi).reduce(0) { sum, bj in allSettled[bi] && allSettled[bj] ? sum : sum + plan.pairsInWindow(bi, bj) + 1 }
+        }
+        let total = weights.reduce(0, +)
+        guard !weights.isEmpty else { return [] }
+        var pieces: [Range<Int>] = []
+        var start = 0, sum = 0
+        for (bi, w) in weights.enumerated() {
+            sum += w
+            // Close a piece once it holds its share of the work (the last takes the rest).
+            if pieces.count < count - 1, Double(sum) >= Double(total) * Double(pieces.count + 1) / Double(count) {
+                pieces.append(start..<(bi + 1))
+                start = bi + 1
+            }
+        }
+        if start < weights.count { pieces.append(start..<weights.count) }
+        return pieces
     }
 
     /// `A · Aᵀ` for a row-major block of sketches: the dense kernel, exposed for benchmarks.

@@ -139,6 +139,94 @@ public protocol RunStore: StoreBase {
     func runs(limit: Int) throws -> [RunRecord]
 }
 
+/// A clustering pass's similarity search, split into pieces that processes on many machines
+/// claim from the store (PostgreSQL; the SQLite store is one machine's, and searches alone).
+///
+/// The process that clusters (the coordinator, holding the writer lock) opens a pass with its
+/// pieces; every process that joins (`storyline work`) loads the same input, checks its
+/// fingerprint, claims a piece at a time under a lease, and writes the piece's edges back with
+/// the piece marked done, in one transaction. A piece whose lease ran out (its worker died or lost
+/// the server) is claimed again; a late result of a piece claimed again is refused, so nothing
+/// counts twice. The coordinator then reads every piece's edges and links the stories.
+public protocol ClusterWorkStore: StoreBase {
+    /// Opens a pass (dropping any left by a coordinator that died) of `pieces`, each a range of
+    /// the search's blocks. Call while holding the writer lock.
+    func openPass(fingerprint: String, pieces: [Range<Int>], lease: Double, runID: Int64) throws -> WorkPass
+
+    /// The open pass whose coordinator is still alive, if any.
+    func activePass() throws -> WorkPass?
+
+    /// Claims a piece of `pass` not yet done: a pending one, or one whose lease expired. Nil when
+    /// every piece is done or held under a live lease.
+    func claimPiece(of pass: WorkPass, worker: String) throws -> WorkPiece?
+
+    /// Stores a piece's edges (by item index) and marks it done, if `piece` is still this
+    /// worker's claim; returns false (storing nothing) when it was claimed again meanwhile.
+    func finishPiece(_ piece: WorkPiece, worker: String, edges: [(a: Int32, b: Int32, weight: Float)], stats: PieceStats) throws -> Bool
+
+    /// How many pieces of the pass are done, and how many there are.
+    func progress(of pass: WorkPass) throws -> (done: Int, total: Int)
+
+    /// Every edge of the pass's done pieces, and their statistics summed.
+    func passEdges(_ pass: WorkPass, _ body: (Int32, Int32, Float) -> Void) throws -> PieceStats
+
+    /// Removes the pass and its edges.
+    func closePass(_ pass: WorkPass) throws
+}
+
+/// An open clustering pass.
+public struct WorkPass: Sendable, Equatable {
+    public var id: Int64
+    /// What the coordinator's input hashed to: a worker that loads other input must not help.
+    public var fingerprint: String
+    public var pieces: [Range<Int>]
+    /// How long a claim holds (seconds) before another process may take the piece.
+    public var lease: Double
+
+    public init(id: Int64, fingerprint: String, pieces: [Range<Int>], lease: Double) {
+        self.id = id
+        self.fingerprint = fingerprint
+        self.pieces = pieces
+        self.lease = lease
+    }
+}
+
+/// A piece of a pass, as claimed: its number, blocks, and which claim of it this is.
+public struct WorkPiece: Sendable, Equatable {
+    public var pass: Int64
+    public var number: Int
+    public var blocks: Range<Int>
+    public var attempt: Int
+
+    public init(pass: Int64, number: Int, blocks: Range<Int>, attempt: Int) {
+        self.pass = pass
+        self.number = number
+        self.blocks = blocks
+        self.attempt = attempt
+    }
+}
+
+/// What a piece's search counted, and how long it took.
+public struct PieceStats: Sendable, Equatable {
+    public var candidates = 0
+    public var pairsInWindow = 0
+    public var denseFlops = 0.0
+    public var denseSeconds = 0.0
+    public var seconds = 0.0
+    public var pieces = 0
+
+    public init() {}
+
+    public mutating func add(_ other: PieceStats) {
+        candidates += other.candidates
+        pairsInWindow += other.pairsInWindow
+        denseFlops += other.denseFlops
+        denseSeconds += other.denseSeconds
+        seconds += other.seconds
+        pieces += other.pieces
+    }
+}
+
 /// Everything a store does: what the pipeline holds.
 public typealias StoreBackend = ArticleStore & TermCountStore & StoryStore & RunStore
 

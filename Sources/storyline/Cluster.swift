@@ -8,8 +8,11 @@ struct Cluster: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var split: SplitOptions
+
     func run() throws {
         let pipeline = try reportingErrors { try store.pipeline() }
+        split.apply(to: pipeline)
         let report = try reportingErrors { try pipeline.cluster() }
         printClusterSummary(report, pipeline.progress)
     }

@@ -13,6 +13,8 @@ struct Run: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @OptionGroup var split: SplitOptions
+
     @Flag(help: "Fail a file on its first bad record; store nothing from it.")
     var strict = false
 
@@ -27,6 +29,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let pipeline = try reportingErrors { try store.pipeline() }
+        split.apply(to: pipeline)
         let hosts = try reportingErrors { try input.outlets() }
         let result = try reportingErrors { try pipeline.run(paths, format: input.format, strict: strict, outlets: hosts) }
         printClusterSummary(result.cluster, pipeline.progress)

@@ -23,11 +23,13 @@ struct StorylineCLI: ParsableCommand {
               storyline model export vec.tsv           # vectorizer for another store
 
             Writing commands (ingest, vectorize, cluster, run, model) lock the store: a second one fails \
-            at once, or waits with --wait SECONDS. `storyline runs` lists past runs.
+            at once, or waits with --wait SECONDS. `storyline runs` lists past runs. On a shared \
+            PostgreSQL store (--db postgres://...), several ingests run at once, and `cluster --pieces N` \
+            shares its similarity search with `storyline work` processes on other machines.
 
             Exit codes: 0 ok, 1 runtime failure, 64 usage, 65 bad input under --strict.
             """,
-        subcommands: [Ingest.self, Read.self, Vectorize.self, Cluster.self, Run.self, Stories.self, Report.self, Runs.self, Check.self, Model.self, Eval.self]
+        subcommands: [Ingest.self, Read.self, Vectorize.self, Cluster.self, Work.self, Run.self, Stories.self, Report.self, Runs.self, Check.self, Model.self, Eval.self]
     )
 }
 
@@ -41,6 +43,25 @@ struct InputOptions: ParsableArguments {
 
     /// The outlet map, loaded, when one was named.
     func outlets() throws -> OutletMap? { try outletMap.map(OutletMap.load) }
+}
+
+/// How a clustering pass is shared with `storyline work` processes: what cluster and run take.
+struct SplitOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Split the similarity search into N pieces that `storyline work` processes on any machine share with this one (PostgreSQL stores). The stories are the same as searching alone.", valueName: "n"))
+    var pieces: Int = 1
+
+    @Option(help: ArgumentHelp("With --pieces: how long a claim on a piece holds; a piece whose worker died is taken again after it.", valueName: "seconds"))
+    var lease: Double = 300
+
+    func validate() throws {
+        guard pieces >= 1 else { throw ValidationError("--pieces must be at least 1") }
+        guard lease > 0 else { throw ValidationError("--lease must be positive") }
+    }
+
+    func apply(to pipeline: Pipeline) {
+        pipeline.clusterPieces = pieces
+        pipeline.pieceLease = lease
+    }
 }
 
 /// Options every subcommand that touches a store takes.

@@ -307,6 +307,10 @@ struct CopyRows {
         field(length: 8); append(d.bitPattern)
     }
     mutating func bool(_ b: Bool) { field(length: 1); buffer.append(b ? 1 : 0) }
+    /// An `integer` (int4) column.
+    mutating func int32(_ i: Int32) { field(length: 4); append(i) }
+    /// A `real` (float4) column.
+    mutating func float(_ f: Float) { field(length: 4); append(f.bitPattern) }
 
     /// Text as UTF-8; NUL characters cannot be stored and are dropped.
     mutating func text(_ value: String?) {
@@ -375,6 +379,14 @@ struct CopyRow {
     func double(_ k: Int) -> Double? {
         let f = field(k)
         return f.length == 8 ? Double(bitPattern: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: f.offset, as: UInt64.self))) : nil
+    }
+    func int32(_ k: Int) -> Int32? {
+        let f = field(k)
+        return f.length == 4 ? Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: f.offset, as: Int32.self)) : nil
+    }
+    func float(_ k: Int) -> Float? {
+        let f = field(k)
+        return f.length == 4 ? Float(bitPattern: UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: f.offset, as: UInt32.self))) : nil
     }
     func bytes(_ k: Int) -> UnsafeRawBufferPointer? {
         let f = field(k)
