@@ -144,4 +144,87 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(read.status, 1)
         XCTAssertTrue(read.stderr.contains("not a Storyline store"), read.stderr)
     }
+
+    /// A `storyline` process started in the background, its output in files.
+    struct Background {
+        let process: Process
+        let log: URL
+
+        init(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws {
+            process = Process()
+            process.executableURL = CLI.binary
+            process.arguments = arguments
+            process.currentDirectoryURL = dir
+            var env = ProcessInfo.processInfo.environment
+            env["STORYLINE_MODELS"] = CLI.root.appendingPathComponent("Models").path
+            for (k, v) in environment { env[k] = v }
+            process.environment = env
+            log = dir.appendingPathComponent("\(arguments[0])-\(UUID().uuidString).log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+        }
+
+        /// Waits for the process; its exit status (or signal) and output.
+        func finish() -> (status: Int32, reason: Process.TerminationReason, output: String) {
+            process.waitUntilExit()
+            return (process.terminationStatus, process.terminationReason, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        }
+    }
+
+    /// One coordinator and two workers on a generated dump, over two nights: the stories, ids and
+    /// merges of one process on SQLite; one worker is SIGKILLed holding a piece, which is taken
+    /// again when its lease runs out; a repeated night changes nothing.
+    func testThreeWorkerProcessesGiveTheStoriesOfOne() throws {
+        let server = try TestPostgres.shared()
+        let url = try server.newDatabase("workers")
+        let dir = CLI.temporaryDirectory()
+        try CLI.generate(articles: 9000, seed: 23, into: dir.appendingPathComponent("all.jsonl"))
+        let lines = try String(contentsOf: dir.appendingPathComponent("all.jsonl"), encoding: .utf8).split(separator: "\n")
+        try Data((lines.prefix(6000).joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("n1.jsonl"))
+        try Data((lines.dropFirst(6000).joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("n2.jsonl"))
+        // Smaller blocks than the shipped profile's: more pieces from a small dump.
+        let shipped = try String(contentsOf: CLI.root.appendingPathComponent("Models/profile.json"), encoding: .utf8)
+        XCTAssertTrue(shipped.contains(#""blockSize": 2048"#))
+        try Data(shipped.replacingOccurrences(of: #""blockSize": 2048"#, with: #""blockSize": 512"#).utf8)
+            .write(to: dir.appendingPathComponent("profile.json"))
+        let profile = ["--profile", "profile.json"]
+        for night in ["n1.jsonl", "n2.jsonl"] {
+            XCTAssertEqual(try CLI.run(["run", "-q", "--db", "one.sqlite", night] + profile, in: dir).status, 0)
+        }
+        let alone = try stories(dir, db: "one.sqlite")
+
+        // Night 1: the coordinator is slow on each of its pieces, so the workers take some; one
+        // worker dies (SIGKILL) with a piece claimed and its edges not stored.
+        XCTAssertEqual(try CLI.run(["ingest", "-q", "--db", url, "n1.jsonl"], in: dir).status, 0)
+        let doomed = try Background(["work", "--db", url, "--idle", "20"] + profile, in: dir, environment: ["STORYLINE_CRASH_AT": "work-piece"])
+        let worker = try Background(["work", "--db", url, "--idle", "4"] + profile, in: dir, environment: ["STORYLINE_DELAY_AT": "work-piece:0.3"])
+        let coordinator = try Background(["cluster", "--db", url, "--pieces", "8", "--lease", "3"] + profile, in: dir,
+                                         environment: ["STORYLINE_DELAY_AT": "work-piece:1"])
+        let c = coordinator.finish()
+        XCTAssertEqual(c.status, 0, c.output)
+        XCTAssertTrue(c.output.contains("pieces: 8 ("), "eight pieces, all done: \(c.output)")
+        let d = doomed.finish()
+        XCTAssertEqual(d.reason, .uncaughtSignal, "the doomed worker was killed at its piece: \(d.output)")
+        let w = worker.finish()
+        XCTAssertEqual(w.status, 0, w.output)
+        let here = Int(c.output.firstRange(of: "pieces: 8 (").map { c.output[$0.upperBound...].prefix { $0.isNumber } } ?? "") ?? 8
+        XCTAssertLessThan(here, 8, "the workers searched pieces: \(c.output)\n\(w.output)")
+        XCTAssertTrue(w.output.contains("pieces searched here"), w.output)
+
+        // Night 2: two healthy workers.
+        XCTAssertEqual(try CLI.run(["ingest", "-q", "--db", url, "n2.jsonl"], in: dir).status, 0)
+        let workers = try (0..<2).map { _ in try Background(["work", "--db", url, "--idle", "4"] + profile, in: dir) }
+        let second = try CLI.run(["cluster", "--db", url, "--pieces", "8"] + profile, in: dir)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        for w in workers { XCTAssertEqual(w.finish().status, 0) }
+        XCTAssertEqual(try stories(dir, db: url), alone, "the stories, ids and merges of one process")
+
+        // The same night again: nothing stored, nothing changed.
+        let again = try CLI.run(["run", "--db", url, "--pieces", "8", "n2.jsonl"] + profile, in: dir)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try stories(dir, db: url), alone)
+    }
 }
