@@ -24,6 +24,16 @@ struct SplitSearch {
     let progress: ProgressReporter
     /// This process, as the work table names it: host and pid.
     let worker = "\(ProcessInfo.processInfo.hostName):\(getpid())"
+    /// Seconds spent in the store's work calls (claiming, storing edges, polling): the coordination's cost.
+    final class Clock: @unchecked Sendable { var storeSeconds = 0.0; var waitSeconds = 0.0 }
+    let clock = Clock()
+
+    /// Runs a store call, counting its time.
+    private func timed<T>(_ body: () throws -> T) rethrows -> T {
+        let c = Stopwatch()
+        defer { clock.storeSeconds += c.seconds }
+        return try body()
+    }
 
     init(store: any ClusterWorkStore, search: CandidateSearch, input: StoryClusterer.Input, progress: ProgressReporter) {
         self.store = store
@@ -73,14 +83,14 @@ struct SplitSearch {
         pieceStats.seconds = clock.seconds
         pieceStats.pieces = 1
         FaultInjection.hit("work-piece")
-        return try store.finishPiece(piece, worker: worker, edges: edges.map { ($0.a, $0.b, $0.weight) }, stats: pieceStats)
+        return try timed { try store.finishPiece(piece, worker: worker, edges: edges.map { ($0.a, $0.b, $0.weight) }, stats: pieceStats) }
     }
 
     /// Claims and searches pieces of `pass` until none is left to claim. Returns how many this process did.
     @discardableResult
     func work(on pass: WorkPass) throws -> Int {
         var done = 0
-        while let piece = try store.claimPiece(of: pass, worker: worker) {
+        while let piece = try timed({ try store.claimPiece(of: pass, worker: worker) }) {
             if try run(piece) { done += 1 }
         }
         return done
@@ -90,19 +100,21 @@ struct SplitSearch {
     /// held by others (taking over those whose lease runs out), and returns the whole graph.
     func coordinate(pieces count: Int, lease: Double, runID: Int64) throws -> ([SimilarityEdge], CandidateSearch.Stats, PieceStats) {
         let pieces = search.pieces(days: days, settled: settled, count: count)
-        let pass = try store.openPass(fingerprint: fingerprint, pieces: pieces, lease: lease, runID: runID)
+        let pass = try timed { try store.openPass(fingerprint: fingerprint, pieces: pieces, lease: lease, runID: runID) }
         defer { try? store.closePass(pass) }
         progress.log("similarity in \(pieces.count) pieces (pass \(pass.id), lease \(Int(lease)) s): `storyline work` on any machine joins")
         var mine = 0
         while true {
             mine += try work(on: pass)
-            let (done, total) = try store.progress(of: pass)
+            let (done, total) = try timed { try store.progress(of: pass) }
             if done == total { break }
+            let wait = Stopwatch()
             usleep(200_000)   // pieces held by others: wait for them, or for their leases to run out
+            clock.waitSeconds += wait.seconds
         }
         var edges: [SimilarityEdge] = []
-        let clock = Stopwatch()
-        var stats = try store.passEdges(pass) { a, b, w in edges.append(SimilarityEdge(a: a, b: b, weight: w)) }
+        let gathering = Stopwatch()
+        var stats = try timed { try store.passEdges(pass) { a, b, w in edges.append(SimilarityEdge(a: a, b: b, weight: w)) } }
         if let k = search.profile.similarity.maxNeighbors { NeighborLimit(k: k).prune(&edges, nodes: input.items.count) }
         edges.sort { ($0.a, $0.b) < ($1.a, $1.b) }
         var total = CandidateSearch.Stats()
@@ -112,8 +124,9 @@ struct SplitSearch {
         total.denseSeconds = stats.denseSeconds
         total.edges = edges.count
         total.kernel = search.resolvedKernel
-        progress.log("pieces: \(stats.pieces) (\(mine) here), searching \(String(format: "%.1f", stats.seconds)) s in all, gathering \(edges.count) edges \(String(format: "%.2f", clock.seconds)) s")
-        stats.seconds += clock.seconds
+        progress.log("pieces: \(stats.pieces) (\(mine) here), searching \(String(format: "%.1f", stats.seconds)) s in all, gathering \(edges.count) edges \(String(format: "%.2f", gathering.seconds)) s; "
+                     + "here: store calls \(String(format: "%.2f", self.clock.storeSeconds)) s, waiting for others \(String(format: "%.2f", self.clock.waitSeconds)) s")
+        stats.seconds += gathering.seconds
         return (edges, total, stats)
     }
 }

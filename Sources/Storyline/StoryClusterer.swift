@@ -137,7 +137,7 @@ struct StoryClusterer {
             }
             let n = try loaded!.split.work(on: pass)
             done += n
-            if n > 0 { progress.log("pass \(pass.id): \(n) pieces searched here") }
+            if n > 0 { progress.log("pass \(pass.id): \(n) pieces searched here (store calls \(String(format: "%.2f", loaded!.split.clock.storeSeconds)) s)") }
             lastWork = Date()
             usleep(200_000)   // pieces left are held by others: one may come free when a lease runs out
         }

@@ -22,7 +22,7 @@ struct Vectorizer {
     let models: ModelDirectory
     let progress: ProgressReporter
     var batchSize = Int(ProcessInfo.processInfo.environment["STORYLINE_VECTORIZE_BATCH"] ?? "") ?? 5000
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    var threads = Parallel.cores
 
     /// The analysis side, handed to the thread that runs it, one batch at a time.
     private final class Analysis: @unchecked Sendable {

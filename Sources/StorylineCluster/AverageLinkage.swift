@@ -49,7 +49,7 @@ public struct AverageLinkage {
     /// the same order, as over the whole graph at once (``linkWhole``, which the tests compare).
     public func cluster(count: Int, edges: [SimilarityEdge], groups: [Int]? = nil, fixed: Set<Int> = [],
                         outside: [Int: Int] = [:], dated: [Bool]? = nil,
-                        threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> [Int] {
+                        threads: Int = Parallel.cores) -> [Int] {
         // Components: union-find over the edges and the groups.
         var parent = Array(0..<count)
         func find(_ x: Int) -> Int {

@@ -1,7 +1,24 @@
 import Dispatch
+import Foundation
 
 /// Work spread over threads.
 public enum Parallel {
+    /// The threads to use: `STORYLINE_THREADS` when set, else the cores this process may run on
+    /// (its CPU affinity: a Slurm job's or a container's cpuset, `taskset`), which Foundation's
+    /// processor count does not heed. Workers sharing a machine each get their share, not all of it.
+    public static let cores: Int = {
+        if let given = ProcessInfo.processInfo.environment["STORYLINE_THREADS"].flatMap(Int.init), given > 0 { return given }
+        // Linux: the affinity mask, in hex words, in /proc/self/status ("Cpus_allowed:\tff,ffffffff").
+        let all = ProcessInfo.processInfo.activeProcessorCount
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") }) {
+            let mask = line.dropFirst("Cpus_allowed:".count).filter { $0.isHexDigit }
+            let allowed = mask.reduce(0) { $0 + (Int(String($1), radix: 16) ?? 0).nonzeroBitCount }
+            if allowed > 0 { return min(allowed, all) }
+        }
+        return all
+    }()
+
     /// Calls `body(worker, k)` for every `k` in `0..<count` on `workers` threads: worker `w` takes
     /// `k = w, w + workers, w + 2·workers, …` (interleaved, so neighbours, often of like cost, go
     /// to different workers). Returns when all are done. A worker's calls run in order on one

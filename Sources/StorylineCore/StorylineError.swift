@@ -11,8 +11,11 @@ public struct StorylineError: Error, CustomStringConvertible, Sendable {
         public static let badInput = Code("bad-input")
         /// A file could not be opened, read or written.
         public static let io = Code("io")
-        /// The SQLite store failed or has an unexpected schema.
+        /// The store failed or has an unexpected schema.
         public static let store = Code("store")
+        /// The store's server cannot be reached, or the connection to it was lost (PostgreSQL):
+        /// trying again later may succeed.
+        public static let unavailable = Code("unavailable")
         /// A model or profile file is missing, malformed or of an unknown version.
         public static let model = Code("model")
         /// The caller asked for something that cannot be done (bad option values).

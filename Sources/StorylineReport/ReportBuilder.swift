@@ -38,7 +38,7 @@ package struct ReportBuilder {
     let profile: Profile
     let models: ModelDirectory
     let progress: ProgressReporter
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    var threads = Parallel.cores
 
     package init(store: any TermCountStore & StoryStore, profile: Profile, models: ModelDirectory, progress: ProgressReporter) {
         self.store = store

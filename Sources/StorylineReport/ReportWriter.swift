@@ -48,7 +48,7 @@ package struct ReportWriter {
             try save("index.html", HTMLPages.index(report))
             // Story pages are independent: render and write them on all cores.
             let stories = report.stories, report = self.report, dir = directory
-            let workers = ProcessInfo.processInfo.activeProcessorCount
+            let workers = Parallel.cores
             var failures = [StorylineError?](repeating: nil, count: workers)
             failures.withUnsafeMutableBufferPointer { out in
                 let base = out.baseAddress!

@@ -136,7 +136,7 @@ public struct CandidateSearch {
     ///     search from ``pieces(days:settled:count:)``, for searches split across processes). The
     ///     union of the pieces' edges, bounded again (``NeighborLimit``) and sorted, is the whole
     ///     search's graph.
-    public func edges(rows: SparseRows, days: [Double?], threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    public func edges(rows: SparseRows, days: [Double?], threads: Int = Parallel.cores,
                       settled: [Bool]? = nil, outerBlocks: Range<Int>? = nil, skip: ((Int, Int) -> Bool)? = nil) -> ([SimilarityEdge], Stats) {
         let n = rows.count
         precondition(days.count == n)
@@ -249,7 +249,7 @@ public struct CandidateSearch {
     /// `A · Aᵀ` for a block of sketches quantized to int8 (the int8 dense kernel on all cores),
     /// exposed for benchmarks: quantize once, then call the returned product. Nil without VNNI.
     public static func int8DenseBlock(_ a: [Float], rows: Int, width: Int, kernel: Int8Kernel = .best,
-                                      threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> (() -> [Float])? {
+                                      threads: Int = Parallel.cores) -> (() -> [Float])? {
         guard kernel.isSupported, width % 4 == 0 else { return nil }
         let block = SketchBlock(rows: rows, width: width, kernel: .int8(kernel))
         a.withUnsafeBufferPointer { a in

@@ -23,7 +23,7 @@ import StorylineIngest
 public struct DumpVectorizer {
     public var profile: Profile
     public var models: ModelDirectory
-    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    public var threads = Parallel.cores
     /// Bytes read and analyzed at a time.
     public var blockBytes = 1 << 23
 

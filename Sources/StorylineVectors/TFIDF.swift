@@ -92,7 +92,7 @@ public struct TFIDFWeighting: Sendable {
     }
 
     /// Rows for many articles, computed on all cores (the layout is known in advance).
-    public func rows(_ terms: [ArticleTerms], threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> SparseRows {
+    public func rows(_ terms: [ArticleTerms], threads: Int = Parallel.cores) -> SparseRows {
         var rows = SparseRows()
         rows.offsets.reserveCapacity(terms.count + 1)
         for t in terms { rows.offsets.append(rows.offsets.last! + t.ids.count) }

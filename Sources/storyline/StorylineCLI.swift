@@ -96,7 +96,10 @@ struct StoreOptions: ParsableArguments {
     func progress() -> ProgressReporter {
         let format = logFormat
         errorLogFormat = format
-        LoggingSystem.bootstrap { StderrLogHandler(label: $0, format: format) }
+        if !loggingBootstrapped {   // once per process: swift-log allows no second bootstrap
+            loggingBootstrapped = true
+            LoggingSystem.bootstrap { StderrLogHandler(label: $0, format: format) }
+        }
         return ProgressReporter(style: quiet ? .silent : (logFormat == .json ? .lines : .automatic))
     }
 
@@ -132,6 +135,8 @@ func shellQuoted(_ text: String) -> String {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
+
+nonisolated(unsafe) private var loggingBootstrapped = false
 
 /// The format of fatal errors on stderr: `--log-format json` makes them JSON log lines too.
 nonisolated(unsafe) var errorLogFormat = StderrLogHandler.Format.plain

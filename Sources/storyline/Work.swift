@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Storyline
 
 struct Work: ParsableCommand {
@@ -25,8 +26,28 @@ struct Work: ParsableCommand {
     var idle: Double = 30
 
     func run() throws {
-        let pipeline = try reportingErrors { try store.pipeline() }
-        let done = try reportingErrors { try pipeline.work(idle: idle) }
-        pipeline.progress.log("\(done) pieces searched")
+        let progress = store.progress()
+        var done = 0
+        var lost: Date? = nil
+        // A worker outlives the server's restarts and network cuts: it connects again (every
+        // second, for up to --idle seconds) and goes on with whatever pass is open then.
+        while true {
+            do {
+                let pipeline = try store.pipeline()
+                lost = nil
+                done += try pipeline.work(idle: idle)
+                break
+            } catch let error as StorylineError where error.code == .unavailable {
+                let since = lost ?? Date()
+                lost = since
+                guard Date().timeIntervalSince(since) < idle else { try reportingErrors { () throws -> Void in throw error }; return }
+                progress.log("\(error.message): connecting again", level: .warning)
+                sleep(1)
+            } catch {
+                try reportingErrors { () throws -> Void in throw error }
+                return
+            }
+        }
+        progress.log("\(done) pieces searched")
     }
 }

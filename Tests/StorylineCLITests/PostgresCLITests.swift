@@ -227,4 +227,43 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual(try stories(dir, db: url), alone)
     }
+
+    /// The database restarts (crash and recovery) in the middle of a split pass: the coordinator
+    /// fails cleanly (nothing half committed, `check` passes), the worker connects again, and the
+    /// rerun gives the stories of one process.
+    func testDatabaseRestartMidPass() throws {
+        let server = try TestPostgres.shared()
+        let url = try server.newDatabase("restart")
+        let dir = CLI.temporaryDirectory()
+        try CLI.generate(articles: 5000, seed: 29, into: dir.appendingPathComponent("dump.jsonl"))
+        let shipped = try String(contentsOf: CLI.root.appendingPathComponent("Models/profile.json"), encoding: .utf8)
+        try Data(shipped.replacingOccurrences(of: #""blockSize": 2048"#, with: #""blockSize": 512"#).utf8)
+            .write(to: dir.appendingPathComponent("profile.json"))
+        let profile = ["--profile", "profile.json"]
+        XCTAssertEqual(try CLI.run(["run", "-q", "--db", "one.sqlite", "dump.jsonl"] + profile, in: dir).status, 0)
+        let alone = try stories(dir, db: "one.sqlite")
+
+        XCTAssertEqual(try CLI.run(["ingest", "-q", "--db", url, "dump.jsonl"], in: dir).status, 0)
+        let worker = try Background(["work", "--db", url, "--idle", "8"] + profile, in: dir, environment: ["STORYLINE_DELAY_AT": "work-piece:0.5"])
+        let coordinator = try Background(["cluster", "--db", url, "--pieces", "8", "--lease", "3"] + profile, in: dir,
+                                         environment: ["STORYLINE_DELAY_AT": "work-piece:1"])
+        // Once the pass is open (and pieces are being searched), the server crashes and restarts.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !((try? String(contentsOf: coordinator.log, encoding: .utf8)) ?? "").contains("similarity in") { usleep(100_000) }
+        usleep(1_500_000)
+        try server.restart()
+        let c = coordinator.finish()
+        XCTAssertEqual(c.status, 1, c.output)
+        XCTAssertTrue(c.output.contains("PostgreSQL"), c.output)
+        XCTAssertEqual(try CLI.run(["check", "--db", url], in: dir).status, 0)
+
+        let rerun = try CLI.run(["cluster", "--db", url, "--pieces", "8"] + profile, in: dir)
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        let w = worker.finish()
+        XCTAssertEqual(w.status, 0, w.output)
+        XCTAssertTrue(w.output.contains("connecting again") || w.output.contains("joined pass"), w.output)
+        XCTAssertEqual(try stories(dir, db: url), alone, "the stories of one process, nothing lost or doubled")
+        let runs = try XCTUnwrap(CLI.json(try CLI.run(["runs", "--json", "--db", url], in: dir).stdout) as? [[String: Any]])
+        XCTAssertEqual(runs.compactMap { $0["status"] as? String }.sorted(), ["interrupted", "ok", "ok"], "the crashed pass is listed as interrupted")
+    }
 }

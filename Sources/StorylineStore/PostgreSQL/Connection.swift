@@ -18,11 +18,23 @@ final class PGConnection {
     /// (libpq's own rules).
     init(url: String) throws {
         shownAs = PGConnection.redact(url)
-        guard let c = PQconnectdb(url) else { throw StorylineError(.store, "cannot connect: out of memory", file: shownAs) }
+        // Defaults first, the user's URL after them (its values win): a dead server or a cut
+        // network is noticed within about a minute instead of TCP's quarter of an hour.
+        let defaults: [(String, String)] = [("connect_timeout", "15"), ("keepalives", "1"), ("keepalives_idle", "20"),
+                                            ("keepalives_interval", "5"), ("keepalives_count", "3"), ("tcp_user_timeout", "60000"),
+                                            ("application_name", "storyline"), ("dbname", url)]
+        let keys = defaults.map { strdup($0.0) }, values = defaults.map { strdup($0.1) }
+        defer { (keys + values).forEach { free($0) } }
+        let connection = (keys.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { k in
+            (values.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { v in PQconnectdbParams(k.baseAddress, v.baseAddress, 1) }
+        }
+        guard let c = connection else { throw StorylineError(.store, "cannot connect: out of memory", file: shownAs) }
         guard PQstatus(c) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(c)).trimmingCharacters(in: .whitespacesAndNewlines)
             PQfinish(c)
-            throw StorylineError(.store, "cannot connect to PostgreSQL: \(message)", file: shownAs)
+            // A server that is down or restarting may come back; wrong credentials or a missing database will not.
+            let lasting = ["authentication", "does not exist", "permission denied", "no password supplied", "invalid"].contains { message.contains($0) }
+            throw StorylineError(lasting ? .store : .unavailable, "cannot connect to PostgreSQL: \(message)", file: shownAs)
         }
         handle = c
         // Notices (e.g. "relation already exists, skipping") are not the user's business.
@@ -152,9 +164,13 @@ final class PGConnection {
     /// An error for a failed statement: `busy` for lock timeouts, serialization failures and
     /// deadlocks, `store` otherwise (with the connection's state when it was lost).
     func fail(_ what: String, state: String?) -> StorylineError {
-        if !isAlive {
-            let reason = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
-            return StorylineError(.store, "lost the connection to PostgreSQL: \(reason.isEmpty ? what : reason)", file: shownAs)
+        // The server went away: the connection is bad, or the error says so (SQLSTATE class 08,
+        // an administrator's or a crash's shutdown, or libpq's own words, which carry no SQLSTATE).
+        let lostWords = ["server closed the connection", "no connection to the server", "terminating connection", "could not receive data", "could not send data"]
+        let lost = !isAlive || state.map { $0.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains($0) } ?? lostWords.contains { what.contains($0) }
+        if lost {
+            let reason = String(cString: PQerrorMessage(handle)).split(separator: "\n").first.map(String.init) ?? ""
+            return StorylineError(.unavailable, "lost the connection to PostgreSQL: \(reason.isEmpty ? what : reason)", file: shownAs, underlying: state)
         }
         if let state, ["55P03", "40001", "40P01"].contains(state) {
             return StorylineError(.busy, "the store is in use by another process: \(what)", file: shownAs, underlying: state)
