@@ -150,10 +150,16 @@ final class PostgresCLITests: XCTestCase {
         let process: Process
         let log: URL
 
-        init(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws {
+        /// `wrapper`: a command the binary runs under (`ip netns exec NAME`).
+        init(_ arguments: [String], in dir: URL, environment: [String: String] = [:], wrapper: [String] = []) throws {
             process = Process()
-            process.executableURL = CLI.binary
-            process.arguments = arguments
+            if let first = wrapper.first {
+                process.executableURL = URL(fileURLWithPath: first)
+                process.arguments = Array(wrapper.dropFirst()) + [CLI.binary.path] + arguments
+            } else {
+                process.executableURL = CLI.binary
+                process.arguments = arguments
+            }
             process.currentDirectoryURL = dir
             var env = ProcessInfo.processInfo.environment
             env["STORYLINE_MODELS"] = CLI.root.appendingPathComponent("Models").path
@@ -167,8 +173,11 @@ final class PostgresCLITests: XCTestCase {
             try process.run()
         }
 
-        /// Waits for the process; its exit status (or signal) and output.
-        func finish() -> (status: Int32, reason: Process.TerminationReason, output: String) {
+        /// Waits for the process (killing it after `timeout` seconds); its exit status (or signal) and output.
+        func finish(timeout: Double = 300) -> (status: Int32, reason: Process.TerminationReason, output: String) {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { usleep(50_000) }
+            if process.isRunning { process.terminate() }
             process.waitUntilExit()
             return (process.terminationStatus, process.terminationReason, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
         }
@@ -265,5 +274,52 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(try stories(dir, db: url), alone, "the stories of one process, nothing lost or doubled")
         let runs = try XCTUnwrap(CLI.json(try CLI.run(["runs", "--json", "--db", url], in: dir).stdout) as? [[String: Any]])
         XCTAssertEqual(runs.compactMap { $0["status"] as? String }.sorted(), ["interrupted", "ok", "ok"], "the crashed pass is listed as interrupted")
+    }
+
+    /// The cable between a worker's host (a network namespace of the test's own) and the server is
+    /// pulled while the worker holds a piece: its lease runs out, another process searches the
+    /// piece again, the worker's late result (if it comes) is refused, and the stories are those
+    /// of one process.
+    func testNetworkCutBetweenWorkerAndServer() throws {
+        let network = try TestNetwork()
+        let server = try TestPostgres.shared()
+        try server.listen(also: network.hostAddress)
+        let name = try server.newDatabase("netcut").split(separator: "?")[0].split(separator: "/").last.map(String.init)!
+        try server.psql("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'remote') THEN CREATE ROLE remote LOGIN PASSWORD 'cable'; END IF; END $$;"
+                        + "ALTER DATABASE \(name) OWNER TO remote")
+        let here = server.tcpURL(name, user: "remote", password: "cable")
+        let there = "postgresql://remote:cable@\(network.hostAddress):\(server.port)/\(name)"
+        let dir = CLI.temporaryDirectory()
+        try CLI.generate(articles: 5000, seed: 31, into: dir.appendingPathComponent("dump.jsonl"))
+        let shipped = try String(contentsOf: CLI.root.appendingPathComponent("Models/profile.json"), encoding: .utf8)
+        try Data(shipped.replacingOccurrences(of: #""blockSize": 2048"#, with: #""blockSize": 512"#).utf8)
+            .write(to: dir.appendingPathComponent("profile.json"))
+        let profile = ["--profile", "profile.json"]
+        XCTAssertEqual(try CLI.run(["run", "-q", "--db", "one.sqlite", "dump.jsonl"] + profile, in: dir).status, 0)
+        let alone = try stories(dir, db: "one.sqlite")
+        XCTAssertEqual(try CLI.run(["ingest", "-q", "--db", here, "dump.jsonl"], in: dir).status, 0)
+
+        // The worker claims a piece as it joins, and holds its result 4 s; one second after it
+        // joined, its cable is pulled for eight: its lease (3 s) runs out, the coordinator (quick
+        // with its own pieces) searches the piece again, and the worker's result is refused.
+        let worker = try Background(["work", "--db", there, "--idle", "10"] + profile, in: dir,
+                                    environment: ["STORYLINE_DELAY_AT": "work-piece:4"], wrapper: network.command([]))
+        let coordinator = try Background(["cluster", "--db", here, "--pieces", "8", "--lease", "3"] + profile, in: dir,
+                                         environment: ["STORYLINE_DELAY_AT": "work-piece:0.3"])
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !((try? String(contentsOf: worker.log, encoding: .utf8)) ?? "").contains("joined pass") { usleep(50_000) }
+        sleep(1)
+        try network.cut()
+        sleep(8)
+        try network.restore()
+        let c = coordinator.finish(timeout: 120)
+        XCTAssertEqual(c.status, 0, c.output)
+        let w = worker.finish(timeout: 120)
+        XCTAssertEqual(w.reason, .exit, "the worker ends by itself: \(w.output)")
+        XCTAssertTrue(w.output.contains("joined pass"), w.output)
+        XCTAssertTrue(c.output.contains("pieces: 8 (8 here)"), "the coordinator searched the cut worker's piece again: \(c.output)")
+        XCTAssertFalse(w.output.contains("searched here"), "the cut worker's late result was refused: \(w.output)")
+        XCTAssertEqual(try stories(dir, db: here), alone, "nothing lost or doubled")
+        XCTAssertEqual(try CLI.run(["check", "--db", here], in: dir).status, 0)
     }
 }

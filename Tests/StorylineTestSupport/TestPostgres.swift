@@ -60,8 +60,7 @@ public final class TestPostgres: @unchecked Sendable {
         }
         let data = directory.appendingPathComponent("data").path
         try run("initdb", ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"])
-        let options = "-k \(socketDirectory) -p \(port) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
-        try startServer(["-o", options, "-w", "-t", "60", "start"])
+        try startServer(["-o", options(listen: "127.0.0.1"), "-w", "-t", "60", "start"])
         try watch()
     }
 
@@ -97,6 +96,24 @@ public final class TestPostgres: @unchecked Sendable {
     @discardableResult
     public func psql(_ sql: String, database: String = "postgres") throws -> String {
         try run("psql", ["-h", socketDirectory, "-p", "\(port)", "-U", "postgres", "-d", database, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql])
+    }
+
+    /// The server's options (pg_ctl -o): its socket, port and addresses; made for tests, not durability.
+    private func options(listen: String) -> String {
+        "-k \(socketDirectory) -p \(port) -c listen_addresses=\(listen) -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+    }
+
+    /// Also listens on `address` (a loopback-range address of a test host's link) and lets password
+    /// logins come from 127.0.0.0/8; restarts the server.
+    public func listen(also address: String) throws {
+        let data = directory.appendingPathComponent("data")
+        let hba = data.appendingPathComponent("pg_hba.conf")
+        var rules = try String(contentsOf: hba, encoding: .utf8)
+        if !rules.contains("127.0.0.0/8") {
+            rules += "\nhost all all 127.0.0.0/8 scram-sha-256\n"
+            try Data(rules.utf8).write(to: hba)
+        }
+        try startServer(["-o", options(listen: "127.0.0.1,\(address)"), "-m", "fast", "-w", "-t", "60", "restart"])
     }
 
     /// Stops the server immediately (as a crash would) and starts it again on the same data.
