@@ -237,20 +237,27 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(try stories(dir, db: url), alone)
     }
 
+    /// A folder with a generated dump (`dump.jsonl`) and a profile of smaller blocks than the
+    /// shipped one's (more pieces from a small dump); the stories one process finds on SQLite.
+    func splitFixture(articles: Int, seed: Int) throws -> (dir: URL, profile: [String], alone: String) {
+        let dir = CLI.temporaryDirectory()
+        try CLI.generate(articles: articles, seed: seed, into: dir.appendingPathComponent("dump.jsonl"))
+        let shipped = try String(contentsOf: CLI.root.appendingPathComponent("Models/profile.json"), encoding: .utf8)
+        XCTAssertTrue(shipped.contains(#""blockSize": 2048"#))
+        try Data(shipped.replacingOccurrences(of: #""blockSize": 2048"#, with: #""blockSize": 512"#).utf8)
+            .write(to: dir.appendingPathComponent("profile.json"))
+        let profile = ["--profile", "profile.json"]
+        XCTAssertEqual(try CLI.run(["run", "-q", "--db", "one.sqlite", "dump.jsonl"] + profile, in: dir).status, 0)
+        return (dir, profile, try stories(dir, db: "one.sqlite"))
+    }
+
     /// The database restarts (crash and recovery) in the middle of a split pass: the coordinator
     /// fails cleanly (nothing half committed, `check` passes), the worker connects again, and the
     /// rerun gives the stories of one process.
     func testDatabaseRestartMidPass() throws {
         let server = try TestPostgres.shared()
         let url = try server.newDatabase("restart")
-        let dir = CLI.temporaryDirectory()
-        try CLI.generate(articles: 5000, seed: 29, into: dir.appendingPathComponent("dump.jsonl"))
-        let shipped = try String(contentsOf: CLI.root.appendingPathComponent("Models/profile.json"), encoding: .utf8)
-        try Data(shipped.replacingOccurrences(of: #""blockSize": 2048"#, with: #""blockSize": 512"#).utf8)
-            .write(to: dir.appendingPathComponent("profile.json"))
-        let profile = ["--profile", "profile.json"]
-        XCTAssertEqual(try CLI.run(["run", "-q", "--db", "one.sqlite", "dump.jsonl"] + profile, in: dir).status, 0)
-        let alone = try stories(dir, db: "one.sqlite")
+        let (dir, profile, alone) = try splitFixture(articles: 5000, seed: 29)
 
         XCTAssertEqual(try CLI.run(["ingest", "-q", "--db", url, "dump.jsonl"], in: dir).status, 0)
         let worker = try Background(["work", "--db", url, "--idle", "8"] + profile, in: dir, environment: ["STORYLINE_DELAY_AT": "work-piece:0.5"])
@@ -289,14 +296,7 @@ final class PostgresCLITests: XCTestCase {
                         + "ALTER DATABASE \(name) OWNER TO remote")
         let here = server.tcpURL(name, user: "remote", password: "cable")
         let there = "postgresql://remote:cable@\(network.hostAddress):\(server.port)/\(name)"
-        let dir = CLI.temporaryDirectory()
-        try CLI.generate(articles: 5000, seed: 31, into: dir.appendingPathComponent("dump.jsonl"))
-        let shipped = try String(contentsOf: CLI.root.appendingPathComponent("Models/profile.json"), encoding: .utf8)
-        try Data(shipped.replacingOccurrences(of: #""blockSize": 2048"#, with: #""blockSize": 512"#).utf8)
-            .write(to: dir.appendingPathComponent("profile.json"))
-        let profile = ["--profile", "profile.json"]
-        XCTAssertEqual(try CLI.run(["run", "-q", "--db", "one.sqlite", "dump.jsonl"] + profile, in: dir).status, 0)
-        let alone = try stories(dir, db: "one.sqlite")
+        let (dir, profile, alone) = try splitFixture(articles: 5000, seed: 31)
         XCTAssertEqual(try CLI.run(["ingest", "-q", "--db", here, "dump.jsonl"], in: dir).status, 0)
 
         // The worker claims a piece as it joins, and holds its result 4 s; one second after it
