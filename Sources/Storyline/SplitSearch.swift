@@ -24,6 +24,8 @@ struct SplitSearch {
     let progress: ProgressReporter
     /// This process, as the work table names it: host and pid.
     let worker = "\(ProcessInfo.processInfo.hostName):\(getpid())"
+    /// For a worker: the rows a piece reads, read for it (nil: the input's rows are all there).
+    var rowsForPiece: ((WorkPiece) throws -> SparseRows)? = nil
     /// Seconds spent in the store's work calls (claiming, storing edges, polling): the coordination's cost.
     final class Clock: @unchecked Sendable { var storeSeconds = 0.0; var waitSeconds = 0.0 }
     let clock = Clock()
@@ -44,9 +46,10 @@ struct SplitSearch {
         settled = input.items.indices.map { $0 < input.settled }
     }
 
-    /// What the graph depends on, hashed: the items (sequence numbers, stories, times), their
-    /// TF-IDF rows, the profile and whether sketches are int8 (every int8 kernel gives the same
-    /// integer products; float32 gives others).
+    /// What the graph depends on, hashed: the items (sequence numbers, stories, times), the
+    /// counts their TF-IDF rows were weighed with (articles analyzed, vocabulary size; the term
+    /// counts themselves are written once), the profile, and whether sketches are int8 (every
+    /// int8 kernel gives the same integer products; float32 gives others).
     var fingerprint: String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ v: UInt64) { h = (h ^ v) &* 0x0000_0100_0000_01B3 }
@@ -54,9 +57,7 @@ struct SplitSearch {
         for item in input.items {
             mix(UInt64(bitPattern: item.seq)); mix(UInt64(bitPattern: item.storyID ?? -1)); mix(item.published?.bitPattern ?? 1)
         }
-        for o in input.rows.offsets { mix(UInt64(o)) }
-        for i in input.rows.indices { mix(UInt64(UInt32(bitPattern: i))) }
-        for v in input.rows.values { mix(UInt64(v.bitPattern)) }
+        mix(UInt64(input.documents)); mix(UInt64(input.terms))
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys   // one text in every process (dictionaries have no order)
         let profile = (try? encoder.encode(search.profile)) ?? Data()
@@ -74,7 +75,8 @@ struct SplitSearch {
     /// again meanwhile (its lease ran out) and the result was refused.
     func run(_ piece: WorkPiece) throws -> Bool {
         let clock = Stopwatch()
-        let (edges, stats) = search.edges(rows: input.rows, days: days, settled: settled, outerBlocks: piece.blocks, skip: skip)
+        let rows = try rowsForPiece.map { try $0(piece) } ?? input.rows
+        let (edges, stats) = search.edges(rows: rows, days: days, settled: settled, outerBlocks: piece.blocks, skip: skip)
         var pieceStats = PieceStats()
         pieceStats.candidates = stats.candidates
         pieceStats.pairsInWindow = stats.pairsInWindow

@@ -57,6 +57,9 @@ struct StoryClusterer {
         var settled = 0
         /// Whole sizes of the stories read, for averages over whole stories.
         var storySizes: [Int64: Int] = [:]
+        /// The N of idf and the vocabulary's size when the input was read (the rows depend on them).
+        var documents = 0
+        var terms = 0
         var newCount: Int { items.count - settled }
     }
 
@@ -126,7 +129,9 @@ struct StoryClusterer {
                 loaded = nil
                 var search = CandidateSearch(profile: profile)
                 search.kernel = denseKernel
-                let split = SplitSearch(store: try workStore(), search: search, input: try load(try store.unclusteredSpan()), progress: progress)
+                let (input, rows) = try loadArticles(try store.unclusteredSpan(), search: search)
+                var split = SplitSearch(store: try workStore(), search: search, input: input, progress: progress)
+                split.rowsForPiece = rows
                 guard split.fingerprint == pass.fingerprint else {
                     progress.log("pass \(pass.id): this process's input, profile or sketch arithmetic differs from the coordinator's (another Models/ folder or profile? a CPU without int8 sketches?): not joining", level: .warning)
                     refused = pass.id
@@ -141,6 +146,40 @@ struct StoryClusterer {
             lastWork = Date()
             usleep(200_000)   // pieces left are held by others: one may come free when a lease runs out
         }
+    }
+
+    /// A worker's input: the pass's articles without their rows, and a way to read the rows a
+    /// piece needs (its blocks and their partners'), so a worker's memory follows its piece.
+    func loadArticles(_ span: TimeSpan, search: CandidateSearch) throws -> (Input, (WorkPiece) throws -> SparseRows) {
+        let work = try workStore()
+        let vocabulary = try store.loadVocabulary()
+        let documents = try store.documentCount()
+        let weighting = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight, documentCount: documents,
+                                       documentFrequency: vocabulary.documentFrequency)
+        let (settled, new, sizes) = try work.passArticles(near: span, window: min(profile.windowDays, 1e7) * 86400)
+        var input = Input()
+        input.items = settled + new
+        input.settled = settled.count
+        input.storySizes = sizes
+        input.documents = documents
+        input.terms = vocabulary.count
+        let items = input.items
+        let days = items.map { $0.published.map { $0 / 86400 } }
+        let rows = { (piece: WorkPiece) throws -> SparseRows in
+            let needed = search.rowsNeeded(days: days, outerBlocks: piece.blocks)
+            var counts: [Int64: [UInt8]] = [:]
+            try work.terms(of: needed.map { items[$0].seq }) { seq, terms in counts[seq] = Array(terms.bytes) }
+            var rows = SparseRows()
+            for item in items {
+                if let bytes = counts[item.seq] {
+                    bytes.withUnsafeBytes { weighting.appendRow(EncodedTerms($0), to: &rows) }
+                } else {
+                    rows.append(indices: [], values: [])
+                }
+            }
+            return rows
+        }
+        return (input, rows)
     }
 
     private func workStore() throws -> any ClusterWorkStore {
@@ -158,6 +197,8 @@ struct StoryClusterer {
         let weighting = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight, documentCount: documents,
                                        documentFrequency: vocabulary.documentFrequency)
         var input = Input()
+        input.documents = documents
+        input.terms = vocabulary.count
         input.storySizes = try store.forEachStoryArticle(near: span, window: min(profile.windowDays, 1e7) * 86400) { ref, terms in
             weighting.appendRow(terms, to: &input.rows)
             input.items.append(ref)

@@ -235,6 +235,19 @@ public struct CandidateSearch {
         return pieces
     }
 
+    /// The input rows a piece's search reads (`edges(outerBlocks:)`): those of its blocks and of
+    /// every block they are compared with, in increasing order. A worker needs only these rows
+    /// (the others may be left empty), so its memory follows its piece, not the pass.
+    public func rowsNeeded(days: [Double?], outerBlocks: Range<Int>) -> [Int] {
+        let plan = self.plan(days)
+        var blocks = Set<Int>()
+        for bi in outerBlocks.clamped(to: plan.blocks.indices) {
+            blocks.insert(bi)
+            blocks.formUnion(plan.partners(of: bi))
+        }
+        return blocks.flatMap { plan.blocks[$0].map { plan.order[$0] } }.sorted()
+    }
+
     /// `A · Aᵀ` for a row-major block of sketches: the dense kernel, exposed for benchmarks.
     public static func denseBlock(_ a: [Float], rows: Int, width: Int) -> [Float] {
         var c = [Float](repeating: 0, count: rows * rows)

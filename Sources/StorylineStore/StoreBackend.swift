@@ -172,6 +172,14 @@ public protocol ClusterWorkStore: StoreBase {
 
     /// Removes the pass and its edges.
     func closePass(_ pass: WorkPass) throws
+
+    /// The articles a clustering pass reads, without their term counts, in the order the pass
+    /// reads them: those of ``TermCountStore/forEachStoryArticle(near:window:_:)`` (`settled`), then
+    /// those of ``TermCountStore/forEachUnclustered(_:)``; with the stories' whole sizes.
+    func passArticles(near span: TimeSpan, window: Double) throws -> (settled: [ArticleRef], new: [ArticleRef], storySizes: [Int64: Int])
+
+    /// The term counts of the articles with these sequence numbers (in any order).
+    func terms(of seqs: [Int64], _ body: (Int64, EncodedTerms) throws -> Void) throws
 }
 
 /// An open clustering pass.

@@ -244,6 +244,41 @@ final class DeterminismTests: XCTestCase {
         }
     }
 
+    /// A search in pieces, each with only the rows it needs (the others empty), bounded again and
+    /// sorted, is the whole search's graph: what split passes rely on.
+    func testPiecesWithTheirRowsOnlyGiveTheWholeGraph() {
+        var profile = TestSupport.profile
+        profile.similarity.blockSize = 64
+        profile.similarity.maxNeighbors = 5   // tight, so pruning across pieces matters
+        let (rows, days) = CandidateSearchTests.syntheticRows(count: 900, seed: 77)
+        let settled = (0..<900).map { $0 < 300 }
+        for kernel in CandidateSearchTests.kernels {
+            var search = CandidateSearch(profile: profile)
+            search.kernel = kernel
+            let whole = search.edges(rows: rows, days: days, settled: settled).0
+            XCTAssertGreaterThan(whole.count, 50)
+            let pieces = search.pieces(days: days, settled: settled, count: 5)
+            XCTAssertEqual(pieces.count, 5)
+            XCTAssertEqual(pieces.first?.lowerBound, 0)
+            for (a, b) in zip(pieces, pieces.dropFirst()) { XCTAssertEqual(a.upperBound, b.lowerBound, "pieces tile the blocks") }
+            var union: [SimilarityEdge] = []
+            for piece in pieces {
+                let needed = Set(search.rowsNeeded(days: days, outerBlocks: piece))
+                XCTAssertLessThan(needed.count, 900, "a piece reads part of the rows")
+                var partial = SparseRows()
+                for r in 0..<rows.count {
+                    let range = rows.offsets[r]..<rows.offsets[r + 1]
+                    needed.contains(r) ? partial.append(indices: Array(rows.indices[range]), values: Array(rows.values[range]))
+                                       : partial.append(indices: [], values: [])
+                }
+                union += search.edges(rows: partial, days: days, settled: settled, outerBlocks: piece).0
+            }
+            NeighborLimit(k: 5).prune(&union, nodes: 900)
+            union.sort { ($0.a, $0.b) < ($1.a, $1.b) }
+            XCTAssertEqual(union, whole, "\(kernel)")
+        }
+    }
+
     /// Analysis on one worker and on several gives the same feature ids and counts.
     func testTermMergeDoesNotDependOnThreadCount() {
         let articles = (0..<200).map { k in (title: "Story \(k % 17) flood", text: "Rain \(k) fell on town \(k % 5); rivers rose near bridge \(k % 7).", lang: Optional("en")) }

@@ -82,32 +82,72 @@ extension PostgresStore {
         }
     }
 
+    /// The new articles of a clustering pass: analyzed, in no story.
+    static func unclusteredQuery(_ columns: String) -> String {
+        """
+        SELECT \(columns) FROM article_state st JOIN article_terms t ON t.seq = st.seq
+        WHERE st.story_id IS NULL AND st.analyzed ORDER BY st.seq
+        """
+    }
+
+    /// The articles of the live stories within `window` of `span` (undated ones too). Numbers
+    /// formatted into the query (COPY takes no parameters): computed here, not given.
+    static func storyArticlesQuery(_ columns: String, near span: TimeSpan, window: Double) -> String {
+        let lo = PGConnection.text((span.earliest ?? -Double.greatestFiniteMagnitude) - window)
+        let hi = PGConnection.text((span.latest ?? Double.greatestFiniteMagnitude) + window)
+        return """
+            SELECT \(columns)
+            FROM stories s JOIN article_state st ON st.story_id = s.id JOIN article_terms t ON t.seq = st.seq
+            WHERE s.merged_into IS NULL AND (s.first_published IS NULL OR (s.last_published >= \(lo)::float8 AND s.first_published <= \(hi)::float8))
+              AND (st.published IS NULL OR st.published BETWEEN \(lo)::float8 AND \(hi)::float8)
+            ORDER BY st.seq
+            """
+    }
+
+    /// The whole sizes of the live stories within `window` of `span`.
+    func storySizes(near span: TimeSpan, window: Double) throws -> [Int64: Int] {
+        let lo = (span.earliest ?? -Double.greatestFiniteMagnitude) - window
+        let hi = (span.latest ?? Double.greatestFiniteMagnitude) + window
+        var sizes: [Int64: Int] = [:]
+        try pg.stream("""
+            SELECT s.id, s.size FROM stories s
+            WHERE s.merged_into IS NULL AND (s.first_published IS NULL OR (s.last_published >= $1::float8 AND s.first_published <= $2::float8))
+            """, [.double(lo), .double(hi)], batch: 65536) { r in
+            for row in 0..<r.count { sizes[r.int(row, 0)] = Int(r.int(row, 1)) }
+        }
+        return sizes
+    }
+
     public func forEachUnclustered(_ body: (ArticleRef, EncodedTerms) throws -> Void) throws {
-        try streamTerms("""
-            SELECT st.seq, st.published, st.story_id, t.terms FROM article_state st JOIN article_terms t ON t.seq = st.seq
-            WHERE st.story_id IS NULL AND st.analyzed ORDER BY st.seq
-            """, body)
+        try streamTerms(Self.unclusteredQuery("st.seq, st.published, st.story_id, t.terms"), body)
     }
 
     public func forEachStoryArticle(near span: TimeSpan, window: Double,
                                     _ body: (ArticleRef, EncodedTerms) throws -> Void) throws -> [Int64: Int] {
-        let lo = (span.earliest ?? -Double.greatestFiniteMagnitude) - window
-        let hi = (span.latest ?? Double.greatestFiniteMagnitude) + window
-        // Numbers formatted into the query (COPY takes no parameters): computed here, not given.
-        let (loText, hiText) = (PGConnection.text(lo), PGConnection.text(hi))
-        try streamTerms("""
-            SELECT st.seq, st.published, st.story_id, t.terms
-            FROM stories s JOIN article_state st ON st.story_id = s.id JOIN article_terms t ON t.seq = st.seq
-            WHERE s.merged_into IS NULL AND (s.first_published IS NULL OR (s.last_published >= \(loText)::float8 AND s.first_published <= \(hiText)::float8))
-              AND (st.published IS NULL OR st.published BETWEEN \(loText)::float8 AND \(hiText)::float8)
-            ORDER BY st.seq
-            """, body)
-        let near = "s.merged_into IS NULL AND (s.first_published IS NULL OR (s.last_published >= $1::float8 AND s.first_published <= $2::float8))"
-        var sizes: [Int64: Int] = [:]
-        try pg.stream("SELECT s.id, s.size FROM stories s WHERE \(near)", [.double(lo), .double(hi)], batch: 65536) { r in
-            for row in 0..<r.count { sizes[r.int(row, 0)] = Int(r.int(row, 1)) }
+        try streamTerms(Self.storyArticlesQuery("st.seq, st.published, st.story_id, t.terms", near: span, window: window), body)
+        return try storySizes(near: span, window: window)
+    }
+
+    public func passArticles(near span: TimeSpan, window: Double) throws -> (settled: [ArticleRef], new: [ArticleRef], storySizes: [Int64: Int]) {
+        func refs(_ query: String) throws -> [ArticleRef] {
+            var out: [ArticleRef] = []
+            try pg.copyOut(query) { row in out.append(ArticleRef(seq: row.int(0) ?? 0, published: row.double(1), storyID: row.int(2))) }
+            return out
         }
-        return sizes
+        let columns = "st.seq, st.published, st.story_id"
+        return (try refs(Self.storyArticlesQuery(columns, near: span, window: window)), try refs(Self.unclusteredQuery(columns)),
+                try storySizes(near: span, window: window))
+    }
+
+    public func terms(of seqs: [Int64], _ body: (Int64, EncodedTerms) throws -> Void) throws {
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        // In slices: one query's array literal stays a few megabytes. Sequence numbers are integers formatted here.
+        for start in stride(from: 0, to: seqs.count, by: 200_000) {
+            let slice = seqs[start..<min(seqs.count, start + 200_000)].map(String.init).joined(separator: ",")
+            try pg.copyOut("SELECT seq, terms FROM article_terms WHERE seq = ANY('{\(slice)}'::int8[])") { row in
+                try body(row.int(0) ?? 0, EncodedTerms(row.bytes(1) ?? empty))
+            }
+        }
     }
 
     /// Called first by every clustering pass: the tables' statistics are refreshed here, since a
