@@ -97,10 +97,13 @@ def main():
             name = f"{tag}_w{workers}_p{pieces}"
             psql(args.url, f"CREATE DATABASE {name} TEMPLATE {template}")
             db = with_database(args.url, name)
-            helpers = [subprocess.Popen(pinned(k + 1, [binary, "work", "--db", db, "--idle", "5"]), stderr=subprocess.PIPE, text=True)
+            peak = ["/usr/bin/time", "-f", "peak %M KB"]
+            helpers = [subprocess.Popen(pinned(k + 1, peak + [binary, "work", "--db", db, "--idle", "5"]), stderr=subprocess.PIPE, text=True)
                        for k in range(workers - 1)]
-            seconds_c, log = timed(pinned(0, [binary, "cluster", "--db", db, "--pieces", str(pieces)]))
+            seconds_c, log = timed(pinned(0, peak + [binary, "cluster", "--db", db, "--pieces", str(pieces)]))
             helper_logs = [h.communicate()[1] for h in helpers]
+            peaks = [re.findall(r"peak (\d+) KB", text)[-1:] for text in [log] + helper_logs]
+            peaks = [f"{int(p[0]) / 1024:.0f}" if p else "?" for p in peaks]
             same = stories(binary, db) == reference
             similarity = re.search(r"similarity: .* in ([0-9.]+) s", log)
             gathered = re.search(r"pieces: (\d+) \((\d+) here\), searching ([0-9.]+) s in all, gathering (\d+) edges ([0-9.]+) s; "
@@ -111,7 +114,7 @@ def main():
                 extra = (f"; pieces {n} ({here} by the coordinator), search {float(searching):.2f} s summed over pieces, "
                          f"gathering {edges} edges {float(gathering):.2f} s, coordinator's store calls {float(store):.2f} s, waiting {float(waiting):.2f} s")
             print(f"workers {workers}{' (one core each)' if args.pin else ''} pieces {pieces}: cluster {seconds_c:.2f} s wall, similarity stage "
-                  f"{float(similarity.group(1)) if similarity else float('nan'):.2f} s{extra}; stories {'identical' if same else 'DIFFER'}")
+                  f"{float(similarity.group(1)) if similarity else float('nan'):.2f} s{extra}; peak RSS MiB coordinator {peaks[0]}, workers {', '.join(peaks[1:]) or '-'}; stories {'identical' if same else 'DIFFER'}")
             psql(args.url, f"DROP DATABASE {name}")
     psql(args.url, f"DROP DATABASE {template}")
     for suffix in ("", "-wal", "-shm", ".lock"):
