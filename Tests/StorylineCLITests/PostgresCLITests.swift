@@ -322,4 +322,32 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(try stories(dir, db: here), alone, "nothing lost or doubled")
         XCTAssertEqual(try CLI.run(["check", "--db", here], in: dir).status, 0)
     }
+
+    /// The labeled datasets in nights, each night's pass split into pieces (small blocks, so these
+    /// small files make several) that a coordinator and two workers share: the stories of one
+    /// process on SQLite.
+    func testSplitPassesOnTheLabeledDatasets() throws {
+        let server = try TestPostgres.shared()
+        for dataset in ["basil.jsonl", "allsides-dev.jsonl"] {
+            let url = try server.newDatabase("labeled")
+            let dir = CLI.temporaryDirectory()
+            let shipped = try String(contentsOf: CLI.root.appendingPathComponent("Models/profile.json"), encoding: .utf8)
+            try Data(shipped.replacingOccurrences(of: #""blockSize": 2048"#, with: #""blockSize": 64"#).utf8)
+                .write(to: dir.appendingPathComponent("profile.json"))
+            let profile = ["--profile", "profile.json"]
+            let lines = try String(contentsOfFile: CLI.dataset(dataset), encoding: .utf8).split(separator: "\n")
+            let half = lines.count / 2
+            try Data((lines.prefix(half).joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("n1.jsonl"))
+            try Data((lines.dropFirst(half).joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("n2.jsonl"))
+            for night in ["n1.jsonl", "n2.jsonl"] {
+                XCTAssertEqual(try CLI.run(["run", "-q", "--db", "one.sqlite", night] + profile, in: dir).status, 0)
+                let workers = try (0..<2).map { _ in try Background(["work", "--db", url, "--idle", "3"] + profile, in: dir) }
+                let split = try CLI.run(["run", "--db", url, "--pieces", "6", night] + profile, in: dir, environment: ["STORYLINE_DELAY_AT": "work-piece:0.2"])
+                XCTAssertEqual(split.status, 0, split.stderr)
+                XCTAssertTrue(split.stderr.contains("pieces: ") && !split.stderr.contains("pieces: 1 ("), "several pieces (at most one per block): \(split.stderr)")
+                for w in workers { XCTAssertEqual(w.finish(timeout: 60).status, 0) }
+            }
+            XCTAssertEqual(try stories(dir, db: url), try stories(dir, db: "one.sqlite"), dataset)
+        }
+    }
 }
