@@ -71,9 +71,7 @@ public final class Pipeline {
     /// Analyzes every article not yet analyzed (term counts and document frequencies into the
     /// store). `cluster` does this first anyway; alone, it prepares a large store in bounded memory.
     public func vectorize() throws -> Int {
-        try recordRun("vectorize") { _ in
-            try Vectorizer(store: store, profile: profile, models: models, progress: progress).run()
-        }
+        try recordRun("vectorize") { runID in try vectorizer(runID).run() }
     }
 
     /// Vectorizes and clusters every article not yet in a story (incremental).
@@ -84,7 +82,7 @@ public final class Pipeline {
     private func clusterPass(runID: Int64) throws -> ClusterReport {
         var report = ClusterReport()
         var clock = Stopwatch()
-        report.vectorized = try Vectorizer(store: store, profile: profile, models: models, progress: progress).run()
+        report.vectorized = try vectorizer(runID).run()
         report.vectorizeSeconds = clock.restart()
         report.cluster = try StoryClusterer(store: store, profile: profile, runID: runID, progress: progress,
                                             measureRecall: measureRecall, denseKernel: denseKernel, pieces: clusterPieces, lease: pieceLease).run()
@@ -96,7 +94,17 @@ public final class Pipeline {
     /// holds the writer lock; workers only read the input and write their pieces' edges.
     /// Returns how many pieces this process searched.
     public func work(idle: Double) throws -> Int {
-        try StoryClusterer(store: store, profile: profile, runID: 0, progress: progress, denseKernel: denseKernel).work(idle: idle)
+        try StoryClusterer(store: store, profile: profile, runID: 0, progress: progress, denseKernel: denseKernel)
+            .work(idle: idle, vectorizer: Vectorizer(store: store, profile: profile, models: models, progress: progress))
+    }
+
+    /// The vectorize stage as this pipeline runs it (in pieces shared with workers when asked).
+    private func vectorizer(_ runID: Int64) -> Vectorizer {
+        var v = Vectorizer(store: store, profile: profile, models: models, progress: progress)
+        v.pieces = clusterPieces
+        v.lease = pieceLease
+        v.runID = runID
+        return v
     }
 
     /// The nightly job: ingest, then cluster what is new.

@@ -102,7 +102,7 @@ struct SplitSearch {
     /// held by others (taking over those whose lease runs out), and returns the whole graph.
     func coordinate(pieces count: Int, lease: Double, runID: Int64) throws -> ([SimilarityEdge], CandidateSearch.Stats, PieceStats) {
         let pieces = search.pieces(days: days, settled: settled, count: count)
-        let pass = try timed { try store.openPass(fingerprint: fingerprint, pieces: pieces, lease: lease, runID: runID) }
+        let pass = try timed { try store.openPass(kind: .search, fingerprint: fingerprint, pieces: pieces, lease: lease, runID: runID) }
         defer { try? store.closePass(pass) }
         progress.log("similarity in \(pieces.count) pieces (pass \(pass.id), lease \(Int(lease)) s): `storyline work` on any machine joins")
         var mine = 0

@@ -114,7 +114,7 @@ struct StoryClusterer {
 
     /// A worker's part (`storyline work`): joins the passes coordinators open, searching pieces,
     /// until no pass has been open for `idle` seconds. Returns the pieces it searched.
-    func work(idle: Double) throws -> Int {
+    func work(idle: Double, vectorizer: Vectorizer) throws -> Int {
         var done = 0
         var lastWork = Date()
         var loaded: (pass: Int64, split: SplitSearch)? = nil
@@ -123,6 +123,19 @@ struct StoryClusterer {
             guard let pass = try workStore().activePass(), pass.id != refused else {
                 if Date().timeIntervalSince(lastWork) >= idle { return done }
                 usleep(500_000)
+                continue
+            }
+            if pass.kind == .analyze {
+                guard pass.fingerprint == vectorizer.fingerprint else {
+                    progress.log("pass \(pass.id): this process's profile differs from the coordinator's: not joining its analysis", level: .warning)
+                    refused = pass.id
+                    continue
+                }
+                let n = try vectorizer.analyze(pass, in: try workStore())
+                done += n
+                if n > 0 { progress.log("pass \(pass.id): \(n) pieces analyzed here") }
+                lastWork = Date()
+                usleep(200_000)
                 continue
             }
             if loaded?.pass != pass.id {

@@ -23,6 +23,11 @@ struct Vectorizer {
     let progress: ProgressReporter
     var batchSize = Int(ProcessInfo.processInfo.environment["STORYLINE_VECTORIZE_BATCH"] ?? "") ?? 5000
     var threads = Parallel.cores
+    /// Split the analysis into this many pieces of articles (ranges of sequence numbers) that
+    /// `storyline work` processes share through the store (1: analyze here alone).
+    var pieces = 1
+    var lease = 300.0
+    var runID: Int64 = 0
 
     /// The analysis side, handed to the thread that runs it, one batch at a time.
     private final class Analysis: @unchecked Sendable {
@@ -39,6 +44,7 @@ struct Vectorizer {
     func run() throws -> Int {
         let total = try store.unvectorizedCount()
         guard total > 0 else { return 0 }
+        if pieces > 1, let work = store as? any ClusterWorkStore { return try runSplit(work, total: total) }
         progress.begin("vectorize", total: total)
         let analysis = Analysis(vocabulary: try store.loadVocabulary(),
                                 merger: TermMerger(workers: max(1, threads), profile: profile, models: models))
@@ -76,6 +82,86 @@ struct Vectorizer {
         }
         if let w = written { try write(w.seqs, w.terms, w.changes) }
         progress.end("\(done) articles, \(analysis.vocabulary.count) terms")
+        return done
+    }
+
+    // MARK: Analysis in pieces
+
+    /// What the terms an article yields depend on: the profile (sorted keys: one text in every
+    /// process). A worker with another profile would give other terms, and does not join.
+    var fingerprint: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = (try? encoder.encode(profile)) ?? Data()
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in data { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return "analyze-" + String(h, radix: 16)
+    }
+
+    /// The coordinator: the articles to analyze in `pieces` ranges of sequence numbers, analyzed
+    /// here and by workers; then, piece after piece in article order, each piece's terms get
+    /// feature ids (new ones in order of first sight: the ids one process gives) and its articles'
+    /// counts are written with the vocabulary's changes, one transaction per piece.
+    private func runSplit(_ work: any ClusterWorkStore, total: Int) throws -> Int {
+        let seqs = try work.unanalyzedSeqs()
+        guard !seqs.isEmpty else { return 0 }
+        let count = min(pieces, seqs.count)
+        let ranges: [Range<Int>] = (0..<count).map { k in
+            let lo = seqs[k * seqs.count / count], hi = k == count - 1 ? seqs[seqs.count - 1] + 1 : seqs[(k + 1) * seqs.count / count]
+            return Int(lo)..<Int(hi)
+        }
+        let pass = try work.openPass(kind: .analyze, fingerprint: fingerprint, pieces: ranges, lease: lease, runID: runID)
+        defer { try? work.closePass(pass) }
+        progress.begin("vectorize", total: total)
+        while true {
+            _ = try analyze(pass, in: work)
+            let (done, all) = try work.progress(of: pass)
+            if done == all { break }
+            usleep(200_000)
+        }
+        var vocabulary = try store.loadVocabulary()
+        var analyzed = 0
+        for k in ranges.indices {
+            let (terms, articles) = try work.analysisPiece(pass, number: k)
+            let ids = terms.map { vocabulary.intern($0) }
+            let counts = articles.map { a -> ArticleTerms in
+                let order = a.terms.ids.indices.sorted { ids[Int(a.terms.ids[$0])] < ids[Int(a.terms.ids[$1])] }
+                return ArticleTerms(ids: order.map { ids[Int(a.terms.ids[$0])] }, titleCounts: order.map { a.terms.titleCounts[$0] },
+                                    textCounts: order.map { a.terms.textCounts[$0] })
+            }
+            for c in counts { vocabulary.countDocument(c) }
+            try store.transaction {
+                try store.setTerms(articles.map(\.seq), counts)
+                try store.saveVocabulary(vocabulary.takeChanges())
+            }
+            analyzed += articles.count
+            progress.advance(articles.count)
+        }
+        progress.end("\(analyzed) articles, \(vocabulary.count) terms (in \(ranges.count) pieces)")
+        return analyzed
+    }
+
+    /// A worker's (or the coordinator's) part of an analysis pass: claims pieces until none is
+    /// left, analyzing each piece's articles with a vocabulary of the piece's own (its terms in
+    /// order of first sight). Returns how many pieces this process analyzed.
+    func analyze(_ pass: WorkPass, in work: any ClusterWorkStore) throws -> Int {
+        let worker = "\(ProcessInfo.processInfo.hostName):\(getpid())"
+        var done = 0
+        while let piece = try work.claimPiece(of: pass, worker: worker) {
+            var local = Vocabulary(terms: [], documentFrequency: [], collectionFrequency: [], inStore: false)
+            var merger = TermMerger(workers: max(1, threads), profile: profile, models: models)
+            var results: [(seq: Int64, terms: ArticleTerms)] = []
+            var after = Int64(piece.blocks.lowerBound) - 1
+            while true {
+                let batch = try store.unvectorized(after: after, limit: batchSize).filter { $0.seq < Int64(piece.blocks.upperBound) }
+                guard let last = batch.last else { break }
+                let terms = merger.analyze(batch.map { ($0.title, $0.text, $0.lang) }, into: &local)
+                results += zip(batch.map(\.seq), terms).map { ($0, $1) }
+                after = last.seq
+            }
+            FaultInjection.hit("work-piece")
+            if try work.finishAnalysisPiece(piece, worker: worker, terms: local.terms, articles: results) { done += 1 }
+        }
         return done
     }
 }

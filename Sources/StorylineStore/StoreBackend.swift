@@ -151,7 +151,7 @@ public protocol RunStore: StoreBase {
 public protocol ClusterWorkStore: StoreBase {
     /// Opens a pass (dropping any left by a coordinator that died) of `pieces`, each a range of
     /// the search's blocks. Call while holding the writer lock.
-    func openPass(fingerprint: String, pieces: [Range<Int>], lease: Double, runID: Int64) throws -> WorkPass
+    func openPass(kind: WorkPass.Kind, fingerprint: String, pieces: [Range<Int>], lease: Double, runID: Int64) throws -> WorkPass
 
     /// The open pass whose coordinator is still alive, if any.
     func activePass() throws -> WorkPass?
@@ -180,19 +180,33 @@ public protocol ClusterWorkStore: StoreBase {
 
     /// The term counts of the articles with these sequence numbers (in any order).
     func terms(of seqs: [Int64], _ body: (Int64, EncodedTerms) throws -> Void) throws
+
+    /// The sequence numbers of the articles not analyzed yet, in order.
+    func unanalyzedSeqs() throws -> [Int64]
+
+    /// Stores an analysis piece's result and marks it done, if it is still this worker's claim:
+    /// its terms in order of first sight, and its articles' counts under indices into them.
+    func finishAnalysisPiece(_ piece: WorkPiece, worker: String, terms: [String], articles: [(seq: Int64, terms: ArticleTerms)]) throws -> Bool
+
+    /// A done analysis piece's result.
+    func analysisPiece(_ pass: WorkPass, number: Int) throws -> (terms: [String], articles: [(seq: Int64, terms: ArticleTerms)])
 }
 
 /// An open clustering pass.
 public struct WorkPass: Sendable, Equatable {
+    /// What a pass's pieces are: ranges of the search's blocks, or of sequence numbers of articles to analyze.
+    public enum Kind: String, Sendable { case search, analyze }
     public var id: Int64
+    public var kind: Kind = .search
     /// What the coordinator's input hashed to: a worker that loads other input must not help.
     public var fingerprint: String
     public var pieces: [Range<Int>]
     /// How long a claim holds (seconds) before another process may take the piece.
     public var lease: Double
 
-    public init(id: Int64, fingerprint: String, pieces: [Range<Int>], lease: Double) {
+    public init(id: Int64, kind: Kind, fingerprint: String, pieces: [Range<Int>], lease: Double) {
         self.id = id
+        self.kind = kind
         self.fingerprint = fingerprint
         self.pieces = pieces
         self.lease = lease

@@ -230,6 +230,14 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(second.status, 0, second.stderr)
         for w in workers { XCTAssertEqual(w.finish().status, 0) }
         XCTAssertEqual(try stories(dir, db: url), alone, "the stories, ids and merges of one process")
+        // Analyzed in pieces by three processes, the vocabulary is the one process's: the same
+        // feature ids (terms in order of first sight), document and collection frequencies.
+        for (db, file) in [("one.sqlite", "one.tsv"), (url, "split.tsv")] {
+            XCTAssertEqual(try CLI.run(["model", "export", "-q", "--db", db, file] + profile, in: dir).status, 0)
+        }
+        let one = try String(contentsOf: dir.appendingPathComponent("one.tsv"), encoding: .utf8)
+        XCTAssertGreaterThan(one.count, 10_000)
+        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("split.tsv"), encoding: .utf8), one)
 
         // The same night again: nothing stored, nothing changed.
         let again = try CLI.run(["run", "--db", url, "--pieces", "8", "n2.jsonl"] + profile, in: dir)

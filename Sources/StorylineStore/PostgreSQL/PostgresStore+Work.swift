@@ -1,17 +1,18 @@
 import StorylineCore
+import StorylineVectors
 
 /// The work table of split clustering passes: pieces claimed with `FOR UPDATE SKIP LOCKED` under
 /// a lease on the server's clock (no two machines' clocks are compared).
 extension PostgresStore: ClusterWorkStore {
-    public func openPass(fingerprint: String, pieces: [Range<Int>], lease: Double, runID: Int64) throws -> WorkPass {
+    public func openPass(kind: WorkPass.Kind, fingerprint: String, pieces: [Range<Int>], lease: Double, runID: Int64) throws -> WorkPass {
         try pg.transaction {
-            // Passes left by a coordinator that died: their pieces and edges go.
+            // Passes left by a coordinator that died: their pieces and results go.
             try pg.execute("""
-                DELETE FROM cluster_edges; DELETE FROM cluster_pieces; DELETE FROM cluster_passes
+                DELETE FROM cluster_edges; DELETE FROM analysis_terms; DELETE FROM analysis_articles; DELETE FROM cluster_pieces; DELETE FROM cluster_passes
                 """)
             let r = try pg.query("""
-                INSERT INTO cluster_passes(run_id, fingerprint, lease_seconds, coordinator_pid) VALUES($1, $2, $3, pg_backend_pid()) RETURNING id
-                """, [.int(runID), .text(fingerprint), .double(lease)])
+                INSERT INTO cluster_passes(run_id, kind, fingerprint, lease_seconds, coordinator_pid) VALUES($1, $2, $3, $4, pg_backend_pid()) RETURNING id
+                """, [.int(runID), .text(kind.rawValue), .text(fingerprint), .double(lease)])
             let id = r.int(0, 0)
             r.clear()
             try pg.copy(into: "cluster_pieces", columns: ["pass", "piece", "first_block", "end_block"]) { rows in
@@ -19,13 +20,13 @@ extension PostgresStore: ClusterWorkStore {
                     rows.int(id); rows.int32(Int32(k)); rows.int32(Int32(p.lowerBound)); rows.int32(Int32(p.upperBound)); rows.endRow()
                 }
             }
-            return WorkPass(id: id, fingerprint: fingerprint, pieces: pieces, lease: lease)
+            return WorkPass(id: id, kind: kind, fingerprint: fingerprint, pieces: pieces, lease: lease)
         }
     }
 
     public func activePass() throws -> WorkPass? {
         let r = try pg.query("""
-            SELECT p.id, p.fingerprint, p.lease_seconds FROM cluster_passes p
+            SELECT p.id, p.fingerprint, p.lease_seconds, p.kind FROM cluster_passes p
             WHERE EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = p.coordinator_pid) ORDER BY p.id DESC LIMIT 1
             """)
         defer { r.clear() }
@@ -33,7 +34,7 @@ extension PostgresStore: ClusterWorkStore {
         let id = r.int(0, 0)
         let pieces = try pg.query("SELECT first_block, end_block FROM cluster_pieces WHERE pass = $1 ORDER BY piece", [.int(id)])
         defer { pieces.clear() }
-        return WorkPass(id: id, fingerprint: r.text(0, 1) ?? "",
+        return WorkPass(id: id, kind: WorkPass.Kind(rawValue: r.text(0, 3) ?? "") ?? .search, fingerprint: r.text(0, 1) ?? "",
                         pieces: (0..<pieces.count).map { Int(pieces.int($0, 0))..<Int(pieces.int($0, 1)) }, lease: r.double(0, 2) ?? 60)
     }
 
@@ -101,8 +102,47 @@ extension PostgresStore: ClusterWorkStore {
     public func closePass(_ pass: WorkPass) throws {
         try pg.transaction {
             try pg.query("DELETE FROM cluster_edges WHERE pass = $1", [.int(pass.id)]).clear()
+            try pg.query("DELETE FROM analysis_terms WHERE pass = $1", [.int(pass.id)]).clear()
+            try pg.query("DELETE FROM analysis_articles WHERE pass = $1", [.int(pass.id)]).clear()
             try pg.query("DELETE FROM cluster_pieces WHERE pass = $1", [.int(pass.id)]).clear()
             try pg.query("DELETE FROM cluster_passes WHERE id = $1", [.int(pass.id)]).clear()
         }
+    }
+
+    public func unanalyzedSeqs() throws -> [Int64] {
+        var out: [Int64] = []
+        try pg.copyOut("SELECT seq FROM article_state WHERE NOT analyzed ORDER BY seq") { row in out.append(row.int(0) ?? 0) }
+        return out
+    }
+
+    public func finishAnalysisPiece(_ piece: WorkPiece, worker: String, terms: [String], articles: [(seq: Int64, terms: ArticleTerms)]) throws -> Bool {
+        try pg.transaction {
+            let r = try pg.query("""
+                UPDATE cluster_pieces SET state = 'done', lease_until = NULL WHERE pass = $1 AND piece = $2 AND worker = $3 AND attempt = $4 AND state = 'running'
+                """, [.int(piece.pass), .int(Int64(piece.number)), .text(worker), .int(Int64(piece.attempt))])
+            let mine = r.changes == 1
+            r.clear()
+            guard mine else { return false }
+            try pg.copy(into: "analysis_terms", columns: ["pass", "piece", "ord", "term"]) { rows in
+                for (k, t) in terms.enumerated() { rows.int(piece.pass); rows.int32(Int32(piece.number)); rows.int32(Int32(k)); rows.text(t); rows.endRow() }
+            }
+            try pg.copy(into: "analysis_articles", columns: ["pass", "piece", "seq", "terms"]) { rows in
+                for a in articles { rows.int(piece.pass); rows.int32(Int32(piece.number)); rows.int(a.seq); rows.bytes(a.terms.encoded()); rows.endRow() }
+            }
+            return true
+        }
+    }
+
+    public func analysisPiece(_ pass: WorkPass, number: Int) throws -> (terms: [String], articles: [(seq: Int64, terms: ArticleTerms)]) {
+        var terms: [String] = []
+        try pg.stream("SELECT term FROM analysis_terms WHERE pass = $1 AND piece = $2 ORDER BY ord", [.int(pass.id), .int(Int64(number))], batch: 65536) { r in
+            for row in 0..<r.count { terms.append(r.text(row, 0) ?? "") }
+        }
+        var articles: [(seq: Int64, terms: ArticleTerms)] = []
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        try pg.copyOut("SELECT seq, terms FROM analysis_articles WHERE pass = \(pass.id) AND piece = \(number) ORDER BY seq") { row in
+            articles.append((row.int(0) ?? 0, ArticleTerms(EncodedTerms(row.bytes(1) ?? empty))))
+        }
+        return (terms, articles)
     }
 }
