@@ -47,7 +47,7 @@ struct InputOptions: ParsableArguments {
 
 /// How a clustering pass is shared with `storyline work` processes: what cluster and run take.
 struct SplitOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Split the similarity search into N pieces that `storyline work` processes on any machine share with this one (PostgreSQL stores). The stories are the same as searching alone.", valueName: "n"))
+    @Option(help: ArgumentHelp("Split the analysis of new articles and the similarity search into N pieces each, which `storyline work` processes on any machine share with this one (PostgreSQL stores). The vocabulary and the stories are the same as alone.", valueName: "n"))
     var pieces: Int = 1
 
     @Option(help: ArgumentHelp("With --pieces: how long a claim on a piece holds; a piece whose worker died is taken again after it.", valueName: "seconds"))

@@ -8,8 +8,11 @@ struct Vectorize: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var split: SplitOptions
+
     func run() throws {
         let pipeline = try reportingErrors { try store.pipeline() }
+        split.apply(to: pipeline)
         let n = try reportingErrors { try pipeline.vectorize() }
         pipeline.progress.log("\(n) articles vectorized")
     }

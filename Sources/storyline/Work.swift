@@ -48,6 +48,6 @@ struct Work: ParsableCommand {
                 return
             }
         }
-        progress.log("\(done) pieces searched")
+        progress.log("\(done) pieces done")
     }
 }
