@@ -99,7 +99,7 @@ struct Vectorizer {
     }
 
     /// The coordinator: the articles to analyze in `pieces` ranges of sequence numbers, analyzed
-    /// here and by workers; then, piece after piece in article order, each piece's terms get
+    /// here and by workers; piece after piece in article order, as each is done, its terms get
     /// feature ids (new ones in order of first sight: the ids one process gives) and its articles'
     /// counts are written with the vocabulary's changes, one transaction per piece.
     private func runSplit(_ work: any ClusterWorkStore, total: Int) throws -> Int {
@@ -113,45 +113,52 @@ struct Vectorizer {
         let pass = try work.openPass(kind: .analyze, fingerprint: fingerprint, pieces: ranges, lease: lease, runID: runID)
         defer { try? work.closePass(pass) }
         progress.begin("vectorize", total: total)
-        var clock = Stopwatch()
-        var here = 0
-        while true {
-            here += try analyze(pass, in: work)
-            let (done, all) = try work.progress(of: pass)
-            if done == all { break }
-            usleep(200_000)
-        }
-        let analysisSeconds = clock.restart()
+        let clock = Stopwatch()
+        var here = 0, storing = 0.0
         var vocabulary = try store.loadVocabulary()
         var analyzed = 0
-        for k in ranges.indices {
-            let (terms, articles) = try work.analysisPiece(pass, number: k)
-            let ids = terms.map { vocabulary.intern($0) }
-            let counts = articles.map { a -> ArticleTerms in
-                let order = a.terms.ids.indices.sorted { ids[Int(a.terms.ids[$0])] < ids[Int(a.terms.ids[$1])] }
-                return ArticleTerms(ids: order.map { ids[Int(a.terms.ids[$0])] }, titleCounts: order.map { a.terms.titleCounts[$0] },
-                                    textCounts: order.map { a.terms.textCounts[$0] })
+        // Piece after piece in article order, each as soon as it is done (analyzed here or by a
+        // worker), while the later ones are analyzed: ids are given in article order.
+        var next = 0
+        while next < ranges.count {
+            let done = try work.donePieces(of: pass)
+            if done.contains(next) {
+                let step = Stopwatch()
+                let (terms, articles) = try work.analysisPiece(pass, number: next)
+                let ids = terms.map { vocabulary.intern($0) }
+                let counts = articles.map { a -> ArticleTerms in
+                    let order = a.terms.ids.indices.sorted { ids[Int(a.terms.ids[$0])] < ids[Int(a.terms.ids[$1])] }
+                    return ArticleTerms(ids: order.map { ids[Int(a.terms.ids[$0])] }, titleCounts: order.map { a.terms.titleCounts[$0] },
+                                        textCounts: order.map { a.terms.textCounts[$0] })
+                }
+                for c in counts { vocabulary.countDocument(c) }
+                try store.transaction {
+                    try store.setTerms(articles.map(\.seq), counts)
+                    try store.saveVocabulary(vocabulary.takeChanges())
+                }
+                analyzed += articles.count
+                progress.advance(articles.count)
+                storing += step.seconds
+                next += 1
+            } else if try analyze(pass, in: work, atMost: 1) > 0 {
+                here += 1
+            } else {
+                usleep(100_000)   // the next piece is a worker's: wait for it, or for its lease to run out
             }
-            for c in counts { vocabulary.countDocument(c) }
-            try store.transaction {
-                try store.setTerms(articles.map(\.seq), counts)
-                try store.saveVocabulary(vocabulary.takeChanges())
-            }
-            analyzed += articles.count
-            progress.advance(articles.count)
         }
-        progress.end("\(analyzed) articles, \(vocabulary.count) terms; \(ranges.count) pieces (\(here) here) analyzed in \(String(format: "%.2f", analysisSeconds)) s, "
-                     + "their ids given and counts stored in \(String(format: "%.2f", clock.seconds)) s")
+        progress.end("\(analyzed) articles, \(vocabulary.count) terms; \(ranges.count) pieces (\(here) analyzed here), "
+                     + "ids given and counts stored as they came (\(String(format: "%.2f", storing)) s of \(String(format: "%.2f", clock.seconds)) s)")
         return analyzed
     }
 
     /// A worker's (or the coordinator's) part of an analysis pass: claims pieces until none is
     /// left, analyzing each piece's articles with a vocabulary of the piece's own (its terms in
     /// order of first sight). Returns how many pieces this process analyzed.
-    func analyze(_ pass: WorkPass, in work: any ClusterWorkStore) throws -> Int {
+    func analyze(_ pass: WorkPass, in work: any ClusterWorkStore, atMost limit: Int = .max) throws -> Int {
         let worker = "\(ProcessInfo.processInfo.hostName):\(getpid())"
-        var done = 0
-        while let piece = try work.claimPiece(of: pass, worker: worker) {
+        var done = 0, claimed = 0
+        while claimed < limit, let piece = try work.claimPiece(of: pass, worker: worker) {
+            claimed += 1
             var local = Vocabulary(terms: [], documentFrequency: [], collectionFrequency: [], inStore: false)
             var merger = TermMerger(workers: max(1, threads), profile: profile, models: models)
             var results: [(seq: Int64, terms: ArticleTerms)] = []

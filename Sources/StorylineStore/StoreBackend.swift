@@ -164,6 +164,9 @@ public protocol ClusterWorkStore: StoreBase {
     /// worker's claim; returns false (storing nothing) when it was claimed again meanwhile.
     func finishPiece(_ piece: WorkPiece, worker: String, edges: [(a: Int32, b: Int32, weight: Float)], stats: PieceStats) throws -> Bool
 
+    /// The numbers of the pass's pieces that are done.
+    func donePieces(of pass: WorkPass) throws -> Set<Int>
+
     /// How many pieces of the pass are done, and how many there are.
     func progress(of pass: WorkPass) throws -> (done: Int, total: Int)
 

@@ -79,6 +79,12 @@ extension PostgresStore: ClusterWorkStore {
         return (Int(r.int(0, 0)), Int(r.int(0, 1)))
     }
 
+    public func donePieces(of pass: WorkPass) throws -> Set<Int> {
+        let r = try pg.query("SELECT piece FROM cluster_pieces WHERE pass = $1 AND state = 'done'", [.int(pass.id)])
+        defer { r.clear() }
+        return Set((0..<r.count).map { Int(r.int($0, 0)) })
+    }
+
     public func passEdges(_ pass: WorkPass, _ body: (Int32, Int32, Float) -> Void) throws -> PieceStats {
         // Only done pieces' edges exist: a piece's edges and its `done` commit together.
         try pg.copyOut("SELECT a, b, weight FROM cluster_edges WHERE pass = \(pass.id)") { row in
