@@ -117,6 +117,9 @@ struct Vectorizer {
         var here = 0, storing = 0.0
         var vocabulary = try store.loadVocabulary()
         var analyzed = 0
+        // The pieces analyzed here stay in memory (the store holds them only for workers' pieces):
+        // a pass is never resumed, a coordinator that dies leaves it to be deleted.
+        var kept: [Int: (terms: [String], articles: [(seq: Int64, terms: ArticleTerms)])] = [:]
         // Piece after piece in article order, each as soon as it is done (analyzed here or by a
         // worker), while the later ones are analyzed: ids are given in article order.
         var next = 0
@@ -124,7 +127,7 @@ struct Vectorizer {
             let done = try work.donePieces(of: pass)
             if done.contains(next) {
                 let step = Stopwatch()
-                let (terms, articles) = try work.analysisPiece(pass, number: next)
+                let (terms, articles) = try kept.removeValue(forKey: next) ?? work.analysisPiece(pass, number: next)
                 let ids = terms.map { vocabulary.intern($0) }
                 let counts = articles.map { a -> ArticleTerms in
                     let order = a.terms.ids.indices.sorted { ids[Int(a.terms.ids[$0])] < ids[Int(a.terms.ids[$1])] }
@@ -140,7 +143,7 @@ struct Vectorizer {
                 progress.advance(articles.count)
                 storing += step.seconds
                 next += 1
-            } else if try analyze(pass, in: work, atMost: 1) > 0 {
+            } else if try analyze(pass, in: work, atMost: 1, keep: { kept[$0] = ($1, $2) }) > 0 {
                 here += 1
             } else {
                 usleep(100_000)   // the next piece is a worker's: wait for it, or for its lease to run out
@@ -153,8 +156,10 @@ struct Vectorizer {
 
     /// A worker's (or the coordinator's) part of an analysis pass: claims pieces until none is
     /// left, analyzing each piece's articles with a vocabulary of the piece's own (its terms in
-    /// order of first sight). Returns how many pieces this process analyzed.
-    func analyze(_ pass: WorkPass, in work: any ClusterWorkStore, atMost limit: Int = .max) throws -> Int {
+    /// order of first sight). Returns how many pieces this process analyzed. With `keep` (the
+    /// coordinator), a piece's results go to `keep` instead of the store, which only marks it done.
+    func analyze(_ pass: WorkPass, in work: any ClusterWorkStore, atMost limit: Int = .max,
+                 keep: ((Int, [String], [(seq: Int64, terms: ArticleTerms)]) -> Void)? = nil) throws -> Int {
         let worker = "\(ProcessInfo.processInfo.hostName):\(getpid())"
         var done = 0, claimed = 0
         while claimed < limit, let piece = try work.claimPiece(of: pass, worker: worker) {
@@ -171,7 +176,14 @@ struct Vectorizer {
                 after = last.seq
             }
             FaultInjection.hit("work-piece")
-            if try work.finishAnalysisPiece(piece, worker: worker, terms: local.terms, articles: results) { done += 1 }
+            if let keep {
+                if try work.finishAnalysisPiece(piece, worker: worker, terms: [], articles: []) {
+                    keep(piece.number, local.terms, results)
+                    done += 1
+                }
+            } else if try work.finishAnalysisPiece(piece, worker: worker, terms: local.terms, articles: results) {
+                done += 1
+            }
         }
         return done
     }
