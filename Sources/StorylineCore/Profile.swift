@@ -9,6 +9,8 @@ public struct Profile: Codable, Equatable, Sendable {
     public var analyzer: AnalyzerSettings
     public var similarity: SimilaritySettings
     public var time: TimeSettings
+    /// The framing report's statistics. Optional (defaults below).
+    public var report: ReportSettings?
     /// Why each value is what it is: the measurement behind it.
     public var evidence: [String: String]?
 
@@ -59,6 +61,17 @@ public struct Profile: Codable, Equatable, Sendable {
     public enum UndatedPolicy: String, Codable, Sendable {
         case compareAll = "compare-all"
         case isolate
+    }
+
+    public struct ReportSettings: Codable, Equatable, Sendable {
+        /// A word or phrase is shown as stressed by an outlet when its z-score (weighted log-odds)
+        /// is at least this. Default 1.96 (two-sided 5%).
+        public var minZ: Double?
+        /// The prior's total pseudo-count (Monroe et al.'s α₀). Default 500.
+        public var priorWeight: Double?
+        /// Resamples of each outlet's sentences for the stability of the shown units; 0: none.
+        /// Default 0.
+        public var bootstrap: Int?
     }
 
     public struct TimeSettings: Codable, Equatable, Sendable {
@@ -159,11 +172,15 @@ public struct Profile: Codable, Equatable, Sendable {
         guard analyzer.titleWeight > 0 else { throw bad("analyzer.titleWeight must be > 0") }
         guard time.graceDays >= 0, time.decayDays >= 0 else { throw bad("time.graceDays and time.decayDays must be >= 0") }
         if let u = time.undatedFactor { guard u > 0, u <= 1 else { throw bad("time.undatedFactor must be in (0, 1]") } }
+        if let z = report?.minZ, !(z >= 0) { throw bad("report.minZ must be >= 0") }
+        if let w = report?.priorWeight, !(w > 0) { throw bad("report.priorWeight must be > 0") }
+        if let b = report?.bootstrap, !(b >= 0 && b <= 10_000) { throw bad("report.bootstrap must be in 0...10000") }
     }
 
     /// Allowed keys per object, `nil` for free-form values.
     private static let schema: [String: [String: Any?]] = [
-        "": ["version": nil, "analyzer": "analyzer", "similarity": "similarity", "time": "time", "evidence": nil],
+        "": ["version": nil, "analyzer": "analyzer", "similarity": "similarity", "time": "time", "report": "report", "evidence": nil],
+        "report": ["minZ": nil, "priorWeight": nil, "bootstrap": nil],
         "analyzer": ["defaultLanguage": nil, "minTokenLength": nil, "titleWeight": nil],
         "similarity": ["threshold": nil, "sketchDimension": nil, "margin": nil, "int8SketchDimension": nil, "int8Margin": nil, "int8RefineMargin": nil, "blockSize": nil, "seed": nil, "undated": nil,
                        "shortTextTerms": nil, "shortTextThreshold": nil, "maxNeighbors": nil],

@@ -15,6 +15,36 @@ public struct FramingReport: Codable, Sendable {
     public var blindspots: [Blindspot]
     /// The groups outlets belong to (empty when no grouping was given).
     public var groups: [String]
+    /// How the stressed words and phrases were chosen, and how stable they are.
+    public var framing: FramingMethod
+}
+
+/// The statistic behind `distinctive_terms`, and the report's totals.
+public struct FramingMethod: Codable, Sendable {
+    /// Weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008).
+    public var method: String
+    /// Shown only with z at least this.
+    public var min_z: Double
+    public var prior_weight: Double
+    /// A unit is tested for an outlet when the outlet uses it at least this often.
+    public var min_count: Int
+    /// Stems in more than this share of the store's articles are not tested.
+    public var max_document_share: Double
+    /// Resamples of each outlet's sentences (0: stability not measured).
+    public var bootstrap: Int
+    /// Story-outlet pairs, those with at least one unit shown, units tested and shown.
+    public var outlet_pairs: Int
+    public var pairs_with_terms: Int
+    public var tested: Int
+    public var shown: Int
+    /// Share of the shown units that keep z >= min_z in at least 80% of resamples (null without
+    /// a bootstrap).
+    public var stable_share: Double?
+    /// The chance bar, measured: the story's sentences dealt at random among its outlets this
+    /// many times; the share of units tested then that reach min_z (null without a bootstrap).
+    /// Times `tested`: about how many of the shown units chance alone would give.
+    public var null_rounds: Int
+    public var null_rate: Double?
 }
 
 public struct StoryFraming: Codable, Sendable {
@@ -55,18 +85,52 @@ public struct OutletFraming: Codable, Sendable {
     public var headlines: [String]
     /// Publication times of the outlet's articles.
     public var timeline: [String]
-    /// Words this outlet stressed more than the rest of the story: unstemmed form, z-score.
+    /// Words, phrases and names this outlet stressed more than the rest of the story beyond
+    /// chance (z >= the report's `framing.min_z`), in the outlet's own form, highest z first.
     public var distinctive_terms: [DistinctiveTerm]
+    /// How many units (stems, phrases) were tested for this outlet.
+    public var candidates_tested: Int
+    /// Names, numbers and key words most of the story's other outlets carry that this outlet
+    /// never mentions.
+    public var omitted: [Omission]
     /// Cosine of the outlet's TF-IDF centroid with the centroid of the rest of the story
     /// (null when the outlet is the only one). Low: the outlier.
     public var similarity_to_story: Double?
     /// Who the outlet quoted, most quoted first.
     public var quoted: [QuotedSource]
+    /// Who its first article quotes first (null: no quote found).
+    public var first_quoted: String?
+    /// Who the story's other outlets quote and this one does not, most widely quoted first.
+    public var others_quote: [OthersQuote]
 }
 
 public struct DistinctiveTerm: Codable, Sendable, Equatable {
+    /// As the outlet wrote it most often.
     public var term: String
     public var z: Double
+    /// "term" (one word), "phrase" (two or three), "name" (capitalized), "number".
+    public var kind: String
+    /// Occurrences in this outlet's articles and in the rest of the story.
+    public var count: Int
+    public var rest_count: Int
+    /// Share of resamples in which it keeps z >= min_z (null without a bootstrap).
+    public var stability: Double?
+}
+
+public struct Omission: Codable, Sendable, Equatable {
+    /// As the other outlets wrote it most often.
+    public var term: String
+    /// "name", "number" or "term".
+    public var kind: String
+    /// How many of the story's other outlets carry it, of how many.
+    public var carried_by: Int
+    public var of: Int
+}
+
+public struct OthersQuote: Codable, Sendable, Equatable {
+    public var speaker: String
+    /// How many of the story's other outlets quote them.
+    public var outlets: Int
 }
 
 public struct QuotedSource: Codable, Sendable, Equatable {
@@ -125,4 +189,6 @@ extension EncodesNulls {
 
 extension StoryFraming: EncodesNulls { public func encode(to encoder: Encoder) throws { try encodeWithNulls(to: encoder) } }
 extension OutletFraming: EncodesNulls { public func encode(to encoder: Encoder) throws { try encodeWithNulls(to: encoder) } }
+extension DistinctiveTerm: EncodesNulls { public func encode(to encoder: Encoder) throws { try encodeWithNulls(to: encoder) } }
+extension FramingMethod: EncodesNulls { public func encode(to encoder: Encoder) throws { try encodeWithNulls(to: encoder) } }
 extension OutletSummary: EncodesNulls { public func encode(to encoder: Encoder) throws { try encodeWithNulls(to: encoder) } }

@@ -5,8 +5,10 @@ import StorylineText
 import StorylineVectors
 import StorylineStore
 
-/// The HTML report: self-contained pages (inline CSS and SVG; no scripts, fonts or images from
-/// anywhere), every piece of article text escaped, readable on a phone.
+/// The HTML report: self-contained pages (inline CSS and SVG; no fonts, images or scripts from
+/// anywhere but the report's own folder), every piece of article text escaped, readable on a phone.
+/// The index pages carry a short inline script that filters and sorts all stories (their rows
+/// in `stories.js`); without it they are plain pages of 500 stories each.
 enum HTMLPages {
     /// Escapes text for HTML content and attribute values.
     static func escape(_ s: String) -> String {
@@ -40,33 +42,52 @@ enum HTMLPages {
         table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid var(--line)}th{font-size:.85rem;color:var(--muted)}
         .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:12px}.card{border:1px solid var(--line);border-radius:8px;padding:12px}
         .card h3{margin:0 0 .3em;font-size:1rem}.chip{display:inline-block;background:var(--chip);border-radius:12px;padding:1px 8px;margin:2px;font-size:.85rem}
-        .chip small{color:var(--muted)}svg{max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif;fill:#374151}
+        .chip small{color:var(--muted)}form#filters{display:flex;flex-wrap:wrap;gap:6px 14px;margin:0 0 10px;font-size:.9rem}nav.pages{margin:6px 0;font-size:.9rem}svg{max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif;fill:#374151}
         """
 
-    static func page(title: String, body: String) -> String {
-        """
+    /// A page. `script`: the index's filters, with the path to the report's root (for `stories.js`).
+    static func page(title: String, body: String, script root: String? = nil) -> String {
+        let scripts = root.map { "<script src=\"\($0)stories.js\"></script><script>\(indexScript)</script>" } ?? ""
+        return """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(escape(title))</title><style>\(css)</style></head>
         <body><main>
         \(body)
-        </main></body></html>
+        </main>\(scripts)</body></html>
 
         """
     }
 
-    static func index(_ report: FramingReport) -> String {
+    /// Stories per page of the index (the pages readable without script).
+    static let storiesPerPage = 500
+
+    /// One page of the index: the overview, filters (with script), and stories `page`
+    /// (1-based) of the pages in story order. Page 1 is `index.html`; page K `pages/K.html`.
+    static func index(_ report: FramingReport, page: Int = 1) -> String {
+        let pages = max(1, (report.stories.count + storiesPerPage - 1) / storiesPerPage)
+        let root = page == 1 ? "" : "../"
+        func pageLink(_ k: Int) -> String { k == 1 ? "\(root)index.html" : "\(root)pages/\(k).html" }
         var body = "<header><h1>How each outlet told each story</h1><p class=\"muted\">\(report.stories.count) stories, \(report.outlets.count) outlets. Generated \(escape(report.generated)) by Storyline.</p></header>\n"
-        body += "<section id=\"stories\"><h2>Stories</h2><div class=\"scroll\"><table><thead><tr><th>Story</th><th>Articles</th><th>Outlets</th><th>First reported by</th>"
+        body += "<section id=\"stories\"><h2>Stories</h2>"
+        body += filterForm(report)
+        var nav = "<nav class=\"pages\" aria-label=\"Pages of stories\">Page \(page) of \(pages)"
+        if page > 1 { nav += " · <a href=\"\(pageLink(page - 1))\">← previous</a>" }
+        if page < pages { nav += " · <a href=\"\(pageLink(page + 1))\">next →</a>" }
+        if pages > 2 { nav += " · " + (1...pages).map { $0 == page ? "<strong>\($0)</strong>" : "<a href=\"\(pageLink($0))\">\($0)</a>" }.joined(separator: " ") }
+        nav += "</nav>"
+        body += "<div id=\"static\">\(nav)<div class=\"scroll\"><table><thead><tr><th>Story</th><th>Articles</th><th>Outlets</th><th>First reported by</th>"
         body += report.groups.isEmpty ? "" : "<th>Coverage by group</th>"
         body += "</tr></thead><tbody>\n"
-        for s in report.stories {
-            body += "<tr><td><a href=\"stories/\(s.id).html\">\(escape(s.title))</a><br><span class=\"muted\">\(escape(String((s.first_published ?? "undated").prefix(10))))</span></td>"
+        let first = (page - 1) * storiesPerPage
+        for s in report.stories[min(first, report.stories.count)..<min(first + storiesPerPage, report.stories.count)] {
+            body += "<tr><td><a href=\"\(root)stories/\(s.id).html\">\(escape(s.title))</a><br><span class=\"muted\">\(escape(String((s.first_published ?? "undated").prefix(10))))</span></td>"
             body += "<td>\(s.article_count)</td><td>\(s.outlets.count)</td><td>\(escape(s.first_reported_by ?? "—"))</td>"
             if !report.groups.isEmpty { body += "<td>\(coverageBar(s.coverage, groups: report.groups, width: 160, legend: false))</td>" }
             body += "</tr>\n"
         }
-        body += "</tbody></table></div></section>\n"
+        body += "</tbody></table></div>\(nav)</div><div id=\"found\" hidden></div></section>\n"
+        if page > 1 { return self.page(title: "Storyline report, page \(page)", body: body, script: root) }
         body += "<section id=\"outlets\"><h2>Outlets across stories</h2><div class=\"scroll\"><table><thead><tr><th>Outlet</th><th>Group</th><th>Stories</th><th>Articles</th><th>Reported first</th><th>Mean divergence from the story</th></tr></thead><tbody>\n"
         for o in report.outlets {
             body += "<tr><td>\(escape(o.outlet))</td><td>\(escape(o.group ?? ""))</td><td>\(o.stories)</td><td>\(o.articles)</td><td>\(o.first_reports)</td><td>\(o.mean_divergence.map { String(format: "%.2f", $0) } ?? "—")</td></tr>\n"
@@ -78,14 +99,96 @@ enum HTMLPages {
         } else if report.blindspots.isEmpty {
             body += "<p class=\"muted\">No story is covered mostly by one group.</p>"
         } else {
+            let listed = report.blindspots.prefix(storiesPerPage)
+            if listed.count < report.blindspots.count {
+                body += "<p class=\"muted\">The \(listed.count) strongest of \(report.blindspots.count); all are in report.json and, with the filters above, by group.</p>"
+            }
             body += "<div class=\"scroll\"><table><thead><tr><th>Story</th><th>Covered by</th><th>Missing</th><th>Coverage</th></tr></thead><tbody>\n"
-            for b in report.blindspots {
+            for b in listed {
                 body += "<tr><td><a href=\"stories/\(b.story).html\">\(escape(b.title))</a></td><td>\(escape(b.covered_by)) (\(Int(b.share * 100))%)</td><td>\(escape(b.missing.joined(separator: ", ")))</td><td>\(coverageBar(b.coverage, groups: report.groups, width: 160, legend: false))</td></tr>\n"
             }
             body += "</tbody></table></div>"
         }
         body += "</section>"
-        return page(title: "Storyline report", body: body)
+        return self.page(title: "Storyline report", body: body, script: root)
+    }
+
+    /// The filter form: hidden until the script (and its data, `stories.js`) has loaded.
+    static func filterForm(_ report: FramingReport) -> String {
+        var form = "<form id=\"filters\" hidden><label>Title <input type=\"search\" name=\"q\"></label> "
+        form += "<label>Outlet <select name=\"outlet\"><option value=\"\">any</option>"
+        for o in report.outlets.map(\.outlet).sorted() { form += "<option>\(escape(o))</option>" }
+        form += "</select></label> "
+        if !report.groups.isEmpty {
+            form += "<label>Covered by <select name=\"group\"><option value=\"\">any group</option>"
+            for g in report.groups { form += "<option>\(escape(g))</option>" }
+            form += "</select></label> <label>Not covered by <select name=\"missing\"><option value=\"\">—</option>"
+            for g in report.groups { form += "<option>\(escape(g))</option>" }
+            form += "</select></label> "
+        }
+        form += "<label>From <input type=\"date\" name=\"from\"></label> <label>to <input type=\"date\" name=\"to\"></label> "
+        form += "<label>At least <input type=\"number\" name=\"min\" min=\"1\" value=\"\" style=\"width:5em\"> articles</label> "
+        form += "<label>Sort <select name=\"sort\"><option value=\"\">story id</option><option value=\"new\">newest first</option><option value=\"old\">oldest first</option><option value=\"size\">most articles</option><option value=\"outlets\">most outlets</option><option value=\"title\">title</option></select></label></form>"
+        return form
+    }
+
+    /// The index's script, inline: reads the filters from the form and the address (`#outlet=…&q=…`,
+    /// so a filtered view can be linked), filters and sorts `stories.js`'s rows, shows 200 at a time.
+    static let indexScript = """
+        (function(){var D=window.STORYLINE,f=document.getElementById("filters");if(!D||!f)return;
+        var t0=performance.now(),out=document.getElementById("found"),st=document.getElementById("static"),shown=200,R=document.querySelector("script[src$='stories.js']").getAttribute("src").slice(0,-10);
+        function get(){var p={};new FormData(f).forEach(function(v,k){if(v)p[k]=v;});return p;}
+        function set(p){Array.prototype.forEach.call(f.elements,function(e){if(e.name)e.value=p[e.name]||"";});}
+        function fromHash(){var p={};location.hash.slice(1).split("&").forEach(function(kv){var i=kv.indexOf("=");if(i>0)p[decodeURIComponent(kv.slice(0,i))]=decodeURIComponent(kv.slice(i+1).replace(/\\+/g," "));});return p;}
+        function el(tag,text,attrs){var e=document.createElement(tag);if(text!=null)e.textContent=text;for(var k in attrs||{})e.setAttribute(k,attrs[k]);return e;}
+        function run(){var p=get(),q=(p.q||"").toLowerCase(),o=p.outlet?D.outlets.indexOf(p.outlet):-2,g=p.group?D.groups.indexOf(p.group):-1,m=p.missing?D.groups.indexOf(p.missing):-1,min=+p.min||0;
+        var rows=D.stories.filter(function(s){return(!q||s[1].toLowerCase().indexOf(q)>=0)&&(o==-2||s[4].indexOf(o)>=0)&&(g<0||s[6][g]>0)&&(m<0||!s[6][m])&&s[3]>=min&&(!p.from||(s[2]&&s[2]>=p.from))&&(!p.to||(s[2]&&s[2].slice(0,10)<=p.to));});
+        var by={new:function(a,b){return(b[2]||"")<(a[2]||"")?-1:1;},old:function(a,b){return(a[2]||"~")<(b[2]||"~")?-1:1;},size:function(a,b){return b[3]-a[3]||a[0]-b[0];},outlets:function(a,b){return b[4].length-a[4].length||a[0]-b[0];},title:function(a,b){return a[1].localeCompare(b[1]);}}[p.sort];
+        if(by)rows.sort(by);var filtered=Object.keys(p).length>0;st.hidden=filtered;out.hidden=!filtered;out.textContent="";
+        var h=Object.keys(p).map(function(k){return encodeURIComponent(k)+"="+encodeURIComponent(p[k]);}).join("&");if(("#"+h)!=location.hash&&(h||location.hash))history.replaceState(null,"",h?"#"+h:location.pathname);
+        if(!filtered)return;out.appendChild(el("p",rows.length+" stories match"+(rows.length>shown?"; the first "+shown+" shown":""),{id:"count","data-count":rows.length}));
+        var tb=el("tbody");rows.slice(0,shown).forEach(function(s){var tr=el("tr"),td=el("td");td.appendChild(el("a",s[1],{href:R+"stories/"+s[0]+".html"}));td.appendChild(el("br"));td.appendChild(el("span",(s[2]||"undated").slice(0,10),{"class":"muted"}));tr.appendChild(td);
+        tr.appendChild(el("td",s[3]));tr.appendChild(el("td",s[4].map(function(i){return D.outlets[i];}).join(", ")));tr.appendChild(el("td",s[5]<0?"—":D.outlets[s[5]]));
+        if(D.groups.length)tr.appendChild(el("td",D.groups.map(function(n,i){return s[6][i]?n+" "+s[6][i]:"";}).filter(String).join(", ")));tb.appendChild(tr);});
+        var table=el("table");var hd=el("tr");["Story","Articles","Outlets","First reported by"].concat(D.groups.length?["Coverage by group"]:[]).forEach(function(c){hd.appendChild(el("th",c));});
+        var th=el("thead");th.appendChild(hd);table.appendChild(th);table.appendChild(tb);var sc=el("div",null,{"class":"scroll"});sc.appendChild(table);out.appendChild(sc);
+        if(rows.length>shown){var more=el("button","Show 200 more",{type:"button"});more.onclick=function(){shown+=200;run();};out.appendChild(more);}}
+        f.hidden=false;set(fromHash());f.addEventListener("input",function(){shown=200;run();});f.addEventListener("submit",function(e){e.preventDefault();});window.addEventListener("hashchange",function(){set(fromHash());run();});
+        run();document.body.setAttribute("data-ready",Math.round(performance.now()-t0));})();
+        """
+
+    /// The rows the index's script filters: `window.STORYLINE = {outlets, groups, stories}`, each
+    /// story `[id, title, first published, articles, [outlet indices], first reporter index or -1,
+    /// [articles per group]]`. A script file beside the pages (pages opened from disk cannot fetch
+    /// JSON); `<` is escaped so no text can close a script.
+    static func indexData(_ report: FramingReport) -> String {
+        var outletIndex: [String: Int] = [:]
+        let outlets = report.outlets.map(\.outlet)
+        for (k, o) in outlets.enumerated() { outletIndex[o] = k }
+        func js(_ s: String) -> String {
+            var out = "\""
+            for u in DisplayText.clean(s).unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "<": out += "\\u003c"
+                case ">": out += "\\u003e"
+                case "&": out += "\\u0026"
+                case "\u{2028}": out += "\\u2028"
+                case "\u{2029}": out += "\\u2029"
+                default:
+                    if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+                }
+            }
+            return out + "\""
+        }
+        var out = "window.STORYLINE={outlets:[" + outlets.map(js).joined(separator: ",") + "],groups:[" + report.groups.map(js).joined(separator: ",") + "],stories:[\n"
+        for s in report.stories {
+            let outletIDs = s.outlets.compactMap { outletIndex[$0.outlet] }.map(String.init).joined(separator: ",")
+            let coverage = report.groups.map { String(s.coverage[$0] ?? 0) }.joined(separator: ",")
+            out += "[\(s.id),\(js(s.title)),\(js(s.first_published ?? "")),\(s.article_count),[\(outletIDs)],\(s.first_reported_by.flatMap { outletIndex[$0] } ?? -1),[\(coverage)]],\n"
+        }
+        return out + "]};\n"
     }
 
     static func story(_ s: StoryFraming, report: FramingReport) -> String {
@@ -104,14 +207,27 @@ enum HTMLPages {
         body += "<section id=\"timeline\"><h2>Coverage timeline</h2>\(timeline(s))</section>\n"
         body += "<section id=\"coverage\"><h2>Coverage by group</h2>"
         body += report.groups.isEmpty ? "<p class=\"muted\">No outlet groups given.</p>" : coverageBar(s.coverage, groups: report.groups, width: 480, legend: true)
-        body += "</section>\n<section id=\"framing\"><h2>What each outlet stressed</h2><p class=\"muted\">Words each outlet used more than the rest of the story (weighted log-odds, informative Dirichlet prior; z-score). Similarity: cosine of the outlet's articles with the rest of the story.</p><div class=\"cards\">\n"
+        let bar = String(format: "%.2f", report.framing.min_z)
+        body += "</section>\n<section id=\"framing\"><h2>What each outlet stressed, and left out</h2><p class=\"muted\">\(ReportWriter.methodNote(report.framing, escape: escape)) Left out: names, numbers and key words most of the other outlets carry that this outlet never mentions. Similarity: cosine of the outlet's articles with the rest of the story.</p><div class=\"cards\">\n"
         for o in s.outlets {
             body += "<div class=\"card\"><h3>\(escape(o.outlet))</h3>"
-            body += "<p class=\"muted\">Similarity to the story: \(o.similarity_to_story.map { String(format: "%.2f", $0) } ?? "—")</p><p>"
-            body += o.distinctive_terms.isEmpty ? "<span class=\"muted\">No distinctive words.</span>" : o.distinctive_terms.map { "<span class=\"chip\">\(escape($0.term)) <small>\(String(format: "%.1f", $0.z))</small></span>" }.joined()
+            body += "<p class=\"muted\">Similarity to the story: \(o.similarity_to_story.map { String(format: "%.2f", $0) } ?? "—")</p><p class=\"stressed\">"
+            body += o.distinctive_terms.isEmpty
+                ? "<span class=\"muted\">Nothing stands out: none of the \(o.candidates_tested) words and phrases tested reaches z ≥ \(bar).</span>"
+                : o.distinctive_terms.map { t in
+                    let stability = t.stability.map { String(format: ", holds in %.0f%% of resamples", $0 * 100) } ?? ""
+                    return "<span class=\"chip\" title=\"\(escape(t.kind)): \(t.count) here, \(t.rest_count) in the rest of the story\(stability)\">\(escape(t.term)) <small>\(String(format: "%.1f", t.z))</small></span>"
+                }.joined()
             body += "</p>"
+            if !o.omitted.isEmpty {
+                body += "<p class=\"omitted\"><strong>Left out:</strong> " + o.omitted.map { "\(escape($0.term)) <small class=\"muted\">(\($0.carried_by) of \($0.of))</small>" }.joined(separator: ", ") + "</p>"
+            }
+            if let first = o.first_quoted { body += "<p><strong>Quotes first:</strong> \(escape(first))</p>" }
             if !o.quoted.isEmpty {
                 body += "<p><strong>Quoted:</strong> " + o.quoted.map { "\(escape($0.speaker)) (\($0.count))" }.joined(separator: ", ") + "</p>"
+            }
+            if !o.others_quote.isEmpty {
+                body += "<p class=\"muted\"><strong>Others quote, not this outlet:</strong> " + o.others_quote.map { "\(escape($0.speaker)) (\($0.outlets))" }.joined(separator: ", ") + "</p>"
             }
             body += "</div>\n"
         }

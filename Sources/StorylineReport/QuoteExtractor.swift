@@ -58,6 +58,13 @@ public struct QuoteExtractor: Sendable {
     /// Speakers quoted in `text`, with how often each is quoted.
     public func speakers(in text: String) -> [String: Int] {
         var out: [String: Int] = [:]
+        for q in quotes(in: text) { out[q.speaker, default: 0] += 1 }
+        return out
+    }
+
+    /// Each quote's speaker, in the order of the text.
+    public func quotes(in text: String) -> [(speaker: String, at: Int)] {
+        var out: [(speaker: String, at: Int)] = []
         let range = NSRange(text.startIndex..., in: text)
         var claimed: [NSRange] = []
         for pattern in Self.patterns {
@@ -70,9 +77,9 @@ public struct QuoteExtractor: Sendable {
                 if words.count > 1, Self.notNames.contains(String(words[0])) { speaker = words.dropFirst().joined(separator: " ") }
                 guard !Self.notNames.contains(speaker), speaker.count > 1 else { continue }
                 claimed.append(match.range(at: 1))
-                out[speaker, default: 0] += 1
+                out.append((speaker, match.range(at: 1).location))
             }
         }
-        return out
+        return out.sorted { ($0.at, $0.speaker) < ($1.at, $1.speaker) }
     }
 }

@@ -15,8 +15,15 @@ public struct ReportOptions: Sendable {
     public var groups: OutletGroups? = nil
     /// Or: the group of an article is this field of the dump (kept in `extra`), e.g. `stance`.
     public var groupField: String? = nil
-    /// Distinctive terms listed per outlet (those with z > 0).
+    /// Stressed words and phrases listed per outlet (those with z >= `minZ`), and omissions.
     public var termsPerOutlet = 10
+    /// The z-score a unit needs to be shown (default: the profile's `report.minZ`, else 1.96).
+    public var minZ: Double? = nil
+    /// Resamples for the stability of the shown units (default: the profile's
+    /// `report.bootstrap`, else 0: not measured).
+    public var bootstrap: Int? = nil
+    /// A unit is tested for an outlet that uses it at least this often.
+    public var minCount = 2
     /// Terms in more than this share of the store's articles are too common to distinguish an
     /// outlet's framing ("said", "one", "may") and are not listed.
     public var maxDocumentShare = 0.2
@@ -52,12 +59,38 @@ package struct ReportBuilder {
         let vocabulary: Vocabulary
         let weighting: TFIDFWeighting
         let total: Double
-        let options: ReportOptions
-        init(vocabulary: Vocabulary, weighting: TFIDFWeighting, options: ReportOptions) {
+        let options: Resolved
+        let framing: FightinWords
+        init(vocabulary: Vocabulary, weighting: TFIDFWeighting, options: Resolved, framing: FightinWords) {
             self.vocabulary = vocabulary
             self.weighting = weighting
             self.total = Double(max(vocabulary.totalCount, 1))
             self.options = options
+            self.framing = framing
+        }
+    }
+
+    /// The options with the profile's defaults filled in.
+    struct Resolved {
+        var base: ReportOptions
+        var minZ: Double
+        var bootstrap: Int
+        /// Permutations of the story's sentences among its outlets, for the chance rate: one per
+        /// ten resamples, at least five.
+        var nullRounds: Int { bootstrap > 0 ? max(5, bootstrap / 10) : 0 }
+        var minCount: Int { base.minCount }
+        var termsPerOutlet: Int { base.termsPerOutlet }
+        var maxDocumentShare: Double { base.maxDocumentShare }
+        var groups: OutletGroups? { base.groups }
+        var groupField: String? { base.groupField }
+    }
+
+    /// The framing statistics' totals over the stories.
+    struct FramingTally {
+        var pairs = 0, pairsWithTerms = 0, tested = 0, shown = 0, stable = 0, nullPassed = 0, nullTested = 0
+        mutating func add(_ t: FramingTally) {
+            nullPassed += t.nullPassed; nullTested += t.nullTested
+            pairs += t.pairs; pairsWithTerms += t.pairsWithTerms; tested += t.tested; shown += t.shown; stable += t.stable
         }
     }
 
@@ -82,7 +115,12 @@ package struct ReportBuilder {
         let vocabulary = try store.loadVocabulary()
         let weighting = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight, documentCount: try store.documentCount(),
                                        documentFrequency: vocabulary.documentFrequency)
-        let context = Context(vocabulary: vocabulary, weighting: weighting, options: options)
+        let settings = profile.report
+        let resolved = Resolved(base: options, minZ: options.minZ ?? settings?.minZ ?? 1.96,
+                                bootstrap: options.bootstrap ?? settings?.bootstrap ?? 0)
+        let framing = FightinWords(priorWeight: settings?.priorWeight ?? 500)
+        let context = Context(vocabulary: vocabulary, weighting: weighting, options: resolved, framing: framing)
+        var tally = FramingTally()
         let models = self.models
         let workers = (0..<max(1, threads)).map { _ in Worker(analyzer: models.analyzer(profile.analyzer)) }
         var stories: [StoryFraming] = []
@@ -91,7 +129,7 @@ package struct ReportBuilder {
 
         var batch: [(Int64, String, [StoredArticle])] = []
         func flush() {
-            var framed = [(StoryFraming, Set<String>)?](repeating: nil, count: batch.count)
+            var framed = [(StoryFraming, Set<String>, FramingTally)?](repeating: nil, count: batch.count)
             let input = batch
             framed.withUnsafeMutableBufferPointer { out in
                 let base = out.baseAddress!
@@ -99,9 +137,10 @@ package struct ReportBuilder {
                     base[k] = Self.frame(id: input[k].0, title: input[k].1, articles: input[k].2, worker: workers[w], context: context)
                 }
             }
-            for case let (story, groups)? in framed {
+            for case let (story, groups, t)? in framed {
                 stories.append(story)
                 allGroups.formUnion(groups)
+                tally.add(t)
             }
             progress.advance(batch.count)
             batch.removeAll(keepingCapacity: true)
@@ -145,16 +184,27 @@ package struct ReportBuilder {
             }
             blindspots.sort { ($0.share, $0.coverage.values.reduce(0, +), -$0.story) > ($1.share, $1.coverage.values.reduce(0, +), -$1.story) }
         }
-        progress.end("\(stories.count) stories, \(summaries.count) outlets, \(blindspots.count) blindspots")
+        let method = FramingMethod(
+            method: "weighted log-odds, informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)",
+            min_z: resolved.minZ, prior_weight: framing.priorWeight, min_count: options.minCount,
+            max_document_share: options.maxDocumentShare, bootstrap: resolved.bootstrap, outlet_pairs: tally.pairs,
+            pairs_with_terms: tally.pairsWithTerms, tested: tally.tested, shown: tally.shown,
+            stable_share: resolved.bootstrap > 0 && tally.shown > 0 ? (Double(tally.stable) / Double(tally.shown) * 1000).rounded() / 1000 : nil,
+            null_rounds: resolved.nullRounds,
+            null_rate: tally.nullTested > 0 ? (Double(tally.nullPassed) / Double(tally.nullTested) * 100_000).rounded() / 100_000 : nil)
+        progress.end("\(stories.count) stories, \(summaries.count) outlets, \(blindspots.count) blindspots; "
+                     + "\(tally.shown) of \(tally.tested) units tested have z >= \(resolved.minZ), in \(tally.pairsWithTerms) of \(tally.pairs) story-outlet pairs"
+                     + (method.null_rate.map { String(format: "; %.2f%% by chance (sentences permuted)", $0 * 100) } ?? "")
+                     + (method.stable_share.map { String(format: "; %.1f%% of them stable in %d resamples", $0 * 100, resolved.bootstrap) } ?? ""))
         return FramingReport(
             generated: ISODate.format(Self.generationTime), stories: stories,
             outlets: summaries.values.sorted { ($0.stories, $1.outlet) > ($1.stories, $0.outlet) },
-            blindspots: blindspots, groups: groups)
+            blindspots: blindspots, groups: groups, framing: method)
     }
 
     /// Frames one story: per outlet, distinctive terms, similarity to the rest, quotes, timeline.
     /// Returns the story and the groups seen in it.
-    static func frame(id: Int64, title: String, articles stored: [StoredArticle], worker: Worker, context: Context) -> (StoryFraming, Set<String>) {
+    static func frame(id: Int64, title: String, articles stored: [StoredArticle], worker: Worker, context: Context) -> (StoryFraming, Set<String>, FramingTally) {
         let options = context.options
         let vocabulary = context.vocabulary
         let articles = stored.map(\.article)
@@ -171,46 +221,107 @@ package struct ReportBuilder {
                 seenGroups.insert(g)
             }
         }
-        // Per outlet, from the stored counts: term counts and the sum of its TF-IDF rows.
+        // Per outlet: its articles, the sum of its TF-IDF rows (stored counts), who it quotes.
         var outletOrder: [String] = []
-        var counts: [String: [Int32: Double]] = [:]
-        var storyCounts: [Int32: Double] = [:]
+        var articlesOf: [String: [Int]] = [:]
         var rows: [String: [Int32: Double]] = [:]
         var spoken: [String: [String: Int]] = [:]
+        var firstQuoted: [String: String] = [:]
         let quotes = QuoteExtractor()
-        for (a, terms) in zip(articles, stored.map { $0.terms ?? ArticleTerms() }) {
-            if counts[a.outlet] == nil { outletOrder.append(a.outlet); counts[a.outlet] = [:] }
-            for k in terms.ids.indices {
-                let n = Double(terms.titleCounts[k]) + Double(terms.textCounts[k])
-                counts[a.outlet]![terms.ids[k], default: 0] += n
-                storyCounts[terms.ids[k], default: 0] += n
-            }
+        for (k, (a, terms)) in zip(articles, stored.map { $0.terms ?? ArticleTerms() }).enumerated() {
+            if articlesOf[a.outlet] == nil { outletOrder.append(a.outlet) }
+            articlesOf[a.outlet, default: []].append(k)
             let (ids, values) = context.weighting.row(terms)
             for k in ids.indices { rows[a.outlet, default: [:]][ids[k], default: 0] += Double(values[k]) }
             if QuoteExtractor.mayQuote(a.text) {
-                for (speaker, n) in quotes.speakers(in: a.text) { spoken[a.outlet, default: [:]][speaker, default: 0] += n }
+                let found = quotes.quotes(in: a.text)
+                if firstQuoted[a.outlet] == nil, let q = found.first { firstQuoted[a.outlet] = q.speaker }
+                for q in found { spoken[a.outlet, default: [:]][q.speaker, default: 0] += 1 }
             }
         }
         var storyRow: [Int32: Double] = [:]
         for row in rows.values { for (k, v) in row { storyRow[k, default: 0] += v } }
-        let tooCommon = Double(context.weighting.documentCount) * options.maxDocumentShare
+
+        // The story in units (stems, phrases, names), each outlet against the rest.
+        let analyzer = worker.analyzer
+        let texts = articles.map { a in (a.title, a.text, analyzer.language(title: a.title, text: a.text, given: a.lang)) }
+        let units = StoryUnits(articles: texts, analyzer: analyzer)
+        let contrast = OutletContrast(units: units, outlets: outletOrder.map { articlesOf[$0]! })
+        let framing = context.framing
+        // A store of fewer than 100 articles says nothing of which words are common.
+        let tooCommon = context.weighting.documentCount >= 100 ? Double(context.weighting.documentCount) * options.maxDocumentShare : .infinity
+        func common(_ t: Int32) -> Bool {
+            let id = worker.storeID(t, vocabulary)
+            return id >= 0 && Double(vocabulary.documentFrequency[Int(id)]) > tooCommon
+        }
+        let eligible: (Int32) -> Bool = { u in !units.keys[Int(u)].terms.allSatisfy(common) }
+        let share: (Int32) -> Double = { u in
+            let key = units.keys[Int(u)]
+            if key.length == 1 {
+                let id = worker.storeID(key.a, vocabulary)
+                if id >= 0 { return max(Double(vocabulary.collectionFrequency[Int(id)]), 1) / context.total }
+            }
+            return contrast.storyShare(Int(u))
+        }
+        var tally = FramingTally()
+        var shown: [[OutletContrast.Scored]] = []
+        var tested: [Int] = []
+        for o in outletOrder.indices {
+            let scored = contrast.scores(outlet: o, minCount: Double(options.minCount), method: framing, eligible: eligible, share: share)
+            tested.append(scored.count)
+            shown.append(contrast.pick(scored, outlet: o, minZ: options.minZ, limit: options.termsPerOutlet))
+        }
+        if options.nullRounds > 0 {
+            let n = contrast.null(rounds: options.nullRounds, minZ: options.minZ, minCount: Double(options.minCount), method: framing,
+                                  seed: UInt64(bitPattern: id) ^ 0x6e75_6c6c, eligible: eligible, share: share)
+            tally.nullPassed += n.passed
+            tally.nullTested += n.tested
+        }
+        let stability = contrast.stability(of: shown, rounds: options.bootstrap, minZ: options.minZ, method: framing,
+                                           seed: UInt64(bitPattern: id), share: share)
+        func kind(_ u: Int32) -> String {
+            units.hasDigit[Int(u)] ? "number" : units.isName(u) ? "name" : units.keys[Int(u)].length > 1 ? "phrase" : "term"
+        }
+        func display(_ u: Int32, _ forms: [UnitKey: [String: Int]]) -> String {
+            let key = units.keys[Int(u)]
+            let form = forms[key]?.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+                ?? key.terms.map { analyzer.terms[Int($0)] }.joined(separator: " ")
+            return kind(u) == "name" ? form : form.lowercased()
+        }
+        // Omissions: names, numbers, and the story's key words (its 20 highest in TF-IDF).
+        let keyWords: Set<Int32> = {
+            var weighted: [(Int32, Double)] = []
+            for u in 0..<units.count where units.keys[u].length == 1 && eligible(Int32(u)) {
+                let id = worker.storeID(units.keys[u].a, vocabulary)
+                let df = id >= 0 ? Double(vocabulary.documentFrequency[Int(id)]) : 1
+                weighted.append((Int32(u), contrast.storyCounts[u] * log(Double(max(context.weighting.documentCount, 1)) / max(df, 1))))
+            }
+            weighted.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+            return Set(weighted.prefix(20).map(\.0))
+        }()
+        let omitted = outletOrder.indices.map { o in
+            Array(contrast.omitted(by: o) { u in
+                eligible(u) && (units.hasDigit[Int(u)] ? units.keys[Int(u)].length == 1 : units.isName(u) || keyWords.contains(u))
+            }.prefix(options.termsPerOutlet))
+        }
+        let omittedForms = StoryUnits.forms(of: Set(omitted.flatMap { $0.map { units.keys[Int($0.unit)] } }), in: texts, analyzer: analyzer)
 
         var outlets: [OutletFraming] = []
-        for outlet in outletOrder {
-            let mine = counts[outlet]!
-            var rest = storyCounts
-            for (w, c) in mine { rest[w]! -= c; if rest[w]! <= 0 { rest[w] = nil } }
-            let candidates = mine.filter { id, _ in Double(vocabulary.documentFrequency[Int(id)]) <= tooCommon }
-            let scored = FightinWords().zScores(group: candidates, rest: rest, groupTotal: mine.values.reduce(0, +)) { id in
-                max(Double(vocabulary.collectionFrequency[Int(id)]), 1) / context.total
+        for (o, outlet) in outletOrder.enumerated() {
+            let mineArticles = articlesOf[outlet]!.map { articles[$0] }
+            let forms = StoryUnits.forms(of: Set(shown[o].map { units.keys[Int($0.unit)] }), in: articlesOf[outlet]!.map { texts[$0] },
+                                         analyzer: analyzer)
+            let terms = shown[o].enumerated().map { k, s -> DistinctiveTerm in
+                let u = Int(s.unit)
+                return DistinctiveTerm(term: display(s.unit, forms), z: (s.z * 1000).rounded() / 1000, kind: kind(s.unit),
+                                       count: Int(contrast.counts[o][u]), rest_count: Int(contrast.storyCounts[u] - contrast.counts[o][u]),
+                                       stability: options.bootstrap > 0 ? (stability[o][k] * 1000).rounded() / 1000 : nil)
             }
-            let top = Array(scored.prefix { $0.z > 0 }.prefix(options.termsPerOutlet))
-            let mineArticles = articles.filter { $0.outlet == outlet }
-            let forms = surfaceForms(of: Set(top.map(\.term)), in: mineArticles, worker: worker, vocabulary: vocabulary)
-            let terms = top.map { pair -> DistinctiveTerm in
-                let form = forms[pair.term]?.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? vocabulary.terms[Int(pair.term)]
-                return DistinctiveTerm(term: form, z: (pair.z * 1000).rounded() / 1000)
-            }
+            tally.pairs += 1
+            tally.tested += tested[o]
+            tally.shown += terms.count
+            if !terms.isEmpty { tally.pairsWithTerms += 1 }
+            tally.stable += stability[o].filter { $0 >= 0.8 }.count
             var similarity: Double? = nil
             if outletOrder.count > 1 {
                 let own = rows[outlet] ?? [:]
@@ -219,14 +330,21 @@ package struct ReportBuilder {
                 for (k, v) in storyRow { let r = v - (own[k] ?? 0); nRest += r * r }
                 similarity = nOwn > 0 && nRest > 0 ? ((dot / (nOwn.squareRoot() * nRest.squareRoot())) * 1000).rounded() / 1000 : 0
             }
+            let mine = spoken[outlet] ?? [:]
+            var others: [String: Int] = [:]
+            for (p, name) in outletOrder.enumerated() where p != o { for speaker in (spoken[name] ?? [:]).keys where mine[speaker] == nil { others[speaker, default: 0] += 1 } }
             outlets.append(OutletFraming(
                 outlet: outlet, group: groupOf[outlet], articles: mineArticles.map(\.id), article_count: mineArticles.count,
                 first_published: mineArticles.compactMap(\.published).min().map(ISODate.format),
                 headline: mineArticles[0].title, headlines: mineArticles.map(\.title),
                 timeline: mineArticles.compactMap(\.published).map(ISODate.format),
-                distinctive_terms: terms, similarity_to_story: similarity,
-                quoted: (spoken[outlet] ?? [:]).sorted { ($0.value, $1.key) > ($1.value, $0.key) }
-                    .prefix(10).map { QuotedSource(speaker: $0.key, count: $0.value) }))
+                distinctive_terms: terms, candidates_tested: tested[o],
+                omitted: omitted[o].map { Omission(term: display($0.unit, omittedForms), kind: kind($0.unit) == "name" ? "name" : kind($0.unit) == "number" ? "number" : "term",
+                                                   carried_by: $0.carriedBy, of: outletOrder.count - 1) },
+                similarity_to_story: similarity,
+                quoted: mine.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(10).map { QuotedSource(speaker: $0.key, count: $0.value) },
+                first_quoted: firstQuoted[outlet],
+                others_quote: others.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5).map { OthersQuote(speaker: $0.key, outlets: $0.value) }))
         }
         let first = stored.filter { $0.article.published != nil }
             .min { ($0.article.published!, $0.seq) < ($1.article.published!, $1.seq) }
@@ -241,25 +359,7 @@ package struct ReportBuilder {
                 guard let t = a.published, let source = a.dateSource, source != .given else { return nil }
                 return FoundDate(article: a.id, outlet: a.outlet, published: ISODate.format(t), source: source.rawValue)
             }.sorted { ($0.published, $0.article) < ($1.published, $1.article) },
-            undated_articles: articles.filter { $0.published == nil }.count), seenGroups)
-    }
-
-    /// How often each folded word of `articles` is written for each of the `wanted` terms (by store
-    /// id): the analyzer runs again over these articles only, and only when some term is wanted.
-    static func surfaceForms(of wanted: Set<Int32>, in articles: [Article], worker: Worker, vocabulary: Vocabulary) -> [Int32: [String: Int]] {
-        var forms: [Int32: [String: Int]] = [:]
-        guard !wanted.isEmpty else { return forms }
-        let analyzer = worker.analyzer
-        for a in articles {
-            let language = analyzer.language(title: a.title, text: a.text, given: a.lang)
-            for part in [a.title, a.text] {
-                analyzer.forEachTerm(part, language: language) { t, form in
-                    let id = worker.storeID(t, vocabulary)
-                    if wanted.contains(id) { forms[id, default: [:]][form, default: 0] += 1 }
-                }
-            }
-        }
-        return forms
+            undated_articles: articles.filter { $0.published == nil }.count), seenGroups, tally)
     }
 }
 

@@ -46,6 +46,12 @@ package struct ReportWriter {
         if formats.contains(.html) {
             try fm.createDirectory(at: directory.appendingPathComponent("stories"), withIntermediateDirectories: true)
             try save("index.html", HTMLPages.index(report))
+            try save("stories.js", HTMLPages.indexData(report))
+            let pages = (report.stories.count + HTMLPages.storiesPerPage - 1) / HTMLPages.storiesPerPage
+            if pages > 1 {
+                try fm.createDirectory(at: directory.appendingPathComponent("pages"), withIntermediateDirectories: true)
+                for k in 2...pages { try save("pages/\(k).html", HTMLPages.index(report, page: k)) }
+            }
             // Story pages are independent: render and write them on all cores.
             let stories = report.stories, report = self.report, dir = directory
             let workers = Parallel.cores
@@ -106,8 +112,25 @@ package struct ReportWriter {
         return parts.joined(separator: "; ") + "."
     }
 
+    /// How the stressed words were chosen, in a sentence or two (Markdown and HTML).
+    static func methodNote(_ f: FramingMethod, escape: (String) -> String) -> String {
+        var note = "Stressed: words, phrases and names an outlet used more than the rest of the story, by the weighted log-odds "
+            + "with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008; prior weight \(Int(f.prior_weight))), shown only at "
+            + "z ≥ \(String(format: "%.2f", f.min_z)): \(f.shown) of \(f.tested) units tested, in \(f.pairs_with_terms) of \(f.outlet_pairs) story-outlet pairs."
+        if let stable = f.stable_share {
+            note += " Stability: \(String(format: "%.0f", stable * 100))% of the shown units keep z ≥ \(String(format: "%.2f", f.min_z)) in at least 80% of \(f.bootstrap) resamples of each outlet's sentences."
+        }
+        if let rate = f.null_rate {
+            note += " By chance: with the story's sentences dealt at random among its outlets (\(f.null_rounds) times), \(String(format: "%.2f", rate * 100))% of the units tested reach the bar, about \(Int((rate * Double(f.tested)).rounded())) of the \(f.shown) shown."
+        } else {
+            note += " Run the report with --bootstrap N for each unit's stability and the rate at which chance alone passes the bar."
+        }
+        return escape(note)
+    }
+
     func markdown() -> String {
-        var out = "# Storyline: how each outlet told each story\n\n\(report.stories.count) stories. Generated \(report.generated).\n"
+        var out = "# Storyline: how each outlet told each story\n\n\(report.stories.count) stories. Generated \(report.generated).\n\n"
+            + Self.methodNote(report.framing, escape: Self.md) + "\n"
         for s in report.stories {
             out += "\n## \(Self.md(s.title)) (story \(s.id))\n\n"
             out += "\(s.article_count) articles from \(s.outlets.count) outlets"
@@ -117,11 +140,13 @@ package struct ReportWriter {
             }
             out += "."
             if !s.dates_found.isEmpty || s.undated_articles > 0 { out += " " + Self.datesNote(s, escape: Self.md) }
-            out += "\n\n| Outlet | Group | First published | Headline | Stressed | Quoted | Similarity |\n|---|---|---|---|---|---|---|\n"
+            out += "\n\n| Outlet | Group | First published | Headline | Stressed (z) | Left out (outlets carrying it) | Quoted first; most | Similarity |\n|---|---|---|---|---|---|---|---|\n"
             for o in s.outlets {
-                let terms = o.distinctive_terms.prefix(6).map(\.term).joined(separator: ", ")
-                let quoted = o.quoted.prefix(3).map { "\($0.speaker) (\($0.count))" }.joined(separator: ", ")
-                out += "| \(Self.md(o.outlet)) | \(Self.md(o.group ?? "")) | \(o.first_published ?? "") | \(Self.md(o.headline)) | \(Self.md(terms)) | \(Self.md(quoted)) | \(o.similarity_to_story.map { String(format: "%.2f", $0) } ?? "") |\n"
+                let terms = o.distinctive_terms.isEmpty ? "none of \(o.candidates_tested) tested"
+                    : o.distinctive_terms.map { "\($0.term) (\(String(format: "%.1f", $0.z)))" }.joined(separator: ", ")
+                let omitted = o.omitted.map { "\($0.term) (\($0.carried_by)/\($0.of))" }.joined(separator: ", ")
+                let quoted = (o.first_quoted.map { $0 + "; " } ?? "") + o.quoted.prefix(3).map { "\($0.speaker) (\($0.count))" }.joined(separator: ", ")
+                out += "| \(Self.md(o.outlet)) | \(Self.md(o.group ?? "")) | \(o.first_published ?? "") | \(Self.md(o.headline)) | \(Self.md(terms)) | \(Self.md(omitted)) | \(Self.md(quoted)) | \(o.similarity_to_story.map { String(format: "%.2f", $0) } ?? "") |\n"
             }
         }
         if !report.blindspots.isEmpty {
@@ -157,13 +182,16 @@ package struct ReportWriter {
     }
 
     func outletsCSV() -> String {
-        var out = Self.csv(["story_id", "outlet", "group", "articles", "first_published", "headline", "similarity_to_story", "distinctive_terms", "quoted"])
+        var out = Self.csv(["story_id", "outlet", "group", "articles", "first_published", "headline", "similarity_to_story", "distinctive_terms", "quoted",
+                            "candidates_tested", "omitted", "first_quoted", "others_quote"])
         for s in report.stories {
             for o in s.outlets {
                 out += Self.csv(["\(s.id)", o.outlet, o.group ?? "", "\(o.article_count)", o.first_published ?? "", o.headline,
                                  o.similarity_to_story.map { String(format: "%.3f", $0) } ?? "",
                                  o.distinctive_terms.map { "\($0.term) (\(String(format: "%.1f", $0.z)))" }.joined(separator: "; "),
-                                 o.quoted.map { "\($0.speaker) (\($0.count))" }.joined(separator: "; ")])
+                                 o.quoted.map { "\($0.speaker) (\($0.count))" }.joined(separator: "; "),
+                                 "\(o.candidates_tested)", o.omitted.map { "\($0.term) (\($0.carried_by)/\($0.of))" }.joined(separator: "; "),
+                                 o.first_quoted ?? "", o.others_quote.map { "\($0.speaker) (\($0.outlets))" }.joined(separator: "; ")])
             }
         }
         return out

@@ -287,6 +287,22 @@ public final class Analyzer {
         }
     }
 
+    /// Calls `body` with every token of `text` in order: its local term (-1 when the token is
+    /// dropped: a stopword, too short), its byte range, and the text's UTF-8 bytes (valid during
+    /// the call). For callers that need what lies between terms: phrases, sentences, capitals.
+    public func forEachToken(_ text: String, language: String?, _ body: (Int32, Token, UnsafeBufferPointer<UInt8>) -> Void) {
+        let p = pipeline(language.flatMap { $0.isEmpty ? nil : String($0.prefix(2)) } ?? defaultLanguage)
+        var cache = p.cache; p.cache = _TermCache.placeholder
+        var folded: [UInt8] = []
+        defer { p.cache = cache }
+        var s = text
+        s.withUTF8 { bytes in
+            tokenizer.tokenize(bytes) { token in
+                body(term(bytes, token, Self.key(bytes, token), p, &cache, &folded), token, bytes)
+            }
+        }
+    }
+
     /// The analyzed terms of a short text, as strings (for tests and diagnostics).
     public func terms(of text: String, language: String? = nil) -> [String] {
         var result: [String] = []

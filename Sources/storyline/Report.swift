@@ -38,7 +38,15 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Stories with at least this many articles (ignored with --story).", valueName: "n"))
     var minArticles: Int = 2
 
+    @Option(help: ArgumentHelp("Show a word or phrase as stressed by an outlet only with a z-score at least this (default: the profile's report.minZ, else 1.96).", valueName: "z"))
+    var minZ: Double?
+
+    @Option(help: ArgumentHelp("Resample each outlet's sentences this many times and give each shown word its stability: the share of resamples in which it keeps z >= the bar (default: the profile's report.bootstrap, else 0: none).", valueName: "n"))
+    var bootstrap: Int?
+
     func validate() throws {
+        if let z = minZ, !(z >= 0) { throw ValidationError("--min-z must be >= 0") }
+        if let b = bootstrap, !(b >= 0 && b <= 10_000) { throw ValidationError("--bootstrap must be in 0...10000") }
         _ = try formats()
         if minArticles < 1 { throw ValidationError("--min-articles must be at least 1") }
     }
@@ -61,6 +69,8 @@ struct Report: ParsableCommand {
         options.story = story
         options.minArticles = minArticles
         options.groupField = groupField
+        options.minZ = minZ
+        options.bootstrap = bootstrap
         options.groups = try reportingErrors { try outlets.map { try OutletGroups.load($0) } }
         let (report, files) = try reportingErrors { try pipeline.report(to: out, formats: try formats(), options: options) }
         pipeline.progress.log("report: \(report.stories.count) stories, \(files.count) files in \(out)" + (files.contains("index.html") ? " (open \(out)/index.html)" : ""))

@@ -97,6 +97,8 @@ final class ReportBuilderTests: XCTestCase {
         TestSupport.write(rows.map { String(decoding: try! JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n"), to: dump)
         _ = try pipeline.run([dump.path])
         var options = ReportOptions()
+        options.minZ = 0   // the mechanics here; the bar is tested in FramingUnitsTests
+        options.minCount = 1
         options.groups = OutletGroups(groupOf: ["Left Daily": "left", "Right Post": "right", "Right Times": "right", "Center Wire": "center"])
         let (report, files) = try pipeline.report(to: dir.appendingPathComponent("out").path, options: options)
         XCTAssertTrue(files.contains("index.html") && files.contains("report.json") && files.contains("report.md") && files.contains("story_outlets.csv"))
@@ -106,7 +108,7 @@ final class ReportBuilderTests: XCTestCase {
         XCTAssertEqual(quakeStory.coverage, ["left": 1, "right": 1, "center": 1])
         XCTAssertTrue(quakeStory.outlets.allSatisfy { ($0.similarity_to_story ?? 0) > 0.3 })
         XCTAssertEqual(quakeStory.outlets.first { $0.outlet == "Left Daily" }?.quoted.first?.speaker, "Mayor Ana Lopez")
-        XCTAssertTrue(quakeStory.outlets.first { $0.outlet == "Right Post" }!.distinctive_terms.contains { $0.term == "codes" })
+        XCTAssertTrue(quakeStory.outlets.first { $0.outlet == "Right Post" }!.distinctive_terms.contains { $0.term.hasSuffix("codes") }, "codes, or the phrase that holds it")
         let taxStory = try XCTUnwrap(report.stories.first { $0.outlets.count == 2 })
         XCTAssertEqual(report.blindspots.map(\.story), [taxStory.id])
         XCTAssertEqual(report.blindspots.first?.covered_by, "right")
@@ -124,7 +126,8 @@ final class FramingFromCountsTests: XCTestCase {
         let vocabulary = Vocabulary(terms: ["quak", "kill", "dozen", "code", "build"], documentFrequency: [3, 3, 2, 1, 1],
                                     collectionFrequency: [30, 30, 20, 2, 5], inStore: true)
         let weighting = TFIDFWeighting(titleWeight: 2, documentCount: 100, documentFrequency: vocabulary.documentFrequency)
-        let context = ReportBuilder.Context(vocabulary: vocabulary, weighting: weighting, options: ReportOptions())
+        let context = ReportBuilder.Context(vocabulary: vocabulary, weighting: weighting,
+                                            options: .init(base: ReportOptions(), minZ: 0, bootstrap: 0), framing: FightinWords())
         let worker = ReportBuilder.Worker(analyzer: TestSupport.models.analyzer(TestSupport.profile.analyzer))
         func stored(_ seq: Int64, _ outlet: String, _ hour: Double, _ title: String, _ text: String, _ counts: [(Int32, UInt16, UInt16)]) -> StoredArticle {
             StoredArticle(seq: seq, article: Article(id: "a\(seq)", outlet: outlet, published: hour * 3600, title: title, text: text),
@@ -135,7 +138,7 @@ final class FramingFromCountsTests: XCTestCase {
             stored(2, "Center Wire", 10, "Quake kills dozens", "A quake killed dozens.", [(0, 1, 1), (1, 1, 1), (2, 1, 1)]),
             stored(3, "Left Daily", 12, "Quake kills dozens", "A quake killed dozens.", [(0, 1, 1), (1, 1, 1), (2, 1, 1)]),
         ]
-        let (story, _) = ReportBuilder.frame(id: 1, title: "Quake", articles: articles, worker: worker, context: context)
+        let (story, _, _) = ReportBuilder.frame(id: 1, title: "Quake", articles: articles, worker: worker, context: context)
         XCTAssertEqual(story.first_reported_by, "Right Post")
         XCTAssertEqual(story.outlets.map(\.outlet), ["Right Post", "Center Wire", "Left Daily"])
         let right = story.outlets[0]
@@ -145,5 +148,141 @@ final class FramingFromCountsTests: XCTestCase {
         let similarity = Dictionary(uniqueKeysWithValues: story.outlets.map { ($0.outlet, $0.similarity_to_story ?? -1) })
         XCTAssertGreaterThan(similarity["Center Wire"]!, similarity["Right Post"]!)
         XCTAssertEqual(similarity["Center Wire"]!, similarity["Left Daily"]!, accuracy: 1e-9)
+    }
+}
+
+/// The units a story is read in (stems, phrases, names), and what is shown of them.
+final class FramingUnitsTests: XCTestCase {
+    let analyzer = TestSupport.models.analyzer(TestSupport.profile.analyzer)
+
+    func units(_ texts: [String]) -> StoryUnits {
+        StoryUnits(articles: texts.map { ("", $0, "en") }, analyzer: analyzer)
+    }
+
+    func unit(_ words: String, in u: StoryUnits) -> Int32? {
+        let terms = analyzer.terms(of: words, language: "en").map { t in Int32(analyzer.terms.firstIndex(of: t)!) }
+        guard !terms.isEmpty, terms.count <= 3 else { return nil }
+        return u.index[UnitKey(a: terms[0], b: terms.count > 1 ? terms[1] : -1, c: terms.count > 2 ? terms[2] : -1)]
+    }
+
+    func testPhrasesStopAtStopwordsPunctuationAndSentences() {
+        let u = units(["The Tea Party rallied downtown. Tea Party leaders, big tent politics of the party. Rallied downtown\nTea time."])
+        XCTAssertNotNil(unit("tea party", in: u))
+        XCTAssertNotNil(unit("tea party leaders", in: u))
+        XCTAssertNotNil(unit("big tent politics", in: u))
+        XCTAssertNil(unit("leaders big", in: u), "a comma ends a phrase")
+        XCTAssertNil(unit("downtown tea", in: u), "a sentence ends a phrase (period, line break)")
+        XCTAssertNil(unit("politics party", in: u), "a stopword ends a phrase")
+        let occurrences = u.occurrences[0].filter { $0 == unit("tea party", in: u)! }.count
+        XCTAssertEqual(occurrences, 2)
+        XCTAssertEqual(u.sentenceStarts[0].count, 4, "four sentences (a title that is empty makes none)")
+    }
+
+    func testNamesAreWordsCapitalizedInsideSentences() {
+        let u = units(["Supporters cheered as Glenn Beck spoke. Later Glenn Beck left. Big crowds came; the big tent was full.",
+                       "Critics said Beck was wrong. Beck answered."])
+        XCTAssertTrue(u.isName(unit("glenn beck", in: u)!))
+        XCTAssertTrue(u.isName(unit("beck", in: u)!), "capitalized inside sentences; the sentence-initial 'Beck' does not count")
+        XCTAssertFalse(u.isName(unit("big", in: u)!), "'Big' only starts a sentence; inside one it is lowercase")
+        let forms = StoryUnits.forms(of: [u.keys[Int(unit("glenn beck", in: u)!)]], in: [("", "Glenn  Beck spoke of glenn beck", "en")], analyzer: analyzer)
+        XCTAssertEqual(forms.values.first, ["Glenn Beck": 1, "glenn beck": 1], "forms as written, spaces folded")
+    }
+
+    /// Outlet 0 says "illegal aliens" eight times, the others "undocumented immigrants".
+    func contrastStory() -> (StoryUnits, OutletContrast) {
+        let filler = "Lawmakers met on Tuesday to debate the bill in the capital. The vote is expected next week."
+        let a = String(repeating: "Officials detained illegal aliens at the border. ", count: 8) + filler
+        let b = String(repeating: "Officials detained undocumented immigrants at the border. ", count: 4) + filler + " Senator Maria Lopez objected."
+        let c = String(repeating: "Officials detained undocumented immigrants at the border. ", count: 4) + filler + " Senator Maria Lopez objected to 4,000 arrests."
+        let d = filler + " Maria Lopez objected to 4,000 arrests."
+        let u = units([a, b, c, d])
+        return (u, OutletContrast(units: u, outlets: [[0], [1], [2], [3]]))
+    }
+
+    /// A prior weight for stories this small (the shipped 500 is for news articles).
+    let fw = FightinWords(priorWeight: 20)
+
+    func testAPhraseStandsOutAndItsOwnWordsDoNotAlsoFillTheCard() {
+        let (u, contrast) = contrastStory()
+        let scored = contrast.scores(outlet: 0, minCount: 2, method: fw, eligible: { _ in true }, share: { contrast.storyShare(Int($0)) })
+        XCTAssertTrue(scored.allSatisfy { contrast.counts[0][Int($0.unit)] >= 2 }, "only units the outlet uses at least twice are tested")
+        let shown = contrast.pick(scored, outlet: 0, minZ: 1.96, limit: 10)
+        XCTAssertFalse(shown.isEmpty)
+        XCTAssertTrue(shown.allSatisfy { $0.z >= 1.96 })
+        let keys = shown.map { u.keys[Int($0.unit)] }
+        XCTAssertTrue(keys.contains { $0.contains(u.keys[Int(unit("illegal aliens", in: u)!)]) }, "the phrase (or one containing it) is shown")
+        for (i, k) in keys.enumerated() {
+            for (j, other) in keys.enumerated() where i != j { XCTAssertFalse(k.contains(other), "a unit and its own part both shown") }
+        }
+        // The outlets that wrote the common words have nothing at the bar.
+        let quiet = contrast.pick(contrast.scores(outlet: 3, minCount: 2, method: fw, eligible: { _ in true }, share: { contrast.storyShare(Int($0)) }),
+                                  outlet: 3, minZ: 1.96, limit: 10)
+        XCTAssertTrue(quiet.isEmpty)
+    }
+
+    func testOmissionsAreWhatMostOthersCarryAndThisOutletNeverMentions() {
+        let (u, contrast) = contrastStory()
+        let names = { (x: Int32) in u.hasDigit[Int(x)] ? u.keys[Int(x)].length == 1 : u.isName(x) }   // as the report asks
+        let byA = contrast.omitted(by: 0, wanted: names).map { u.keys[Int($0.unit)] }
+        // B, C and D all carry "Maria Lopez" (3 of 3), C and D "4,000" (2 of 3, a majority).
+        XCTAssertTrue(byA.contains(u.keys[Int(unit("maria lopez", in: u)!)]))
+        XCTAssertFalse(byA.contains(u.keys[Int(unit("lopez", in: u)!)]), "a name's own part is not listed beside it")
+        XCTAssertTrue(byA.contains { $0.length == 1 && u.hasDigit[Int(u.index[$0]!)] }, "the number most others give")
+        XCTAssertEqual(contrast.omitted(by: 0, wanted: names).first?.carriedBy, 3)
+        // D names Lopez: not an omission for D, whatever the others write.
+        XCTAssertFalse(contrast.omitted(by: 3, wanted: names).contains { u.keys[Int($0.unit)].last == u.keys[Int(unit("lopez", in: u)!)].a })
+    }
+
+    func testStabilityIsReproducibleAndHighForAStrongContrast() {
+        let (_, contrast) = contrastStory()
+        let share = { (x: Int32) in contrast.storyShare(Int(x)) }
+        let shown = (0..<4).map { o in contrast.pick(contrast.scores(outlet: o, minCount: 2, method: fw, eligible: { _ in true }, share: share), outlet: o, minZ: 1.96, limit: 3) }
+        let first = contrast.stability(of: shown, rounds: 200, minZ: 1.96, method: fw, seed: 7, share: share)
+        XCTAssertEqual(first, contrast.stability(of: shown, rounds: 200, minZ: 1.96, method: fw, seed: 7, share: share))
+        XCTAssertGreaterThanOrEqual(first[0].first ?? 0, 0.8, "eight sentences of one phrase against none elsewhere holds")
+        XCTAssertTrue(first.joined().allSatisfy { $0 >= 0 && $0 <= 1 })
+        // Under the null (sentences dealt at random among the outlets) few units pass.
+        let null = contrast.null(rounds: 50, minZ: 1.96, minCount: 2, method: fw, seed: 3, eligible: { _ in true }, share: share)
+        XCTAssertGreaterThan(null.tested, 0)
+        XCTAssertLessThan(Double(null.passed) / Double(null.tested), 0.05)
+    }
+
+    /// The whole builder: every term shown passes the bar, and an outlet with nothing at the bar
+    /// says how many units were tested.
+    func testReportShowsOnlyWhatPassesTheBar() throws {
+        var profile = TestSupport.profile
+        profile.report = .init(minZ: nil, priorWeight: 20, bootstrap: nil)   // three short articles
+        let pipeline = try Pipeline(store: SQLiteStore(path: ":memory:"), models: TestSupport.models, profile: profile)
+        let dir = TestSupport.temporaryDirectory()
+        let base = "Border agents detained dozens of people crossing the river near the town on Monday, officials said."
+        let rows: [[String: Any]] = [
+            ["id": "1", "outlet": "Hard Line", "title": "Agents detain illegal aliens at river",
+             "text": base + " " + String(repeating: "The illegal aliens were held overnight. ", count: 9), "published": "2024-01-01T08:00:00Z"],
+            ["id": "2", "outlet": "Open Door", "title": "Agents detain migrants at river", "text": base + " The migrants were held overnight.", "published": "2024-01-01T09:00:00Z"],
+            ["id": "3", "outlet": "Wire", "title": "Agents detain dozens at river", "text": base, "published": "2024-01-01T10:00:00Z"],
+        ]
+        let dump = dir.appendingPathComponent("d.jsonl")
+        TestSupport.write(rows.map { String(decoding: try! JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n"), to: dump)
+        _ = try pipeline.run([dump.path])
+        var options = ReportOptions()
+        options.bootstrap = 50
+        let (report, _) = try pipeline.report(to: dir.appendingPathComponent("out").path, options: options)
+        let story = try XCTUnwrap(report.stories.first)
+        XCTAssertEqual(story.outlets.count, 3)
+        XCTAssertEqual(report.framing.min_z, 1.96)
+        for o in story.outlets {
+            XCTAssertTrue(o.distinctive_terms.allSatisfy { $0.z >= 1.96 && $0.stability != nil }, o.outlet)
+            XCTAssertGreaterThan(o.candidates_tested, 0)
+        }
+        let hard = try XCTUnwrap(story.outlets.first { $0.outlet == "Hard Line" })
+        XCTAssertTrue(hard.distinctive_terms.contains { $0.term.contains("illegal aliens") }, "\(hard.distinctive_terms)")
+        let wire = try XCTUnwrap(story.outlets.first { $0.outlet == "Wire" })
+        XCTAssertTrue(wire.distinctive_terms.isEmpty)
+        let page = try String(contentsOf: dir.appendingPathComponent("out/stories/\(story.id).html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("Nothing stands out: none of the \(wire.candidates_tested) words and phrases tested reaches z ≥ 1.96"))
+        XCTAssertEqual(report.framing.shown, story.outlets.map(\.distinctive_terms.count).reduce(0, +))
+        XCTAssertNotNil(report.framing.stable_share)
+        XCTAssertEqual(report.framing.null_rounds, 5)
+        XCTAssertNotNil(report.framing.null_rate)
     }
 }
