@@ -136,7 +136,7 @@ enum HTMLPages {
     /// so a filtered view can be linked), filters and sorts `stories.js`'s rows, shows 200 at a time.
     static let indexScript = """
         (function(){var D=window.STORYLINE,f=document.getElementById("filters");if(!D||!f)return;
-        var t0=performance.now(),out=document.getElementById("found"),st=document.getElementById("static"),shown=200,R=document.querySelector("script[src$='stories.js']").getAttribute("src").slice(0,-10);
+        var out=document.getElementById("found"),st=document.getElementById("static"),shown=200,R=document.querySelector("script[src$='stories.js']").getAttribute("src").slice(0,-10);
         function get(){var p={};new FormData(f).forEach(function(v,k){if(v)p[k]=v;});return p;}
         function set(p){Array.prototype.forEach.call(f.elements,function(e){if(e.name)e.value=p[e.name]||"";});}
         function fromHash(){var p={};location.hash.slice(1).split("&").forEach(function(kv){var i=kv.indexOf("=");if(i>0)p[decodeURIComponent(kv.slice(0,i))]=decodeURIComponent(kv.slice(i+1).replace(/\\+/g," "));});return p;}
@@ -154,7 +154,7 @@ enum HTMLPages {
         var th=el("thead");th.appendChild(hd);table.appendChild(th);table.appendChild(tb);var sc=el("div",null,{"class":"scroll"});sc.appendChild(table);out.appendChild(sc);
         if(rows.length>shown){var more=el("button","Show 200 more",{type:"button"});more.onclick=function(){shown+=200;run();};out.appendChild(more);}}
         f.hidden=false;set(fromHash());f.addEventListener("input",function(){shown=200;run();});f.addEventListener("submit",function(e){e.preventDefault();});window.addEventListener("hashchange",function(){set(fromHash());run();});
-        run();document.body.setAttribute("data-ready",Math.round(performance.now()-t0));})();
+        run();document.body.setAttribute("data-ready",Math.round(performance.now()));})();
         """
 
     /// The rows the index's script filters: `window.STORYLINE = {outlets, groups, stories}`, each

@@ -1,4 +1,5 @@
 import XCTest
+import StorylineTestSupport
 @testable import Storyline
 @testable import StorylineCore
 @testable import StorylineText
@@ -284,5 +285,76 @@ final class FramingUnitsTests: XCTestCase {
         XCTAssertNotNil(report.framing.stable_share)
         XCTAssertEqual(report.framing.null_rounds, 5)
         XCTAssertNotNil(report.framing.null_rate)
+    }
+}
+
+/// The index of a large store (12,500 stories of 100,000 articles, 40 outlets, three groups):
+/// pages of 500 without script, and in headless Chromium the filters give the right stories.
+final class IndexAtScaleTests: XCTestCase {
+    func report() -> FramingReport {
+        var rng = SeededGenerator(seed: 19)
+        let words = ["senate", "vote", "storm", "court", "border", "budget", "strike", "fire", "election", "trade", "rates", "flood", "school", "health", "police"]
+        let outlets = (0..<40).map { "Outlet \($0)" }
+        let groups = ["center", "left", "right"]
+        var stories: [StoryFraming] = []
+        for id in 1...12_500 {
+            let size = 8
+            let names = Array(Set((0..<Int.random(in: 1...6, using: &rng)).map { _ in outlets[Int.random(in: 0..<40, using: &rng)] })).sorted()
+            let day = 1_700_000_000.0 + Double(Int.random(in: 0..<365, using: &rng)) * 86_400
+            let framed = names.map { o in
+                OutletFraming(outlet: o, group: groups[Int(o.split(separator: " ")[1])! % 3], articles: ["a"], article_count: 1, first_published: ISODate.format(day),
+                              headline: "h", headlines: ["h"], timeline: [], distinctive_terms: [], candidates_tested: 0, omitted: [],
+                              similarity_to_story: nil, quoted: [], first_quoted: nil, others_quote: [])
+            }
+            var coverage: [String: Int] = [:]
+            for o in framed { coverage[o.group!, default: 0] += size / framed.count }
+            stories.append(StoryFraming(id: Int64(id), title: "\(words[id % words.count].capitalized) \(words[(id / 15) % words.count]) <\(id)>",
+                                        article_count: size, first_published: ISODate.format(day), last_published: ISODate.format(day),
+                                        first_reported_by: names[0], outlets: framed, coverage: coverage, dates_found: [], undated_articles: 0))
+        }
+        let summaries = outlets.map { OutletSummary(outlet: $0, group: nil, stories: 0, articles: 0, first_reports: 0, mean_divergence: nil) }
+        return FramingReport(generated: "2024-05-01T00:00:00Z", stories: stories, outlets: summaries, blindspots: [], groups: groups,
+                             framing: FramingMethod(method: "", min_z: 1.96, prior_weight: 500, min_count: 2, max_document_share: 0.2, bootstrap: 0,
+                                                    outlet_pairs: 0, pairs_with_terms: 0, tested: 0, shown: 0, null_rounds: 0))
+    }
+
+    func testPagedWithoutScriptAndFilteredInChromium() throws {
+        let report = report()
+        let dir = TestSupport.temporaryDirectory()
+        let files = try ReportWriter(report: report, directory: dir).write([.html])
+        XCTAssertTrue(files.contains("pages/25.html") && !files.contains("pages/26.html"), "12,500 stories in pages of 500")
+        let index = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertEqual(index.components(separatedBy: "<tr><td><a href=\"stories/").count - 1, 500)
+        XCTAssertTrue(index.contains("<a href=\"pages/2.html\">next →</a>"))
+        let last = try String(contentsOf: dir.appendingPathComponent("pages/25.html"), encoding: .utf8)
+        XCTAssertTrue(last.contains("<a href=\"../stories/12500.html\">") && last.contains("<script src=\"../stories.js\">"))
+        XCTAssertLessThan(try Data(contentsOf: dir.appendingPathComponent("index.html")).count, 400_000, "page 1 stays small")
+
+        _ = try TestChromium.path()
+        func open(_ hash: String) throws -> (count: Int?, ready: Int?, ids: [Int64]) {
+            let dom = try TestChromium.run(["--dump-dom", dir.appendingPathComponent("index.html").absoluteString + hash], in: dir)
+            func attribute(_ name: String) -> Int? {
+                dom.range(of: name + "=\"[0-9]+\"", options: .regularExpression).flatMap { Int(dom[$0].dropFirst(name.count + 2).dropLast()) }
+            }
+            let found = dom.range(of: "<div id=\"found\"").map { String(dom[$0.lowerBound...]) } ?? ""
+            let ids = found.components(separatedBy: "<a href=\"stories/").dropFirst().compactMap { Int64($0.prefix { $0.isNumber }) }
+            return (attribute("data-count"), attribute("data-ready"), ids)
+        }
+        let plain = try open("")
+        print("index of 12,500 stories in headless Chromium: ready \(plain.ready.map { "\($0) ms" } ?? "-") after navigation start")
+        XCTAssertNotNil(plain.ready, "the script ran")
+        XCTAssertLessThan(plain.ready ?? .max, 10_000)
+        // By outlet.
+        let outlet = try open("#outlet=Outlet%207")
+        let expected = report.stories.filter { $0.outlets.contains { $0.outlet == "Outlet 7" } }.map(\.id)
+        XCTAssertEqual(outlet.count, expected.count)
+        XCTAssertEqual(outlet.ids, Array(expected.prefix(200)), "the first 200, in story order")
+        // Title, a group that did not cover it, the newest first.
+        let combined = try open("#q=storm&missing=left&sort=new")
+        let want = report.stories.filter { $0.title.lowercased().contains("storm") && ($0.coverage["left"] ?? 0) == 0 }
+        XCTAssertEqual(combined.count, want.count)
+        XCTAssertEqual(Set(combined.ids), Set(want.map(\.id)).intersection(combined.ids), "only matching stories")
+        let dates = combined.ids.map { id in report.stories[Int(id) - 1].first_published! }
+        XCTAssertEqual(dates, dates.sorted(by: >), "newest first")
     }
 }
