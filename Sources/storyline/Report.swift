@@ -7,13 +7,20 @@ struct Report: ParsableCommand {
         abstract: "Write the framing report: how each outlet told each story.",
         discussion: """
             Writes into DIR: report.json ({stories: [{id, title, first_reported_by, outlets: [{outlet, articles, \
-            first_published, headline, distinctive_terms: [{term, z}], similarity_to_story, quoted, timeline}], \
-            coverage: {group: count}}], outlets, blindspots}); index.html with one page per story under \
-            stories/ (self-contained: inline CSS and SVG, no remote resources); report.md; stories.csv and \
-            story_outlets.csv.
+            first_published, headline, distinctive_terms: [{term, z, kind, count, rest_count, stability}], \
+            candidates_tested, omitted: [{term, kind, carried_by, of}], similarity_to_story, quoted, first_quoted, \
+            others_quote, timeline}], coverage: {group: count}}], outlets, blindspots, framing}); index.html \
+            (pages/K.html past 500 stories; its filters read stories.js) with one page per story under stories/ \
+            (nothing loaded from outside DIR); report.md; stories.csv and story_outlets.csv.
 
-            Distinctive terms: weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi & Quinn \
-            2008), each outlet against the rest of the story, prior from the whole store. Outlet groups (for \
+            What each outlet stressed: words, phrases (2-3 adjacent stems) and names it used more than the rest \
+            of the story, by weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi & Quinn \
+            2008), shown only with z >= --min-z (1.96). --bootstrap N gives each its stability (resampled \
+            sentences) and measures how often chance alone passes the bar (sentences permuted among outlets):
+
+              storyline report --out out --bootstrap 100
+
+            What each outlet left out: names, numbers and key words most of the other outlets carry. Outlet groups (for \
             coverage by group and blindspots) come from --outlets FILE (CSV with columns outlet, group and \
             optionally country; see Models/outlets.example.csv) or from a field of the dump (--group-field).
             """)
