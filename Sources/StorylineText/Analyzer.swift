@@ -271,19 +271,11 @@ public final class Analyzer {
     /// Calls `body` with the local term and the folded (unstemmed) word of each kept token.
     /// `language` is used as given (see ``language(title:text:given:)``), the default when nil.
     public func forEachTerm(_ text: String, language: String?, _ body: (Int32, String) -> Void) {
-        let p = pipeline(language.flatMap { $0.isEmpty ? nil : String($0.prefix(2)) } ?? defaultLanguage)
-        var cache = p.cache; p.cache = _TermCache.placeholder
         var folded: [UInt8] = []
-        defer { p.cache = cache }
-        var s = text
-        s.withUTF8 { bytes in
-            tokenizer.tokenize(bytes) { token in
-                let t = term(bytes, token, Self.key(bytes, token), p, &cache, &folded)
-                if t >= 0 {
-                    folder.fold(bytes, token, into: &folded)
-                    body(t, String(decoding: folded, as: UTF8.self))
-                }
-            }
+        forEachToken(text, language: language) { t, token, bytes in
+            guard t >= 0 else { return }
+            folder.fold(bytes, token, into: &folded)
+            body(t, String(decoding: folded, as: UTF8.self))
         }
     }
 
