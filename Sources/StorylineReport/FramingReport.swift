@@ -45,6 +45,8 @@ public struct FramingMethod: Codable, Sendable {
     /// Times `tested`: about how many of the shown units chance alone would give.
     public var null_rounds: Int
     public var null_rate: Double?
+    /// Stories whose bar was raised above min_z so that chance passes at most 2.5% there.
+    public var bar_raised: Int
 }
 
 public struct StoryFraming: Codable, Sendable {
@@ -63,6 +65,9 @@ public struct StoryFraming: Codable, Sendable {
     public var dates_found: [FoundDate]
     /// Its articles with no date at all.
     public var undated_articles: Int
+    /// The z a word or phrase needed to be shown in this story: the report's min_z, or higher
+    /// where chance (its sentences permuted among its outlets) passes more than 2.5% at min_z.
+    public var bar: Double
 }
 
 public struct FoundDate: Codable, Sendable, Equatable {

@@ -207,8 +207,8 @@ enum HTMLPages {
         body += "<section id=\"timeline\"><h2>Coverage timeline</h2>\(timeline(s))</section>\n"
         body += "<section id=\"coverage\"><h2>Coverage by group</h2>"
         body += report.groups.isEmpty ? "<p class=\"muted\">No outlet groups given.</p>" : coverageBar(s.coverage, groups: report.groups, width: 480, legend: true)
-        let bar = String(format: "%.2f", report.framing.min_z)
-        body += "</section>\n<section id=\"framing\"><h2>What each outlet stressed, and left out</h2><p class=\"muted\">\(ReportWriter.methodNote(report.framing, escape: escape)) Left out: names, numbers and key words most of the other outlets carry that this outlet never mentions. Similarity: cosine of the outlet's articles with the rest of the story.</p><div class=\"cards\">\n"
+        let bar = String(format: "%.2f", max(s.bar, report.framing.min_z))
+        body += "</section>\n<section id=\"framing\"><h2>What each outlet stressed, and left out</h2><p class=\"muted\">\(ReportWriter.methodNote(report.framing, escape: escape)) \(s.bar > report.framing.min_z ? "In this story the bar is z ≥ \(bar): at \(String(format: "%.2f", report.framing.min_z)) chance passed more than 2.5% of its units. " : "")Left out: names, numbers and key words most of the other outlets carry that this outlet never mentions. Similarity: cosine of the outlet's articles with the rest of the story.</p><div class=\"cards\">\n"
         for o in s.outlets {
             body += "<div class=\"card\"><h3>\(escape(o.outlet))</h3>"
             body += "<p class=\"muted\">Similarity to the story: \(o.similarity_to_story.map { String(format: "%.2f", $0) } ?? "—")</p><p class=\"stressed\">"

@@ -142,9 +142,10 @@ struct OutletContrast {
 
     /// The chance bar, measured: the story's sentences dealt at random to its outlets (each keeps
     /// its number of sentences), `rounds` times; returns how many units tested under that null
-    /// reach `minZ`, and how many were tested. A calibrated statistic passes about 2.5%.
+    /// reach `minZ`, how many were tested (a calibrated statistic passes about 2.5%), and the z
+    /// that 2.5% of them reach.
     func null(rounds: Int, minZ: Double, minCount: Double, method: FightinWords, seed: UInt64,
-              eligible: (Int32) -> Bool, share: (Int32) -> Double) -> (passed: Int, tested: Int) {
+              eligible: (Int32) -> Bool, share: (Int32) -> Double) -> (passed: Int, tested: Int, quantile975: Double) {
         var all: [(Int, Int, Int)] = []
         var sizes: [Int] = []
         for articles in outlets {
@@ -155,7 +156,8 @@ struct OutletContrast {
             }
             sizes.append(n)
         }
-        guard outlets.count > 1, !all.isEmpty else { return (0, 0) }
+        guard outlets.count > 1, !all.isEmpty else { return (0, 0, 0) }
+        var zs: [Double] = []
         var rng = SplitMix64(seed: seed)
         var passed = 0, tested = 0
         let okay = (0..<units.count).map { eligible(Int32($0)) }
@@ -176,11 +178,13 @@ struct OutletContrast {
                     let n = units.keys[u].length - 1
                     let z = method.z(mine: c[o][u], mineTotal: t[o][n], rest: storyCounts[u] - c[o][u], restTotal: storyTotals[n] - t[o][n], share: shares[u])
                     tested += 1
+                    zs.append(z)
                     if z >= minZ { passed += 1 }
                 }
             }
         }
-        return (passed, tested)
+        zs.sort()
+        return (passed, tested, zs.isEmpty ? 0 : zs[min(zs.count - 1, Int(Double(zs.count) * 0.975))])
     }
 
     /// What outlet `o` never mentions that most (more than half, and at least two) of the story's

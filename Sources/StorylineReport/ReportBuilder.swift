@@ -87,9 +87,9 @@ package struct ReportBuilder {
 
     /// The framing statistics' totals over the stories.
     struct FramingTally {
-        var pairs = 0, pairsWithTerms = 0, tested = 0, shown = 0, stable = 0, nullPassed = 0, nullTested = 0
+        var pairs = 0, pairsWithTerms = 0, tested = 0, shown = 0, stable = 0, nullPassed = 0, nullTested = 0, stories = 0, raised = 0
         mutating func add(_ t: FramingTally) {
-            nullPassed += t.nullPassed; nullTested += t.nullTested
+            nullPassed += t.nullPassed; nullTested += t.nullTested; stories += 1; raised += t.raised
             pairs += t.pairs; pairsWithTerms += t.pairsWithTerms; tested += t.tested; shown += t.shown; stable += t.stable
         }
     }
@@ -191,10 +191,11 @@ package struct ReportBuilder {
             pairs_with_terms: tally.pairsWithTerms, tested: tally.tested, shown: tally.shown,
             stable_share: resolved.bootstrap > 0 && tally.shown > 0 ? (Double(tally.stable) / Double(tally.shown) * 1000).rounded() / 1000 : nil,
             null_rounds: resolved.nullRounds,
-            null_rate: tally.nullTested > 0 ? (Double(tally.nullPassed) / Double(tally.nullTested) * 100_000).rounded() / 100_000 : nil)
+            null_rate: tally.nullTested > 0 ? (Double(tally.nullPassed) / Double(tally.nullTested) * 100_000).rounded() / 100_000 : nil,
+            bar_raised: tally.raised)
         progress.end("\(stories.count) stories, \(summaries.count) outlets, \(blindspots.count) blindspots; "
                      + "\(tally.shown) of \(tally.tested) units tested have z >= \(resolved.minZ), in \(tally.pairsWithTerms) of \(tally.pairs) story-outlet pairs"
-                     + (method.null_rate.map { String(format: "; %.2f%% by chance (sentences permuted)", $0 * 100) } ?? "")
+                     + (method.null_rate.map { String(format: "; %.2f%% pass it by chance (sentences permuted), the bar raised in %d stories", $0 * 100, tally.raised) } ?? "")
                      + (method.stable_share.map { String(format: "; %.1f%% of them stable in %d resamples", $0 * 100, resolved.bootstrap) } ?? ""))
         return FramingReport(
             generated: ISODate.format(Self.generationTime), stories: stories,
@@ -264,20 +265,26 @@ package struct ReportBuilder {
             return contrast.storyShare(Int(u))
         }
         var tally = FramingTally()
-        var shown: [[OutletContrast.Scored]] = []
-        var tested: [Int] = []
-        for o in outletOrder.indices {
-            let scored = contrast.scores(outlet: o, minCount: Double(options.minCount), method: framing, eligible: eligible, share: share)
-            tested.append(scored.count)
-            shown.append(contrast.pick(scored, outlet: o, minZ: options.minZ, limit: options.termsPerOutlet))
-        }
+        // The bar: min_z, or higher where chance passes more than 2.5% of this story's units at
+        // min_z (its sentences permuted among its outlets: words that come in bursts vary more
+        // than counts of independent words, which the z assumes).
+        var bar = options.minZ
         if options.nullRounds > 0 {
             let n = contrast.null(rounds: options.nullRounds, minZ: options.minZ, minCount: Double(options.minCount), method: framing,
                                   seed: UInt64(bitPattern: id) ^ 0x6e75_6c6c, eligible: eligible, share: share)
             tally.nullPassed += n.passed
             tally.nullTested += n.tested
+            bar = max(bar, n.quantile975)
+            if bar > options.minZ { tally.raised += 1 }
         }
-        let stability = contrast.stability(of: shown, rounds: options.bootstrap, minZ: options.minZ, method: framing,
+        var shown: [[OutletContrast.Scored]] = []
+        var tested: [Int] = []
+        for o in outletOrder.indices {
+            let scored = contrast.scores(outlet: o, minCount: Double(options.minCount), method: framing, eligible: eligible, share: share)
+            tested.append(scored.count)
+            shown.append(contrast.pick(scored, outlet: o, minZ: bar, limit: options.termsPerOutlet))
+        }
+        let stability = contrast.stability(of: shown, rounds: options.bootstrap, minZ: bar, method: framing,
                                            seed: UInt64(bitPattern: id), share: share)
         func kind(_ u: Int32) -> String {
             units.hasDigit[Int(u)] ? "number" : units.isName(u) ? "name" : units.keys[Int(u)].length > 1 ? "phrase" : "term"
@@ -359,7 +366,7 @@ package struct ReportBuilder {
                 guard let t = a.published, let source = a.dateSource, source != .given else { return nil }
                 return FoundDate(article: a.id, outlet: a.outlet, published: ISODate.format(t), source: source.rawValue)
             }.sorted { ($0.published, $0.article) < ($1.published, $1.article) },
-            undated_articles: articles.filter { $0.published == nil }.count), seenGroups, tally)
+            undated_articles: articles.filter { $0.published == nil }.count, bar: (bar * 1000).rounded() / 1000), seenGroups, tally)
     }
 }
 

@@ -121,7 +121,7 @@ package struct ReportWriter {
             note += " Stability: \(String(format: "%.0f", stable * 100))% of the shown units keep z ≥ \(String(format: "%.2f", f.min_z)) in at least 80% of \(f.bootstrap) resamples of each outlet's sentences."
         }
         if let rate = f.null_rate {
-            note += " By chance: with the story's sentences dealt at random among its outlets (\(f.null_rounds) times), \(String(format: "%.2f", rate * 100))% of the units tested reach the bar, about \(Int((rate * Double(f.tested)).rounded())) of the \(f.shown) shown."
+            note += " By chance: with each story's sentences dealt at random among its outlets (\(f.null_rounds) times), \(String(format: "%.2f", rate * 100))% of the units tested reach z ≥ \(String(format: "%.2f", f.min_z)); in the \(f.bar_raised) stories where more than 2.5% did, the bar was raised to the z that 2.5% reach (each story's bar is in report.json)."
         } else {
             note += " Run the report with --bootstrap N for each unit's stability and the rate at which chance alone passes the bar."
         }

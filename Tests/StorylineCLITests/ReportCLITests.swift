@@ -31,6 +31,13 @@ final class ReportCLITests: XCTestCase {
             XCTAssertNotNil(t["stability"] as? Double, "\(t)")
             XCTAssertTrue(["term", "phrase", "name", "number"].contains(t["kind"] as! String))
         }
+        for s in stories {
+            let bar = try XCTUnwrap(s["bar"] as? Double)
+            XCTAssertGreaterThanOrEqual(bar, 1.96)
+            for o in s["outlets"] as! [[String: Any]] {
+                for t in o["distinctive_terms"] as! [[String: Any]] { XCTAssertGreaterThanOrEqual(t["z"] as! Double, bar - 0.0005, "the story's bar") }
+            }
+        }
         XCTAssertGreaterThanOrEqual(Double(withOmissions.count), 0.8 * Double(three.count))
         XCTAssertLessThan(try XCTUnwrap(framing["null_rate"] as? Double), 0.025, "the bar passes less than its nominal rate by chance")
         XCTAssertEqual(framing["shown"] as? Int, stories.flatMap { $0["outlets"] as! [[String: Any]] }.map { ($0["distinctive_terms"] as! [Any]).count }.reduce(0, +))

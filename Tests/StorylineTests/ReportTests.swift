@@ -310,12 +310,12 @@ final class IndexAtScaleTests: XCTestCase {
             for o in framed { coverage[o.group!, default: 0] += size / framed.count }
             stories.append(StoryFraming(id: Int64(id), title: "\(words[id % words.count].capitalized) \(words[(id / 15) % words.count]) <\(id)>",
                                         article_count: size, first_published: ISODate.format(day), last_published: ISODate.format(day),
-                                        first_reported_by: names[0], outlets: framed, coverage: coverage, dates_found: [], undated_articles: 0))
+                                        first_reported_by: names[0], outlets: framed, coverage: coverage, dates_found: [], undated_articles: 0, bar: 1.96))
         }
         let summaries = outlets.map { OutletSummary(outlet: $0, group: nil, stories: 0, articles: 0, first_reports: 0, mean_divergence: nil) }
         return FramingReport(generated: "2024-05-01T00:00:00Z", stories: stories, outlets: summaries, blindspots: [], groups: groups,
                              framing: FramingMethod(method: "", min_z: 1.96, prior_weight: 500, min_count: 2, max_document_share: 0.2, bootstrap: 0,
-                                                    outlet_pairs: 0, pairs_with_terms: 0, tested: 0, shown: 0, null_rounds: 0))
+                                                    outlet_pairs: 0, pairs_with_terms: 0, tested: 0, shown: 0, null_rounds: 0, bar_raised: 0))
     }
 
     func testPagedWithoutScriptAndFilteredInChromium() throws {
