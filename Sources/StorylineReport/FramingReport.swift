@@ -103,6 +103,9 @@ public struct OutletFraming: Codable, Sendable {
     public var similarity_to_story: Double?
     /// Who the outlet quoted, most quoted first.
     public var quoted: [QuotedSource]
+    /// Its share of emotionally loaded words against the rest of the story's (null: no lexicon
+    /// for the language, or the only outlet).
+    public var loaded_language: LoadedLanguage?
     /// Who its first article quotes first (null: no quote found).
     public var first_quoted: String?
     /// Who the story's other outlets quote and this one does not, most widely quoted first.
@@ -120,6 +123,19 @@ public struct DistinctiveTerm: Codable, Sendable, Equatable {
     public var rest_count: Int
     /// Share of resamples in which it keeps z >= min_z (null without a bootstrap).
     public var stability: Double?
+}
+
+public struct LoadedLanguage: Codable, Sendable, Equatable {
+    /// Loaded words per word, here and in the rest of the story.
+    public var share: Double
+    public var rest_share: Double
+    /// Two-sided permutation p-value of the difference (sentences dealt at random among the
+    /// story's outlets, 199 times), and the same adjusted over every story-outlet pair of the
+    /// report (Benjamini-Hochberg): the cards show the share only where q < 0.05.
+    public var p: Double
+    public var q: Double
+    /// The loaded words this outlet used most.
+    public var words: [String]
 }
 
 public struct Omission: Codable, Sendable, Equatable {

@@ -208,7 +208,7 @@ enum HTMLPages {
         body += "<section id=\"coverage\"><h2>Coverage by group</h2>"
         body += report.groups.isEmpty ? "<p class=\"muted\">No outlet groups given.</p>" : coverageBar(s.coverage, groups: report.groups, width: 480, legend: true)
         let bar = String(format: "%.2f", max(s.bar, report.framing.min_z))
-        body += "</section>\n<section id=\"framing\"><h2>What each outlet stressed, and left out</h2><p class=\"muted\">\(ReportWriter.methodNote(report.framing, escape: escape)) \(s.bar > report.framing.min_z ? "In this story the bar is z ≥ \(bar): at \(String(format: "%.2f", report.framing.min_z)) chance passed more than 2.5% of its units. " : "")Left out: names, numbers and key words most of the other outlets carry that this outlet never mentions. Similarity: cosine of the outlet's articles with the rest of the story.</p><div class=\"cards\">\n"
+        body += "</section>\n<section id=\"framing\"><h2>What each outlet stressed, and left out</h2><p class=\"muted\">\(ReportWriter.methodNote(report.framing, escape: escape)) \(s.bar > report.framing.min_z ? "In this story the bar is z ≥ \(bar): at \(String(format: "%.2f", report.framing.min_z)) chance passed more than 2.5% of its units. " : "")Left out: names, numbers and key words most of the other outlets carry that this outlet never mentions. Loaded language (shown where it differs beyond chance: sentences permuted among the outlets, p-values adjusted over the whole report, q < 0.05): words rated strongly emotional in the VADER lexicon. Similarity: cosine of the outlet's articles with the rest of the story.</p><div class=\"cards\">\n"
         for o in s.outlets {
             body += "<div class=\"card\"><h3>\(escape(o.outlet))</h3>"
             body += "<p class=\"muted\">Similarity to the story: \(o.similarity_to_story.map { String(format: "%.2f", $0) } ?? "—")</p><p class=\"stressed\">"
@@ -221,6 +221,10 @@ enum HTMLPages {
             body += "</p>"
             if !o.omitted.isEmpty {
                 body += "<p class=\"omitted\"><strong>Left out:</strong> " + o.omitted.map { "\(escape($0.term)) <small class=\"muted\">(\($0.carried_by) of \($0.of))</small>" }.joined(separator: ", ") + "</p>"
+            }
+            if let l = o.loaded_language, l.q < 0.05 {
+                body += "<p class=\"loaded\"><strong>Loaded language:</strong> " + String(format: "%.1f%% of its words, %.1f%% in the rest of the story (p = %.3f, q = %.3f)", l.share * 100, l.rest_share * 100, l.p, l.q)
+                    + (l.words.isEmpty ? "" : ": " + l.words.map(escape).joined(separator: ", ")) + "</p>"
             }
             if let first = o.first_quoted { body += "<p><strong>Quotes first:</strong> \(escape(first))</p>" }
             if !o.quoted.isEmpty {

@@ -187,6 +187,52 @@ struct OutletContrast {
         return (passed, tested, zs.isEmpty ? 0 : zs[min(zs.count - 1, Int(Double(zs.count) * 0.975))])
     }
 
+    /// Each outlet's share of loaded words (``StoryUnits/sentenceLoaded``) against the rest of
+    /// the story's, and the two-sided permutation p-value of the difference: how often dealing the
+    /// story's sentences at random among its outlets (each keeps its number) gives one at least as
+    /// large. nil for an outlet with no words, or in a story of one outlet.
+    func loadedLanguage(rounds: Int, seed: UInt64) -> [(share: Double, rest: Double, p: Double)?] {
+        var all: [(words: Double, loaded: Double)] = []
+        var sizes: [Int] = []
+        for articles in outlets {
+            var n = 0
+            for a in articles { for k in units.sentenceWords[a].indices { all.append((Double(units.sentenceWords[a][k]), Double(units.sentenceLoaded[a][k]))); n += 1 } }
+            sizes.append(n)
+        }
+        guard outlets.count > 1, rounds > 0 else { return outlets.map { _ in nil } }
+        let totalWords = all.reduce(0) { $0 + $1.words }, totalLoaded = all.reduce(0) { $0 + $1.loaded }
+        func differences(_ sentences: [(words: Double, loaded: Double)]) -> [Double?] {
+            var out: [Double?] = []
+            var next = 0
+            for n in sizes {
+                var w = 0.0, l = 0.0
+                for s in sentences[next..<next + n] { w += s.words; l += s.loaded }
+                next += n
+                let restWords = totalWords - w
+                out.append(w > 0 && restWords > 0 ? l / w - (totalLoaded - l) / restWords : nil)
+            }
+            return out
+        }
+        let observed = differences(all)
+        var asLarge = [Int](repeating: 0, count: outlets.count)
+        var rng = SplitMix64(seed: seed)
+        var shuffled = all
+        for _ in 0..<rounds {
+            for i in stride(from: shuffled.count - 1, to: 0, by: -1) { shuffled.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            for (o, d) in differences(shuffled).enumerated() {
+                if let d, let seen = observed[o], abs(d) >= abs(seen) - 1e-12 { asLarge[o] += 1 }
+            }
+        }
+        var next = 0
+        return sizes.enumerated().map { o, n in
+            defer { next += n }
+            var w = 0.0, l = 0.0
+            for s in all[next..<next + n] { w += s.words; l += s.loaded }
+            guard observed[o] != nil else { return nil }
+            return (l / w, (totalLoaded - l) / (totalWords - w), Double(asLarge[o] + 1) / Double(rounds + 1))
+        }
+    }
+
     /// What outlet `o` never mentions that most (more than half, and at least two) of the story's
     /// other outlets carry, among the units `wanted` admits; a unit is "mentioned" when the outlet
     /// writes its last word (a surname, the head of a phrase). Longest units first where a unit and

@@ -61,12 +61,14 @@ package struct ReportBuilder {
         let total: Double
         let options: Resolved
         let framing: FightinWords
-        init(vocabulary: Vocabulary, weighting: TFIDFWeighting, options: Resolved, framing: FightinWords) {
+        let loaded: LoadedWords?
+        init(vocabulary: Vocabulary, weighting: TFIDFWeighting, options: Resolved, framing: FightinWords, loaded: LoadedWords? = nil) {
             self.vocabulary = vocabulary
             self.weighting = weighting
             self.total = Double(max(vocabulary.totalCount, 1))
             self.options = options
             self.framing = framing
+            self.loaded = loaded
         }
     }
 
@@ -119,7 +121,8 @@ package struct ReportBuilder {
         let resolved = Resolved(base: options, minZ: options.minZ ?? settings?.minZ ?? 1.96,
                                 bootstrap: options.bootstrap ?? settings?.bootstrap ?? 0)
         let framing = FightinWords(priorWeight: settings?.priorWeight ?? 500)
-        let context = Context(vocabulary: vocabulary, weighting: weighting, options: resolved, framing: framing)
+        let context = Context(vocabulary: vocabulary, weighting: weighting, options: resolved, framing: framing,
+                              loaded: try LoadedWords.load(models: models.path))
         var tally = FramingTally()
         let models = self.models
         let workers = (0..<max(1, threads)).map { _ in Worker(analyzer: models.analyzer(profile.analyzer)) }
@@ -151,6 +154,7 @@ package struct ReportBuilder {
         }
         flush()
 
+        Self.adjustLoadedLanguage(&stories)
         // Across stories.
         var summaries: [String: OutletSummary] = [:]
         var divergence: [String: (Double, Int)] = [:]
@@ -246,7 +250,7 @@ package struct ReportBuilder {
         // The story in units (stems, phrases, names), each outlet against the rest.
         let analyzer = worker.analyzer
         let texts = articles.map { a in (a.title, a.text, analyzer.language(title: a.title, text: a.text, given: a.lang)) }
-        let units = StoryUnits(articles: texts, analyzer: analyzer)
+        let units = StoryUnits(articles: texts, analyzer: analyzer, loaded: context.loaded)
         let contrast = OutletContrast(units: units, outlets: outletOrder.map { articlesOf[$0]! })
         let framing = context.framing
         // A store of fewer than 100 articles says nothing of which words are common.
@@ -286,6 +290,7 @@ package struct ReportBuilder {
         }
         let stability = contrast.stability(of: shown, rounds: options.bootstrap, minZ: bar, method: framing,
                                            seed: UInt64(bitPattern: id), share: share)
+        let loadedShares = context.loaded == nil ? outletOrder.map { _ in nil } : contrast.loadedLanguage(rounds: 199, seed: UInt64(bitPattern: id) ^ 0x6c6f_6164)
         func kind(_ u: Int32) -> String {
             units.hasDigit[Int(u)] ? "number" : units.isName(u) ? "name" : units.keys[Int(u)].length > 1 ? "phrase" : "term"
         }
@@ -350,6 +355,14 @@ package struct ReportBuilder {
                                                    carried_by: $0.carriedBy, of: outletOrder.count - 1) },
                 similarity_to_story: similarity,
                 quoted: mine.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(10).map { QuotedSource(speaker: $0.key, count: $0.value) },
+                loaded_language: loadedShares[o].map { l in
+                    var used: [Int32: Int] = [:]
+                    for a in articlesOf[outlet]! { for (w, n) in units.loadedUsed[a] { used[w, default: 0] += n } }
+                    let words = used.sorted { ($0.value, context.loaded!.list[Int($1.key)]) > ($1.value, context.loaded!.list[Int($0.key)]) }
+                        .prefix(5).map { context.loaded!.list[Int($0.key)] }
+                    return LoadedLanguage(share: (l.share * 100_000).rounded() / 100_000, rest_share: (l.rest * 100_000).rounded() / 100_000,
+                                          p: (l.p * 1000).rounded() / 1000, q: 1, words: words)
+                },
                 first_quoted: firstQuoted[outlet],
                 others_quote: others.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5).map { OthersQuote(speaker: $0.key, outlets: $0.value) }))
         }
@@ -371,6 +384,21 @@ package struct ReportBuilder {
 }
 
 extension ReportBuilder {
+    /// Benjamini-Hochberg over the loaded-language p-values of every story-outlet pair: q is the
+    /// false discovery rate at which the pair's difference would be called real.
+    static func adjustLoadedLanguage(_ stories: inout [StoryFraming]) {
+        var found: [(p: Double, s: Int, o: Int)] = []
+        for (s, story) in stories.enumerated() {
+            for (o, outlet) in story.outlets.enumerated() { if let l = outlet.loaded_language { found.append((l.p, s, o)) } }
+        }
+        found.sort { ($0.p, $0.s, $0.o) < ($1.p, $1.s, $1.o) }
+        var q = 1.0
+        for k in found.indices.reversed() {
+            q = min(q, found[k].p * Double(found.count) / Double(k + 1))
+            stories[found[k].s].outlets[found[k].o].loaded_language!.q = (q * 1000).rounded() / 1000
+        }
+    }
+
     /// When the report was made: now, or `SOURCE_DATE_EPOCH` (seconds) when set, so that the
     /// same store gives byte-identical reports (reproducible builds' convention; golden tests).
     static var generationTime: Double {

@@ -140,13 +140,16 @@ package struct ReportWriter {
             }
             out += "."
             if !s.dates_found.isEmpty || s.undated_articles > 0 { out += " " + Self.datesNote(s, escape: Self.md) }
-            out += "\n\n| Outlet | Group | First published | Headline | Stressed (z) | Left out (outlets carrying it) | Quoted first; most | Similarity |\n|---|---|---|---|---|---|---|---|\n"
+            out += "\n\n| Outlet | Group | First published | Headline | Stressed (z) | Left out (outlets carrying it) | Loaded language (q < 0.05) | Quoted first; most | Similarity |\n|---|---|---|---|---|---|---|---|---|\n"
             for o in s.outlets {
                 let terms = o.distinctive_terms.isEmpty ? "none of \(o.candidates_tested) tested"
                     : o.distinctive_terms.map { "\($0.term) (\(String(format: "%.1f", $0.z)))" }.joined(separator: ", ")
                 let omitted = o.omitted.map { "\($0.term) (\($0.carried_by)/\($0.of))" }.joined(separator: ", ")
                 let quoted = (o.first_quoted.map { $0 + "; " } ?? "") + o.quoted.prefix(3).map { "\($0.speaker) (\($0.count))" }.joined(separator: ", ")
-                out += "| \(Self.md(o.outlet)) | \(Self.md(o.group ?? "")) | \(o.first_published ?? "") | \(Self.md(o.headline)) | \(Self.md(terms)) | \(Self.md(omitted)) | \(Self.md(quoted)) | \(o.similarity_to_story.map { String(format: "%.2f", $0) } ?? "") |\n"
+                let loaded = o.loaded_language.flatMap { l in
+                    l.q < 0.05 ? String(format: "%.1f%% vs %.1f%% (q %.3f)", l.share * 100, l.rest_share * 100, l.q) + (l.words.isEmpty ? "" : ": " + l.words.joined(separator: ", ")) : nil
+                } ?? ""
+                out += "| \(Self.md(o.outlet)) | \(Self.md(o.group ?? "")) | \(o.first_published ?? "") | \(Self.md(o.headline)) | \(Self.md(terms)) | \(Self.md(omitted)) | \(Self.md(loaded)) | \(Self.md(quoted)) | \(o.similarity_to_story.map { String(format: "%.2f", $0) } ?? "") |\n"
             }
         }
         if !report.blindspots.isEmpty {
@@ -183,7 +186,7 @@ package struct ReportWriter {
 
     func outletsCSV() -> String {
         var out = Self.csv(["story_id", "outlet", "group", "articles", "first_published", "headline", "similarity_to_story", "distinctive_terms", "quoted",
-                            "candidates_tested", "omitted", "first_quoted", "others_quote"])
+                            "candidates_tested", "omitted", "first_quoted", "others_quote", "loaded_share", "loaded_rest_share", "loaded_p", "loaded_q"])
         for s in report.stories {
             for o in s.outlets {
                 out += Self.csv(["\(s.id)", o.outlet, o.group ?? "", "\(o.article_count)", o.first_published ?? "", o.headline,
@@ -191,7 +194,9 @@ package struct ReportWriter {
                                  o.distinctive_terms.map { "\($0.term) (\(String(format: "%.1f", $0.z)))" }.joined(separator: "; "),
                                  o.quoted.map { "\($0.speaker) (\($0.count))" }.joined(separator: "; "),
                                  "\(o.candidates_tested)", o.omitted.map { "\($0.term) (\($0.carried_by)/\($0.of))" }.joined(separator: "; "),
-                                 o.first_quoted ?? "", o.others_quote.map { "\($0.speaker) (\($0.outlets))" }.joined(separator: "; ")])
+                                 o.first_quoted ?? "", o.others_quote.map { "\($0.speaker) (\($0.outlets))" }.joined(separator: "; "),
+                                 o.loaded_language.map { String(format: "%.5f", $0.share) } ?? "", o.loaded_language.map { String(format: "%.5f", $0.rest_share) } ?? "",
+                                 o.loaded_language.map { String(format: "%.3f", $0.p) } ?? "", o.loaded_language.map { String(format: "%.3f", $0.q) } ?? ""])
             }
         }
         return out

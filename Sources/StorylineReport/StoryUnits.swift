@@ -37,6 +37,11 @@ struct StoryUnits {
     /// Per article: its units' occurrences, sentence after sentence, and where each sentence starts.
     private(set) var occurrences: [[Int32]] = []
     private(set) var sentenceStarts: [[Int]] = []
+    /// Per article, per sentence (its own: a sentence of stopwords only counts here): words, and
+    /// loaded words (``LoadedWords``); and the loaded words the article uses, with their counts.
+    private(set) var sentenceWords: [[Int32]] = []
+    private(set) var sentenceLoaded: [[Int32]] = []
+    private(set) var loadedUsed: [[Int32: Int]] = []
 
     var count: Int { keys.count }
 
@@ -46,11 +51,17 @@ struct StoryUnits {
         return c > 0 && c >= 4 * l
     }
 
-    init(articles: [(title: String, text: String, language: String)], analyzer: Analyzer) {
+    init(articles: [(title: String, text: String, language: String)], analyzer: Analyzer, loaded: LoadedWords? = nil) {
         for a in articles {
             var occ: [Int32] = [], starts: [Int] = []
+            var words: [Int32] = [], loadedCounts: [Int32] = [], used: [Int32: Int] = [:]
+            func endSentence() {
+                if words.last != 0 { words.append(0); loadedCounts.append(0) }
+            }
             for (part, isTitle) in [(a.title, true), (a.text, false)] {
                 if starts.last != occ.count { starts.append(occ.count) }
+                endSentence()
+                let english = a.language == "en"
                 Self.walk(part, language: a.language, analyzer: analyzer) { key, range, bytes, capitals, initial in
                     let u = self.unit(key, digits: Self.hasDigit(bytes, range))
                     occ.append(u)
@@ -59,11 +70,22 @@ struct StoryUnits {
                     }
                 } sentence: {
                     if starts.last != occ.count { starts.append(occ.count) }
+                    endSentence()
+                } token: { token, bytes in
+                    words[words.count - 1] += 1
+                    if english, let loaded, let w = loaded.lookup(bytes, token.start..<token.end) {
+                        loadedCounts[loadedCounts.count - 1] += 1
+                        used[w, default: 0] += 1
+                    }
                 }
             }
             if starts.last == occ.count { starts.removeLast() }
+            if words.last == 0 { words.removeLast(); loadedCounts.removeLast() }
             occurrences.append(occ)
             sentenceStarts.append(starts)
+            sentenceWords.append(words)
+            sentenceLoaded.append(loadedCounts)
+            loadedUsed.append(used)
         }
     }
 
@@ -81,7 +103,8 @@ struct StoryUnits {
     /// The units of `part` in order: `body(unit, byte range, bytes, every word capitalized,
     /// starts its sentence)`; `sentence()` where a new sentence begins.
     static func walk(_ part: String, language: String, analyzer: Analyzer,
-                     _ body: (UnitKey, Range<Int>, UnsafeBufferPointer<UInt8>, Bool, Bool) -> Void, sentence: () -> Void) {
+                     _ body: (UnitKey, Range<Int>, UnsafeBufferPointer<UInt8>, Bool, Bool) -> Void, sentence: () -> Void,
+                     token tokenBody: ((Token, UnsafeBufferPointer<UInt8>) -> Void)? = nil) {
         var run: [(term: Int32, start: Int, capital: Bool, initial: Bool)] = []
         var previousEnd = 0, inSentence = 0
         analyzer.forEachToken(part, language: language) { term, token, bytes in
@@ -97,6 +120,7 @@ struct StoryUnits {
             }
             previousEnd = token.end
             if sentenceEnds && inSentence > 0 { sentence(); inSentence = 0 }
+            tokenBody?(token, bytes)
             if sentenceEnds || phraseEnds || term < 0 { run.removeAll(keepingCapacity: true) }
             defer { inSentence += 1 }
             guard term >= 0 else { return }

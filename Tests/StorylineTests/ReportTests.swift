@@ -358,3 +358,42 @@ final class IndexAtScaleTests: XCTestCase {
         XCTAssertEqual(dates, dates.sorted(by: >), "newest first")
     }
 }
+
+/// Loaded language: the share of strongly emotional words, against the rest of the story, with
+/// a permutation p-value and a report-wide adjustment.
+final class LoadedLanguageTests: XCTestCase {
+    func testSharesPermutationAndAdjustment() throws {
+        let loaded = try XCTUnwrap(LoadedWords.load(models: TestSupport.models.path), "Models/loaded-words.tsv ships")
+        let analyzer = TestSupport.models.analyzer(TestSupport.profile.analyzer)
+        let calm = (0..<12).map { "The committee met on day \($0) and reviewed the budget lines." }.joined(separator: " ")
+        let heated = (0..<12).map { "The disastrous plan is an outrage and a catastrophe, critics said on day \($0)." }.joined(separator: " ")
+        let texts = [("", heated, "en"), ("", calm, "en"), ("", calm, "en")]
+        let units = StoryUnits(articles: texts, analyzer: analyzer, loaded: loaded)
+        XCTAssertEqual(units.sentenceLoaded[0].reduce(0, +), 36, "disastrous, outrage, catastrophe in each of 12 sentences")
+        XCTAssertEqual(units.sentenceLoaded[1].reduce(0, +), 0)
+        let contrast = OutletContrast(units: units, outlets: [[0], [1], [2]])
+        let result = contrast.loadedLanguage(rounds: 199, seed: 1)
+        let heatedResult = try XCTUnwrap(result[0])
+        XCTAssertGreaterThan(heatedResult.share, 0.2)
+        XCTAssertEqual(heatedResult.rest, 0)
+        XCTAssertLessThan(heatedResult.p, 0.01)
+        XCTAssertEqual(result.map { $0 != nil }, [true, true, true])
+        // One outlet: nothing to compare with.
+        XCTAssertNil(OutletContrast(units: units, outlets: [[0, 1, 2]]).loadedLanguage(rounds: 99, seed: 1)[0])
+
+        // Benjamini-Hochberg over the report: q >= p, monotone in p.
+        func story(_ ps: [Double]) -> StoryFraming {
+            StoryFraming(id: 1, title: "t", article_count: ps.count, first_published: nil, last_published: nil, first_reported_by: nil,
+                         outlets: ps.map { p in
+                             OutletFraming(outlet: "o", group: nil, articles: [], article_count: 1, first_published: nil, headline: "", headlines: [],
+                                           timeline: [], distinctive_terms: [], candidates_tested: 0, omitted: [], similarity_to_story: nil, quoted: [],
+                                           loaded_language: LoadedLanguage(share: 0, rest_share: 0, p: p, q: 1, words: []),
+                                           first_quoted: nil, others_quote: [])
+                         }, coverage: [:], dates_found: [], undated_articles: 0, bar: 1.96)
+        }
+        var stories = [story([0.001, 0.04]), story([0.03, 0.5])]
+        ReportBuilder.adjustLoadedLanguage(&stories)
+        let q = stories.flatMap { $0.outlets.map { $0.loaded_language!.q } }
+        XCTAssertEqual(q, [0.004, 0.053, 0.053, 0.5], "sorted 0.001 0.03 0.04 0.5 (m = 4): 0.004, min(0.06, 0.0533), 0.0533, 0.5")
+    }
+}
