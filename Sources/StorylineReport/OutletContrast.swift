@@ -16,6 +16,8 @@ struct OutletContrast {
     /// Per unit length: the story's total; per unit: the story's count.
     let storyTotals: [Double]
     let storyCounts: [Double]
+    /// Per unit: how many outlets use it.
+    let carriers: [Int]
 
     init(units: StoryUnits, outlets: [[Int]]) {
         self.units = units
@@ -31,7 +33,9 @@ struct OutletContrast {
             }
         }
         var storyCounts = [Double](repeating: 0, count: units.count)
-        for row in counts { for k in row.indices { storyCounts[k] += row[k] } }
+        var carriers = [Int](repeating: 0, count: units.count)
+        for row in counts { for k in row.indices where row[k] > 0 { storyCounts[k] += row[k]; carriers[k] += 1 } }
+        self.carriers = carriers
         self.counts = counts
         self.totals = totals
         self.storyCounts = storyCounts
@@ -244,12 +248,10 @@ struct OutletContrast {
         let need = max(2, others / 2 + 1)
         let mine = counts[o]
         var found: [(unit: Int32, carriedBy: Int, occurrences: Double)] = []
-        for u in mine.indices where mine[u] == 0 && storyCounts[u] > 0 && wanted(Int32(u)) {
+        for u in mine.indices where mine[u] == 0 && carriers[u] >= need && wanted(Int32(u)) {
             let key = units.keys[u]
             if let head = units.index[UnitKey(a: key.last)], mine[Int(head)] > 0 { continue }
-            var carried = 0
-            for p in outlets.indices where p != o && counts[p][u] > 0 { carried += 1 }
-            if carried >= need { found.append((Int32(u), carried, storyCounts[u])) }
+            found.append((Int32(u), carriers[u], storyCounts[u]))   // o is not among the carriers
         }
         found.sort { ($0.carriedBy, $0.occurrences, units.keys[Int($0.unit)].length, -$0.unit) > ($1.carriedBy, $1.occurrences, units.keys[Int($1.unit)].length, -$1.unit) }
         // Drop a unit contained in a longer listed one carried as widely.

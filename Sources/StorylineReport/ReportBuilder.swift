@@ -259,7 +259,16 @@ package struct ReportBuilder {
             let id = worker.storeID(t, vocabulary)
             return id >= 0 && Double(vocabulary.documentFrequency[Int(id)]) > tooCommon
         }
-        let eligible: (Int32) -> Bool = { u in !units.keys[Int(u)].terms.allSatisfy(common) }
+        var commonTerm: [Int32: Bool] = [:]
+        let eligibleUnit = units.keys.map { key in
+            !key.terms.allSatisfy { t in
+                if let known = commonTerm[t] { return known }
+                let c = common(t)
+                commonTerm[t] = c
+                return c
+            }
+        }
+        let eligible: (Int32) -> Bool = { u in eligibleUnit[Int(u)] }
         let share: (Int32) -> Double = { u in
             let key = units.keys[Int(u)]
             if key.length == 1 {
@@ -311,10 +320,11 @@ package struct ReportBuilder {
             weighted.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
             return Set(weighted.prefix(20).map(\.0))
         }()
+        let omissible = (0..<units.count).map { u in
+            eligibleUnit[u] && (units.hasDigit[u] ? units.keys[u].length == 1 : units.isName(Int32(u)) || keyWords.contains(Int32(u)))
+        }
         let omitted = outletOrder.indices.map { o in
-            Array(contrast.omitted(by: o) { u in
-                eligible(u) && (units.hasDigit[Int(u)] ? units.keys[Int(u)].length == 1 : units.isName(u) || keyWords.contains(u))
-            }.prefix(options.termsPerOutlet))
+            Array(contrast.omitted(by: o) { omissible[Int($0)] }.prefix(options.termsPerOutlet))
         }
         let omittedForms = StoryUnits.forms(of: Set(omitted.flatMap { $0.map { units.keys[Int($0.unit)] } }), in: texts, analyzer: analyzer)
 

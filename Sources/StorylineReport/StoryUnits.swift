@@ -9,6 +9,11 @@ struct UnitKey: Hashable {
     var a: Int32, b: Int32 = -1, c: Int32 = -1
     var length: Int { c >= 0 ? 3 : b >= 0 ? 2 : 1 }
     var terms: [Int32] { Array([a, b, c].prefix(length)) }
+
+    /// One word for the hasher (this is hashed for every token of every report).
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(UInt64(UInt32(bitPattern: a)) | UInt64(UInt32(bitPattern: b)) << 32 ^ UInt64(UInt32(bitPattern: c)) &* 0x9e37_79b9_7f4a_7c15)
+    }
     var last: Int32 { c >= 0 ? c : b >= 0 ? b : a }
 
     /// Whether `other` is this unit or a contiguous part of it.
