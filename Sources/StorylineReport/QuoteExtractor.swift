@@ -23,7 +23,17 @@ public struct QuoteExtractor: Sendable {
         try! NSRegularExpression(pattern: #"\b[Aa]ccording to (?:the\s)?\#(name)"#),
     ]
     static let notNames: Set<String> = ["He", "She", "They", "It", "We", "I", "You", "This", "That", "The", "But", "And",
-                                        "A", "An", "In", "On", "Officials", "Police", "Authorities", "Critics", "Experts", "Others"]
+                                        "A", "An", "In", "On", "Officials", "Police", "Authorities", "Critics", "Experts", "Others",
+                                        // "…, Friday said" is a dateline's day, not a speaker.
+                                        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Today", "Yesterday",
+                                        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                                        "November", "December"]
+
+    /// Who a speaker is, for telling whether two outlets quote the same person: the last word of
+    /// the name ("Mr. Stone", "Roger Stone" and "Stone" are one speaker).
+    static func person(_ speaker: String) -> Substring {
+        speaker.split(separator: " ").last ?? Substring(speaker)
+    }
 
     /// A cheap test before the regular expressions: could `text` quote anyone?
     static func mayQuote(_ text: String) -> Bool {

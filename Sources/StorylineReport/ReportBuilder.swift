@@ -353,8 +353,21 @@ package struct ReportBuilder {
                 similarity = nOwn > 0 && nRest > 0 ? ((dot / (nOwn.squareRoot() * nRest.squareRoot())) * 1000).rounded() / 1000 : 0
             }
             let mine = spoken[outlet] ?? [:]
-            var others: [String: Int] = [:]
-            for (p, name) in outletOrder.enumerated() where p != o { for speaker in (spoken[name] ?? [:]).keys where mine[speaker] == nil { others[speaker, default: 0] += 1 } }
+            // Whom the others quote and this outlet does not (one person whatever the title: "Mr. Stone", "Stone").
+            let minePeople = Set(mine.keys.map(QuoteExtractor.person))
+            var othersPeople: [Substring: (name: String, outlets: Int)] = [:]
+            for (p, name) in outletOrder.enumerated() where p != o {
+                var seen = Set<Substring>()
+                for speaker in (spoken[name] ?? [:]).keys.sorted() where !minePeople.contains(QuoteExtractor.person(speaker)) {
+                    let person = QuoteExtractor.person(speaker)
+                    guard seen.insert(person).inserted else { continue }
+                    let known = othersPeople[person]
+                    // The longest form names the person best ("Roger Stone" over "Stone").
+                    let form = known.map { $0.name.count >= speaker.count ? $0.name : speaker } ?? speaker
+                    othersPeople[person] = (form, (known?.outlets ?? 0) + 1)
+                }
+            }
+            let others = Dictionary(othersPeople.values.map { ($0.name, $0.outlets) }, uniquingKeysWith: max)
             outlets.append(OutletFraming(
                 outlet: outlet, group: groupOf[outlet], articles: mineArticles.map(\.id), article_count: mineArticles.count,
                 first_published: mineArticles.compactMap(\.published).min().map(ISODate.format),

@@ -397,3 +397,12 @@ final class LoadedLanguageTests: XCTestCase {
         XCTAssertEqual(q, [0.004, 0.053, 0.053, 0.5], "sorted 0.001 0.03 0.04 0.5 (m = 4): 0.004, min(0.06, 0.0533), 0.0533, 0.5")
     }
 }
+
+final class QuotedPeopleTests: XCTestCase {
+    func testOnePersonWhateverTheTitleAndDaysAreNotSpeakers() {
+        XCTAssertEqual(QuoteExtractor.person("Mr. Stone"), QuoteExtractor.person("Roger Stone"))
+        XCTAssertEqual(QuoteExtractor.person("Stone"), "Stone")
+        let found = QuoteExtractor().speakers(in: "The indictment was unsealed, Friday said. \"It is a farce,\" said Roger Stone.")
+        XCTAssertEqual(found, ["Roger Stone": 1])
+    }
+}
