@@ -198,7 +198,7 @@ package struct ReportBuilder {
             null_rate: tally.nullTested > 0 ? (Double(tally.nullPassed) / Double(tally.nullTested) * 100_000).rounded() / 100_000 : nil,
             bar_raised: tally.raised)
         progress.end("\(stories.count) stories, \(summaries.count) outlets, \(blindspots.count) blindspots; "
-                     + "\(tally.shown) of \(tally.tested) units tested have z >= \(resolved.minZ), in \(tally.pairsWithTerms) of \(tally.pairs) story-outlet pairs"
+                     + "\(tally.shown) of \(tally.tested) units tested reach the bar (z >= \(resolved.minZ), or the story's raised bar), in \(tally.pairsWithTerms) of \(tally.pairs) story-outlet pairs"
                      + (method.null_rate.map { String(format: "; %.2f%% pass it by chance (sentences permuted), the bar raised in %d stories", $0 * 100, tally.raised) } ?? "")
                      + (method.stable_share.map { String(format: "; %.1f%% of them stable in %d resamples", $0 * 100, resolved.bootstrap) } ?? ""))
         return FramingReport(
