@@ -72,6 +72,9 @@ public struct Profile: Codable, Equatable, Sendable {
         /// Resamples of each outlet's sentences for the stability of the shown units; 0: none.
         /// Default 0.
         public var bootstrap: Int?
+        /// Permutations of each story's sentences among its outlets: the chance rate, and the
+        /// story's bar where chance passes more than 2.5% at minZ. Default 10; 0: none.
+        public var permutations: Int?
     }
 
     public struct TimeSettings: Codable, Equatable, Sendable {
@@ -175,12 +178,13 @@ public struct Profile: Codable, Equatable, Sendable {
         if let z = report?.minZ, !(z >= 0) { throw bad("report.minZ must be >= 0") }
         if let w = report?.priorWeight, !(w > 0) { throw bad("report.priorWeight must be > 0") }
         if let b = report?.bootstrap, !(b >= 0 && b <= 10_000) { throw bad("report.bootstrap must be in 0...10000") }
+        if let n = report?.permutations, !(n >= 0 && n <= 1_000) { throw bad("report.permutations must be in 0...1000") }
     }
 
     /// Allowed keys per object, `nil` for free-form values.
     private static let schema: [String: [String: Any?]] = [
         "": ["version": nil, "analyzer": "analyzer", "similarity": "similarity", "time": "time", "report": "report", "evidence": nil],
-        "report": ["minZ": nil, "priorWeight": nil, "bootstrap": nil],
+        "report": ["minZ": nil, "priorWeight": nil, "bootstrap": nil, "permutations": nil],
         "analyzer": ["defaultLanguage": nil, "minTokenLength": nil, "titleWeight": nil],
         "similarity": ["threshold": nil, "sketchDimension": nil, "margin": nil, "int8SketchDimension": nil, "int8Margin": nil, "int8RefineMargin": nil, "blockSize": nil, "seed": nil, "undated": nil,
                        "shortTextTerms": nil, "shortTextThreshold": nil, "maxNeighbors": nil],

@@ -22,6 +22,9 @@ public struct ReportOptions: Sendable {
     /// Resamples for the stability of the shown units (default: the profile's
     /// `report.bootstrap`, else 0: not measured).
     public var bootstrap: Int? = nil
+    /// Permutations of each story's sentences among its outlets, for the chance rate and the
+    /// story's bar (default: the profile's `report.permutations`, else 10; 0: the bar is min_z).
+    public var permutations: Int? = nil
     /// A unit is tested for an outlet that uses it at least this often.
     public var minCount = 2
     /// Terms in more than this share of the store's articles are too common to distinguish an
@@ -77,9 +80,7 @@ package struct ReportBuilder {
         var base: ReportOptions
         var minZ: Double
         var bootstrap: Int
-        /// Permutations of the story's sentences among its outlets, for the chance rate: one per
-        /// ten resamples, at least five.
-        var nullRounds: Int { bootstrap > 0 ? max(5, bootstrap / 10) : 0 }
+        var nullRounds: Int
         var minCount: Int { base.minCount }
         var termsPerOutlet: Int { base.termsPerOutlet }
         var maxDocumentShare: Double { base.maxDocumentShare }
@@ -119,7 +120,8 @@ package struct ReportBuilder {
                                        documentFrequency: vocabulary.documentFrequency)
         let settings = profile.report
         let resolved = Resolved(base: options, minZ: options.minZ ?? settings?.minZ ?? 1.96,
-                                bootstrap: options.bootstrap ?? settings?.bootstrap ?? 0)
+                                bootstrap: options.bootstrap ?? settings?.bootstrap ?? 0,
+                                nullRounds: options.permutations ?? settings?.permutations ?? 10)
         let framing = FightinWords(priorWeight: settings?.priorWeight ?? 500)
         let context = Context(vocabulary: vocabulary, weighting: weighting, options: resolved, framing: framing,
                               loaded: try LoadedWords.load(models: models.path))

@@ -123,7 +123,7 @@ package struct ReportWriter {
         if let rate = f.null_rate {
             note += " By chance: with each story's sentences dealt at random among its outlets (\(f.null_rounds) times), \(String(format: "%.2f", rate * 100))% of the units tested reach z ≥ \(String(format: "%.2f", f.min_z)); in the \(f.bar_raised) stories where more than 2.5% did, the bar was raised to the z that 2.5% reach (each story's bar is in report.json)."
         } else {
-            note += " Run the report with --bootstrap N for each unit's stability and the rate at which chance alone passes the bar."
+            note += " Chance was not measured (--permutations 0): the bar is z ≥ \(String(format: "%.2f", f.min_z)) in every story."
         }
         return escape(note)
     }

@@ -15,8 +15,10 @@ struct Report: ParsableCommand {
 
             What each outlet stressed: words, phrases (2-3 adjacent stems) and names it used more than the rest \
             of the story, by weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi & Quinn \
-            2008), shown only with z >= --min-z (1.96). --bootstrap N gives each its stability (resampled \
-            sentences) and measures how often chance alone passes the bar (sentences permuted among outlets):
+            2008), shown only with z >= --min-z (1.96), or a story's higher bar where chance passes more than \
+            2.5% of its units (its sentences dealt at random among its outlets --permutations times). \
+            --bootstrap N gives each its stability (the share of N resamples of each outlet's sentences in which \
+            it keeps the bar):
 
               storyline report --out out --bootstrap 100
 
@@ -51,9 +53,13 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Resample each outlet's sentences this many times and give each shown word its stability: the share of resamples in which it keeps z >= the bar (default: the profile's report.bootstrap, else 0: none).", valueName: "n"))
     var bootstrap: Int?
 
+    @Option(help: ArgumentHelp("Deal each story's sentences at random among its outlets this many times: the rate at which chance passes the bar, and a story's bar raised where chance passes more than 2.5% (default: the profile's report.permutations, else 10; 0: none).", valueName: "n"))
+    var permutations: Int?
+
     func validate() throws {
         if let z = minZ, !(z >= 0) { throw ValidationError("--min-z must be >= 0") }
         if let b = bootstrap, !(b >= 0 && b <= 10_000) { throw ValidationError("--bootstrap must be in 0...10000") }
+        if let n = permutations, !(n >= 0 && n <= 1_000) { throw ValidationError("--permutations must be in 0...1000") }
         _ = try formats()
         if minArticles < 1 { throw ValidationError("--min-articles must be at least 1") }
     }
@@ -78,6 +84,7 @@ struct Report: ParsableCommand {
         options.groupField = groupField
         options.minZ = minZ
         options.bootstrap = bootstrap
+        options.permutations = permutations
         options.groups = try reportingErrors { try outlets.map { try OutletGroups.load($0) } }
         let (report, files) = try reportingErrors { try pipeline.report(to: out, formats: try formats(), options: options) }
         pipeline.progress.log("report: \(report.stories.count) stories, \(files.count) files in \(out)" + (files.contains("index.html") ? " (open \(out)/index.html)" : ""))

@@ -99,6 +99,7 @@ final class ReportBuilderTests: XCTestCase {
         _ = try pipeline.run([dump.path])
         var options = ReportOptions()
         options.minZ = 0   // the mechanics here; the bar is tested in FramingUnitsTests
+        options.permutations = 0
         options.minCount = 1
         options.groups = OutletGroups(groupOf: ["Left Daily": "left", "Right Post": "right", "Right Times": "right", "Center Wire": "center"])
         let (report, files) = try pipeline.report(to: dir.appendingPathComponent("out").path, options: options)
@@ -128,7 +129,7 @@ final class FramingFromCountsTests: XCTestCase {
                                     collectionFrequency: [30, 30, 20, 2, 5], inStore: true)
         let weighting = TFIDFWeighting(titleWeight: 2, documentCount: 100, documentFrequency: vocabulary.documentFrequency)
         let context = ReportBuilder.Context(vocabulary: vocabulary, weighting: weighting,
-                                            options: .init(base: ReportOptions(), minZ: 0, bootstrap: 0), framing: FightinWords())
+                                            options: .init(base: ReportOptions(), minZ: 0, bootstrap: 0, nullRounds: 0), framing: FightinWords())
         let worker = ReportBuilder.Worker(analyzer: TestSupport.models.analyzer(TestSupport.profile.analyzer))
         func stored(_ seq: Int64, _ outlet: String, _ hour: Double, _ title: String, _ text: String, _ counts: [(Int32, UInt16, UInt16)]) -> StoredArticle {
             StoredArticle(seq: seq, article: Article(id: "a\(seq)", outlet: outlet, published: hour * 3600, title: title, text: text),
@@ -252,7 +253,7 @@ final class FramingUnitsTests: XCTestCase {
     /// says how many units were tested.
     func testReportShowsOnlyWhatPassesTheBar() throws {
         var profile = TestSupport.profile
-        profile.report = .init(minZ: nil, priorWeight: 20, bootstrap: nil)   // three short articles
+        profile.report = .init(minZ: nil, priorWeight: 20, bootstrap: nil, permutations: nil)   // three short articles
         let pipeline = try Pipeline(store: SQLiteStore(path: ":memory:"), models: TestSupport.models, profile: profile)
         let dir = TestSupport.temporaryDirectory()
         let base = "Border agents detained dozens of people crossing the river near the town on Monday, officials said."
@@ -283,7 +284,7 @@ final class FramingUnitsTests: XCTestCase {
         XCTAssertTrue(page.contains("Nothing stands out: none of the \(wire.candidates_tested) words and phrases tested reaches z ≥ 1.96"))
         XCTAssertEqual(report.framing.shown, story.outlets.map(\.distinctive_terms.count).reduce(0, +))
         XCTAssertNotNil(report.framing.stable_share)
-        XCTAssertEqual(report.framing.null_rounds, 5)
+        XCTAssertEqual(report.framing.null_rounds, 10, "the default")
         XCTAssertNotNil(report.framing.null_rate)
     }
 }
