@@ -103,8 +103,8 @@ public struct OutletFraming: Codable, Sendable {
     public var similarity_to_story: Double?
     /// Who the outlet quoted, most quoted first.
     public var quoted: [QuotedSource]
-    /// Its share of emotionally loaded words against the rest of the story's (null: no lexicon
-    /// for the language, or the only outlet).
+    /// Its share of emotionally loaded words against the rest of the story's (null: the lexicon
+    /// is English and the story is not all English, or the outlet is the story's only one).
     public var loaded_language: LoadedLanguage?
     /// Who its first article quotes first (null: no quote found).
     public var first_quoted: String?

@@ -301,7 +301,10 @@ package struct ReportBuilder {
         }
         let stability = contrast.stability(of: shown, rounds: options.bootstrap, minZ: bar, method: framing,
                                            seed: UInt64(bitPattern: id), share: share)
-        let loadedShares = context.loaded == nil ? outletOrder.map { _ in nil } : contrast.loadedLanguage(rounds: 199, seed: UInt64(bitPattern: id) ^ 0x6c6f_6164)
+        // The lexicon is English: other languages' articles count no loaded word, so only
+        // all-English stories get a share.
+        let loadedShares = context.loaded == nil || texts.contains(where: { $0.2 != "en" }) ? outletOrder.map { _ in nil }
+            : contrast.loadedLanguage(rounds: 199, seed: UInt64(bitPattern: id) ^ 0x6c6f_6164)
         func kind(_ u: Int32) -> String {
             units.hasDigit[Int(u)] ? "number" : units.isName(u) ? "name" : units.keys[Int(u)].length > 1 ? "phrase" : "term"
         }
