@@ -285,6 +285,7 @@ final class FramingUnitsTests: XCTestCase {
         XCTAssertEqual(report.framing.shown, story.outlets.map(\.distinctive_terms.count).reduce(0, +))
         XCTAssertNotNil(report.framing.stable_share)
         XCTAssertEqual(report.framing.null_rounds, 10, "the default")
+        XCTAssertTrue(story.outlets.allSatisfy { $0.loaded_language != nil }, "an English story of three outlets has shares")
         XCTAssertNotNil(report.framing.null_rate)
     }
 }
