@@ -98,9 +98,23 @@ def main():
             psql(args.url, f"CREATE DATABASE {name} TEMPLATE {template}")
             db = with_database(args.url, name)
             peak = ["/usr/bin/time", "-f", "peak %M KB"]
+            # The workers join once the coordinator has opened its pass (it first reads the pass's
+            # input: a minute for a million articles), as workers that run all day would.
+            start = time.time()
+            coordinator = subprocess.Popen(pinned(0, peak + [binary, "cluster", "--db", db, "--pieces", str(pieces)]),
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            while workers > 1 and coordinator.poll() is None:
+                opened = subprocess.run(["psql", db, "-X", "-At", "-c", "SELECT count(*) FROM cluster_passes WHERE kind = 'search'"],
+                                        capture_output=True, text=True).stdout.strip()
+                if opened not in ("", "0"):
+                    break
+                time.sleep(0.5)
             helpers = [subprocess.Popen(pinned(k + 1, peak + [binary, "work", "--db", db, "--idle", "5"]), stderr=subprocess.PIPE, text=True)
                        for k in range(workers - 1)]
-            seconds_c, log = timed(pinned(0, peak + [binary, "cluster", "--db", db, "--pieces", str(pieces)]))
+            log = coordinator.communicate()[1]
+            seconds_c = time.time() - start
+            if coordinator.returncode != 0:
+                sys.exit(f"the coordinator failed:\n{log}")
             helper_logs = [h.communicate()[1] for h in helpers]
             peaks = [re.findall(r"peak (\d+) KB", text)[-1:] for text in [log] + helper_logs]
             peaks = [f"{int(p[0]) / 1024:.0f}" if p else "?" for p in peaks]
