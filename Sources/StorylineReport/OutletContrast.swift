@@ -166,25 +166,36 @@ struct OutletContrast {
         var passed = 0, tested = 0
         let okay = (0..<units.count).map { eligible(Int32($0)) }
         let shares = (0..<units.count).map { share(Int32($0)) }
+        // One outlet's counts at a time, in a scratch row reset through the units it touched:
+        // the work follows the story's occurrences, not outlets x units.
+        var c = [Double](repeating: 0, count: units.count)
+        var touched: [Int] = []
+        let lengths = units.keys.map { $0.length - 1 }
         for _ in 0..<rounds {
             for i in stride(from: all.count - 1, to: 0, by: -1) { all.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-            var c = [[Double]](repeating: [Double](repeating: 0, count: units.count), count: outlets.count)
-            var t = [[Double]](repeating: [0, 0, 0], count: outlets.count)
             var next = 0
-            for (o, n) in sizes.enumerated() {
+            for n in sizes {
+                var t = [0.0, 0.0, 0.0]
                 for (a, lo, hi) in all[next..<next + n] {
-                    for i in lo..<hi { let u = Int(units.occurrences[a][i]); c[o][u] += 1; t[o][units.keys[u].length - 1] += 1 }
+                    for i in lo..<hi {
+                        let u = Int(units.occurrences[a][i])
+                        if c[u] == 0 { touched.append(u) }
+                        c[u] += 1
+                        t[lengths[u]] += 1
+                    }
                 }
                 next += n
-            }
-            for o in outlets.indices {
-                for u in 0..<units.count where c[o][u] >= minCount && okay[u] {
-                    let n = units.keys[u].length - 1
-                    let z = method.z(mine: c[o][u], mineTotal: t[o][n], rest: storyCounts[u] - c[o][u], restTotal: storyTotals[n] - t[o][n], share: shares[u])
-                    tested += 1
-                    zs.append(z)
-                    if z >= minZ { passed += 1 }
+                for u in touched {
+                    if c[u] >= minCount && okay[u] {
+                        let k = lengths[u]
+                        let z = method.z(mine: c[u], mineTotal: t[k], rest: storyCounts[u] - c[u], restTotal: storyTotals[k] - t[k], share: shares[u])
+                        tested += 1
+                        zs.append(z)
+                        if z >= minZ { passed += 1 }
+                    }
+                    c[u] = 0
                 }
+                touched.removeAll(keepingCapacity: true)
             }
         }
         zs.sort()
