@@ -102,6 +102,9 @@ struct OutletContrast {
         var slot: [Int32: Int] = [:]
         for list in shown { for s in list where slot[s.unit] == nil { slot[s.unit] = slot.count } }
         let shares = slot.sorted { $0.value < $1.value }.map { share($0.key) }
+        var slotOf = [Int](repeating: -1, count: units.count)
+        for (u, s) in slot { slotOf[Int(u)] = s }
+        let lengths = units.keys.map { $0.length - 1 }
         // Each outlet's sentences: (article, start, end) ranges of occurrences.
         let sentences: [[(Int, Int, Int)]] = outlets.map { articles in
             articles.flatMap { a -> [(Int, Int, Int)] in
@@ -122,9 +125,10 @@ struct OutletContrast {
                 for _ in own.indices {
                     let (a, lo, hi) = own[Int(rng.next() % UInt64(own.count))]
                     for i in lo..<hi {
-                        let u = units.occurrences[a][i]
-                        t[o][units.keys[Int(u)].length - 1] += 1
-                        if let s = slot[u] { c[o][s] += 1 }
+                        let u = Int(units.occurrences[a][i])
+                        t[o][lengths[u]] += 1
+                        let s = slotOf[u]
+                        if s >= 0 { c[o][s] += 1 }
                     }
                 }
             }
