@@ -24,6 +24,11 @@ final class ReportCLITests: XCTestCase {
               + "\(pairs.filter { !($0["distinctive_terms"] as! [Any]).isEmpty }.count) of \(pairs.count) story-outlet pairs with a unit at z >= 1.96, "
               + "\(withTerms.count) stories with one for every outlet; \(terms.count) units shown, stable share \(framing["stable_share"] ?? "-"), "
               + "chance rate \(framing["null_rate"] ?? "-"); omissions in \(withOmissions.count) stories")
+        let loaded = pairs.compactMap { $0["loaded_language"] as? [String: Any] }
+        print("basil loaded language: \(loaded.count) of \(pairs.count) pairs with a share, \(loaded.filter { ($0["p"] as! Double) < 0.05 }.count) with p < 0.05, "
+              + "\(loaded.filter { ($0["q"] as! Double) < 0.05 }.count) with q < 0.05")
+        XCTAssertEqual(loaded.count, pairs.count, "English stories of three outlets: every outlet has a share")
+        XCTAssertTrue(loaded.allSatisfy { ($0["q"] as! Double) >= ($0["p"] as! Double) })
         XCTAssertGreaterThanOrEqual(three.count, 80)
         XCTAssertFalse(terms.isEmpty)
         for t in terms {
@@ -51,7 +56,7 @@ final class ReportCLITests: XCTestCase {
             }
         }
         let csv = try String(contentsOf: dir.appendingPathComponent("out/story_outlets.csv"), encoding: .utf8)
-        XCTAssertTrue(csv.hasPrefix("story_id,outlet,group,articles,first_published,headline,similarity_to_story,distinctive_terms,quoted,candidates_tested,omitted,first_quoted,others_quote\r\n"))
+        XCTAssertTrue(csv.hasPrefix("story_id,outlet,group,articles,first_published,headline,similarity_to_story,distinctive_terms,quoted,candidates_tested,omitted,first_quoted,others_quote,loaded_share,loaded_rest_share,loaded_p,loaded_q\r\n"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/index.html").path), "only the formats asked for")
     }
 
