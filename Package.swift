@@ -7,7 +7,7 @@ import PackageDescription
 //   storyline (CLI)
 //   Storyline            the facade: Pipeline, the stages that run against a store, Evaluate
 //   StorylineReport      per-story outlet comparison, renderers            (Store, Vectors, Text, Ingest)
-//   StorylineCluster     linkage, the plan of story changes                (Similarity; HeapModule)
+//   StorylineCluster     linkage, the plan of story changes                (Similarity)
 //   StorylineStore       the store seam (protocols), the SQLite and PostgreSQL backends (Vectors)
 //   StorylineSimilarity  block plan, sketches, dense kernels, verification (Vectors)
 //   StorylineVectors     vocabulary, term counts, TF-IDF, sparse rows      (Text, Ingest)
@@ -51,8 +51,7 @@ let package = Package(
         .target(name: "StorylineIngest", dependencies: ["StorylineCore", "StorylineHTML", "CZlib", "CZstd"]),
         .target(name: "StorylineVectors", dependencies: ["StorylineCore", "StorylineText", "StorylineIngest"]),
         .target(name: "StorylineSimilarity", dependencies: ["StorylineCore", "StorylineVectors", "CBLAS", "CSketchKernel"]),
-        .target(name: "StorylineCluster", dependencies: ["StorylineCore", "StorylineSimilarity",
-                                                       .product(name: "HeapModule", package: "swift-collections")]),
+        .target(name: "StorylineCluster", dependencies: ["StorylineCore", "StorylineSimilarity"]),
         .target(name: "StorylineStore", dependencies: ["StorylineCore", "StorylineVectors", "CSQLite", "CPostgreSQL"]),
         .target(name: "StorylineReport", dependencies: ["StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors", "StorylineStore"]),
         /// HTML article extraction (libxml2), kept apart: libxml2's headers pull in the system ICU,
@@ -83,7 +82,8 @@ let package = Package(
         /// What both test targets share: paths, the shared datasets, seeded randomness.
         .target(name: "StorylineTestSupport", path: "Tests/StorylineTestSupport"),
         .testTarget(name: "StorylineTests", dependencies: ["Storyline", "StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors", "StorylineSimilarity",
-                                                    "StorylineCluster", "StorylineStore", "StorylineReport", "StorylineHTML", "StorylineTestSupport"]),
+                                                    "StorylineCluster", "StorylineStore", "StorylineReport", "StorylineHTML", "StorylineTestSupport",
+                                                    .product(name: "HeapModule", package: "swift-collections")]),
         .testTarget(name: "StorylineCLITests", dependencies: ["storyline", "StorylineTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -60,6 +60,8 @@ struct StoryClusterer {
         /// The N of idf and the vocabulary's size when the input was read (the rows depend on them).
         var documents = 0
         var terms = 0
+        /// Each item's place in the arrival-independent order ties break by (``arrivalFreeOrder``).
+        var order: [Int32] = []
         var newCount: Int { items.count - settled }
     }
 
@@ -168,7 +170,7 @@ struct StoryClusterer {
         let vocabulary = try store.loadVocabulary()
         let documents = try store.documentCount()
         let weighting = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight, documentCount: documents,
-                                       documentFrequency: vocabulary.documentFrequency)
+                                       documentFrequency: vocabulary.documentFrequency, canonical: vocabulary.canonicalPositions())
         let (settled, new, sizes) = try work.passArticles(near: span, window: min(profile.windowDays, 1e7) * 86400)
         var input = Input()
         input.items = settled + new
@@ -208,7 +210,7 @@ struct StoryClusterer {
         let vocabulary = try store.loadVocabulary()
         let documents = try store.documentCount()
         let weighting = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight, documentCount: documents,
-                                       documentFrequency: vocabulary.documentFrequency)
+                                       documentFrequency: vocabulary.documentFrequency, canonical: vocabulary.canonicalPositions())
         var input = Input()
         input.documents = documents
         input.terms = vocabulary.count
@@ -232,7 +234,27 @@ struct StoryClusterer {
         #if DEBUG
         input.rows._checkInvariants()
         #endif
+        input.order = Self.arrivalFreeOrder(input)
         return input
+    }
+
+    /// Each item's place in an order that does not depend on the order articles arrived in (their
+    /// store seqs): by date (undated last), then by a hash of the item's canonical TF-IDF row (its
+    /// terms and weights), then by seq, which decides only between articles of identical terms
+    /// published at the same instant. Linkage and story ids break ties by it.
+    static func arrivalFreeOrder(_ input: Input) -> [Int32] {
+        let rows = input.rows
+        let keys = input.items.indices.map { k -> (Double, UInt64, Int64) in
+            var h: UInt64 = 0x5107_11E5
+            for j in rows.offsets[k]..<rows.offsets[k + 1] {
+                h = Hashing.mix(h ^ (UInt64(UInt32(bitPattern: rows.indices[j])) << 32 | UInt64(rows.values[j].bitPattern)))
+            }
+            return (input.items[k].published ?? .infinity, h, input.items[k].seq)
+        }
+        let sorted = keys.indices.sorted { keys[$0] < keys[$1] }
+        var order = [Int32](repeating: 0, count: keys.count)
+        for (p, k) in sorted.enumerated() { order[k] = Int32(p) }
+        return order
     }
 
     /// Average linkage over the graph, the stories read starting as fixed groups (which merge only
@@ -244,15 +266,19 @@ struct StoryClusterer {
         var outside: [Int: Int] = [:]
         for (id, size) in input.storySizes { outside[Int(id)] = size }
         for item in input.items.prefix(input.settled) { if let id = item.storyID { outside[Int(id), default: 0] -= 1 } }
-        return AverageLinkage(threshold: profile.similarity.threshold, mergeFixed: true)
+        var memory = AverageLinkage.Memory()
+        let labels = AverageLinkage(threshold: profile.similarity.threshold, mergeFixed: true)
             .cluster(count: input.items.count, edges: edges, groups: groups, fixed: fixed, outside: outside.filter { $0.value > 0 },
-                     dated: input.items.map { $0.published != nil })
+                     dated: input.items.map { $0.published != nil }, order: input.order, memory: &memory)
+        progress.log("linkage: \(edges.count) edges, \(memory.bytes / 1_048_576) MiB (\(String(format: "%.1f", memory.bytesPerEdge)) bytes an edge)", level: .debug)
+        return labels
     }
 
     /// Plans the story changes and commits them, with the closing of quiet stories, in one transaction.
     func commit(_ input: Input, labels: [Int], edges: [SimilarityEdge], summary: inout ClusterSummary) throws -> StoryChanges {
         return try store.transaction {
-            let changes = StoryPlanner().plan(items: input.items, labels: labels, edges: edges, firstNewID: try store.nextStoryID())
+            let changes = StoryPlanner().plan(items: input.items, labels: labels, edges: edges, firstNewID: try store.nextStoryID(),
+                                              order: input.order)
             try store.commit(changes, runID: runID)
             // The store's clock: its newest plausible article date, never past the run's wall clock.
             if let latest = try store.latestPublished(notAfter: PublicationDate.latest) {

@@ -8,8 +8,8 @@ import StorylineSimilarity
 /// stories; any other cluster is an existing story left as it was. A changed cluster keeps the
 /// oldest (smallest) existing id among its articles and absorbs the others; a cluster with none
 /// gets the next new id, in order of the clusters' first publication (undated last), then of their
-/// first item. The title is the headline of the most central article: the one with the largest
-/// sum of edge weights inside its cluster (ties: the earlier stored).
+/// first item in the given order. The title is the headline of the most central article: the one with the largest
+/// sum of edge weights inside its cluster (ties: the first in the given order).
 public struct StoryPlanner {
     public init() {}
 
@@ -18,9 +18,13 @@ public struct StoryPlanner {
     ///   - labels: each item's cluster (any value shared by the items of one cluster).
     ///   - edges: the similarity graph over the items (for centrality).
     ///   - firstNewID: the id the first new story gets.
+    ///   - order: each item's place in the order ties break by (nil: the items' own order, and
+    ///     the stored order between equally central articles).
     /// - Complexity: O(items + edges), plus sorting the changed clusters.
-    public func plan(items: [ArticleRef], labels: [Int], edges: [SimilarityEdge], firstNewID: Int64) -> StoryChanges {
+    public func plan(items: [ArticleRef], labels: [Int], edges: [SimilarityEdge], firstNewID: Int64, order: [Int32]? = nil) -> StoryChanges {
         precondition(labels.count == items.count)
+        let place: (Int) -> Int64 = { k in order.map { Int64($0[k]) } ?? Int64(k) }
+        let tieBreak: (Int) -> Int64 = { k in order.map { Int64($0[k]) } ?? items[k].seq }
         var centrality = [Double](repeating: 0, count: items.count)
         for e in edges where labels[Int(e.a)] == labels[Int(e.b)] {
             centrality[Int(e.a)] += Double(e.weight)
@@ -31,14 +35,14 @@ public struct StoryPlanner {
         let changed = members.values.compactMap { ks -> (first: Double, lead: Int, items: [Int], stories: [Int64])? in
             let stories = Set(ks.compactMap { items[$0].storyID }).sorted()
             guard ks.contains(where: { items[$0].storyID == nil }) || stories.count > 1 else { return nil }
-            return (ks.compactMap { items[$0].published }.min() ?? .infinity, ks.min()!, ks, stories)
+            return (ks.compactMap { items[$0].published }.min() ?? .infinity, ks.min { place($0) < place($1) }!, ks, stories)
         }
-        .sorted { ($0.first, $0.lead) < ($1.first, $1.lead) }
+        .sorted { ($0.first, place($0.lead)) < ($1.first, place($1.lead)) }
 
         var nextID = firstNewID
         var changes = StoryChanges()
         for cluster in changed {
-            let central = cluster.items.max { (centrality[$0], -items[$0].seq) < (centrality[$1], -items[$1].seq) }!
+            let central = cluster.items.max { (centrality[$0], -tieBreak($0)) < (centrality[$1], -tieBreak($1)) }!
             let existing = cluster.stories.first
             let id = existing ?? nextID
             if existing == nil { nextID += 1 }

@@ -15,9 +15,17 @@ public struct TFIDFWeighting: Sendable {
     /// idf by feature, and `1 + ln c` for small whole counts: computed once, so weighting a row
     /// takes no logarithm (the same values as computing them each time).
     private let idfs: [Double]
+    /// The canonical position of each feature id (see ``Vocabulary/canonicalPositions()``), when
+    /// rows are written in canonical order; nil: rows keep feature ids.
+    public let canonical: [Int32]?
     private static let tfTable: [Double] = (0..<1024).map { $0 > 0 ? 1 + log(Double($0)) : 0 }
 
-    public init(titleWeight: Double, documentCount: Int, documentFrequency: [Int32]) {
+    /// - Parameter canonical: when given, ``appendRow(_:to:)`` writes each row with its features
+    ///   renumbered by it and sorted in that order, weighing and normalizing them in that order: a
+    ///   row's values, its sketch and its cosines then depend on its terms alone, not on the order
+    ///   in which the store first saw them (the order articles arrived in).
+    public init(titleWeight: Double, documentCount: Int, documentFrequency: [Int32], canonical: [Int32]? = nil) {
+        self.canonical = canonical
         self.titleWeight = titleWeight
         self.documentCount = documentCount
         self.documentFrequency = documentFrequency
@@ -72,17 +80,34 @@ public struct TFIDFWeighting: Sendable {
         }
     }
 
-    /// Appends the row of stored term counts to `rows` without decoding them into arrays first.
+    /// Appends the row of stored term counts to `rows` without decoding them into arrays first
+    /// (in canonical order when the weighting has one).
     public func appendRow(_ terms: EncodedTerms, to rows: inout SparseRows) {
         let n = terms.count
         let start = rows.indices.count
         var norm = 0.0
-        for k in 0..<n {
-            let (id, title, text) = terms[k]
-            let w = weight(id, title: title, text: text)
-            rows.indices.append(id)
-            rows.values.append(Float(w))
-            norm += w * w
+        if let canonical {
+            // (canonical position, k) pairs sorted: the terms in canonical order.
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { order in
+                var order = order
+                for k in 0..<n { order[k] = UInt64(UInt32(bitPattern: canonical[Int(terms[k].id)])) << 32 | UInt64(k) }
+                order.sort()
+                for k in order {
+                    let (id, title, text) = terms[Int(k & 0xFFFF_FFFF)]
+                    let w = weight(id, title: title, text: text)
+                    rows.indices.append(Int32(truncatingIfNeeded: k >> 32))
+                    rows.values.append(Float(w))
+                    norm += w * w
+                }
+            }
+        } else {
+            for k in 0..<n {
+                let (id, title, text) = terms[k]
+                let w = weight(id, title: title, text: text)
+                rows.indices.append(id)
+                rows.values.append(Float(w))
+                norm += w * w
+            }
         }
         if norm > 0 {
             let inv = Float(1 / norm.squareRoot())

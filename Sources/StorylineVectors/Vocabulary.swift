@@ -34,6 +34,22 @@ public struct Vocabulary: Sendable {
 
     public var count: Int { terms.count }
 
+    /// Each feature id's position when the terms are ordered by a hash of their text (then by
+    /// their bytes): an order that does not depend on the order in which terms were first seen,
+    /// and in which any two terms keep their relative order whatever else the vocabulary holds.
+    /// Rows written in this order (``TFIDFWeighting``) give the same sketches and cosines to the
+    /// same articles whatever order they arrived in.
+    public func canonicalPositions() -> [Int32] {
+        var keys = terms.enumerated().map { (Hashing.fnv1a($0.element), Int32($0.offset)) }
+        keys.sort { a, b in
+            if a.0 != b.0 { return a.0 < b.0 }
+            return terms[Int(a.1)].utf8.lexicographicallyPrecedes(terms[Int(b.1)].utf8)
+        }
+        var position = [Int32](repeating: 0, count: terms.count)
+        for (p, key) in keys.enumerated() { position[Int(key.1)] = Int32(p) }
+        return position
+    }
+
     public func id(of term: String) -> Int32? { ids[term] }
 
     /// The id of `term`, giving it the next id when it is new.

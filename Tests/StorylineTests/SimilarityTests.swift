@@ -176,8 +176,8 @@ final class AverageLinkageTests: XCTestCase {
         }
     }
 
-    /// Linking each connected component apart, on several threads, gives the labels of the
-    /// linkage over the whole graph at once: sparse graphs of many small and a few large
+    /// The compact linkage, each connected component apart on several threads, gives the labels
+    /// of the reference linkage (dictionaries and a heap of pairs) over the whole graph: sparse graphs of many small and a few large
     /// components, with fixed groups, members outside the window, undated items and ties.
     func testComponentsApartEqualTheWholeGraph() {
         var rng = seededGenerator()
@@ -206,13 +206,52 @@ final class AverageLinkageTests: XCTestCase {
             let dated = (0..<count).map { _ in Int.random(in: 0..<8, using: &rng) != 0 }
             for mergeFixed in [false, true] {
                 let linkage = AverageLinkage(threshold: [0.15, 0.3, 0.5][round % 3], mergeFixed: mergeFixed)
-                XCTAssertEqual(linkage.cluster(count: count, edges: edges, threads: 2), linkage.linkWhole(count: count, edges: edges), "round \(round)")
-                let whole = linkage.linkWhole(count: count, edges: edges, groups: groups, fixed: fixed, outside: outside, dated: dated)
+                let reference = ReferenceLinkage(threshold: linkage.threshold, mergeFixed: mergeFixed)
+                XCTAssertEqual(linkage.cluster(count: count, edges: edges, threads: 2), reference.linkWhole(count: count, edges: edges), "round \(round)")
+                let whole = reference.linkWhole(count: count, edges: edges, groups: groups, fixed: fixed, outside: outside, dated: dated)
                 for threads in [1, 2, 3] {
                     XCTAssertEqual(linkage.cluster(count: count, edges: edges, groups: groups, fixed: fixed, outside: outside, dated: dated,
                                                    threads: threads), whole, "round \(round), \(threads) threads")
                 }
             }
+        }
+    }
+}
+
+extension AverageLinkageTests {
+    /// Dense stories (most pairs linked, weights of any value, some pairs given twice, a few self
+    /// pairs) with undated items and links between stories: the compact linkage merges as the
+    /// reference does, and holds at most 32 bytes an edge.
+    func testCompactLinkageEqualsReferenceOnDenseStories() {
+        var rng = seededGenerator()
+        for round in 0..<12 {
+            var edges: [SimilarityEdge] = []
+            var start = 0
+            let sizes = (0..<Int.random(in: 2...5, using: &rng)).map { _ in Int.random(in: 20...150, using: &rng) }
+            for size in sizes {
+                for a in start..<(start + size) { for b in (a + 1)..<(start + size) where Int.random(in: 0..<10, using: &rng) < 7 {
+                    edges.append(edge(Int32(a), Int32(b), Float.random(in: 0.05...0.6, using: &rng)))
+                } }
+                start += size
+            }
+            let count = start
+            for _ in 0..<count {
+                let a = Int32.random(in: 0..<Int32(count), using: &rng), b = Int32.random(in: 0..<Int32(count), using: &rng)
+                edges.append(edge(min(a, b), max(a, b), Float.random(in: 0.05...0.4, using: &rng)))
+            }
+            edges.shuffle(using: &rng)
+            let dated = round % 2 == 0 ? nil : (0..<count).map { _ in Int.random(in: 0..<6, using: &rng) != 0 }
+            let threshold = [0.12, 0.2, 0.3][round % 3]
+            var memory = AverageLinkage.Memory()
+            let labels = AverageLinkage(threshold: threshold).cluster(count: count, edges: edges, dated: dated, threads: 2, memory: &memory)
+            XCTAssertEqual(labels, ReferenceLinkage(threshold: threshold, mergeFixed: false).linkWhole(count: count, edges: edges, dated: dated),
+                           "round \(round)")
+            XCTAssertGreaterThan(Set(labels).count, 1)
+            XCTAssertLessThan(Set(labels).count, count)
+            // Per edge: 2 list entries of 8 bytes and a slot of 8 (16 with undated items), plus per-item state.
+            let perItem = Double(memory.bytes - edges.count * (dated == nil ? 24 : 32)) / Double(count)
+            XCTAssertLessThanOrEqual(perItem, 64, "round \(round)")
+            XCTAssertLessThanOrEqual(memory.bytesPerEdge, 32 + 64 * Double(count) / Double(edges.count), "round \(round)")
         }
     }
 }

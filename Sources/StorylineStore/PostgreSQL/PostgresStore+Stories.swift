@@ -62,7 +62,7 @@ extension PostgresStore {
             SELECT s.id, s.title, s.first_published, s.last_published, a.id, a.outlet, s.closed, a.published, a.date_source
             FROM stories s JOIN article_state st ON st.story_id = s.id JOIN articles a ON a.seq = st.seq
             WHERE s.merged_into IS NULL AND s.size >= $1 AND ($2::float8 IS NULL OR s.last_published IS NULL OR s.last_published >= $2::float8)
-            ORDER BY s.first_published IS NULL, s.first_published, s.id, a.published IS NULL, a.published, a.seq
+            ORDER BY s.first_published IS NULL, s.first_published, s.id, a.published IS NULL, a.published, a.id COLLATE "C"
             """, [.int(Int64(minArticles)), .optional(since)], batch: 16384) { r in
             for row in 0..<r.count {
                 let id = r.int(row, 0)
@@ -122,7 +122,7 @@ extension PostgresStore {
             FROM stories s JOIN article_state st ON st.story_id = s.id JOIN articles a ON a.seq = st.seq
             LEFT JOIN article_terms t ON t.seq = st.seq
             WHERE s.merged_into IS NULL AND ($1::int8 IS NULL AND s.size >= $2 OR s.id = $1::int8)
-            ORDER BY s.id, a.published IS NULL, a.published, a.seq
+            ORDER BY s.id, a.published IS NULL, a.published, a.id COLLATE "C"
             """, [.optional(only), .int(Int64(minArticles))]) { r in
             for row in 0..<r.count {
                 let id = r.int(row, 0)

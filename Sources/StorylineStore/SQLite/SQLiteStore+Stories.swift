@@ -49,7 +49,7 @@ extension SQLiteStore {
             SELECT s.id, s.title, s.first_published, s.last_published, a.id, a.outlet, s.closed, a.published, a.date_source
             FROM stories s JOIN article_state st ON st.story_id = s.id JOIN articles a ON a.seq = st.seq
             WHERE s.merged_into IS NULL AND s.size >= ? AND (? IS NULL OR s.last_published IS NULL OR s.last_published >= ?)
-            ORDER BY s.first_published IS NULL, s.first_published, s.id, a.published IS NULL, a.published, a.seq
+            ORDER BY s.first_published IS NULL, s.first_published, s.id, a.published IS NULL, a.published, a.id
             """)
         try s.bind([.int(Int64(minArticles)), .optional(since), .optional(since)])
         var out: [StorySummary] = []
@@ -107,7 +107,7 @@ extension SQLiteStore {
             FROM stories s JOIN article_state st ON st.story_id = s.id JOIN articles a ON a.seq = st.seq
             LEFT JOIN article_terms t ON t.seq = st.seq
             WHERE s.merged_into IS NULL AND (?1 IS NULL AND s.size >= ?2 OR s.id = ?1)
-            ORDER BY s.id, a.published IS NULL, a.published, a.seq
+            ORDER BY s.id, a.published IS NULL, a.published, a.id
             """)
         try s.bind([.optional(only), .int(Int64(minArticles))])
         var current: Int64? = nil
