@@ -166,38 +166,63 @@ public struct AverageLinkage {
             // Every cluster next to keep now: its score with keep changed (or its partner went).
             let list = graph.lists[keep]
             state.best[keep] = -1
+            state.second[keep] = -1
             for k in 0..<Int(graph.lengths[keep]) {
                 let c = Int(list![k] >> 32)
-                let slot = Int(list![k] & 0xFFFF_FFFF)
-                let score = self.score(slot, keep, c, graph: graph, state: state)
-                // keep's own best, from this one scan.
-                if let score, state.better(score, keep, c, than: keep) { state.best[keep] = Int32(c); state.bestScore[keep] = score }
-                let partner = Int(state.best[c])
-                if partner == keep || partner == gone {
-                    if let score, state.better(score, c, keep, orEqual: true, than: c) {
-                        state.best[c] = Int32(keep); state.bestScore[c] = score
-                    } else {
-                        rescan(c, graph: graph, state: state)
-                    }
-                } else if let score, state.better(score, c, keep, than: c) {
-                    state.best[c] = Int32(keep); state.bestScore[c] = score
-                }
+                let score = self.score(Int(list![k] & 0xFFFF_FFFF), keep, c, graph: graph, state: state)
+                if let score { state.offer(score, c, to: keep) }   // keep's own best and second, from this one scan
+                update(c, score: score, keep: keep, gone: gone, graph: graph, state: state)
                 heap.update(c)
             }
             heap.update(keep)
         }
     }
 
-    /// Sets `x`'s best partner from its whole list.
+    /// Brings `c`'s best and second partners up to date after `gone` merged into `keep` (`score`:
+    /// the pair of c and the merged cluster). Exact without reading c's list, except where the
+    /// best partner went and the second is unknown: then c's list is read again.
+    @inline(__always)
+    private func update(_ c: Int, score: Double?, keep: Int, gone: Int, graph: LinkageGraph, state: ClusterState) {
+        let best = Int(state.best[c]), second = Int(state.second[c])
+        if best == keep || best == gone {
+            if second >= 0 && second != keep && second != gone {
+                // The new pair against the second: every other pair is below the second.
+                if let score, ClusterState.pairBefore(score, c, keep, state.secondScore[c], c, second) {
+                    state.best[c] = Int32(keep); state.bestScore[c] = score
+                } else {
+                    state.best[c] = Int32(second); state.bestScore[c] = state.secondScore[c]
+                    state.second[c] = ClusterState.unknown
+                }
+            } else if second == -1 {
+                // No other pair may merge: the new pair or none.
+                state.best[c] = score == nil ? -1 : Int32(keep)
+                if let score { state.bestScore[c] = score }
+            } else {
+                rescan(c, graph: graph, state: state)
+            }
+        } else if let score, best < 0 || ClusterState.pairBefore(score, c, keep, state.bestScore[c], c, best) {
+            state.second[c] = Int32(best); state.secondScore[c] = state.bestScore[c]
+            state.best[c] = Int32(keep); state.bestScore[c] = score
+        } else if second == keep || second == gone {
+            // The second went: the new pair is second only if it is at least the old second.
+            if let score, ClusterState.pairBefore(score, c, keep, state.secondScore[c], c, second, orEqual: true) {
+                state.second[c] = Int32(keep); state.secondScore[c] = score
+            } else {
+                state.second[c] = ClusterState.unknown
+            }
+        } else if let score, second == -1 || (second >= 0 && ClusterState.pairBefore(score, c, keep, state.secondScore[c], c, second)) {
+            state.second[c] = Int32(keep); state.secondScore[c] = score
+        }
+    }
+
+    /// Sets `x`'s best and second partners from its whole list.
     private func rescan(_ x: Int, graph: LinkageGraph, state: ClusterState) {
         state.best[x] = -1
+        state.second[x] = -1
         guard let list = graph.lists[x] else { return }
         for k in 0..<Int(graph.lengths[x]) {
             let c = Int(list[k] >> 32)
-            if let score = score(Int(list[k] & 0xFFFF_FFFF), x, c, graph: graph, state: state), state.better(score, x, c, than: x) {
-                state.best[x] = Int32(c)
-                state.bestScore[x] = score
-            }
+            if let score = score(Int(list[k] & 0xFFFF_FFFF), x, c, graph: graph, state: state) { state.offer(score, c, to: x) }
         }
     }
 
@@ -230,6 +255,11 @@ final class ClusterState: @unchecked Sendable {
     /// Each cluster's best partner (-1: none may merge) and the score of that pair.
     let best: UnsafeMutablePointer<Int32>
     let bestScore: UnsafeMutablePointer<Double>
+    /// Each cluster's second-best partner (-1: none, ``unknown``: not known since the best went),
+    /// so that when its best partner merges, its new best is known without reading its list.
+    let second: UnsafeMutablePointer<Int32>
+    let secondScore: UnsafeMutablePointer<Double>
+    static let unknown: Int32 = -2
     /// Position in its component's heap (-1: not in it).
     let heapPosition: UnsafeMutablePointer<Int32>
     let count: Int
@@ -242,6 +272,8 @@ final class ClusterState: @unchecked Sendable {
         isFixed = .allocate(capacity: count)
         best = .allocate(capacity: count)
         bestScore = .allocate(capacity: count)
+        second = .allocate(capacity: count)
+        secondScore = .allocate(capacity: count)
         heapPosition = .allocate(capacity: count)
         for i in 0..<count {
             parent[i] = Int32(i)
@@ -250,24 +282,30 @@ final class ClusterState: @unchecked Sendable {
             isFixed[i] = false
             best[i] = -1
             bestScore[i] = 0
+            second[i] = -1
+            secondScore[i] = 0
             heapPosition[i] = -1
         }
     }
 
     deinit {
         parent.deallocate(); size.deallocate(); datedSize.deallocate(); isFixed.deallocate()
-        best.deallocate(); bestScore.deallocate(); heapPosition.deallocate()
+        best.deallocate(); bestScore.deallocate(); second.deallocate(); secondScore.deallocate(); heapPosition.deallocate()
     }
 
-    static let bytesPerItem = 4 + 8 + 8 + 1 + 4 + 8 + 4
+    static let bytesPerItem = 4 + 8 + 8 + 1 + 4 + 8 + 4 + 8 + 4
 
-    /// Whether the pair (x, c) scoring `score` beats x's cached best pair (higher score, then the
-    /// smaller pair of ids); `orEqual`: or is that same pair.
+    /// Takes the pair (x, c) into x's best and second partners (read from x's whole list, a pair at a time).
     @inline(__always)
-    func better(_ score: Double, _ x: Int, _ c: Int, orEqual: Bool = false, than owner: Int) -> Bool {
-        let b = Int(best[owner])
-        guard b >= 0 else { return true }
-        return Self.pairBefore(score, x, c, bestScore[owner], owner, b, orEqual: orEqual)
+    func offer(_ score: Double, _ c: Int, to x: Int) {
+        let b = Int(best[x])
+        if b < 0 || Self.pairBefore(score, x, c, bestScore[x], x, b) {
+            second[x] = best[x]; secondScore[x] = bestScore[x]
+            best[x] = Int32(c); bestScore[x] = score
+        } else {
+            let s = Int(second[x])
+            if s < 0 || Self.pairBefore(score, x, c, secondScore[x], x, s) { second[x] = Int32(c); secondScore[x] = score }
+        }
     }
 
     /// Whether pair (a1, b1) with score s1 comes before pair (a2, b2) with score s2.

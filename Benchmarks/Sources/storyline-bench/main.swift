@@ -1,7 +1,9 @@
 import BenchSupport
 import Foundation
 
-// Plain timings for tools/peer-*.py: `storyline-bench vectorize FILE`, `storyline-bench similarity FILE`.
+// Plain timings for tools/peer-*.py: `storyline-bench vectorize FILE`, `storyline-bench similarity FILE`,
+// and the linkage's memory and time: `storyline-bench linkage FILE` (every edge of the search, then
+// average linkage; bytes an edge of the linkage's graph, B-cubed F1 where the records carry `story`).
 // Each prints one JSON object; each checks its result before it is trusted.
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
@@ -11,8 +13,8 @@ func emit(_ object: [String: Any]) {
 }
 
 let args = CommandLine.arguments
-guard args.count >= 3, ["vectorize", "similarity", "langid"].contains(args[1]) else {
-    FileHandle.standardError.write(Data("usage: storyline-bench vectorize|similarity|langid FILE\n".utf8))
+guard args.count >= 3, ["vectorize", "similarity", "langid", "linkage"].contains(args[1]) else {
+    FileHandle.standardError.write(Data("usage: storyline-bench vectorize|similarity|langid|linkage FILE\n".utf8))
     exit(64)
 }
 let path = args[2]
@@ -57,6 +59,48 @@ case "vectorize":
     emit(["articles": result.rows.count, "bytes": result.bytes, "seconds": seconds, "mb_per_s": Double(result.bytes) / 1e6 / seconds,
           "features": result.vocabulary.count, "nnz": result.rows.indices.count, "rejected": result.rejected,
           "peak_rss_mb": ProcessStats.peakRSSMegabytes()])
+case "linkage":
+    let vectors = try DumpVectorizer(profile: profile, models: models).vectorize(path)
+    let days = try BenchSupport.days(path)
+    precondition(days.count == vectors.rows.count, "\(days.count) lines, \(vectors.rows.count) articles: a record was rejected")
+    let t0 = now()
+    let (edges, stats) = CandidateSearch(profile: profile).edges(rows: vectors.rows, days: days)
+    let searchSeconds = now() - t0
+    let rssBefore = ProcessStats.peakRSSMegabytes()
+    var memory = AverageLinkage.Memory()
+    let t1 = now()
+    let labels = AverageLinkage(threshold: profile.similarity.threshold)
+        .cluster(count: vectors.rows.count, edges: edges, dated: days.map { $0 != nil }, memory: &memory)
+    let linkSeconds = now() - t1
+    // Checked: labels name a member of their own cluster, the first in it; every cluster's mean
+    // over all its pairs (an absent pair counting 0) clears the threshold, as average linkage's
+    // merges guarantee.
+    var sums: [Int: Double] = [:], sizes: [Int: Int] = [:]
+    for (i, l) in labels.enumerated() {
+        precondition(l <= i && labels[l] == l, "label \(l) of \(i) is not its cluster's first member")
+        sizes[l, default: 0] += 1
+    }
+    for e in edges where labels[Int(e.a)] == labels[Int(e.b)] { sums[labels[Int(e.a)], default: 0] += Double(e.weight) }
+    for (l, n) in sizes where n > 1 {
+        let mean = (sums[l] ?? 0) / Double(n * (n - 1) / 2)
+        precondition(mean >= profile.similarity.threshold - 1e-9, "cluster \(l) of \(n): mean \(mean) below the threshold")
+    }
+    var out: [String: Any] = ["articles": vectors.rows.count, "edges": edges.count, "pairs_in_window": stats.pairsInWindow,
+                              "search_seconds": searchSeconds, "linkage_seconds": linkSeconds, "clusters": sizes.count,
+                              "largest_cluster": sizes.values.max() ?? 0, "linkage_bytes": memory.bytes,
+                              "linkage_bytes_per_edge": memory.bytesPerEdge, "peak_rss_mb_before_linkage": rssBefore,
+                              "peak_rss_mb": ProcessStats.peakRSSMegabytes()]
+    // B-cubed against the records' gold `story`, when they have one.
+    let gold = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line -> String? in
+        (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["story"].map { "\($0)" }
+    }
+    if gold.allSatisfy({ $0 != nil }) {
+        let scores = ClusteringMetrics(gold: gold.map { $0! }, found: labels)
+        out["b3_precision"] = scores.b3Precision
+        out["b3_recall"] = scores.b3Recall
+        out["b3_f1"] = scores.b3F1
+    }
+    emit(out)
 default:
     let vectors = try DumpVectorizer(profile: profile, models: models).vectorize(path)
     let days = try BenchSupport.days(path)
