@@ -270,7 +270,7 @@ struct StoryClusterer {
         let labels = AverageLinkage(threshold: profile.similarity.threshold, mergeFixed: true)
             .cluster(count: input.items.count, edges: edges, groups: groups, fixed: fixed, outside: outside.filter { $0.value > 0 },
                      dated: input.items.map { $0.published != nil }, order: input.order, memory: &memory)
-        progress.log("linkage: \(edges.count) edges, \(memory.bytes / 1_048_576) MiB (\(String(format: "%.1f", memory.bytesPerEdge)) bytes an edge)", level: .debug)
+        progress.log("linkage: \(edges.count) edges, \(memory.bytes / 1_048_576) MiB (\(String(format: "%.1f", memory.bytesPerEdge)) bytes an edge, \(memory.itemBytes / max(1, input.items.count)) an article)", level: .debug)
         return labels
     }
 

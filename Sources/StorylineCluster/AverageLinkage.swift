@@ -38,14 +38,18 @@ public struct AverageLinkage {
         self.mergeFixed = mergeFixed
     }
 
-    /// What a linkage held: the bytes of its graph when built (lists, sums and per-item state),
-    /// for the edges given.
+    /// What a linkage held when its graph was built: the bytes that grow with the edges (list
+    /// entries and slots of sums) and those that grow with the items (per-cluster state).
     public struct Memory: Sendable {
-        public var bytes = 0
+        public var edgeBytes = 0
+        public var itemBytes = 0
         public var edges = 0
-        public var bytesPerEdge: Double { edges > 0 ? Double(bytes) / Double(edges) : 0 }
-        public init(bytes: Int = 0, edges: Int = 0) {
-            self.bytes = bytes
+        public var bytes: Int { edgeBytes + itemBytes }
+        /// The bytes that grow with the edges, per edge: at most 32 (24 where every item is dated).
+        public var bytesPerEdge: Double { edges > 0 ? Double(edgeBytes) / Double(edges) : 0 }
+        public init(edgeBytes: Int = 0, itemBytes: Int = 0, edges: Int = 0) {
+            self.edgeBytes = edgeBytes
+            self.itemBytes = itemBytes
             self.edges = edges
         }
     }
@@ -99,7 +103,7 @@ public struct AverageLinkage {
     private func link(count: Int, edges: [SimilarityEdge], position: [Int32]?, groups: [Int]?, fixed: Set<Int>,
                       outside: [Int: Int], dated: [Bool]?, threads: Int, memory: inout Memory) -> [Int] {
         let graph = LinkageGraph(count: count, edges: edges, position: position, dated: dated, threads: threads)
-        memory = Memory(bytes: graph.bytes, edges: edges.count)
+        memory = Memory(edgeBytes: graph.edgeBytes, itemBytes: graph.itemBytes, edges: edges.count)
         // Initial clusters: each group's members under its smallest item.
         let state = ClusterState(count: count, dated: dated)
         var groupRoot: [Int: Int] = [:]
@@ -171,8 +175,10 @@ public struct AverageLinkage {
                 let c = Int(list![k] >> 32)
                 let score = self.score(Int(list![k] & 0xFFFF_FFFF), keep, c, graph: graph, state: state)
                 if let score { state.offer(score, c, to: keep) }   // keep's own best and second, from this one scan
+                let (best, bestScore) = (state.best[c], state.bestScore[c])
                 update(c, score: score, keep: keep, gone: gone, graph: graph, state: state)
-                heap.update(c)
+                // Its place in the heap moves only with its key (the partner's id is part of it).
+                if state.best[c] != best || state.bestScore[c] != bestScore { heap.update(c) }
             }
             heap.update(keep)
         }
@@ -293,7 +299,8 @@ final class ClusterState: @unchecked Sendable {
         best.deallocate(); bestScore.deallocate(); second.deallocate(); secondScore.deallocate(); heapPosition.deallocate()
     }
 
-    static let bytesPerItem = 4 + 8 + 8 + 1 + 4 + 8 + 4 + 8 + 4
+    /// The state above, a heap slot, and the components' union-find and member lists.
+    static let bytesPerItem = 4 + 8 + 8 + 1 + 4 + 8 + 4 + 8 + 4 + 4 + 8 + 4
 
     /// Takes the pair (x, c) into x's best and second partners (read from x's whole list, a pair at a time).
     @inline(__always)
@@ -408,7 +415,8 @@ final class LinkageGraph: @unchecked Sendable {
     let all: UnsafeMutablePointer<Double>
     let datedSums: UnsafeMutablePointer<Double>?
     /// What the graph held when built.
-    private(set) var bytes = 0
+    private(set) var edgeBytes = 0
+    private(set) var itemBytes = 0
 
     /// - Parameter position: where each edge's ends go (nil: their own indices); `dated` is by place.
     init(count: Int, edges: [SimilarityEdge], position: [Int32]?, dated: [Bool]?, threads: Int) {
@@ -429,7 +437,8 @@ final class LinkageGraph: @unchecked Sendable {
             entries += n
             lengths[i] = 0
         }
-        bytes = entries * 8 + edges.count * (anyUndated ? 16 : 8) + count * (8 + 4 + ClusterState.bytesPerItem)
+        edgeBytes = entries * 8 + edges.count * (anyUndated ? 16 : 8)
+        itemBytes = count * (8 + 4 + ClusterState.bytesPerItem)
         for (k, e) in edges.enumerated() where e.a != e.b {
             let a = place(e.a), b = place(e.b)
             all[k] = Double(e.weight)

@@ -88,7 +88,7 @@ case "linkage":
     var out: [String: Any] = ["articles": vectors.rows.count, "edges": edges.count, "pairs_in_window": stats.pairsInWindow,
                               "search_seconds": searchSeconds, "linkage_seconds": linkSeconds, "clusters": sizes.count,
                               "largest_cluster": sizes.values.max() ?? 0, "linkage_bytes": memory.bytes,
-                              "linkage_bytes_per_edge": memory.bytesPerEdge, "peak_rss_mb_before_linkage": rssBefore,
+                              "linkage_bytes_per_edge": memory.bytesPerEdge, "linkage_bytes_per_article": Double(memory.itemBytes) / Double(max(1, vectors.rows.count)), "peak_rss_mb_before_linkage": rssBefore,
                               "peak_rss_mb": ProcessStats.peakRSSMegabytes()]
     // B-cubed against the records' gold `story`, when they have one.
     let gold = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line -> String? in
