@@ -200,12 +200,14 @@ final class EvalCLITests: XCTestCase {
         XCTAssertEqual(Set((e["timings"] as! [String: Any]).keys), ["ingest", "vectorize", "similarity", "cluster", "total"])
         XCTAssertEqual(e["articles"] as? Int, 400)
         XCTAssertGreaterThan(e["peak_rss_mb"] as! Double, 0)
-        XCTAssertGreaterThan(e["b3_f1"] as! Double, 0.8, "synthetic stories are easy")
+        // This seed's 400 articles over 620 words score 0.855 (many stories share words); 0.01 under it.
+        XCTAssertGreaterThan(e["b3_f1"] as! Double, 0.845, "gen-corpus --articles 400 --seed 5 --words 620")
     }
 
     /// The quality targets (issues 2 and 5) on the shared labeled data, default profile.
     func testSharedDatasetsMeetQualityTargets() throws {
-        let targets: [(String, Double, Double)] = [("allsides-dev.jsonl", 0.84, 0.70), ("basil.jsonl", 0.97, 0.0)]
+        // Floors 0.01 under the README's figures (allsides-dev 0.894 / 0.793, basil 0.984 / 0.975).
+        let targets: [(String, Double, Double)] = [("allsides-dev.jsonl", 0.884, 0.783), ("basil.jsonl", 0.974, 0.965)]
         for (name, b3, pair) in targets {
             let path = try CLI.dataset(name)
             let r = try CLI.run(["eval", path, "--json"], in: CLI.temporaryDirectory())
@@ -236,7 +238,8 @@ final class QualityCLITests: XCTestCase {
     /// Titles only (text removed): the length-adapted threshold keeps quality close to full text.
     func testHeadlinesOnlyKeepQuality() throws {
         let dir = CLI.temporaryDirectory()
-        for (name, floor) in [("allsides-dev.jsonl", 0.82), ("basil.jsonl", 0.95)] {
+        // 0.01 under the README's figures (0.855, 0.980).
+        for (name, floor) in [("allsides-dev.jsonl", 0.845), ("basil.jsonl", 0.97)] {
             let f1 = try variantF1(name, in: dir) { $0["text"] = "" }
             print("eval \(name) titles only: B-cubed F1 \(f1)")
             XCTAssertGreaterThanOrEqual(f1, floor, name)
@@ -247,14 +250,15 @@ final class QualityCLITests: XCTestCase {
     /// look-alike events of basil (2010-2019) apart. Before both: allsides-dev 0.717, basil 0.878.
     func testUndatedDumpsKeepQuality() throws {
         let dir = CLI.temporaryDirectory()
-        for (name, floor) in [("allsides-dev.jsonl", 0.82), ("basil.jsonl", 0.97)] {
+        // 0.01 under the README's figures (0.835, 0.989; without URLs 0.795, 0.936).
+        for (name, floor) in [("allsides-dev.jsonl", 0.825), ("basil.jsonl", 0.979)] {
             let f1 = try variantF1(name, in: dir) { $0["published"] = nil }
             print("eval \(name) undated: B-cubed F1 \(f1)")
             XCTAssertGreaterThanOrEqual(f1, floor, name)
         }
         // No URL either: words alone (the undated factor) keep basil's events of one kind apart
         // (0.878 without the factor).
-        for (name, floor) in [("allsides-dev.jsonl", 0.78), ("basil.jsonl", 0.92)] {
+        for (name, floor) in [("allsides-dev.jsonl", 0.785), ("basil.jsonl", 0.926)] {
             let f1 = try variantF1(name, in: dir) { $0["published"] = nil; $0["url"] = nil }
             print("eval \(name) without dates and URLs: B-cubed F1 \(f1)")
             XCTAssertGreaterThanOrEqual(f1, floor, name)

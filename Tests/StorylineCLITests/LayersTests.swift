@@ -66,6 +66,15 @@ final class LayersTests: XCTestCase {
         XCTAssertTrue(result.output.contains("Package.swift: StorylineCluster depends on StorylineReport, which is not below it"), result.output)
     }
 
+    /// SQL in a multi-line string literal is SQL too.
+    func testSQLInAMultiLineLiteralOutsideTheStoreFails() throws {
+        let root = try copyOfTheHouse()
+        try prepend("let leaked = \"\"\"\n    SELECT s.id, s.title\n    FROM stories s\n    \"\"\"", to: "Sources/StorylineReport/StoryUnits.swift", in: root)
+        let result = try runCheck(root)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.output.contains("Sources/StorylineReport/StoryUnits.swift:2: SQL outside the store target"), result.output)
+    }
+
     func testSQLOutsideTheStoreAndAPublicCImportFail() throws {
         let root = try copyOfTheHouse()
         try prepend(#"let leaked = "SELECT id FROM articles""#, to: "Sources/Storyline/Pipeline.swift", in: root)

@@ -1,4 +1,5 @@
 import Foundation
+import StorylineTestSupport
 import XCTest
 
 /// Web archives as crawlers write them: WARC files made by warcio (PyPI, the writer Common
@@ -8,7 +9,7 @@ final class WARCCLITests: XCTestCase {
     func python() throws -> String {
         let path = CLI.root.appendingPathComponent(".build/test-python/bin/python3").path
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw XCTSkip("warcio is not installed in .build/test-python: skipping (tools/test installs it)")
+            throw TestPaths.cannotRun("warcio is not installed in .build/test-python (tools/test installs it)")
         }
         return path
     }

@@ -7,7 +7,7 @@ public enum TestChromium {
     public static func path() throws -> String {
         guard let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
             .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw XCTSkip("chromium is not installed: `tools/setup --browser` installs it (tools/test does)")
+            throw TestPaths.cannotRun("chromium is not installed (`tools/setup --browser` installs it; tools/test does)")
         }
         return found
     }

@@ -7,14 +7,34 @@ public enum TestPaths {
     /// The checkout's root.
     public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `../shared/datasets/NAME`, or a skip with a visible message when it is not beside the checkout.
+    /// `../shared/datasets/NAME`, or a skip with a visible message when it is not beside the
+    /// checkout (a failure in CI, which has it: see ``cannotRun(_:)``).
     public static func dataset(_ name: String) throws -> String {
         let path = root.deletingLastPathComponent().appendingPathComponent("shared/datasets/\(name)").path
         guard FileManager.default.fileExists(atPath: path) else {
-            throw XCTSkip("../shared/datasets/\(name) is not beside the checkout: skipping (CI has it)")
+            throw cannotRun("../shared/datasets/\(name) is not beside the checkout (CI has it)")
         }
         return path
     }
+
+    /// Whether the tests run in CI (`CI=true`, as `.ci/run` sets it).
+    public static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// What a test throws when something it needs is not here (a dataset, a server, a browser,
+    /// warcio, an emulator): in a user's clone a skip that names the reason; in CI a failure,
+    /// because there a check that cannot run must not pass.
+    public static func cannotRun(_ reason: String) -> Error {
+        inCI ? MissingInCI(reason: reason) : XCTSkip(reason + ": skipping")
+    }
+}
+
+/// A test's requirement missing in CI: thrown, it fails the test with the reason.
+public struct MissingInCI: Error, CustomStringConvertible {
+    public let reason: String
+    public var description: String { "CI=true and \(reason): a check that cannot run must not pass" }
+}
+
+extension TestPaths {
 
     /// A fresh temporary folder whose name starts with `prefix`.
     public static func temporaryDirectory(_ prefix: String = "storyline-tests") -> URL {

@@ -131,7 +131,8 @@ final class ExtractionTests: XCTestCase {
         }
         let meanF1 = f1 / Double(pages.count), titleShare = Double(titles) / Double(pages.count)
         print("extraction-dev: \(pages.count) pages, word F1 \(meanF1), titles \(titleShare)")
-        XCTAssertGreaterThanOrEqual(meanF1, 0.95)
-        XCTAssertGreaterThanOrEqual(titleShare, 0.75)
+        // 0.01 under the README's figures (0.967, 76.9%), and above trafilatura's 0.956 on the same pages.
+        XCTAssertGreaterThanOrEqual(meanF1, 0.957)
+        XCTAssertGreaterThanOrEqual(titleShare, 0.759)
     }
 }
