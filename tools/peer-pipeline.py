@@ -79,9 +79,10 @@ def main():
         keep = (j > i) & (np.asarray(t)[j] - np.asarray(t)[i] <= args.window)
         rows.append(order[i[keep]])
         cols.append(order[j[keep]])
+    XT = X.T.tocsr() if len(undated) else None   # once, not per undated block (the same matrix for each)
     for lo in range(0, len(undated), args.block):
         block = undated[lo:lo + args.block]
-        S = sp_matmul_topn(X[block], X.T.tocsr(), top_n=X.shape[0], threshold=args.threshold, n_threads=cores).tocoo()
+        S = sp_matmul_topn(X[block], XT, top_n=X.shape[0], threshold=args.threshold, n_threads=cores).tocoo()
         keep = block[S.row] != S.col
         rows.append(block[S.row[keep]])
         cols.append(S.col[keep])

@@ -44,14 +44,20 @@ def main():
     X = vectorizer.fit_transform(docs)
     t_fit = time.perf_counter() - t1
     ours = json.loads(subprocess.check_output([bench, "vectorize", path]))
+    # fit_transform has no threads: Storyline on one thread too, for the like-for-like ratio.
+    one = json.loads(subprocess.check_output([bench, "vectorize", path], env=dict(os.environ, STORYLINE_THREADS="1")))
+    if (one["features"], one["nnz"], one["articles"]) != (ours["features"], ours["nnz"], ours["articles"]):
+        sys.exit("peer-vectorize: one thread and all threads give different vectors")
 
     print("file: %s (%d articles, %.1f MB)" % (path, len(docs), size / 1e6))
     print("scikit-learn fit_transform: %.2f s (%.0f docs/s, %.1f MB/s); with JSON read: %.2f s; %d features, nnz %d" % (
         t_fit, len(docs) / t_fit, size / 1e6 / t_fit, t_fit + t_read, X.shape[1], X.nnz))
     print("storyline (read+parse+vectorize): %.2f s (%.0f docs/s, %.1f MB/s); %d features, nnz %d, peak RSS %.0f MiB" % (
         ours["seconds"], ours["articles"] / ours["seconds"], ours["mb_per_s"], ours["features"], ours["nnz"], ours["peak_rss_mb"]))
-    print("ratio: storyline is %.1fx faster than fit_transform alone, %.1fx than read + fit_transform" % (
-        t_fit / ours["seconds"], (t_fit + t_read) / ours["seconds"]))
+    print("storyline on one thread: %.2f s" % one["seconds"])
+    print("ratio: storyline on %d cores is %.1fx faster than fit_transform alone (one core), %.1fx than read + fit_transform; "
+          "on one thread %.1fx and %.1fx" % (os.cpu_count() or 1, t_fit / ours["seconds"], (t_fit + t_read) / ours["seconds"],
+                                            t_fit / one["seconds"], (t_fit + t_read) / one["seconds"]))
 
 
 if __name__ == "__main__":

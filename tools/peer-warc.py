@@ -83,6 +83,17 @@ def main():
         summary = [l for l in r.stderr.splitlines() if "records:" in l]
         print("storyline ingest: %.1f s, %.1f MB/s of %.0f MB WARC.gz, peak RSS %.0f MiB, exit %d; %s" % (
             wall, size_mb / wall, size_mb, rss, r.returncode, summary[-1].strip() if summary else ""))
+        # The timed run is checked like the read: it succeeded and stored every page.
+        stored = re.search(r"(\d+) new", summary[-1]) if summary else None
+        if r.returncode != 0 or not stored or int(stored.group(1)) != len(want):
+            sys.exit("peer-warc: the timed ingest failed or stored %s of %d pages" % (stored.group(1) if stored else "?", len(want)))
+        # And on one core, as trafilatura runs (extraction has no threads there).
+        t0 = time.perf_counter()
+        r1 = subprocess.run([args.binary, "ingest", "--db", os.path.join(tmp, "one.sqlite"), args.warc], capture_output=True, text=True,
+                            env=dict(os.environ, STORYLINE_THREADS="1"))
+        wall_one = time.perf_counter() - t0
+        if r1.returncode != 0:
+            sys.exit("peer-warc: the one-thread ingest failed: " + r1.stderr.strip()[-300:])
     print("storyline read piped into this check: %.1f s (the check's JSON parsing and scoring set its pace)" % read_seconds)
 
     from warcio.archiveiterator import ArchiveIterator
@@ -98,9 +109,10 @@ def main():
     for html in pages:
         trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     peer = (time.perf_counter() - t0) / len(pages)
-    ours = wall / len(seen)
-    print("trafilatura: %.2f ms per page (%d pages, extraction only); storyline %.2f ms per page (the whole ingest: "
-          "decompress, WARC, HTTP, extract, dates, store) -> %.1fx" % (1000 * peer, len(pages), 1000 * ours, peer / ours))
+    ours, ours_one = wall / len(seen), wall_one / len(seen)
+    print("trafilatura (one core): %.2f ms per page (%d pages, extraction only); storyline %.2f ms per page on %d cores "
+          "(the whole ingest: decompress, WARC, HTTP, extract, dates, store) -> %.1fx; on one thread %.2f ms per page -> %.1fx" % (
+              1000 * peer, len(pages), 1000 * ours, os.cpu_count() or 1, peer / ours, 1000 * ours_one, peer / ours_one))
 
 
 if __name__ == "__main__":

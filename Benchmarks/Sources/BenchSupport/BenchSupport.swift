@@ -35,8 +35,10 @@ public enum BenchSupport {
     }
 
     /// Checks a vectorization before it is timed: one unit-norm row per article with sorted,
-    /// unique ids, and the same result on one thread as on all.
-    public static func checkVectors(_ path: String, expectedArticles: Int) throws {
+    /// unique ids, and the same result on one thread as on all. Returns the checked vectors, for
+    /// the timed run to be compared with.
+    @discardableResult
+    public static func checkVectors(_ path: String, expectedArticles: Int) throws -> DumpVectorizer.Result {
         var one = DumpVectorizer(profile: profile, models: models)
         one.threads = 1
         let a = try one.vectorize(path)
@@ -50,6 +52,46 @@ public enum BenchSupport {
             precondition(range.isEmpty || abs(norm - 1) < 1e-3, "row \(r) is not unit-norm")
             precondition(zip(a.rows.indices[range].dropFirst(), a.rows.indices[range]).allSatisfy { $0 > $1 }, "row \(r): ids not sorted")
         }
+        return b
+    }
+
+    /// Checks a whole search's graph where an 8,000-article sample cannot: for `sample` articles
+    /// spread over the whole file, every edge the search gave them is an exact edge with its
+    /// exact weight, and at least 99.5% of their exact edges (each against every article in its
+    /// window, by the profile's rule) were found. Returns that recall.
+    public static func checkEdgesOfSample(_ edges: [SimilarityEdge], rows: SparseRows, days: [Double?], sample: Int) -> Double {
+        let n = rows.count
+        guard n > 1 else { return 1 }
+        let profile = self.profile   // read once: the property loads the file
+        let window = profile.windowDays
+        let picked = Set(stride(from: 0, to: n, by: max(1, n / sample)).prefix(sample))
+        var found: [Int64: Float] = [:]
+        for e in edges where picked.contains(Int(e.a)) || picked.contains(Int(e.b)) { found[Int64(e.a) << 32 | Int64(e.b)] = e.weight }
+        let threshold = Float(profile.similarity.threshold)
+        let compareUndated = profile.similarity.undated == .compareAll
+        var exact = 0, hit = 0
+        for r in picked.sorted() {
+            for s in 0..<n where s != r {
+                if let a = days[r], let b = days[s] { if abs(a - b) > window { continue } } else if !compareUndated { continue }
+                let (a, b) = (min(r, s), max(r, s))
+                var factor = Float(profile.shortTextBoost(terms: min(rows.offsets[a + 1] - rows.offsets[a], rows.offsets[b + 1] - rows.offsets[b])))
+                factor *= Float(profile.timeFactor(days[a], days[b]))
+                let w = min(1, rows.dot(a, b) * factor)
+                let key = Int64(a) << 32 | Int64(b)
+                if w >= threshold {
+                    exact += 1
+                    if let f = found[key] {
+                        hit += 1
+                        precondition(abs(f - w) <= 1e-5, "edge \(a)-\(b): weight \(f), exact \(w)")
+                    }
+                } else {
+                    precondition(found[key] == nil, "edge \(a)-\(b) (\(found[key]!)) is below the threshold exactly (\(w))")
+                }
+            }
+        }
+        let recall = Double(hit) / Double(max(exact, 1))
+        precondition(recall >= 0.995, "recall \(recall) of the sample's exact edges, below 0.995")
+        return recall
     }
 
     /// Articles' days (from the dump) in file order.

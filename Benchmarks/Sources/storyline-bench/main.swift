@@ -51,11 +51,16 @@ case "langid":
     }
     emit(rows)
 case "vectorize":
+    // Checked first (unit-norm rows, sorted ids, one thread = all threads); the timed run must then give the same vectors.
+    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count
+    let checked = try BenchSupport.checkVectors(path, expectedArticles: lines)
     var vectorizer = DumpVectorizer(profile: profile, models: models)
     if let t = ProcessInfo.processInfo.environment["STORYLINE_THREADS"].flatMap(Int.init) { vectorizer.threads = t }
     let t0 = now()
     let result = try vectorizer.vectorize(path)
     let seconds = now() - t0
+    precondition(result.rows.indices == checked.rows.indices && result.rows.values == checked.rows.values
+                 && result.vocabulary.terms == checked.vocabulary.terms, "the timed vectors differ from the checked ones")
     emit(["articles": result.rows.count, "bytes": result.bytes, "seconds": seconds, "mb_per_s": Double(result.bytes) / 1e6 / seconds,
           "features": result.vocabulary.count, "nnz": result.rows.indices.count, "rejected": result.rejected,
           "peak_rss_mb": ProcessStats.peakRSSMegabytes()])
@@ -104,6 +109,7 @@ case "linkage":
 default:
     let vectors = try DumpVectorizer(profile: profile, models: models).vectorize(path)
     let days = try BenchSupport.days(path)
+    precondition(days.count == vectors.rows.count, "\(days.count) lines, \(vectors.rows.count) articles: days and rows do not line up")
     // STORYLINE_DENSE_KERNEL forces a lower kernel (e.g. avx2 on an AVX-512 machine).
     var search = CandidateSearch(profile: profile)
     search.kernel = try CandidateSearch.DenseKernel.fromEnvironment()
@@ -111,7 +117,22 @@ default:
     let t0 = now()
     let (edges, stats) = search.edges(rows: vectors.rows, days: days)
     let seconds = now() - t0
-    emit(["articles": vectors.rows.count, "seconds": seconds, "pairs_in_window": stats.pairsInWindow, "candidates": stats.candidates,
+    // The timed graph itself, over the whole file: 300 articles' edges against every article in their window.
+    let wholeRecall = BenchSupport.checkEdgesOfSample(edges, rows: vectors.rows, days: days, sample: 300)
+    // For tools/peer-similarity.py: the rows, days and edges, for the peer to search the same vectors by the same rule.
+    if let dir = ProcessInfo.processInfo.environment["STORYLINE_BENCH_DUMP"] {
+        func write<T>(_ values: [T], _ name: String) throws {
+            try values.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: dir).appendingPathComponent(name)) }
+        }
+        try write(vectors.rows.offsets.map(Int64.init), "indptr.i64")
+        try write(vectors.rows.indices, "indices.i32")
+        try write(vectors.rows.values, "values.f32")
+        try write(days.map { $0 ?? .nan }, "days.f64")
+        try write(edges.map(\.a), "edges-a.i32")
+        try write(edges.map(\.b), "edges-b.i32")
+        try write(edges.map(\.weight), "edges-w.f32")
+    }
+    emit(["articles": vectors.rows.count, "seconds": seconds, "recall_check_whole": wholeRecall, "pairs_in_window": stats.pairsInWindow, "candidates": stats.candidates,
           "edges": edges.count, "dense_gflops": stats.denseFlops / stats.denseSeconds / 1e9, "dense_seconds": stats.denseSeconds,
           "ns_per_pair": seconds * 1e9 / Double(max(stats.pairsInWindow, 1)), "recall_check": recall, "window_days": profile.windowDays,
           "threshold": profile.similarity.threshold, "dense_kernel": "\(stats.kernel)", "peak_rss_mb": ProcessStats.peakRSSMegabytes()])
