@@ -34,14 +34,21 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
     }
-    // The whole stage on each path: the float one and every hardware int8 kernel.
+    // The whole stage on each path: the float one and every hardware int8 kernel. Each path's
+    // graph is checked first over the whole file (200 articles' edges against every article in
+    // their window: exact weights, >= 99.5% recall), and every timed run must give that graph.
+    precondition(days.count == vectors.rows.count, "days and rows do not line up")
     for kernel in [CandidateSearch.DenseKernel.float32] + Int8Kernel.supported.filter { $0 != .portable }.map({ .int8($0) }) {
         var search = CandidateSearch(profile: profile)
         search.kernel = kernel
+        let checked = search.edges(rows: vectors.rows, days: days).0
+        _ = BenchSupport.checkEdgesOfSample(checked, rows: vectors.rows, days: days, sample: 200)
         Benchmark("similarity stage, 100k articles, \(Int(profile.windowDays))-day window, \(kernel)",
                   configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(120), maxIterations: 3)) { benchmark in
             for _ in benchmark.scaledIterations {
-                blackHole(search.edges(rows: vectors.rows, days: days))
+                let edges = search.edges(rows: vectors.rows, days: days).0
+                precondition(edges == checked, "\(kernel): a timed run gave another graph than the checked one")
+                blackHole(edges)
             }
         }
     }
