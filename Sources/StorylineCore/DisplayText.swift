@@ -16,6 +16,14 @@ public enum DisplayText {
         return String(out)
     }
 
+    /// `s` as one field of a tab-separated line: ``clean(_:)``, and its tabs, line feeds and
+    /// carriage returns as spaces, so it cannot split the line or shift the columns after it.
+    public static func field(_ s: String) -> String {
+        let c = clean(s)
+        guard c.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return c }
+        return String(String.UnicodeScalarView(c.unicodeScalars.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 }))
+    }
+
     @inline(__always) static func isBidiControl(_ u: Unicode.Scalar) -> Bool {
         (0x202A...0x202E).contains(u.value) || (0x2066...0x2069).contains(u.value)
     }

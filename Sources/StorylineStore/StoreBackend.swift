@@ -1,3 +1,4 @@
+import Foundation
 import StorylineCore
 import StorylineVectors
 
@@ -279,6 +280,13 @@ extension RunStore {
 /// private in-memory one). With `readOnly`, the store must exist and nothing is written.
 public func openStore(_ location: String, readOnly: Bool = false) throws -> any StoreBackend {
     if isPostgresURL(location) { return try PostgresStore(url: location, readOnly: readOnly) }
+    // A device, a folder or a pipe is no store: refused before SQLite opens it (on /dev/null it
+    // would leave a world-writable journal beside it in /dev).
+    var info = stat()
+    if location != ":memory:", stat(location, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+        let what = info.st_mode & S_IFMT == S_IFDIR ? "a folder" : "not a regular file"
+        throw StorylineError(.usage, "the store must be a regular file or a path that does not exist yet: this is \(what)", file: location)
+    }
     return try SQLiteStore(path: location, readOnly: readOnly)
 }
 

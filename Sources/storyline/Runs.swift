@@ -22,7 +22,7 @@ struct Runs: ParsableCommand {
             return
         }
         for r in runs {
-            print("\(r.id)\t\(r.started)\t\(r.status)\t\(r.command)")
+            print("\(r.id)\t\(r.started)\t\(r.status)\t\(DisplayText.field(r.command))")
         }
     }
 }

@@ -81,7 +81,7 @@ struct Stories: ParsableCommand {
         }
         for s in stories {
             let date = s.firstPublished.map { String(ISODate.format($0).prefix(10)) } ?? "undated   "
-            print("\(s.id)\t\(date)\t\(s.articles.count) articles\t\(s.outlets.count) outlets\t\(DisplayText.clean(s.title).replacingOccurrences(of: "\n", with: " "))")
+            print("\(s.id)\t\(date)\t\(s.articles.count) articles\t\(s.outlets.count) outlets\t\(DisplayText.field(s.title))")
         }
     }
 }

@@ -227,6 +227,8 @@ final class HostileInputCLITests: XCTestCase {
             ["id": "m1", "outlet": "Wire", "published": "2024-05-01T10:00:00Z", "title": "River floods ![x](http://evil.example/x.png) town", "text": text + "."],
             ["id": "m2", "outlet": "Daily", "published": "2024-05-01T12:00:00Z", "title": "River floods [click](javascript:alert(1)) town", "text": text + ", residents said."],
             ["id": "m3", "outlet": "Herald\u{202E}txt.exe", "published": "2024-05-01T14:00:00Z", "title": "River \u{202E}sdoolf\u{202C} old town \u{1B}[31mred", "text": text + ", the mayor said."],
+            // A tab in a headline: `storyline stories` prints tab-separated columns.
+            ["id": "m4", "outlet": "Post", "published": "2024-05-01T15:00:00Z", "title": "Harbour\tbridge\treopens", "text": "Crews finished repairs on the harbour bridge after two years of work."],
         ], to: "d.jsonl", in: dir)
         XCTAssertEqual(try CLI.run(["run", "d.jsonl"], in: dir).status, 0)
         XCTAssertEqual(try CLI.run(["report", "--out", "out"], in: dir).status, 0)
@@ -242,6 +244,26 @@ final class HostileInputCLITests: XCTestCase {
         }
         let plain = try CLI.run(["stories"], in: dir).stdout
         XCTAssertFalse(plain.contains("\u{202E}") || plain.contains("\u{1B}"), plain)
+        // Five columns on every line, whatever the headline holds.
+        let lines = plain.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2, plain)
+        for line in lines { XCTAssertEqual(line.split(separator: "\t", omittingEmptySubsequences: false).count, 5, String(line)) }
+        XCTAssertTrue(plain.contains("Harbour bridge reopens"), plain)
+    }
+
+    /// A device or a folder is no store: refused (exit 64, named) before SQLite opens it, and
+    /// nothing is left beside it (on /dev/null SQLite made a world-writable /dev/null-journal).
+    func testTheStoreMustBeARegularFile() throws {
+        let dir = CLI.temporaryDirectory()
+        try Data("{\"id\": \"a\", \"title\": \"A headline\", \"text\": \"Some text.\"}\n".utf8).write(to: dir.appendingPathComponent("a.jsonl"))
+        for db in ["/dev/null", dir.path] {
+            for command in [["stories", "--db", db], ["ingest", "--db", db, "a.jsonl"]] {
+                let r = try CLI.runBinary(command, in: dir)
+                XCTAssertEqual(r.status, 64, "\(command): \(r.stderr)")
+                XCTAssertTrue(r.stderr.contains("\(db): the store must be a regular file or a path that does not exist yet"), r.stderr)
+            }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/dev/null-journal"))
     }
 
     // MARK: Formats

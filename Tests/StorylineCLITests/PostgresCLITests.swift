@@ -129,6 +129,12 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertTrue(wrong.stderr.contains("password authentication failed"), wrong.stderr)
         XCTAssertTrue(wrong.stderr.contains("crawler:***@127.0.0.1"), wrong.stderr)
         outputs += [wrong.stdout, wrong.stderr]
+        // A URL libpq cannot parse: its message quotes the password's token back (a bad %-escape).
+        let broken = "postgres://crawler:\(secret)%zz9@127.0.0.1:\(server.port)/\(name)"
+        let unparsable = try CLI.run(["stories", "--db", broken], in: dir)
+        XCTAssertNotEqual(unparsable.status, 0)
+        XCTAssertTrue(unparsable.stderr.contains("cannot connect to PostgreSQL"), unparsable.stderr)
+        outputs += [unparsable.stdout, unparsable.stderr]
         for output in outputs { XCTAssertFalse(output.contains(secret), output) }
     }
 

@@ -30,7 +30,8 @@ final class PGConnection {
         }
         guard let c = connection else { throw StorylineError(.store, "cannot connect: out of memory", file: shownAs) }
         guard PQstatus(c) == CONNECTION_OK else {
-            let message = String(cString: PQerrorMessage(c)).trimmingCharacters(in: .whitespacesAndNewlines)
+            // libpq may quote the URL's parts back (`invalid percent-encoded token: "..."`): never the password.
+            let message = PGConnection.scrub(String(cString: PQerrorMessage(c)).trimmingCharacters(in: .whitespacesAndNewlines), of: url)
             PQfinish(c)
             // A server that is down or restarting may come back; wrong credentials or a missing database will not.
             let lasting = ["authentication", "does not exist", "permission denied", "no password supplied", "invalid"].contains { message.contains($0) }
@@ -60,6 +61,33 @@ final class PGConnection {
         }
         if let range = out.range(of: #"password=[^&\s]*"#, options: [.regularExpression, .caseInsensitive]) {
             out.replaceSubrange(range, with: "password=***")
+        }
+        return out
+    }
+
+    /// The passwords a URL carries (in its user info or a `password=` parameter), as written and
+    /// percent-decoded.
+    static func passwords(in url: String) -> [String] {
+        var found: [String] = []
+        if let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") {
+            let userInfo = url[scheme.upperBound..<at]
+            if let colon = userInfo.firstIndex(of: ":") { found.append(String(userInfo[userInfo.index(after: colon)...])) }
+        }
+        if let range = url.range(of: #"password=[^&\s]*"#, options: [.regularExpression, .caseInsensitive]) {
+            found.append(String(url[range].dropFirst("password=".count)))
+        }
+        return Array(Set(found + found.compactMap { $0.removingPercentEncoding })).filter { !$0.isEmpty }
+    }
+
+    /// `message` (libpq's, which may quote the URL back) with the URL's passwords replaced by
+    /// `***`; a password of under 4 characters cannot be told from the words around it, so then
+    /// the message is withheld.
+    static func scrub(_ message: String, of url: String) -> String {
+        var out = message
+        for password in passwords(in: url).sorted(by: { $0.count > $1.count }) {
+            guard out.contains(password) else { continue }
+            if password.count < 4 { return "libpq's message is withheld: it may hold the password" }
+            out = out.replacingOccurrences(of: password, with: "***")
         }
         return out
     }
