@@ -85,7 +85,8 @@ public enum ISODate {
         guard let oh = digits(2) else { return nil }
         _ = accept(0x3A)
         let om = digits(2) ?? 0
-        guard i == end else { return nil }
+        // Offsets on Earth run from -12:00 to +14:00.
+        guard i == end, oh <= 14, om <= 59 else { return nil }
         return seconds - sign * Double(oh * 3600 + om * 60)
     }
 

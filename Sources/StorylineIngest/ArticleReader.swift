@@ -174,7 +174,9 @@ struct ArticleBuilder {
             var (seconds, warning) = PublicationDate.read(raw)
             // Not ISO 8601, compact or epoch: RSS's RFC 2822 ("Fri, 24 Jul 2015 05:36:09 GMT") or a
             // date in words ("July 24, 2015").
-            if seconds == nil, warning?.hasPrefix("unreadable") == true, let t = DateFinder.written(raw) { (seconds, warning) = (t, nil) }
+            if seconds == nil, warning?.hasPrefix("unreadable") == true, !DateFinder.hasImpossibleTime(raw), let t = DateFinder.written(raw) {
+                (seconds, warning) = (t, nil)
+            }
             published = seconds
             if let warning { warnings.append(warning) }
         }

@@ -191,6 +191,35 @@ package enum DateFinder {
         return t
     }
 
+    /// Whether a date field names a time that cannot be, so that its day alone must not be taken
+    /// as the date: an ISO 8601 day followed by `T` and no valid time ("2024-05-01T25:61:61Z",
+    /// "2024-05-01Tgarbage", an offset of +99:00), or a time of day past 23:59:60
+    /// ("Tue, 10 Jun 2003 99:00:00 GMT").
+    package static func hasImpossibleTime(_ raw: String) -> Bool {
+        let b = Array(raw.utf8)
+        func digit(_ k: Int) -> Bool { k < b.count && b[k] >= 0x30 && b[k] <= 0x39 }
+        func value(_ k: Int, _ n: Int) -> Int { (k..<(k + n)).reduce(0) { $0 * 10 + Int(b[$1] - 0x30) } }
+        var s = 0
+        while s < b.count, b[s] == 0x20 { s += 1 }
+        // An ISO day with a time designator: the whole field was not a valid timestamp.
+        if b.count >= s + 11, (0..<4).allSatisfy({ digit(s + $0) }), b[s + 4] == 0x2D, digit(s + 5), digit(s + 6), b[s + 7] == 0x2D,
+           digit(s + 8), digit(s + 9), b[s + 10] == 0x54 || b[s + 10] == 0x74 { return true }
+        // A time of day: h:mm or hh:mm, optionally :ss.
+        var k = 0
+        while k < b.count {
+            if b[k] == 0x3A, k >= 1, digit(k - 1), digit(k + 1), digit(k + 2), !digit(k + 3) {
+                let hourStart = k >= 2 && digit(k - 2) ? k - 2 : k - 1
+                if hourStart > 0, digit(hourStart - 1) { k += 1; continue }
+                let hh = value(hourStart, k - hourStart), mm = value(k + 1, 2)
+                var ss = 0
+                if k + 3 < b.count, b[k + 3] == 0x3A, digit(k + 4), digit(k + 5) { ss = value(k + 4, 2) }
+                return hh > 23 || mm > 59 || ss > 60
+            }
+            k += 1
+        }
+        return false
+    }
+
     static let zones: [(String, Int)] = [("gmt", 0), ("utc", 0), ("ut", 0), ("z", 0), ("est", -5), ("edt", -4), ("cst", -6),
                                          ("cdt", -5), ("mst", -7), ("mdt", -6), ("pst", -8), ("pdt", -7)]
 

@@ -49,6 +49,15 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertTrue(odd.stderr.contains("odd.jsonl:2: warning: implausible date \"51380305000000\""), odd.stderr)
         XCTAssertTrue(odd.stderr.contains("odd.jsonl:3: warning: unreadable date \"2024-02-30\""), odd.stderr)
         XCTAssertFalse(odd.stderr.contains("odd.jsonl:4:"), "a compact date and time is a date: \(odd.stderr)")
+        // Impossible times: kept undated, with a warning, not taken as the day at midnight.
+        let impossible = ["2024-05-01T25:61:61Z", "2024-03-05T10:00:00+99:00", "2024-05-01Tgarbage", "Tue, 10 Jun 2003 99:00:00 GMT"]
+        try write(impossible.enumerated().map { k, raw in ["id": "t\(k)", "outlet": "X", "published": raw, "title": "Odd time \(k)", "text": "Some text."] },
+                  to: "times.jsonl", in: dir)
+        let times = try CLI.run(["ingest", "times.jsonl"], in: dir)
+        XCTAssertEqual(times.status, 0, times.stderr)
+        for (k, raw) in impossible.enumerated() {
+            XCTAssertTrue(times.stderr.contains("times.jsonl:\(k + 1): warning: unreadable date \"\(raw)\": kept undated"), times.stderr)
+        }
         XCTAssertEqual(try CLI.run(["run", "n2.jsonl"], in: dir).status, 0)
         let all = try stories(dir)
         for s in all { XCTAssertEqual(s["closed"] as? Bool, false, "\(s)") }

@@ -182,6 +182,17 @@ final class ISODateTests: XCTestCase {
         XCTAssertNotNil(PublicationDate.read(ISODate.format(PublicationDate.runClock + 3600)).seconds, "an hour ahead: time zones")
         XCTAssertNil(PublicationDate.read(ISODate.format(PublicationDate.runClock + 2 * 86400)).seconds)
         XCTAssertTrue(PublicationDate.read("soon").warning?.hasPrefix("unreadable date") ?? false)
+        // A field whose time cannot be is not taken as its day at midnight; dates written in
+        // words, with or without a valid time, still are.
+        for raw in ["2024-05-01T25:61:61Z", "2024-03-05T10:00:00+99:00", "2024-05-01Tgarbage", "Tue, 10 Jun 2003 99:00:00 GMT", "May 1, 2024 24:30"] {
+            XCTAssertTrue(DateFinder.hasImpossibleTime(raw), raw)
+        }
+        for raw in ["Fri, 24 Jul 2015 05:36:09 GMT", "Published Oct 20, 2025 at 5:00 PM", "July 24, 2015", "24 July 2015, 23:59", "2015-07-24"] {
+            XCTAssertFalse(DateFinder.hasImpossibleTime(raw), raw)
+            XCTAssertNotNil(DateFinder.written(raw), raw)
+        }
+        XCTAssertNil(ISODate.parse("2024-03-05T10:00:00+99:00"))
+        XCTAssertNotNil(ISODate.parse("2024-03-05T10:00:00+14:00"))
     }
 }
 
