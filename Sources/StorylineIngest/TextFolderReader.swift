@@ -11,7 +11,7 @@ import StorylineCore
 /// a folder are read as ``JSONLReader`` reads them (a crawler's file per article, as news-please
 /// writes them: `maintext`, `date_publish`, `source_domain` are known names).
 struct TextFolderReader: ArticleReader {
-    static let extensions: Set<String> = ["txt", "md", "text", "html", "htm", "json", "jsonl"]
+    static let extensions: Set<String> = ["txt", "md", "text", "html", "htm", "xhtml", "xht", "json", "jsonl"]
 
     package func read(_ path: String, _ body: (RecordEvent) throws -> Void) throws {
         var isDirectory: ObjCBool = false
@@ -53,7 +53,7 @@ struct TextFolderReader: ArticleReader {
             event.problem = "cannot read file"
             return event
         }
-        if ["html", "htm"].contains((file as NSString).pathExtension.lowercased()) {
+        if ["html", "htm", "xhtml", "xht"].contains((file as NSString).pathExtension.lowercased()) {
             guard let page = HTMLExtractor.extract([UInt8](data)) else {
                 event.problem = "not an HTML page"
                 return event

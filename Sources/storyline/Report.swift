@@ -44,7 +44,7 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Take each outlet's group from this field of the dump (e.g. stance).", valueName: "name"))
     var groupField: String?
 
-    @Option(help: ArgumentHelp("Stories with at least this many articles (ignored with --story).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stories with at least this many articles (ignored with --story).", valueName: "n"))
     var minArticles: Int = 2
 
     @Option(help: ArgumentHelp("Show a word or phrase as stressed by an outlet only with a z-score at least this (default: the profile's report.minZ, else 1.96).", valueName: "z"))

@@ -23,7 +23,7 @@ struct Stories: ParsableCommand {
     @Option(help: ArgumentHelp("Only stories whose latest article is on or after this date (ISO 8601).", valueName: "date"))
     var since: String?
 
-    @Option(help: ArgumentHelp("Only stories with at least this many articles.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Only stories with at least this many articles.", valueName: "n"))
     var minArticles: Int = 1
 
     func validate() throws {

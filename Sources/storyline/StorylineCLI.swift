@@ -9,8 +9,9 @@ struct StorylineCLI: ParsableCommand {
         commandName: "storyline",
         abstract: "Cluster news articles from many outlets into stories.",
         discussion: """
-            Storyline reads article dumps (JSON Lines, CSV, folders of text files), stores them in an \
-            embedded SQLite store, turns them into TF-IDF vectors and groups the articles that cover the \
+            Storyline reads article dumps (JSON Lines, JSON, CSV and TSV, folders of text and HTML pages, \
+            web archives: WARC, also gzip- or zstd-compressed), stores them in an embedded SQLite store \
+            (or a shared PostgreSQL one), turns them into TF-IDF vectors and groups the articles that cover the \
             same event into stories. Run it every night: new articles join the stories already known.
 
             Typical use:
@@ -87,7 +88,7 @@ struct StoreOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "No progress output.")
     var quiet = false
 
-    @Option(help: ArgumentHelp("If another process is writing to the store, wait this long for it (seconds) before failing.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("If another process is writing to the store, wait this long for it (seconds) before failing.", valueName: "seconds"))
     var wait: Double = 0
 
     @Option(help: ArgumentHelp("Log lines as plain text or one JSON object per line (for log collectors). JSON turns the progress bar off.", valueName: "plain|json"))
@@ -103,7 +104,10 @@ struct StoreOptions: ParsableArguments {
         return ProgressReporter(style: quiet ? .silent : (logFormat == .json ? .lines : .automatic))
     }
 
-    func validate() throws { errorLogFormat = logFormat }
+    func validate() throws {
+        errorLogFormat = logFormat
+        guard wait.isFinite, wait >= 0 else { throw ValidationError("--wait must be a number of seconds, 0 or more: \(wait)") }
+    }
 
     /// The store at `--db`, opened read-only for commands that only read (they never create one).
     func open(readOnly: Bool = false) throws -> any StoreBackend { try openStore(db, readOnly: readOnly) }

@@ -6,7 +6,7 @@ final class HelpTests: XCTestCase {
         let dir = CLI.temporaryDirectory()
         let top = try CLI.run(["--help"], in: dir)
         XCTAssertEqual(top.status, 0)
-        for word in ["ingest", "cluster", "run", "stories", "eval", "Exit codes"] { XCTAssertTrue(top.stdout.contains(word), word) }
+        for word in ["ingest", "cluster", "run", "stories", "eval", "Exit codes", "HTML", "WARC", "zstd", "PostgreSQL"] { XCTAssertTrue(top.stdout.contains(word), word) }
         let ingest = try CLI.run(["ingest", "--help"], in: dir)
         XCTAssertTrue(ingest.stdout.contains("FILE:LINE"))
         XCTAssertTrue(ingest.stdout.contains("--strict"))
@@ -18,6 +18,17 @@ final class HelpTests: XCTestCase {
         XCTAssertEqual(try CLI.run(["ingest"], in: dir).status, 64)
         XCTAssertEqual(try CLI.run(["ingest", "--format", "xml", "x"], in: dir).status, 64)
         XCTAssertEqual(try CLI.run(["frobnicate"], in: dir).status, 64)
+        // A negative count reaches the check that explains it (not "Missing value"); a wait that is no number is refused.
+        for command in [["stories", "--min-articles", "-3"], ["report", "--out", "o", "--min-articles", "-3"]] {
+            let r = try CLI.run(command, in: dir)
+            XCTAssertEqual(r.status, 64, "\(command)")
+            XCTAssertTrue(r.stderr.contains("--min-articles must be at least 1"), r.stderr)
+        }
+        for wait in ["nan", "-1", "inf"] {
+            let r = try CLI.run(["stories", "--wait", wait], in: dir)
+            XCTAssertEqual(r.status, 64, wait)
+            XCTAssertTrue(r.stderr.contains("--wait must be a number of seconds"), r.stderr)
+        }
     }
 }
 
@@ -142,11 +153,14 @@ final class IngestCLITests: XCTestCase {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data("World\nWildfire evacuations ordered as blaze spreads\nRelated Stories\nOfficials ordered thousands evacuated as the wildfire spread.".utf8)
             .write(to: folder.appendingPathComponent("fire.txt"))
+        // An XHTML page is a page too.
+        try Data("<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>Wildfire crews gain ground</title></head><body><article><h1>Wildfire crews gain ground</h1><p>Crews gained ground on the wildfire overnight as winds eased, officials said, and some evacuations were lifted.</p><p>Thousands had been evacuated as the wildfire spread.</p></article></body></html>".utf8)
+            .write(to: folder.appendingPathComponent("update.xhtml"))
         let r = try CLI.run(["run", "feed.csv", "pages"], in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         let stories = try XCTUnwrap(CLI.json(CLI.run(["stories", "--json"], in: dir).stdout) as? [[String: Any]])
         let all = stories.flatMap { $0["articles"] as! [String] }
-        XCTAssertEqual(Set(all), ["c1", "c2", "Reuters/fire.txt"])
+        XCTAssertEqual(Set(all), ["c1", "c2", "Reuters/fire.txt", "Reuters/update.xhtml"])
         let outlets = Set(stories.flatMap { $0["outlets"] as! [String] })
         XCTAssertEqual(outlets, ["AP", "BBC", "Reuters"])
     }
