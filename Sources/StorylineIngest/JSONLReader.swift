@@ -99,6 +99,18 @@ package struct JSONLReader: ArticleReader {
         }
     }
 
+    /// A date as MongoDB's extended JSON writes it: `{"$date": "2024-05-01T10:00:00Z"}`,
+    /// `{"$date": 1714557600000}` (milliseconds) or `{"$date": {"$numberLong": "1714557600000"}}`;
+    /// nil for anything else.
+    static func extendedJSONDate(_ raw: String) -> String? {
+        guard raw.first == "{", let object = try? JSONSerialization.jsonObject(with: Data(raw.utf8)) as? [String: Any],
+              let date = object["$date"] else { return nil }
+        if let s = date as? String { return s }
+        if let n = date as? NSNumber { return "\(n.int64Value)" }   // (a boolean becomes 0 or 1: implausible, kept undated)
+        if let long = (date as? [String: Any])?["$numberLong"] as? String, Int64(long) != nil { return long }
+        return nil
+    }
+
     /// The record on one line. `keepExtra: false` skips fields we do not know (a reader that
     /// only analyzes the text does not need them as JSON).
     package static func record(_ bytes: UnsafeBufferPointer<UInt8>, file: String, line: Int, keepExtra: Bool = true) -> RecordEvent {
@@ -126,6 +138,14 @@ package struct JSONLReader: ArticleReader {
                 switch value {
                 case .string(let s): builder.set(field, s)
                 case .null: builder.set(field, nil)
+                case .raw(let raw) where field == .published && raw.first.map({ $0 == "-" || $0.isNumber }) != true:
+                    // MongoDB's exports write {"$date": ...}; anything else that is not a date keeps
+                    // the article, undated, with a warning.
+                    if let date = Self.extendedJSONDate(raw) {
+                        builder.set(field, date)
+                    } else {
+                        builder.warnings.append("unreadable date \(raw.prefix(40)): kept undated")
+                    }
                 case .raw(let raw):
                     // Numbers are fine for ids and dates; nothing else is.
                     guard field != .title, field != .text, raw.first.map({ $0 == "-" || $0.isNumber }) == true else {

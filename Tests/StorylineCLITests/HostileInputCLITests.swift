@@ -49,6 +49,21 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertTrue(odd.stderr.contains("odd.jsonl:2: warning: implausible date \"51380305000000\""), odd.stderr)
         XCTAssertTrue(odd.stderr.contains("odd.jsonl:3: warning: unreadable date \"2024-02-30\""), odd.stderr)
         XCTAssertFalse(odd.stderr.contains("odd.jsonl:4:"), "a compact date and time is a date: \(odd.stderr)")
+        // Dates that are not strings: MongoDB's {"$date": ...} is read; anything else keeps the article, undated, with a warning.
+        try Data(("""
+            {"id": "m1", "outlet": "X", "published": {"$date": "2024-03-05T10:00:00Z"}, "title": "Mongo one", "text": "Text."}
+            {"id": "m2", "outlet": "X", "published": {"$date": 1709632800000}, "title": "Mongo two", "text": "Text."}
+            {"id": "m3", "outlet": "X", "published": {"$date": {"$numberLong": "1709632800000"}}, "title": "Mongo three", "text": "Text."}
+            {"id": "m4", "outlet": "X", "published": true, "title": "Mongo four", "text": "Text."}
+            {"id": "m5", "outlet": "X", "published": ["2024-03-05"], "title": "Mongo five", "text": "Text."}
+            """ + "\n").utf8).write(to: dir.appendingPathComponent("mongo.jsonl"))
+        let mongo = try CLI.run(["read", "mongo.jsonl"], in: dir)
+        XCTAssertEqual(mongo.status, 0, mongo.stderr)
+        let read = try mongo.stdout.split(separator: "\n").map { try XCTUnwrap(CLI.json(String($0)) as? [String: Any]) }
+        XCTAssertEqual(read.map { $0["id"] as? String }, ["m1", "m2", "m3", "m4", "m5"], "no record lost: \(mongo.stderr)")
+        XCTAssertEqual(read.prefix(3).map { $0["published"] as? String }, Array(repeating: "2024-03-05T10:00:00Z", count: 3))
+        XCTAssertTrue(read.suffix(2).allSatisfy { $0["published"] == nil || $0["published"] is NSNull }, "\(read)")
+        XCTAssertTrue(mongo.stderr.contains("mongo.jsonl:4: warning:") && mongo.stderr.contains("mongo.jsonl:5: warning: unreadable date"), mongo.stderr)
         // Impossible times: kept undated, with a warning, not taken as the day at midnight.
         let impossible = ["2024-05-01T25:61:61Z", "2024-03-05T10:00:00+99:00", "2024-05-01Tgarbage", "Tue, 10 Jun 2003 99:00:00 GMT"]
         try write(impossible.enumerated().map { k, raw in ["id": "t\(k)", "outlet": "X", "published": raw, "title": "Odd time \(k)", "text": "Some text."] },
