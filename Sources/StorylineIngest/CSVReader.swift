@@ -154,6 +154,18 @@ package struct CSVRows {
 
         try LineReader(path: path).forEachLine { lineNumber, bytes in
             if lineNumber < from { return }
+            if let length = LineReader.oversized(bytes) {
+                // The record that holds a line over the limit is skipped whole (a quoted field it
+                // was inside of included); reading resumes on the next line.
+                let start = inQuotes ? recordLine : lineNumber
+                inQuotes = false
+                fields.removeAll()
+                field.removeAll()
+                quoteError = false
+                lastLine = lineNumber
+                try body(Row(line: start, lastLine: lineNumber, fields: [], problem: LineReader.oversizedProblem(length), unclosedQuote: false))
+                return
+            }
             lastLine = lineNumber
             if !inQuotes { recordLine = lineNumber } else { field.append(0x0A) }
             if tsv {

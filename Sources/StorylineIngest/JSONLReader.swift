@@ -23,6 +23,12 @@ package struct JSONLReader: ArticleReader {
         }
         try LineReader(path: path).forEachLine { lineNumber, bytes in
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+            if let length = LineReader.oversized(bytes) {
+                var event = RecordEvent(file: path, line: lineNumber)
+                event.problem = LineReader.oversizedProblem(length)
+                try body(event)
+                return
+            }
             try body(Self.record(bytes, file: path, line: lineNumber))
         }
     }

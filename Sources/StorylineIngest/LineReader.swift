@@ -4,7 +4,10 @@ import Foundation
 import StorylineCore
 
 /// Reads a file in large chunks and hands out its lines as bytes, without reading the whole
-/// file into memory: memory is bounded by the chunk size and the longest line.
+/// file into memory: memory is bounded by the chunk size and the longest line, and a line is
+/// never longer than ``maxRecordBytes``: a longer one is read past (its bytes counted, not kept)
+/// and handed out as an ``oversized(_:)`` marker line in its place, so that the reader names it
+/// and every other line is still read. Memory: two buffers of at most the limit (plus one byte).
 ///
 /// A gzip-compressed file (recognized by its magic bytes, whatever its name) is decompressed as
 /// it streams; a file compressed otherwise (zstd, bzip2, xz, zip) is refused with a message that
@@ -14,9 +17,34 @@ package struct LineReader {
     /// Bytes read at a time (a block handed out is about this long, or one longer line).
     package var chunk = 1 << 22
 
+    /// The longest line (record) read: 64 MiB, or `STORYLINE_MAX_RECORD_BYTES`.
+    package var maxLine = LineReader.maxRecordBytes
+
     package init(path: String, chunk: Int = 1 << 22) {
         self.path = path
         self.chunk = chunk
+    }
+
+    /// The longest record ingest reads: 64 MiB (a news article is well under 1 MiB), or
+    /// `STORYLINE_MAX_RECORD_BYTES`.
+    package static let maxRecordBytes: Int = {
+        if let given = ProcessInfo.processInfo.environment["STORYLINE_MAX_RECORD_BYTES"].flatMap(Int.init), given >= 1024 { return given }
+        return 64 << 20
+    }()
+
+    /// The line handed out in place of one longer than the limit: a NUL byte (no text record
+    /// starts with one), a word, and the line's length in bytes.
+    static let marker = Array("\u{0}oversized-line ".utf8)
+
+    /// The length of the line this marker stands for, or nil when `line` is a line of the file.
+    package static func oversized(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard line.count > marker.count, line.first == 0, line.starts(with: marker) else { return nil }
+        return Int(String(decoding: UnsafeBufferPointer(rebasing: line[marker.count...]), as: UTF8.self))
+    }
+
+    /// What a reader says of an oversized line.
+    package static func oversizedProblem(_ bytes: Int) -> String {
+        "record of \(bytes) bytes is over the limit of \(maxRecordBytes) (STORYLINE_MAX_RECORD_BYTES): skipped"
     }
 
     /// Calls `body(lineNumber, bytes)` for each line (1-based; `\n` or `\r\n` removed).
@@ -37,7 +65,7 @@ package struct LineReader {
     package func forEachBlock(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         let fd = try ByteSource(path: path)
         // Two buffers: `body` sees one while the next chunk is read into the other.
-        var capacity = max(chunk, 1)
+        var capacity = max(min(chunk, maxLine + 1), 1)
         var current = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         var next = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { current.deallocate(); next.deallocate() }
@@ -55,13 +83,45 @@ package struct LineReader {
             var end = filled
             if !eof {
                 while end > 0 && current[end - 1] != 0x0A { end -= 1 }
+                if end == 0 && filled > maxLine {
+                    // A line over the limit: read past its end, keeping nothing of it, and hand out
+                    // the marker in its place; the bytes after its newline stay first in the buffer.
+                    var length = filled
+                    var rest = 0
+                    while true {
+                        let n = try fd.read(current, capacity)
+                        if let nl = memchr(current, 0x0A, n) {
+                            let at = current.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+                            length += at
+                            rest = n - at - 1
+                            (current + 0).update(from: current + at + 1, count: rest)
+                            eof = n < capacity
+                            break
+                        }
+                        length += n
+                        if n < capacity { eof = true; break }
+                    }
+                    var line = Self.marker + Array("\(length)\n".utf8)
+                    try line.withUnsafeMutableBufferPointer { try body(UnsafeBufferPointer($0)) }
+                    filled = rest
+                    if !eof {
+                        let n = try fd.read(current + filled, capacity - filled)
+                        filled += n
+                        eof = filled < capacity
+                    }
+                    if filled == 0 && eof {
+                        if let damage = fd.damage { throw damage }
+                        return
+                    }
+                    continue
+                }
                 if end == 0 {
-                    // A line longer than the buffer: double both and read on.
-                    let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * capacity)
+                    // A line longer than the buffer: double both (up to the limit) and read on.
+                    let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: min(2 * capacity, maxLine + 1))
                     grown.update(from: current, count: filled)
                     current.deallocate(); next.deallocate()
                     current = grown
-                    capacity *= 2
+                    capacity = min(2 * capacity, maxLine + 1)
                     next = .allocate(capacity: capacity)
                     let n = try fd.read(current + filled, capacity - filled)
                     filled += n

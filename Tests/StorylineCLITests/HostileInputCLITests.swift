@@ -275,6 +275,42 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertTrue(plain.contains("Harbour bridge reopens"), plain)
     }
 
+    /// One record over the size limit (here 64 KiB by STORYLINE_MAX_RECORD_BYTES, as a 2 GB one
+    /// is over the default 64 MiB) is named with its file and line and skipped; every valid record
+    /// beside it is stored, in JSON Lines, gzip-compressed JSON Lines and CSV, and when it is the
+    /// file's last line without a newline.
+    func testAnOversizedRecordCostsOnlyItself() throws {
+        let dir = CLI.temporaryDirectory()
+        let limit = 65536
+        func valid(_ k: Int) -> String {
+            #"{"id": "v\#(k)", "outlet": "Wire", "published": "2024-05-01T10:00:00Z", "title": "Harbour bridge update \#(k)", "text": "Crews worked on the harbour bridge, update \#(k)."}"#
+        }
+        let huge = #"{"id": "huge", "outlet": "Wire", "title": "Huge", "text": ""# + String(repeating: "x", count: 4 * limit) + #""}"#
+        let lines = (0..<30).map(valid) + [huge] + (30..<60).map(valid)
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("mixed.jsonl"))
+        try Data(((0..<30).map(valid) + [huge]).joined(separator: "\n").utf8).write(to: dir.appendingPathComponent("last.jsonl"))
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -c mixed.jsonl > mixed.jsonl.gz"]
+        gzip.currentDirectoryURL = dir
+        try gzip.run()
+        gzip.waitUntilExit()
+        var csv = "id,outlet,title,text\n"
+        for k in 0..<5 { csv += "c\(k),Wire,Title \(k),Text \(k)\n" }
+        csv += "big,Wire,\"Big\",\"" + String(repeating: "y", count: 4 * limit) + "\"\n"
+        for k in 5..<10 { csv += "c\(k),Wire,Title \(k),Text \(k)\n" }
+        try Data(csv.utf8).write(to: dir.appendingPathComponent("mixed.csv"))
+        let env = ["STORYLINE_MAX_RECORD_BYTES": "\(limit)"]
+        for (file, line, stored) in [("mixed.jsonl", 31, 60), ("mixed.jsonl.gz", 31, 60), ("last.jsonl", 31, 30), ("mixed.csv", 7, 10)] {
+            let db = file + ".sqlite"
+            let r = try CLI.run(["ingest", "--db", db, file], in: dir, environment: env)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stderr.contains("\(file):\(line): record of "), r.stderr)
+            XCTAssertTrue(r.stderr.contains("is over the limit of \(limit) (STORYLINE_MAX_RECORD_BYTES): skipped"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("\(stored) new, 0 duplicate, 1 rejected"), "\(file): \(r.stderr)")
+        }
+    }
+
     /// A device or a folder is no store: refused (exit 64, named) before SQLite opens it, and
     /// nothing is left beside it (on /dev/null SQLite made a world-writable /dev/null-journal).
     func testTheStoreMustBeARegularFile() throws {
