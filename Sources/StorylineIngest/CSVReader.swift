@@ -49,9 +49,10 @@ struct CSVReader: ArticleReader {
                 }
                 return
             }
-            // A record over several lines that fails (never closed, or the wrong field count) was an
-            // unbalanced quote: it is rejected at its first line, and reading resumes on the next.
-            var resume = row.unclosedQuote && row.lastLine > row.line
+            // A record over several lines that fails (never closed, a stray quote where its quoted
+            // field closed, or the wrong field count) was an unbalanced quote: it is rejected at
+            // its first line, and reading resumes on the next.
+            var resume = row.lastLine > row.line && (row.unclosedQuote || row.problem != nil)
             if event.problem == nil && row.fields.count != names.count {
                 event.problem = "\(row.fields.count) fields where the header has \(names.count)"
                 if row.lastLine > row.line {

@@ -347,6 +347,15 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertEqual(try CLI.run(["cluster", "--db", "c.sqlite"], in: dir).status, 0)
         let ids = Set(try stories(dir, db: "c.sqlite").flatMap { $0["articles"] as! [String] })
         XCTAssertEqual(ids, ["c1", "c3", "c4", "c5"])
+        // The unbalanced quote closes at a later record's opening quote, leaving a stray quote: still
+        // only its own record is lost, named at its line.
+        try Data("id,outlet,title,text\nd1,Wire,Title 1,Body one\nd2,Wire,\"Title 2 unclosed,Body text\nd3,Wire,Title 3,Body three\nd4,Wire,\"Title 4\",Body four\n".utf8)
+            .write(to: dir.appendingPathComponent("stray.csv"))
+        let stray = try CLI.run(["read", "stray.csv"], in: dir)
+        XCTAssertEqual(stray.status, 0, stray.stderr)
+        XCTAssertTrue(stray.stderr.contains("stray.csv:3: "), stray.stderr)
+        let read = try stray.stdout.split(separator: "\n").map { try XCTUnwrap(CLI.json(String($0)) as? [String: Any])["id"] as? String }
+        XCTAssertEqual(read, ["d1", "d3", "d4"], stray.stderr)
     }
 
     func testAByteOrderMarkLosesNothing() throws {
