@@ -117,6 +117,19 @@ final class StoreTests: XCTestCase {
         XCTAssertThrowsError(try SQLiteStore(path: path)) { XCTAssertEqual(($0 as? StorylineError)?.code, .store) }
     }
 
+    /// A migration this build does not know (a newer build's) is refused, for writing and for reading.
+    func testAnUnknownMigrationIsRefused() throws {
+        let path = TestSupport.temporaryDirectory().appendingPathComponent("s.sqlite").path
+        let store = try SQLiteStore(path: path)
+        try store.db.execute("INSERT INTO schema_migrations(name, applied) VALUES('99-from-the-future', 'x')")
+        for readOnly in [false, true] {
+            XCTAssertThrowsError(try SQLiteStore(path: path, readOnly: readOnly)) { error in
+                XCTAssertEqual((error as? StorylineError)?.code, .store)
+                XCTAssertTrue("\(error)".contains("schema migrations this build does not know (99-from-the-future)"), "\(error)")
+            }
+        }
+    }
+
     func testClusterIncrementallyKeepsStoryIDs() throws {
         let pipeline = try Pipeline(store: SQLiteStore(path: ":memory:"), models: TestSupport.models)
         let dir = TestSupport.temporaryDirectory()

@@ -18,9 +18,12 @@ public final class SQLiteStore: StoreBackend {
         if readOnly {
             try db.execute("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536")
             let version = schemaVersion
-            let missing = Self.migrations.map(\.name).filter { !((try? appliedMigrations()) ?? []).contains($0) }
-            guard version == Self.migrations.count, missing.isEmpty else {
+            let applied = (try? appliedMigrations()) ?? []
+            let missing = Self.migrations.map(\.name).filter { !applied.contains($0) }
+            let unknown = applied.subtracting(Self.migrations.map(\.name))
+            guard version == Self.migrations.count, missing.isEmpty, unknown.isEmpty else {
                 let why = version == 0 ? "not a Storyline store (no schema)"
+                    : !unknown.isEmpty ? "the store has schema migrations this build does not know (\(unknown.sorted().joined(separator: ", "))): upgrade storyline"
                     : version > Self.migrations.count ? "store schema version \(version) is newer than this build knows (\(Self.migrations.count)): upgrade storyline"
                     : "the store lacks schema migrations \(missing.joined(separator: ", ")): run a writing command (storyline cluster) to upgrade it"
                 throw StorylineError(.store, why, file: path)
@@ -142,6 +145,11 @@ public final class SQLiteStore: StoreBackend {
             }
         }
         let applied = try appliedMigrations()
+        // A migration this build does not know was applied by a newer one: as PostgreSQL does, refuse.
+        let unknown = applied.subtracting(Self.migrations.map(\.name))
+        guard unknown.isEmpty else {
+            throw StorylineError(.store, "the store has schema migrations this build does not know (\(unknown.sorted().joined(separator: ", "))): upgrade storyline", file: db.path)
+        }
         for (index, m) in Self.migrations.enumerated() where !applied.contains(m.name) {
             try db.transaction {
                 try db.execute(m.sql)
