@@ -278,6 +278,16 @@ public struct CandidateSearch {
         }
     }
 
+    /// The exact weight of the pair `a < b` (its edge's weight where it clears the threshold): the
+    /// cosine raised by the shorter article's short-text boost and lowered by the time between
+    /// them, at most 1. What the search's verifier computes, for the references and checks.
+    @inline(__always)
+    public func exactWeight(_ rows: SparseRows, _ a: Int, _ b: Int, days: [Double?]) -> Float {
+        var factor = Float(profile.shortTextBoost(terms: min(rows.offsets[a + 1] - rows.offsets[a], rows.offsets[b + 1] - rows.offsets[b])))
+        factor *= Float(profile.timeFactor(days[a], days[b]))
+        return min(1, rows.dot(a, b) * factor)
+    }
+
     /// The same graph by exact cosine over every in-window pair (bounded by `maxNeighbors` as the
     /// search is): the reference for recall tests.
     /// - Complexity: O(pairs in window · nnz).
@@ -291,9 +301,7 @@ public struct CandidateSearch {
         let undated = (0..<rows.count).filter { days[$0] == nil }
         func consider(_ x: Int, _ y: Int) {
             let a = min(x, y), b = max(x, y)
-            var factor = Float(profile.shortTextBoost(terms: min(rows.offsets[a + 1] - rows.offsets[a], rows.offsets[b + 1] - rows.offsets[b])))
-            factor *= Float(profile.timeFactor(days[a], days[b]))
-            let w = min(1, rows.dot(a, b) * factor)
+            let w = exactWeight(rows, a, b, days: days)
             if w >= threshold { edges.append(SimilarityEdge(a: Int32(a), b: Int32(b), weight: w)) }
         }
         for (k, a) in dated.enumerated() {
@@ -319,14 +327,12 @@ public struct CandidateSearch {
         var edges: [SimilarityEdge] = []
         for a in 0..<rows.count {
             for b in (a + 1)..<max(a + 1, rows.count) {
-                var factor = Float(profile.shortTextBoost(terms: min(rows.offsets[a + 1] - rows.offsets[a], rows.offsets[b + 1] - rows.offsets[b])))
                 if let ta = days[a], let tb = days[b] {
                     if abs(ta - tb) > window { continue }
                 } else if !compareUndated {
                     continue
                 }
-                factor *= Float(profile.timeFactor(days[a], days[b]))
-                let w = min(1, rows.dot(a, b) * factor)
+                let w = exactWeight(rows, a, b, days: days)
                 if w >= threshold { edges.append(SimilarityEdge(a: Int32(a), b: Int32(b), weight: w)) }
             }
         }

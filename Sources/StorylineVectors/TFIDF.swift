@@ -62,15 +62,15 @@ public struct TFIDFWeighting: Sendable {
     }
 
     /// Writes the unit-norm row of `count` terms, `term(k)` giving the k-th (feature id, title
-    /// count, text count) in the order to write them.
+    /// count, text count) in the order to write them, each written under `index(id)`.
     @inline(__always)
     func write(count: Int, indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>,
-               term: (Int) -> (Int32, UInt16, UInt16)) {
+               index: (Int32) -> Int32 = { $0 }, term: (Int) -> (Int32, UInt16, UInt16)) {
         var norm = 0.0
         for k in 0..<count {
             let (id, title, text) = term(k)
             let w = weight(id, title: title, text: text)
-            indices[k] = id
+            indices[k] = index(id)
             values[k] = Float(w)
             norm += w * w
         }
@@ -85,33 +85,25 @@ public struct TFIDFWeighting: Sendable {
     public func appendRow(_ terms: EncodedTerms, to rows: inout SparseRows) {
         let n = terms.count
         let start = rows.indices.count
-        var norm = 0.0
-        if let canonical {
-            // (canonical position, k) pairs sorted: the terms in canonical order.
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { order in
-                var order = order
-                for k in 0..<n { order[k] = UInt64(UInt32(bitPattern: canonical[Int(terms[k].id)])) << 32 | UInt64(k) }
-                order.sort()
-                for k in order {
-                    let (id, title, text) = terms[Int(k & 0xFFFF_FFFF)]
-                    let w = weight(id, title: title, text: text)
-                    rows.indices.append(Int32(truncatingIfNeeded: k >> 32))
-                    rows.values.append(Float(w))
-                    norm += w * w
+        if n > 0 {
+            rows.indices.append(contentsOf: repeatElement(0, count: n))
+            rows.values.append(contentsOf: repeatElement(0, count: n))
+            rows.indices.withUnsafeMutableBufferPointer { i in
+                rows.values.withUnsafeMutableBufferPointer { v in
+                    let indices = i.baseAddress! + start, values = v.baseAddress! + start
+                    guard let canonical else {
+                        write(count: n, indices: indices, values: values) { terms[$0] }
+                        return
+                    }
+                    // (canonical position, k) pairs sorted: the terms in canonical order.
+                    withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { order in
+                        var order = order
+                        for k in 0..<n { order[k] = UInt64(UInt32(bitPattern: canonical[Int(terms[k].id)])) << 32 | UInt64(k) }
+                        order.sort()
+                        write(count: n, indices: indices, values: values, index: { canonical[Int($0)] }) { terms[Int(order[$0] & 0xFFFF_FFFF)] }
+                    }
                 }
             }
-        } else {
-            for k in 0..<n {
-                let (id, title, text) = terms[k]
-                let w = weight(id, title: title, text: text)
-                rows.indices.append(id)
-                rows.values.append(Float(w))
-                norm += w * w
-            }
-        }
-        if norm > 0 {
-            let inv = Float(1 / norm.squareRoot())
-            for k in start..<rows.values.count { rows.values[k] *= inv }
         }
         rows.offsets.append(rows.indices.count)
     }

@@ -31,6 +31,13 @@ final class LayersTests: XCTestCase {
         try (line + "\n" + text).write(to: url, atomically: true, encoding: .utf8)
     }
 
+    /// The check fails on `root`, naming `problem`.
+    func assertTheCheckFails(_ root: URL, saying problem: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try runCheck(root)
+        XCTAssertEqual(result.status, 1, file: file, line: line)
+        XCTAssertTrue(result.output.contains(problem), result.output, file: file, line: line)
+    }
+
     func testTheHouseKeepsItsRules() throws {
         let result = try runCheck(CLI.root)
         XCTAssertEqual(result.status, 0, result.output)
@@ -40,18 +47,14 @@ final class LayersTests: XCTestCase {
     func testAnUpwardImportFails() throws {
         let root = try copyOfTheHouse()
         try prepend("import StorylineReport", to: "Sources/StorylineCore/Article.swift", in: root)
-        let result = try runCheck(root)
-        XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.output.contains("Sources/StorylineCore/Article.swift:1: imports StorylineReport, which StorylineCore does not declare (and it is not below it)"), result.output)
+        try assertTheCheckFails(root, saying: "Sources/StorylineCore/Article.swift:1: imports StorylineReport, which StorylineCore does not declare (and it is not below it)")
     }
 
     func testAnUndeclaredImportFails() throws {
         // The store may not import the similarity layer even if a dependency brought it in.
         let root = try copyOfTheHouse()
         try prepend("import StorylineText", to: "Sources/StorylineStore/StoreBackend.swift", in: root)
-        let result = try runCheck(root)
-        XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.output.contains("Sources/StorylineStore/StoreBackend.swift:1: imports StorylineText, which StorylineStore does not declare"), result.output)
+        try assertTheCheckFails(root, saying: "Sources/StorylineStore/StoreBackend.swift:1: imports StorylineText, which StorylineStore does not declare")
     }
 
     func testAnUpwardDependencyInThePackageFails() throws {
@@ -61,18 +64,14 @@ final class LayersTests: XCTestCase {
             .replacingOccurrences(of: #".target(name: "StorylineCluster", dependencies: ["StorylineCore", "#,
                                   with: #".target(name: "StorylineCluster", dependencies: ["StorylineCore", "StorylineReport", "#)
         try package.write(to: url, atomically: true, encoding: .utf8)
-        let result = try runCheck(root)
-        XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.output.contains("Package.swift: StorylineCluster depends on StorylineReport, which is not below it"), result.output)
+        try assertTheCheckFails(root, saying: "Package.swift: StorylineCluster depends on StorylineReport, which is not below it")
     }
 
     /// SQL in a multi-line string literal is SQL too.
     func testSQLInAMultiLineLiteralOutsideTheStoreFails() throws {
         let root = try copyOfTheHouse()
         try prepend("let leaked = \"\"\"\n    SELECT s.id, s.title\n    FROM stories s\n    \"\"\"", to: "Sources/StorylineReport/StoryUnits.swift", in: root)
-        let result = try runCheck(root)
-        XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.output.contains("Sources/StorylineReport/StoryUnits.swift:2: SQL outside the store target"), result.output)
+        try assertTheCheckFails(root, saying: "Sources/StorylineReport/StoryUnits.swift:2: SQL outside the store target")
     }
 
     func testSQLOutsideTheStoreAndAPublicCImportFail() throws {

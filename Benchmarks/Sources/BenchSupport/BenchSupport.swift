@@ -69,14 +69,13 @@ public enum BenchSupport {
         for e in edges where picked.contains(Int(e.a)) || picked.contains(Int(e.b)) { found[Int64(e.a) << 32 | Int64(e.b)] = e.weight }
         let threshold = Float(profile.similarity.threshold)
         let compareUndated = profile.similarity.undated == .compareAll
+        let search = CandidateSearch(profile: profile)
         var exact = 0, hit = 0
         for r in picked.sorted() {
             for s in 0..<n where s != r {
                 if let a = days[r], let b = days[s] { if abs(a - b) > window { continue } } else if !compareUndated { continue }
                 let (a, b) = (min(r, s), max(r, s))
-                var factor = Float(profile.shortTextBoost(terms: min(rows.offsets[a + 1] - rows.offsets[a], rows.offsets[b + 1] - rows.offsets[b])))
-                factor *= Float(profile.timeFactor(days[a], days[b]))
-                let w = min(1, rows.dot(a, b) * factor)
+                let w = search.exactWeight(rows, a, b, days: days)
                 let key = Int64(a) << 32 | Int64(b)
                 if w >= threshold {
                     exact += 1
