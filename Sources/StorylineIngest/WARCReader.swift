@@ -40,7 +40,7 @@ struct WARCReader: ArticleReader {
     }
 
     func read(_ path: String, _ body: (RecordEvent) throws -> Void) throws {
-        let stream = try ByteStream(source: ByteSource(path: path))
+        let stream = try ByteStream { try ByteSource(path: path) }
         var ordinal = 0
         var skipped: [String: Int] = [:]
         var jobs: [Job] = []
@@ -60,18 +60,26 @@ struct WARCReader: ArticleReader {
         }
         func emit(_ event: RecordEvent) throws {
             try flush()
+            if let damage = stream.damage { throw damage }
             try body(event)
+        }
+        // Names a damaged record and finds where the next one starts: in `content` (the bytes
+        // read for it, when they were) or after; reading goes on from there.
+        func resync(_ event: RecordEvent, _ problem: String, content: [UInt8]? = nil) throws {
+            var event = event
+            let resumed = try stream.resync(within: content)
+            event.problem = problem + (resumed.map { ": skipped; the next record starts at byte \($0)" } ?? ": skipped; no record follows it")
+            try emit(event)
         }
         while true {
             guard let first = try stream.line() else { break }
             if first.isEmpty { continue }
             let offset = stream.lineOffset
             ordinal += 1
-            var event = RecordEvent(file: path, line: ordinal)
-            guard first.starts(with: Array("WARC/".utf8)) else {
-                event.problem = "not a WARC record at byte \(offset) (a record starts with a WARC/1.0 or WARC/1.1 line): the rest of the file is not read"
-                try emit(event)
-                return
+            let event = RecordEvent(file: path, line: ordinal)
+            guard ByteStream.isVersionLine(first) else {
+                try resync(event, "not a WARC record at byte \(offset) (a record starts with a WARC/1.0 or WARC/1.1 line)")
+                continue
             }
             var headers: [String: String] = [:]
             var ended = false
@@ -82,35 +90,48 @@ struct WARCReader: ArticleReader {
                 let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmed()
                 if headers[name] == nil { headers[name] = value }
             }
-            guard ended, let length = headers["content-length"].flatMap({ Int($0) }), length >= 0 else {
+            let name = "WARC record at byte \(offset) (\(Self.uri(headers["warc-target-uri"] ?? "")))"
+            guard ended else {
                 // A damaged gzip or zstd stream ends early: that is the error to name.
-                try flush()
-                if let damage = stream.damage { throw damage }
-                event.problem = ended ? "WARC record at byte \(offset): no Content-Length" : "WARC record at byte \(offset): truncated in its headers"
-                try body(event)
-                return
+                var event = event
+                event.problem = "WARC record at byte \(offset): truncated in its headers"
+                try emit(event)
+                break
             }
+            let declared = headers["content-length"]
+            guard let length = declared.flatMap({ Int($0) }), length >= 0 else {
+                try resync(event, declared.map { "\(name): Content-Length \"\(DisplayText.clean(String($0.prefix(40))))\" is not a length" } ?? "\(name): no Content-Length")
+                continue
+            }
+            let contentStart = stream.offset
+            let lied = "\(name): its Content-Length (\(length)) does not end where a record ends"
             let type = headers["warc-type"]?.lowercased() ?? "unknown"
             let contentType = headers["content-type"]?.lowercased() ?? ""
             let isResponse = type == "response" && contentType.hasPrefix("application/http")
             let isResource = type == "resource" && Self.isHTML(contentType)
-            guard isResponse || isResource else {
-                skipped[type, default: 0] += 1
-                if try stream.skip(length) < length { break }
-                continue
-            }
-            guard length <= Self.maxContent else {
-                skipped["larger than \(Self.maxContent >> 20) MiB", default: 0] += 1
-                if try stream.skip(length) < length { break }
+            guard (isResponse || isResource) && length <= Self.maxContent else {
+                // Not read: skipped whole, unless its length turns out false.
+                let why = isResponse || isResource ? "larger than \(Self.maxContent >> 20) MiB" : type
+                if try stream.skip(length) == length, try stream.atRecordEnd() {
+                    skipped[why, default: 0] += 1
+                } else {
+                    if let damage = stream.damage { try flush(); throw damage }
+                    try stream.rewind(to: contentStart)
+                    try resync(event, lied)
+                }
                 continue
             }
             let content = try stream.read(length)
-            guard content.count == length else {
-                try flush()
-                if let damage = stream.damage { throw damage }
-                event.problem = "WARC record at byte \(offset) (\(Self.uri(headers["warc-target-uri"] ?? ""))): truncated: \(content.count) of its \(length) bytes"
-                try body(event)
-                break
+            guard content.count == length, try stream.atRecordEnd() else {
+                if let damage = stream.damage { try flush(); throw damage }
+                if content.count < length, ByteStream.recordStart(in: content) == nil {
+                    var event = event
+                    event.problem = "\(name): truncated: \(content.count) of its \(length) bytes"
+                    try emit(event)
+                    break
+                }
+                try resync(event, lied, content: content)
+                continue
             }
             jobs.append(Job(ordinal: ordinal, offset: offset, headers: headers, content: content, isResponse: isResponse))
             jobBytes += content.count
@@ -263,9 +284,11 @@ struct WARCReader: ArticleReader {
     }
 }
 
-/// Bytes of a ``ByteSource`` a line or a count at a time, with their offset in the stream.
+/// Bytes of a ``ByteSource`` a line or a count at a time, with their offset in the stream; it can
+/// go back (to re-read a record whose length lied) and find the next record start.
 final class ByteStream {
-    private let source: ByteSource
+    private let open: () throws -> ByteSource
+    private var source: ByteSource
     private var buffer = [UInt8](repeating: 0, count: 1 << 20)
     private var start = 0, end = 0
     private var atEnd = false
@@ -274,9 +297,16 @@ final class ByteStream {
     /// Where the last line read began.
     private(set) var lineOffset = 0
 
-    init(source: ByteSource) { self.source = source }
+    /// A stream over what `open` gives, which it calls again to go back further than its buffer.
+    init(open: @escaping () throws -> ByteSource) throws {
+        self.open = open
+        source = try open()
+    }
 
     var damage: StorylineError? { source.damage }
+
+    /// The stream offset of the next byte.
+    var offset: Int { base + start }
 
     /// Reads more into the buffer (moving what is left to its front); false at the end.
     private func fill() throws -> Bool {
@@ -323,6 +353,9 @@ final class ByteStream {
         }
     }
 
+    /// Puts the line just read back (it is still in the buffer: nothing was read since).
+    func unreadLine() { start = lineOffset - base }
+
     /// Up to `count` bytes (fewer only at the end of the stream).
     func read(_ count: Int) throws -> [UInt8] {
         var out: [UInt8] = []
@@ -346,5 +379,85 @@ final class ByteStream {
             skipped += n
         }
         return skipped
+    }
+
+    /// Goes back (or on) to a stream offset: within the buffer when it still holds it, else by
+    /// reading the source again from its start.
+    func rewind(to target: Int) throws {
+        if target >= base && target <= base + end {
+            start = target - base
+            return
+        }
+        source = try open()
+        base = 0; start = 0; end = 0; atEnd = false
+        _ = try skip(target)
+    }
+
+    /// Puts bytes back in front of the stream, as if not yet read.
+    private func unread(_ bytes: ArraySlice<UInt8>) {
+        buffer = Array(bytes) + buffer[start..<end] + [UInt8](repeating: 0, count: 1 << 16)
+        base = base + start - bytes.count
+        end = end - start + bytes.count
+        start = 0
+    }
+
+    /// Whether a record (or the end) follows, after the blank lines that end a block: looked at,
+    /// not read.
+    func atRecordEnd() throws -> Bool {
+        while end - start < 64, try fill() {}
+        var i = start
+        while i < end, buffer[i] == 0x0D || buffer[i] == 0x0A { i += 1 }
+        if i == end { return atEnd }
+        let after = i + 8 < end ? buffer[i + 8] : 0x0A
+        return i + 8 <= end && (after == 0x0A || after == 0x0D) && Self.isVersionLine(buffer[i..<(i + 8)])
+    }
+
+    /// Finds the next record start (a version line after a blank line): first in `content`, the
+    /// block just read (whose declared length ran past it), then onward in the stream. The stream
+    /// is left at it; its offset, or nil when none follows.
+    func resync(within content: [UInt8]?) throws -> Int? {
+        if let content {
+            if let p = Self.recordStart(in: content) {
+                let at = offset - content.count + p
+                unread(content[p...])
+                return at
+            }
+            // A record start may begin in the block's last bytes and end after it.
+            unread(content.suffix(16))
+        }
+        var previousEmpty = false
+        while let line = try line() {
+            if previousEmpty && Self.isVersionLine(line) {
+                unreadLine()
+                return lineOffset
+            }
+            previousEmpty = line.isEmpty
+        }
+        return nil
+    }
+
+    /// `WARC/1.0` or `WARC/1.1` (any `WARC/d.d`).
+    static func isVersionLine<C: Collection>(_ line: C) -> Bool where C.Element == UInt8 {
+        let bytes = Array(line.prefix(9))
+        return bytes.count == 8 && bytes[0..<5].elementsEqual("WARC/".utf8)
+            && (0x30...0x39).contains(bytes[5]) && bytes[6] == 0x2E && (0x30...0x39).contains(bytes[7])
+    }
+
+    /// The first place in `bytes` (after its first byte) where a record starts: a version line
+    /// after a blank line.
+    static func recordStart(in bytes: [UInt8]) -> Int? {
+        var i = 2
+        while i + 8 <= bytes.count {
+            guard let w = bytes[i...].firstIndex(of: 0x57) else { return nil }
+            i = w
+            if i + 8 > bytes.count { return nil }
+            let after = i + 8 < bytes.count ? bytes[i + 8] : 0x0A
+            if bytes[i - 1] == 0x0A && (bytes[i - 2] == 0x0A || (bytes[i - 2] == 0x0D && i >= 3 && bytes[i - 3] == 0x0A))
+                && (after == 0x0A || after == 0x0D) && isVersionLine(bytes[i..<(i + 8)]) {
+                return i
+            }
+            i += 1
+        }
+        return nil
     }
 }

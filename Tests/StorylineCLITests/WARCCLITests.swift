@@ -143,4 +143,59 @@ final class WARCCLITests: XCTestCase {
         let bad = try CLI.run(["read", "notes.warc"], in: dir)
         XCTAssertTrue(bad.stderr.contains("notes.warc:1: not a WARC record at byte 0"), bad.stderr)
     }
+
+    /// A record whose Content-Length lies (too long, too short, past the file's end, not a
+    /// number) is named and skipped; the records after it are read.
+    func testALyingContentLengthCostsOnlyItsRecord() throws {
+        let dir = CLI.temporaryDirectory()
+        try runPython(#"""
+        import gzip, io, re
+        from warcio.warcwriter import WARCWriter
+        from warcio.statusandheaders import StatusAndHeaders
+        prose = "The council voted on Tuesday to close the old bridge, citing a report that found rust in its beams. " * 3
+        buf = io.BytesIO()
+        w = WARCWriter(buf, gzip=False)
+        for k in range(1, 5):
+            w.write_record(w.create_warc_record("https://o%d.example/a" % k, "request", payload=io.BytesIO(b"GET /a HTTP/1.1\r\n\r\n")))
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            body = ("<html><head><title>Story %d</title></head><body><p>%s</p></body></html>" % (k, prose)).encode()
+            w.write_record(w.create_warc_record("https://o%d.example/a" % k, "response", payload=io.BytesIO(body), http_headers=http))
+        data = buf.getvalue()
+        starts = [m.start() for m in re.finditer(rb"WARC/1\.[01]\r\n", data)] + [len(data)]
+        for record, cases in [(3, ["+1000000000000", "9223372036854775813", "-5", "12abc", "+100", "-10", "+5000", "+5", "-2", "+0"]),
+                              (2, ["+40", "-8", "+1000000000000"])]:
+            part = data[starts[record]:starts[record + 1]]
+            m = re.search(rb"Content-Length: (\d+)", part)
+            for case in cases:
+                value = str(int(m.group(1)) + int(case)) if case[0] in "+-" and case[1:].isdigit() and case != "-5" else case
+                lying = data[:starts[record]] + part[:m.start(1)] + value.encode() + part[m.end(1):] + data[starts[record + 1]:]
+                name = "r%d%s.warc" % (record, case)
+                open(name, "wb").write(lying)
+                open(name + ".gz", "wb").write(gzip.compress(lying))
+        """#, in: dir)
+        let all = (1...4).map { "https://o\($0).example/a" }
+        for (record, cases) in [(3, ["+1000000000000", "9223372036854775813", "-5", "12abc", "+100", "-10", "+5000", "+5", "-2", "+0"]),
+                                (2, ["+40", "-8", "+1000000000000"])] {
+            for case_ in cases {
+                for name in ["r\(record)\(case_).warc", "r\(record)\(case_).warc.gz"] {
+                    let r = try CLI.run(["read", name], in: dir)
+                    XCTAssertEqual(r.status, 0, r.stderr)
+                    let ids = try rows(r.stdout).map { $0["id"] as? String }
+                    if case_ == "+0" {
+                        XCTAssertEqual(ids, all, name)
+                        XCTAssertFalse(r.stderr.contains("Content-Length"), r.stderr)
+                    } else if record == 3 {
+                        // The lying record is the second page (the fourth record): it alone is lost, and named.
+                        XCTAssertEqual(ids, [all[0], all[2], all[3]], "\(name): \(r.stderr)")
+                        XCTAssertTrue(r.stderr.range(of: #":4: WARC record at byte \d+ \(https://o2\.example/a\): .*Content-Length.*: skipped; the next record starts at byte \d+"#,
+                                                     options: .regularExpression) != nil, "\(name): \(r.stderr)")
+                    } else {
+                        // A request (not an article) lies: every page is read, and the damage named.
+                        XCTAssertEqual(ids, all, "\(name): \(r.stderr)")
+                        XCTAssertTrue(r.stderr.contains(":3: WARC record at byte"), "\(name): \(r.stderr)")
+                    }
+                }
+            }
+        }
+    }
 }
