@@ -182,8 +182,10 @@ extension Pipeline {
     /// Returns the report and the files written (relative to `directory`).
     public func report(to directory: String, formats: Set<ReportFormat> = Set(ReportFormat.allCases),
                        options: ReportOptions = ReportOptions()) throws -> (FramingReport, [String]) {
+        let folder = URL(fileURLWithPath: directory)
+        try ReportWriter.checkFolder(folder)
         let report = try ReportBuilder(store: store, profile: profile, models: models, progress: progress).build(options)
-        let files = try ReportWriter(report: report, directory: URL(fileURLWithPath: directory)).write(formats)
+        let files = try ReportWriter(report: report, directory: folder).write(formats)
         return (report, files)
     }
 }

@@ -248,7 +248,7 @@ final class ByteSource: @unchecked Sendable {
         case .zstd(let z):
             let (n, problem) = z.read(buffer, count)
             if let problem, damage == nil {
-                damage = StorylineError(.io, "\(problem): the zstd file is truncated or damaged (the records before this point were read)", file: path)
+                damage = StorylineError(.io, problem, file: path)
             }
             return n
         }
@@ -302,6 +302,8 @@ final class ZstdStream {
         fclose(file)
     }
 
+    static let damaged = "the zstd file is truncated or damaged (the records before this point were read)"
+
     /// Up to `count` decompressed bytes; fewer only at the end, with what went wrong if the data did.
     func read(_ buffer: UnsafeMutablePointer<UInt8>, _ count: Int) -> (Int, String?) {
         if failed { return (0, nil) }
@@ -313,7 +315,7 @@ final class ZstdStream {
                 if inputSize == 0 { endOfFile = true }
             }
             if inputPosition == inputSize && endOfFile {
-                if midFrame { failed = true; return (output.pos, "the last zstd frame ends early") }
+                if midFrame { failed = true; return (output.pos, "the last zstd frame ends early: \(Self.damaged)") }
                 break
             }
             let ret = input.withUnsafeBytes { raw -> Int in
@@ -324,7 +326,12 @@ final class ZstdStream {
             }
             if ZSTD_isError(ret) != 0 {
                 failed = true
-                return (output.pos, String(cString: ZSTD_getErrorName(ret)))
+                if ZSTD_getErrorCode(ret) == ZSTD_error_frameParameter_windowTooLarge {
+                    return (output.pos, "the zstd file was compressed with a window larger than 128 MiB (zstd --long=28 or more, or --ultra), "
+                        + "more memory than this reader gives a window: decompress it first (zstd -d --long=31 FILE), "
+                        + "or compress it without --long")
+                }
+                return (output.pos, "\(String(cString: ZSTD_getErrorName(ret))): \(Self.damaged)")
             }
             midFrame = ret != 0
         }

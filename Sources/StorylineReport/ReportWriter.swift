@@ -21,13 +21,78 @@ package struct ReportWriter {
         self.directory = directory
     }
 
+    /// The names a report writes at the top of its folder.
+    static let reportEntries: Set<String> = ["report.json", "index.html", "stories.js", "pages", "stories", "report.md",
+                                             "stories.csv", "story_outlets.csv"]
+
+    /// Throws unless `directory` can take a report: absent, empty, or a report's folder (only the
+    /// names a report writes). A report replaces its folder whole, so nothing else may be in it.
+    package static func checkFolder(_ directory: URL) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else {
+            throw StorylineError(.usage, "is a file, not a folder: --out names the report's folder", file: directory.path)
+        }
+        guard directory.standardizedFileURL.path != URL(fileURLWithPath: fm.currentDirectoryPath).standardizedFileURL.path else {
+            throw StorylineError(.usage, "is the current folder: a report replaces its folder whole; name it from outside (--out ../NAME)", file: directory.path)
+        }
+        let others = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).filter { !reportEntries.contains($0) }.sorted()
+        guard others.isEmpty else {
+            throw StorylineError(.usage, "holds files that are not a report's (\(others.prefix(3).joined(separator: ", "))\(others.count > 3 ? ", ..." : "")): "
+                                 + "a report replaces its folder whole; name a new or empty folder", file: directory.path)
+        }
+    }
+
+    /// Writes the report into a new folder beside `directory`, then puts it in place: a run killed
+    /// at any point leaves the previous report whole (or, between two renames, no folder), never
+    /// a mix of old and new files.
     package func write(_ formats: Set<ReportFormat>) throws -> [String] {
         let fm = FileManager.default
+        let target = directory.standardizedFileURL
+        try Self.checkFolder(target)
+        let parent = target.deletingLastPathComponent(), name = target.lastPathComponent
+        Self.removeLeftovers(of: name, in: parent)
+        let pid = getpid()
+        let staging = parent.appendingPathComponent(".\(name).new-\(pid)")
+        let previous = parent.appendingPathComponent(".\(name).old-\(pid)")
+        try? fm.removeItem(at: staging)
         do {
-            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         } catch {
-            throw StorylineError(.io, "cannot create the report folder", file: directory.path, underlying: "\(error)")
+            throw StorylineError(.io, "cannot create the report folder", file: staging.path, underlying: "\(error)")
         }
+        let written: [String]
+        do {
+            written = try ReportWriter(report: report, directory: staging).writeFiles(formats)
+        } catch {
+            try? fm.removeItem(at: staging)
+            throw error
+        }
+        do {
+            if fm.fileExists(atPath: target.path) { try fm.moveItem(at: target, to: previous) }
+            try fm.moveItem(at: staging, to: target)
+        } catch {
+            throw StorylineError(.io, "cannot put the report in place", file: target.path, underlying: "\(error)")
+        }
+        try? fm.removeItem(at: previous)
+        return written
+    }
+
+    /// Removes the folders a killed report run into `name` left beside it.
+    static func removeLeftovers(of name: String, in parent: URL) {
+        let fm = FileManager.default
+        for entry in (try? fm.contentsOfDirectory(atPath: parent.path)) ?? [] {
+            for kind in [".new-", ".old-"] where entry.hasPrefix(".\(name)\(kind)") {
+                guard let pid = Int32(entry.dropFirst(name.count + 1 + kind.count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+                try? fm.removeItem(at: parent.appendingPathComponent(entry))
+            }
+        }
+    }
+
+    /// Writes the report's files into `directory`, which exists.
+    func writeFiles(_ formats: Set<ReportFormat>) throws -> [String] {
+        let fm = FileManager.default
         var written: [String] = []
         func save(_ name: String, _ text: String) throws {
             let url = directory.appendingPathComponent(name)

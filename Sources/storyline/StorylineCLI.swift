@@ -32,6 +32,17 @@ struct StorylineCLI: ParsableCommand {
             """,
         subcommands: [Ingest.self, Read.self, Vectorize.self, Cluster.self, Work.self, Run.self, Stories.self, Report.self, Runs.self, Check.self, Model.self, Eval.self]
     )
+
+    /// Parses and runs; a first word that is no subcommand is named as such (the parser would
+    /// name the first option after it instead: "Unknown option '--db'").
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let names = configuration.subcommands.map { $0._commandName }
+        if let first = arguments.first, !first.hasPrefix("-"), first != "help", !names.contains(first) {
+            exit(withError: ValidationError("'\(first)' is not a storyline command; the commands are: \(names.joined(separator: ", "))"))
+        }
+        main(arguments)
+    }
 }
 
 /// How dumps are read: what ingest, run and read take.

@@ -409,6 +409,21 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("z.jsonl.zst: ") && bad.stderr.contains("the zstd file is truncated or damaged"), bad.stderr)
         try Data([0x42, 0x5A, 0x68, 0x39, 0, 0]).write(to: dir.appendingPathComponent("b.jsonl.bz2"))
         XCTAssertTrue(try CLI.run(["ingest", "--db", "bad.sqlite", "b.jsonl.bz2"], in: dir).stderr.contains("the file is bzip2-compressed"))
+        // A frame whose window (2 GiB: streamed with --long=31) is more than the reader gives: said as such.
+        try shell("cat n1.jsonl | zstd -q --long=31 > wide.jsonl.zst")
+        let wide = try CLI.run(["ingest", "--db", "wide.sqlite", "wide.jsonl.zst"], in: dir)
+        XCTAssertEqual(wide.status, 1)
+        XCTAssertTrue(wide.stderr.contains("wide.jsonl.zst: the zstd file was compressed with a window larger than 128 MiB")
+                      && wide.stderr.contains("zstd -d --long=31") && !wide.stderr.contains("damaged"), wide.stderr)
+    }
+
+    /// A word that is no command is named as such, whatever options follow it.
+    func testAnUnknownCommandIsNamed() throws {
+        let r = try CLI.run(["bogus", "--db", "x.sqlite"], in: CLI.temporaryDirectory())
+        XCTAssertEqual(r.status, 64)
+        XCTAssertTrue(r.stderr.contains("'bogus' is not a storyline command; the commands are: ingest, read,"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("--db"), r.stderr)
+        XCTAssertEqual(try CLI.run(["help", "ingest"], in: CLI.temporaryDirectory()).status, 0)
     }
 
     func testDuplicateKeysWarn() throws {

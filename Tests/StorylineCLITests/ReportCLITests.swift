@@ -135,4 +135,31 @@ final class ReportCLITests: XCTestCase {
         XCTAssertEqual(badGroups.status, 1)
         XCTAssertTrue(badGroups.stderr.contains("bad.csv:1:"), badGroups.stderr)
     }
+
+    /// A report replaces its folder whole: a page of a story gone is gone, a folder with other
+    /// files is refused before any work, and what a killed run left beside it is cleared.
+    func testAReportReplacesItsFolderWhole() throws {
+        let dir = try reportWithHostileTitle()
+        let fm = FileManager.default
+        let out = dir.appendingPathComponent("out")
+        try Data("old".utf8).write(to: out.appendingPathComponent("stories/9999.html"))
+        // Left by a killed run (a process id that cannot be alive) and by a live one (pid 1).
+        try fm.createDirectory(at: dir.appendingPathComponent(".out.new-2147483646"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: dir.appendingPathComponent(".out.old-1"), withIntermediateDirectories: true)
+        let again = try CLI.run(["report", "--out", "out", "-q"], in: dir)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertFalse(fm.fileExists(atPath: out.appendingPathComponent("stories/9999.html").path), "a stale page stays behind")
+        XCTAssertTrue(fm.fileExists(atPath: out.appendingPathComponent("index.html").path))
+        XCTAssertFalse(fm.fileExists(atPath: dir.appendingPathComponent(".out.new-2147483646").path))
+        XCTAssertTrue(fm.fileExists(atPath: dir.appendingPathComponent(".out.old-1").path), "a live run's folder is not ours")
+        XCTAssertEqual(try fm.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".out.") }, [".out.old-1"])
+        // A folder with the user's own files, the current folder, a file: refused, nothing touched.
+        try Data("mine".utf8).write(to: out.appendingPathComponent("notes.txt"))
+        let refused = try CLI.run(["report", "--out", "out"], in: dir)
+        XCTAssertEqual(refused.status, 64, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("out: holds files that are not a report's (notes.txt)"), refused.stderr)
+        XCTAssertTrue(fm.fileExists(atPath: out.appendingPathComponent("notes.txt").path))
+        XCTAssertEqual(try CLI.run(["report", "--db", "../storyline.sqlite", "--out", "."], in: out).status, 64)
+        XCTAssertEqual(try CLI.run(["report", "--out", "d.jsonl"], in: dir).status, 64)
+    }
 }
