@@ -41,7 +41,7 @@ public enum HTMLExtractor {
     public static func extract(_ bytes: [UInt8], charset: String? = nil, url fetched: String? = nil) -> HTMLArticle? {
         _ = initialized
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOBLANKS.rawValue)
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOBLANKS.rawValue | XML_PARSE_HUGE.rawValue)
         let isUTF8 = String(validating: bytes, as: UTF8.self) != nil
         func parse(_ encoding: String?) -> htmlDocPtr? {
             bytes.withUnsafeBufferPointer { buffer in
@@ -58,6 +58,9 @@ public enum HTMLExtractor {
         guard let doc else { return nil }
         defer { xmlFreeDoc(doc) }
         guard let root = xmlDocGetRootElement(doc) else { return nil }
+        // No depth limit in the parser (without XML_PARSE_HUGE its limit of 256 dropped what lay
+        // deeper, silently): the deep parts are made shallow instead, for the walks below.
+        flattenDeep(root, doc: doc, limit: maxDepth)
 
         var meta: [String: String] = [:]
         var titleTag: String? = nil
@@ -253,6 +256,114 @@ public enum HTMLExtractor {
             child = c.pointee.next
         }
         return parts.joined()
+    }
+
+    /// The depth past which a page's elements are flattened (news pages nest 20-40 deep).
+    static let maxDepth = 100
+
+    /// Makes the parts of a page nested deeper than `limit` shallow: each element at that depth,
+    /// or the top of the chain it hangs from (ancestors with at most two element children, as
+    /// unclosed `<div><p>` rows nest, each row holding the next), holds its subtree's text flat
+    /// (``flatten``). Iterative, so a page nested 200,000 deep costs no stack.
+    static func flattenDeep(_ root: xmlNodePtr, doc: xmlDocPtr, limit: Int) {
+        var tops: [xmlNodePtr] = []
+        var stack: [(xmlNodePtr, Int)] = [(root, 0)]
+        while let (node, depth) = stack.popLast() {
+            var child = node.pointee.children
+            while let c = child {
+                if c.pointee.type == XML_ELEMENT_NODE {
+                    if depth + 1 < limit {
+                        stack.append((c, depth + 1))
+                    } else {
+                        var top = c
+                        while let p = top.pointee.parent, p.pointee.type == XML_ELEMENT_NODE,
+                              !["body", "html"].contains(name(p)), elementChildCount(p) <= 2 {
+                            top = p
+                        }
+                        tops.append(top)
+                    }
+                }
+                child = c.pointee.next
+            }
+        }
+        // Each top once, and none inside another (flattening frees what is under it).
+        var seen = Set<UnsafeMutableRawPointer>()
+        tops = tops.filter { seen.insert(UnsafeMutableRawPointer($0)).inserted }
+        for top in tops where !isUnder(top, any: seen) { flatten(top, doc: doc) }
+    }
+
+    static func elementChildCount(_ node: xmlNodePtr) -> Int {
+        var count = 0
+        var child = node.pointee.children
+        while let c = child {
+            if c.pointee.type == XML_ELEMENT_NODE { count += 1 }
+            child = c.pointee.next
+        }
+        return count
+    }
+
+    /// Whether an ancestor of `node` is one of `nodes`.
+    static func isUnder(_ node: xmlNodePtr, any nodes: Set<UnsafeMutableRawPointer>) -> Bool {
+        var p = node.pointee.parent
+        while let q = p {
+            if nodes.contains(UnsafeMutableRawPointer(q)) { return true }
+            p = q.pointee.parent
+        }
+        return false
+    }
+
+    /// Replaces `node`'s children by its subtree's text, a child per block (see ``flattenDeep``).
+    static func flatten(_ node: xmlNodePtr, doc: xmlDocPtr) {
+        var segments: [(tag: String?, text: [UInt8])] = []
+        var open: [String?] = [nil]
+        var current: [UInt8] = []
+        func close() {
+            if current.contains(where: { $0 > 0x20 }) { segments.append((open.last!, current)) }
+            current.removeAll(keepingCapacity: true)
+        }
+        // (node, entering): a block's exit ends its segment.
+        var stack: [(xmlNodePtr, Bool)] = []
+        func pushChildren(_ parent: xmlNodePtr) {
+            var last = parent.pointee.last
+            while let c = last { stack.append((c, true)); last = c.pointee.prev }
+        }
+        pushChildren(node)
+        while let (x, entering) = stack.popLast() {
+            if x.pointee.type == XML_TEXT_NODE || x.pointee.type == XML_CDATA_SECTION_NODE {
+                if let content = x.pointee.content {
+                    var p = content
+                    while p.pointee != 0 { current.append(p.pointee); p += 1 }
+                }
+                continue
+            }
+            guard x.pointee.type == XML_ELEMENT_NODE else { continue }
+            let tag = name(x)
+            if dropped.contains(tag) { continue }
+            let isBlock = blocks.contains(tag)
+            if entering {
+                if isBlock { close(); open.append(tag) } else { current.append(0x20) }
+                stack.append((x, false))
+                pushChildren(x)
+            } else if isBlock {
+                close()
+                open.removeLast()
+            }
+        }
+        close()
+        while let c = node.pointee.children {
+            xmlUnlinkNode(c)
+            xmlFreeNode(c)
+        }
+        for (tag, text) in segments {
+            let textNode = text.withUnsafeBufferPointer { xmlNewDocTextLen(doc, $0.baseAddress, Int32($0.count)) }
+            if let tag {
+                let element = xmlNewDocNode(doc, nil, tag, nil)
+                xmlAddChild(element, textNode)
+                xmlAddChild(node, element)
+            } else {
+                xmlAddChild(node, textNode)
+            }
+        }
     }
 
     /// Depth-first over element nodes; `visit` returns whether to descend.

@@ -39,6 +39,24 @@ final class ExtractionTests: XCTestCase {
         XCTAssertEqual(a.text, "\(prose[0])\n\(prose[1])\n\(prose[2])\n\n\(prose[3])")
     }
 
+    /// Pages nested past the parser's old limit of 256 (and far past: 200,000 unclosed divs) keep
+    /// all their text, each paragraph apart; no walk runs out of stack.
+    func testDeeplyNestedPagesKeepTheirText() throws {
+        let article = prose.map { "<p>\($0)</p>" }.joined()
+        for depth in [99, 100, 101, 300, 5000, 200_000] {
+            let body = String(repeating: "<div>", count: depth) + article + String(repeating: "</div>", count: min(depth, 5000))
+            let a = try XCTUnwrap(HTMLExtractor.extract(page(body: body)), "\(depth)")
+            XCTAssertEqual(a.text, prose.joined(separator: "\n\n"), "\(depth) divs deep")
+        }
+        // Rows never closed (each holds the next), paragraphs with a <font> never closed.
+        let rows = (0..<300).map { #"<div class="row"><p>Row \#($0). \#(prose[$0 % 5])"# }.joined()
+        let rowsText = try XCTUnwrap(HTMLExtractor.extract(page(body: rows))).text
+        XCTAssertEqual(rowsText.components(separatedBy: "\n\n"), (0..<300).map { "Row \($0). \(prose[$0 % 5])" })
+        let fonts = (0..<300).map { "<p><font>Para \($0). \(prose[$0 % 5])" }.joined()
+        let fontsText = try XCTUnwrap(HTMLExtractor.extract(page(body: fonts))).text
+        XCTAssertEqual(fontsText.components(separatedBy: "\n\n"), (0..<300).map { "Para \($0). \(prose[$0 % 5])" })
+    }
+
     func testAnArticleLeftInsideAnUnclosedHeaderIsNotJunk() throws {
         // A header never closed: the parser puts everything after it inside.
         let body = #"<header class="site-header"><div class="logo">Example</div><div class="article">\#(prose.map { "<p>\($0)</p>" }.joined())</div>"#
