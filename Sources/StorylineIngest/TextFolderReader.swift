@@ -214,14 +214,24 @@ struct TextFolderReader: ArticleReader {
         return (headline ?? "", text.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// Whether `short` is a shortened (and loosely retyped) form of `full`: at least 80% of its
-    /// words, and at least three, appear in `full`, which is longer.
+    /// Whether `short` is a shortened (and loosely retyped) form of `full`, which is longer: at
+    /// least 80% of its words, and at least three, appear in `full`; or, after a short prefix
+    /// (a section label glued on, whatever its words: "Harbour WatchHarbour bridge reopens..."),
+    /// it is the start of `full`, letters and digits compared.
     static func isShortened(_ short: String, of full: String) -> Bool {
         let words = short.split(whereSeparator: \.isWhitespace).map { fold(String($0)) }.filter { !$0.isEmpty }
         let fullWords = Set(full.split(whereSeparator: \.isWhitespace).map { fold(String($0)) })
-        guard words.count >= 3, full.count > short.count else { return false }
-        return Double(words.filter(fullWords.contains).count) >= 0.8 * Double(words.count)
+        if full.count > short.count, words.count >= 3, Double(words.filter(fullWords.contains).count) >= 0.8 * Double(words.count) { return true }
+        let shortFolded = fold(short), fullFolded = fold(full)
+        for cut in 0...min(Self.maxLabelLength, shortFolded.count) {
+            let rest = shortFolded.dropFirst(cut)
+            if rest.count >= 15 && rest.count < fullFolded.count && fullFolded.hasPrefix(rest) { return true }
+        }
+        return false
     }
+
+    /// The longest label (letters and digits) a shortened headline may carry glued in front.
+    static let maxLabelLength = 30
 
     /// Letters and digits only, lowercased: "Join to NATO, Says" and "join to NATO say" compare alike.
     static func fold(_ s: String) -> String {

@@ -219,6 +219,18 @@ final class TextPageTests: XCTestCase {
         XCTAssertEqual(TextFolderReader.splitHeadline("Worldwide outage hits banks\nBanks said.").0, "Worldwide outage hits banks")
         // An ellipsis that is not a shortened form of the next line stays.
         XCTAssertEqual(TextFolderReader.splitHeadline("Wait for it...\nThe crowd waited all night for the result.").0, "Wait for it...")
+        // A label outside any list glued to a shortened headline: the full one below it is the
+        // headline, however few of the shortened line's words survive the glue.
+        for label in ["Local News", "Harbour Watch", "Our Town Today", "NEWS 24"] {
+            let page = "\(label)Harbour bridge reopens after two years...\nHarbour bridge reopens after two years of repairs\n\nThe bridge reopened."
+            let (title, text) = TextFolderReader.splitHeadline(page)
+            XCTAssertEqual(title, "Harbour bridge reopens after two years of repairs", label)
+            XCTAssertEqual(text, "The bridge reopened.", label)
+        }
+        // A line that only shares its first words with the next is no shortened form of it.
+        XCTAssertEqual(TextFolderReader.splitHeadline("Harbour bridge...\nHarbour bridge reopens after two years of repairs\nText.").0, "Harbour bridge...")
+        XCTAssertEqual(TextFolderReader.splitHeadline("A long preamble of more than thirty letters: Harbour bridge reopens...\nHarbour bridge reopens after two years\nText.").0,
+                       "A long preamble of more than thirty letters: Harbour bridge reopens...")
     }
 }
 
