@@ -1,7 +1,7 @@
 import StorylineCore
 
 /// Finds a publication date where a record gives none: in its URL, then in the first lines of
-/// its text. Never overrides a date the record gives. What it finds must be a plausible
+/// its text (but a "Published" line in the text that disagrees with the URL wins). Never overrides a date the record gives. What it finds must be a plausible
 /// publication date (``PublicationDate``); a date found is the day (00:00 UTC) unless the
 /// source carries a time.
 ///
@@ -16,9 +16,16 @@ import StorylineCore
 ///   number is over 12). Dates elsewhere in a text are the events it tells, not when it was written.
 package enum DateFinder {
     /// Fills `article.published` (and its source) when it has no date and one is found.
+    /// Where the URL's day and a "Published ..." line at the top of the text disagree (a page
+    /// moved to a new address years later), the text's own statement wins.
     package static func fill(_ article: inout Article) {
         guard article.published == nil else { return }
         if let url = article.url, let t = fromURL(url) {
+            if let stated = statedInText(article.text), abs(stated - t) >= 86_400 {
+                article.published = stated
+                article.dateSource = .text
+                return
+            }
             article.published = t
             article.dateSource = .url
         } else if let t = fromText(article.text) {
@@ -133,6 +140,14 @@ package enum DateFinder {
         for k in b.indices where b[k] >= 0x41 && b[k] <= 0x5A { b[k] += 0x20 }
         if let t = opening(b, after: datelinePlace(original)), PublicationDate.isPlausible(t) { return t }
         return introduced(b)
+    }
+
+    /// A date the text's first 300 bytes state as the publication's ("Published: July 29, 2004",
+    /// "Posted ...", "Date ..."; not "Updated").
+    package static func statedInText(_ text: String) -> Double? {
+        var b = Array(text.utf8.prefix(300))
+        for k in b.indices where b[k] >= 0x41 && b[k] <= 0x5A { b[k] += 0x20 }
+        return introduced(b, by: keywords)
     }
 
     /// The first date introduced by "Published", "Updated", "Posted", ... in a page's visible

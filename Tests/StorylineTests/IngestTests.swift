@@ -451,6 +451,9 @@ final class DateFinderTests: XCTestCase {
             #"{"id":"url","outlet":"W","title":"T","text":"Updated 03/04/2021 text","url":"https://e.com/2020/01/02/a"}"#,
             #"{"id":"text","outlet":"W","title":"T","text":"Updated 03/04/2021 text","url":"https://e.com/a"}"#,
             #"{"id":"none","outlet":"W","title":"T","text":"Nothing here","url":"https://e.com/a"}"#,
+            #"{"id":"stated","outlet":"W","title":"T","text":"Published: July 29, 2004\nThe text.","url":"https://e.com/2012/05/31/a"}"#,
+            #"{"id":"agree","outlet":"W","title":"T","text":"Published: May 31, 2012\nThe text.","url":"https://e.com/2012/05/31/a"}"#,
+            #"{"id":"dateline","outlet":"W","title":"T","text":"WASHINGTON, July 29, 2004 — The text.","url":"https://e.com/2012/05/31/a"}"#,
             #"{"id":"future","outlet":"W","published":"2999-01-01","title":"T","text":"x","url":"https://e.com/2020/01/03/a"}"#,
         ]
         let file = dir.appendingPathComponent("d.jsonl")
@@ -465,6 +468,13 @@ final class DateFinderTests: XCTestCase {
         XCTAssertEqual(articles["text"]?.dateSource, .text)
         XCTAssertNil(articles["none"]?.published)
         XCTAssertNil(articles["none"]?.dateSource)
+        // A "Published" line that disagrees with the URL is the page's own word (a page moved to a
+        // new address): it wins. Agreeing, the URL's; a dateline's date (an event's place and day) does not override.
+        XCTAssertEqual(articles["stated"]?.published, day("2004-07-29"))
+        XCTAssertEqual(articles["stated"]?.dateSource, .text)
+        XCTAssertEqual(articles["agree"]?.dateSource, .url)
+        XCTAssertEqual(articles["dateline"]?.published, day("2012-05-31"))
+        XCTAssertEqual(articles["dateline"]?.dateSource, .url)
         // An implausible given date is dropped (with its warning); the URL's is then used.
         XCTAssertEqual(articles["future"]?.published, day("2020-01-03"))
         XCTAssertEqual(articles["future"]?.dateSource, .url)
