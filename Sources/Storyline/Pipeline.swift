@@ -71,12 +71,14 @@ public final class Pipeline {
     /// Analyzes every article not yet analyzed (term counts and document frequencies into the
     /// store). `cluster` does this first anyway; alone, it prepares a large store in bounded memory.
     public func vectorize() throws -> Int {
-        try recordRun("vectorize") { runID in try vectorizer(runID).run() }
+        try checkPieces()
+        return try recordRun("vectorize") { runID in try vectorizer(runID).run() }
     }
 
     /// Vectorizes and clusters every article not yet in a story (incremental).
     public func cluster() throws -> ClusterReport {
-        try recordRun("cluster") { runID in try clusterPass(runID: runID) }
+        try checkPieces()
+        return try recordRun("cluster") { runID in try clusterPass(runID: runID) }
     }
 
     private func clusterPass(runID: Int64) throws -> ClusterReport {
@@ -98,6 +100,12 @@ public final class Pipeline {
             .work(idle: idle, vectorizer: Vectorizer(store: store, profile: profile, models: models, progress: progress))
     }
 
+    /// `--pieces` on a store that no worker can share is refused before any work (not after the
+    /// analysis has run and committed alone).
+    private func checkPieces() throws {
+        if clusterPieces > 1, store.sharedWork == nil { throw StoryClusterer.notShared(store) }
+    }
+
     /// The vectorize stage as this pipeline runs it (in pieces shared with workers when asked).
     private func vectorizer(_ runID: Int64) -> Vectorizer {
         var v = Vectorizer(store: store, profile: profile, models: models, progress: progress)
@@ -114,7 +122,8 @@ public final class Pipeline {
     }
 
     public func run(_ paths: [String], format: DumpFormat = .auto, strict: Bool = false, outlets: OutletMap? = nil) throws -> RunReport {
-        try recordRun("run") { runID in
+        try checkPieces()
+        return try recordRun("run") { runID in
             let ingested = try Ingester(store: store, runID: runID, progress: progress, onIssue: onIssue)
                 .ingest(paths: paths, format: format, strict: strict, outlets: outlets)
             return RunReport(ingest: ingested, cluster: try clusterPass(runID: runID))

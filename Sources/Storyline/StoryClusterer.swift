@@ -78,9 +78,7 @@ struct StoryClusterer {
         search.kernel = denseKernel
         let edges: [SimilarityEdge], stats: CandidateSearch.Stats
         if pieces > 1 {
-            guard let work = store as? any ClusterWorkStore else {
-                throw StorylineError(.usage, "--pieces needs a store that workers share (a PostgreSQL store): this one is one machine's", file: store.location)
-            }
+            guard let work = store.sharedWork else { throw Self.notShared(store) }
             (edges, stats, _) = try SplitSearch(store: work, search: search, input: input, progress: progress)
                 .coordinate(pieces: pieces, lease: lease, runID: runID)
         } else {
@@ -197,8 +195,13 @@ struct StoryClusterer {
         return (input, rows)
     }
 
+    /// Why `--pieces` cannot be used on `store`.
+    static func notShared(_ store: any StoreBase) -> StorylineError {
+        StorylineError(.usage, "--pieces needs a store that workers share (a PostgreSQL store): this one is one machine's", file: store.location)
+    }
+
     private func workStore() throws -> any ClusterWorkStore {
-        guard let work = store as? any ClusterWorkStore else {
+        guard let work = store.sharedWork else {
             throw StorylineError(.usage, "workers share a PostgreSQL store: `storyline work --db postgres://...`", file: store.location)
         }
         return work

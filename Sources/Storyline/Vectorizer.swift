@@ -44,7 +44,7 @@ struct Vectorizer {
     func run() throws -> Int {
         let total = try store.unvectorizedCount()
         guard total > 0 else { return 0 }
-        if pieces > 1, let work = store as? any ClusterWorkStore { return try runSplit(work, total: total) }
+        if pieces > 1, let work = store.sharedWork { return try runSplit(work, total: total) }
         progress.begin("vectorize", total: total)
         let analysis = Analysis(vocabulary: try store.loadVocabulary(),
                                 merger: TermMerger(workers: max(1, threads), profile: profile, models: models))

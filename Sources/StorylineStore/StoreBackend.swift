@@ -21,6 +21,11 @@ public protocol StoreBase: AnyObject {
     /// dates right, merged stories empty and pointing at a live story, vocabulary counts equal to
     /// the sums over the term counts, and the backend's own integrity check.
     func checkInvariants(limit: Int) throws -> [String]
+
+    /// The store's similarity search and analysis in pieces that processes on other machines
+    /// share (``ClusterWorkStore``), or nil when the store is one machine's (SQLite): what
+    /// `--pieces` and `storyline work` need, asked of the store rather than found by a downcast.
+    var sharedWork: (any ClusterWorkStore)? { get }
 }
 
 /// Articles as ingested: inserted once, read back.

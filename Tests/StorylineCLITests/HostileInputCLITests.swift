@@ -417,6 +417,22 @@ final class HostileInputCLITests: XCTestCase {
                       && wide.stderr.contains("zstd -d --long=31") && !wide.stderr.contains("damaged"), wide.stderr)
     }
 
+    /// `--pieces` on a store no worker can share (SQLite) is refused before any work: nothing is
+    /// ingested or analyzed alone first.
+    func testPiecesOnAStoreOfOneMachineAreRefusedBeforeWork() throws {
+        let dir = CLI.temporaryDirectory()
+        try write(night("2024-03-05", tag: "1"), to: "n1.jsonl", in: dir)
+        XCTAssertEqual(try CLI.run(["ingest", "n1.jsonl"], in: dir).status, 0)
+        for command in [["cluster", "--pieces", "4"], ["vectorize", "--pieces", "4"], ["run", "--pieces", "4", "n1.jsonl"]] {
+            let r = try CLI.run(command, in: dir)
+            XCTAssertEqual(r.status, 64, "\(command): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("--pieces needs a store that workers share"), r.stderr)
+        }
+        let runs = try CLI.run(["runs", "--json"], in: dir)
+        XCTAssertEqual((try XCTUnwrap(CLI.json(runs.stdout) as? [[String: Any]])).map { $0["command"] as? String }, ["ingest"], "no run began")
+        XCTAssertTrue(try stories(dir).isEmpty, "nothing was analyzed or clustered")
+    }
+
     /// A word that is no command is named as such, whatever options follow it.
     func testAnUnknownCommandIsNamed() throws {
         let r = try CLI.run(["bogus", "--db", "x.sqlite"], in: CLI.temporaryDirectory())

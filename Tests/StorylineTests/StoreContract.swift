@@ -15,6 +15,8 @@ struct StoreContract {
     var locks = true
     /// Opens the store at a location again, as another process would (nil: it cannot be, in memory).
     var reopen: ((String) throws -> any StoreBackend)? = nil
+    /// Whether the backend shares clustering work with other machines (``ClusterWorkStore``).
+    var shares = false
 
     /// Every clause, by name, for the test classes to run one by one.
     static let clauses: [(String, (StoreContract) throws -> Void)] = [
@@ -26,6 +28,7 @@ struct StoreContract {
         ("close and reopen", { try $0.closeAndReopen() }),
         ("stories for the report", { try $0.storiesForTheReport() }),
         ("runs and the writer lock", { try $0.runsAndLock() }),
+        ("shared work in pieces", { try $0.sharedWorkInPieces() }),
     ]
 
     static func article(_ id: String, _ outlet: String, _ title: String, day: Double?, text: String? = nil) -> Article {
@@ -312,6 +315,72 @@ struct StoreContract {
         }
         XCTAssertNoThrow(try store.lockForWriting(wait: 0), "released with its holder")
     }
+
+    /// Pieces of a pass are claimed once each under a lease; a piece whose lease ran out is
+    /// claimed again, and the late result of the first claim refused; what the pass reads and
+    /// what its pieces wrote come back whole. A store that does not share says so (nil).
+    func sharedWorkInPieces() throws {
+        let articles = (0..<4).map { Self.article("w\($0)", "Wire", "T\($0)", day: 19000 + Double($0)) }
+        let (store, seqs) = try analyzedStore(articles)
+        guard let work = store.sharedWork else {
+            XCTAssertFalse(shares, "a backend that shares work must offer it")
+            return
+        }
+        XCTAssertTrue(shares, "a backend that shares no work must say nil")
+        let lock = try store.lockForWriting(wait: 5)
+        defer { withExtendedLifetime(lock) {} }
+        let run = try store.beginRun("cluster")
+        XCTAssertNil(try work.activePass())
+        let blocks = [0..<2, 2..<5, 5..<6]
+        let pass = try work.openPass(kind: .search, fingerprint: "input-1", pieces: blocks, lease: 0.5, runID: run)
+        XCTAssertEqual(try work.activePass(), pass, "the coordinator is alive: its pass is open")
+        let claims = try (1...3).map { try XCTUnwrap(work.claimPiece(of: pass, worker: "w\($0)")) }
+        XCTAssertEqual(claims.map(\.number).sorted(), [0, 1, 2])
+        XCTAssertEqual(claims.sorted { $0.number < $1.number }.map(\.blocks), blocks)
+        XCTAssertNil(try work.claimPiece(of: pass, worker: "w4"), "every piece is held under a live lease")
+        var stats = PieceStats()
+        stats.candidates = 3
+        stats.denseFlops = 10
+        let first = claims.first { $0.number == 0 }!
+        XCTAssertTrue(try work.finishPiece(first, worker: "w1", edges: [(0, 1, 0.5), (1, 2, 0.25)], stats: stats))
+        XCTAssertFalse(try work.finishPiece(first, worker: "w1", edges: [(7, 7, 1)], stats: stats), "done once")
+        let (done, total) = try work.progress(of: pass)
+        XCTAssertEqual([done, total], [1, 3])
+        // The other two claims' leases run out: the pieces are claimed again, a late result refused.
+        usleep(800_000)
+        let again = try XCTUnwrap(work.claimPiece(of: pass, worker: "w5"))
+        let stale = claims.first { $0.number == again.number }!
+        XCTAssertEqual(again.attempt, stale.attempt + 1)
+        XCTAssertFalse(try work.finishPiece(stale, worker: stale.number == 1 ? "w2" : "w3", edges: [(9, 9, 1)], stats: stats),
+                       "a piece claimed again refuses its first claim's result")
+        XCTAssertTrue(try work.finishPiece(again, worker: "w5", edges: [(3, 4, 0.75)], stats: stats))
+        XCTAssertEqual(try work.donePieces(of: pass), [0, again.number])
+        var edges: [[Float]] = []
+        let summed = try work.passEdges(pass) { edges.append([Float($0), Float($1), $2]) }
+        XCTAssertEqual(edges.sorted { $0.lexicographicallyPrecedes($1) }, [[0, 1, 0.5], [1, 2, 0.25], [3, 4, 0.75]])
+        XCTAssertEqual(summed.candidates, 6)
+        XCTAssertEqual(summed.denseFlops, 20)
+        XCTAssertEqual(summed.pieces, 2)
+        try work.closePass(pass)
+        XCTAssertNil(try work.activePass())
+        // What a pass reads: every unclustered article (none settled), and each one's terms.
+        let (settled, new, _) = try work.passArticles(near: try store.unclusteredSpan(), window: 3 * 86400)
+        XCTAssertTrue(settled.isEmpty)
+        XCTAssertEqual(Set(new.map(\.seq)), Set(seqs.values))
+        var termCounts: [Int64: Int] = [:]
+        try work.terms(of: Array(seqs.values)) { seq, terms in termCounts[seq] = terms.count }
+        XCTAssertEqual(termCounts, Dictionary(uniqueKeysWithValues: seqs.values.map { ($0, 2) }))
+        // An analysis pass: what a piece wrote comes back as written.
+        let analysis = try work.openPass(kind: .analyze, fingerprint: "input-2", pieces: [0..<4], lease: 60, runID: run)
+        let piece = try XCTUnwrap(work.claimPiece(of: analysis, worker: "w1"))
+        let written: [(seq: Int64, terms: ArticleTerms)] = [(seqs["w0"]!, ArticleTerms(ids: [0, 1], titleCounts: [1, 0], textCounts: [2, 3]))]
+        XCTAssertTrue(try work.finishAnalysisPiece(piece, worker: "w1", terms: ["alpha", "beta"], articles: written))
+        let read = try work.analysisPiece(analysis, number: piece.number)
+        XCTAssertEqual(read.terms, ["alpha", "beta"])
+        XCTAssertEqual(read.articles.map(\.seq), written.map(\.seq))
+        XCTAssertEqual(read.articles.map(\.terms), written.map(\.terms))
+        try work.closePass(analysis)
+    }
 }
 
 /// The contract on the SQLite backend: a store file, and a private in-memory store.
@@ -332,7 +401,7 @@ final class StoreContractTests: XCTestCase {
     func testPostgreSQL() throws {
         let server = try TestPostgres.shared()
         check(StoreContract(make: { try PostgresStore(url: server.newDatabase("contract")) },
-                            reopen: { try PostgresStore(url: $0) }))
+                            reopen: { try PostgresStore(url: $0) }, shares: true))
     }
 
     func testSQLiteInMemory() {

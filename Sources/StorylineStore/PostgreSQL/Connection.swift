@@ -149,7 +149,7 @@ final class PGConnection {
 
     /// Runs statements without parameters (several, separated by `;`).
     func execute(_ sql: String) throws {
-        try check(PQexec(handle, sql), sql).clear()
+        try check(PQexec(handle, sql), sql)
     }
 
     private func withPointers<T>(_ buffers: [[CChar]?], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {
@@ -243,11 +243,10 @@ final class PGConnection {
         try transaction(begin: "BEGIN READ ONLY") {
             cursors += 1
             let name = "storyline_cursor_\(cursors)"
-            try query("DECLARE \(name) BINARY NO SCROLL CURSOR FOR \(sql)", params).clear()
+            try query("DECLARE \(name) BINARY NO SCROLL CURSOR FOR \(sql)", params)
             defer { if isAlive { try? execute("CLOSE \(name)") } }
             while true {
                 let rows = try query("FETCH \(batch) FROM \(name)")
-                defer { rows.clear() }
                 if rows.count == 0 { break }
                 try body(rows)
                 if rows.count < batch { break }
@@ -260,7 +259,7 @@ final class PGConnection {
     /// Loads rows with `COPY ... FROM STDIN` in the binary format; `fill` writes them with a ``CopyRows``.
     func copy(into table: String, columns: [String], _ fill: (inout CopyRows) throws -> Void) throws {
         let sql = "COPY \(table)(\(columns.joined(separator: ", "))) FROM STDIN (FORMAT binary)"
-        try check(PQexec(handle, sql), sql).clear()
+        try check(PQexec(handle, sql), sql)
         var rows = CopyRows(self, fields: columns.count)
         var failure: Error?
         do { try fill(&rows) } catch { failure = error }
@@ -268,7 +267,7 @@ final class PGConnection {
         let end = PQputCopyEnd(handle, failure == nil ? nil : "aborted by the client")
         var firstError: Error? = end == 1 ? nil : fail("COPY into \(table) could not finish", state: nil)
         while let r = PQgetResult(handle) {
-            do { try check(r, sql).clear() } catch { if firstError == nil { firstError = error } }
+            do { try check(r, sql) } catch { if firstError == nil { firstError = error } }
         }
         if let failure { throw failure }
         if let firstError { throw firstError }
@@ -280,7 +279,7 @@ final class PGConnection {
     func copyOut(_ query: String, _ body: (CopyRow) throws -> Void) throws {
         let sql = "COPY (\(query)) TO STDOUT (FORMAT binary)"
         guard let start = PQexec(handle, sql) else { throw fail("statement failed: \(sql.prefix(80))", state: nil) }
-        if PQresultStatus(start) != PGRES_COPY_OUT { try check(start, sql).clear(); throw fail("COPY did not start", state: nil) }
+        if PQresultStatus(start) != PGRES_COPY_OUT { try check(start, sql); throw fail("COPY did not start", state: nil) }
         PQclear(start)
         var headerSeen = false
         var failure: Error?
@@ -305,7 +304,7 @@ final class PGConnection {
             if row.isTrailer { continue }
             do { try body(row) } catch { failure = error }
         }
-        while let r = PQgetResult(handle) { try check(r, sql).clear() }
+        while let r = PQgetResult(handle) { try check(r, sql) }
         if let failure { throw failure }
     }
 
@@ -438,9 +437,9 @@ struct CopyRow {
     }
 }
 
-/// Rows of a result in binary format; read them by row and column. Free with ``clear()``
-/// (a `PGResult` does not free itself: streaming reads reuse one per batch).
-struct PGResult {
+/// Rows of a result in binary format; read them by row and column. Freed with its last
+/// reference (what ``bytes(_:_:)`` points into lives as long as the result).
+final class PGResult {
     private let handle: OpaquePointer
     let count: Int
 
@@ -449,7 +448,7 @@ struct PGResult {
         count = Int(PQntuples(handle))
     }
 
-    func clear() { PQclear(handle) }
+    deinit { PQclear(handle) }
 
     /// Rows changed by an INSERT, UPDATE or DELETE.
     var changes: Int { Int(String(cString: PQcmdTuples(handle))) ?? 0 }

@@ -21,14 +21,14 @@ extension PostgresStore {
             }
             try pg.execute("ANALYZE plan_stories; ANALYZE plan_absorbed; ANALYZE plan_added")
             let run = PGConnection.Value.int(runID)
-            try pg.query("INSERT INTO stories(id, title, size, created_run, updated_run) SELECT story, '', 0, $1, $1 FROM plan_stories WHERE is_new", [run]).clear()
+            try pg.query("INSERT INTO stories(id, title, size, created_run, updated_run) SELECT story, '', 0, $1, $1 FROM plan_stories WHERE is_new", [run])
             // Absorbed stories hand over their articles, point at the survivor, and so do the
             // stories merged into them earlier.
             try pg.execute("""
                 UPDATE article_state st SET story_id = p.story FROM plan_absorbed p WHERE st.story_id = p.other;
                 UPDATE stories s SET merged_into = p.story FROM plan_absorbed p WHERE s.merged_into = p.other;
                 """)
-            try pg.query("UPDATE stories s SET merged_into = p.story, size = 0, updated_run = $1 FROM plan_absorbed p WHERE s.id = p.other", [run]).clear()
+            try pg.query("UPDATE stories s SET merged_into = p.story, size = 0, updated_run = $1 FROM plan_absorbed p WHERE s.id = p.other", [run])
             try pg.execute("UPDATE article_state st SET story_id = p.story FROM plan_added p WHERE st.seq = p.seq")
             try pg.query("""
                 UPDATE stories s SET title = COALESCE(x.title, s.title), updated_run = $1, closed = false,
@@ -38,7 +38,7 @@ extension PostgresStore {
                       JOIN (SELECT story_id, COUNT(*) AS n, MIN(published) AS lo, MAX(published) AS hi FROM article_state
                             WHERE story_id IN (SELECT story FROM plan_stories) GROUP BY story_id) agg ON agg.story_id = p.story) x
                 WHERE s.id = x.story
-                """, [run]).clear()
+                """, [run])
             try pg.execute("TRUNCATE plan_stories, plan_absorbed, plan_added")
         }
     }
@@ -46,13 +46,11 @@ extension PostgresStore {
     public func closeStories(before: Double, runID: Int64) throws -> Int {
         let r = try pg.query("UPDATE stories SET closed = true, updated_run = $1 WHERE NOT closed AND merged_into IS NULL AND last_published < $2",
                              [.int(runID), .double(before)])
-        defer { r.clear() }
         return r.changes
     }
 
     public func latestPublished(notAfter: Double) throws -> Double? {
         let r = try pg.query("SELECT MAX(published) FROM article_state WHERE published <= $1", [.double(notAfter)])
-        defer { r.clear() }
         return r.double(0, 0)
     }
 
@@ -88,7 +86,6 @@ extension PostgresStore {
 
     public func mergedStories() throws -> [StorySummary] {
         let r = try pg.query("SELECT id, title, merged_into FROM stories WHERE merged_into IS NOT NULL ORDER BY id")
-        defer { r.clear() }
         return (0..<r.count).map {
             StorySummary(id: r.int($0, 0), title: r.text($0, 1) ?? "", articles: [], outlets: [],
                          firstPublished: nil, lastPublished: nil, mergedInto: r.int($0, 2))

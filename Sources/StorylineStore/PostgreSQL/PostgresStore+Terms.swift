@@ -46,7 +46,6 @@ extension PostgresStore {
             SELECT a.seq, a.title, a.text, a.lang FROM article_state st JOIN articles a ON a.seq = st.seq
             WHERE NOT st.analyzed AND st.seq > $1 ORDER BY st.seq LIMIT $2
             """, [.int(seq), .int(Int64(limit))])
-        defer { r.clear() }
         return (0..<r.count).map { ArticleText(seq: r.int($0, 0), title: r.text($0, 1) ?? "", text: r.text($0, 2) ?? "", lang: r.text($0, 3)) }
     }
 
@@ -74,11 +73,11 @@ extension PostgresStore {
         // Straight into the table: counts an article already had (analyzed again) go first.
         try pg.transaction {
             let list = PGConnection.Value.array(seqs)
-            try pg.query("DELETE FROM article_terms WHERE seq = ANY($1::int8[])", [list]).clear()
+            try pg.query("DELETE FROM article_terms WHERE seq = ANY($1::int8[])", [list])
             try pg.copy(into: "article_terms", columns: ["seq", "terms"]) { rows in
                 for (seq, t) in zip(seqs, terms) { rows.int(seq); rows.bytes(t.encoded()); rows.endRow() }
             }
-            try pg.query("UPDATE article_state SET analyzed = true WHERE seq = ANY($1::int8[])", [list]).clear()
+            try pg.query("UPDATE article_state SET analyzed = true WHERE seq = ANY($1::int8[])", [list])
         }
     }
 
@@ -157,7 +156,6 @@ extension PostgresStore {
     public func unclusteredSpan() throws -> TimeSpan {
         if !readOnly { try pg.execute("ANALYZE article_state, article_terms, stories, terms") }
         let r = try pg.query("SELECT MIN(published), MAX(published), COUNT(*) FROM article_state WHERE story_id IS NULL AND analyzed")
-        defer { r.clear() }
         return TimeSpan(earliest: r.double(0, 0), latest: r.double(0, 1), count: Int(r.int(0, 2)))
     }
 

@@ -14,7 +14,6 @@ extension PostgresStore: ClusterWorkStore {
                 INSERT INTO cluster_passes(run_id, kind, fingerprint, lease_seconds, coordinator_pid) VALUES($1, $2, $3, $4, pg_backend_pid()) RETURNING id
                 """, [.int(runID), .text(kind.rawValue), .text(fingerprint), .double(lease)])
             let id = r.int(0, 0)
-            r.clear()
             try pg.copy(into: "cluster_pieces", columns: ["pass", "piece", "first_block", "end_block"]) { rows in
                 for (k, p) in pieces.enumerated() {
                     rows.int(id); rows.int32(Int32(k)); rows.int32(Int32(p.lowerBound)); rows.int32(Int32(p.upperBound)); rows.endRow()
@@ -29,11 +28,9 @@ extension PostgresStore: ClusterWorkStore {
             SELECT p.id, p.fingerprint, p.lease_seconds, p.kind FROM cluster_passes p
             WHERE EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = p.coordinator_pid) ORDER BY p.id DESC LIMIT 1
             """)
-        defer { r.clear() }
         guard r.count == 1 else { return nil }
         let id = r.int(0, 0)
         let pieces = try pg.query("SELECT first_block, end_block FROM cluster_pieces WHERE pass = $1 ORDER BY piece", [.int(id)])
-        defer { pieces.clear() }
         return WorkPass(id: id, kind: WorkPass.Kind(rawValue: r.text(0, 3) ?? "") ?? .search, fingerprint: r.text(0, 1) ?? "",
                         pieces: (0..<pieces.count).map { Int(pieces.int($0, 0))..<Int(pieces.int($0, 1)) }, lease: r.double(0, 2) ?? 60)
     }
@@ -48,7 +45,6 @@ extension PostgresStore: ClusterWorkStore {
                 ORDER BY piece LIMIT 1 FOR UPDATE SKIP LOCKED)
             RETURNING c.piece, c.first_block, c.end_block, c.attempt
             """, [.int(pass.id), .text(worker), .double(pass.lease)])
-        defer { r.clear() }
         guard r.count == 1 else { return nil }
         return WorkPiece(pass: pass.id, number: Int(r.int(0, 0)), blocks: Int(r.int(0, 1))..<Int(r.int(0, 2)), attempt: Int(r.int(0, 3)))
     }
@@ -62,7 +58,6 @@ extension PostgresStore: ClusterWorkStore {
                       .int(Int64(stats.candidates)), .int(Int64(stats.pairsInWindow)), .double(stats.denseFlops),
                       .double(stats.denseSeconds), .double(stats.seconds)])
             let mine = r.changes == 1
-            r.clear()
             guard mine else { return false }
             try pg.copy(into: "cluster_edges", columns: ["pass", "piece", "a", "b", "weight"]) { rows in
                 for e in edges {
@@ -75,13 +70,11 @@ extension PostgresStore: ClusterWorkStore {
 
     public func progress(of pass: WorkPass) throws -> (done: Int, total: Int) {
         let r = try pg.query("SELECT COUNT(*) FILTER (WHERE state = 'done'), COUNT(*) FROM cluster_pieces WHERE pass = $1", [.int(pass.id)])
-        defer { r.clear() }
         return (Int(r.int(0, 0)), Int(r.int(0, 1)))
     }
 
     public func donePieces(of pass: WorkPass) throws -> Set<Int> {
         let r = try pg.query("SELECT piece FROM cluster_pieces WHERE pass = $1 AND state = 'done'", [.int(pass.id)])
-        defer { r.clear() }
         return Set((0..<r.count).map { Int(r.int($0, 0)) })
     }
 
@@ -94,7 +87,6 @@ extension PostgresStore: ClusterWorkStore {
             SELECT COALESCE(SUM(candidates), 0)::int8, COALESCE(SUM(pairs), 0)::int8, COALESCE(SUM(dense_flops), 0), COALESCE(SUM(dense_seconds), 0),
                    COALESCE(SUM(seconds), 0), COUNT(*) FROM cluster_pieces WHERE pass = $1 AND state = 'done'
             """, [.int(pass.id)])
-        defer { r.clear() }
         var stats = PieceStats()
         stats.candidates = Int(r.int(0, 0))
         stats.pairsInWindow = Int(r.int(0, 1))
@@ -107,11 +99,11 @@ extension PostgresStore: ClusterWorkStore {
 
     public func closePass(_ pass: WorkPass) throws {
         try pg.transaction {
-            try pg.query("DELETE FROM cluster_edges WHERE pass = $1", [.int(pass.id)]).clear()
-            try pg.query("DELETE FROM analysis_terms WHERE pass = $1", [.int(pass.id)]).clear()
-            try pg.query("DELETE FROM analysis_articles WHERE pass = $1", [.int(pass.id)]).clear()
-            try pg.query("DELETE FROM cluster_pieces WHERE pass = $1", [.int(pass.id)]).clear()
-            try pg.query("DELETE FROM cluster_passes WHERE id = $1", [.int(pass.id)]).clear()
+            try pg.query("DELETE FROM cluster_edges WHERE pass = $1", [.int(pass.id)])
+            try pg.query("DELETE FROM analysis_terms WHERE pass = $1", [.int(pass.id)])
+            try pg.query("DELETE FROM analysis_articles WHERE pass = $1", [.int(pass.id)])
+            try pg.query("DELETE FROM cluster_pieces WHERE pass = $1", [.int(pass.id)])
+            try pg.query("DELETE FROM cluster_passes WHERE id = $1", [.int(pass.id)])
         }
     }
 
@@ -127,7 +119,6 @@ extension PostgresStore: ClusterWorkStore {
                 UPDATE cluster_pieces SET state = 'done', lease_until = NULL WHERE pass = $1 AND piece = $2 AND worker = $3 AND attempt = $4 AND state = 'running'
                 """, [.int(piece.pass), .int(Int64(piece.number)), .text(worker), .int(Int64(piece.attempt))])
             let mine = r.changes == 1
-            r.clear()
             guard mine else { return false }
             try pg.copy(into: "analysis_terms", columns: ["pass", "piece", "ord", "term"]) { rows in
                 for (k, t) in terms.enumerated() { rows.int(piece.pass); rows.int32(Int32(piece.number)); rows.int32(Int32(k)); rows.text(t); rows.endRow() }

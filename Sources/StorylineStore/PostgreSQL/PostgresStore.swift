@@ -26,6 +26,8 @@ public final class PostgresStore: StoreBackend {
     /// The store as the user named it, password hidden.
     public var location: String { pg.shownAs }
 
+    public var sharedWork: (any ClusterWorkStore)? { self }
+
     /// Connects to the database at `url` and brings its schema up to date (creating it in an empty
     /// database). With `readOnly`, the schema must be there and current, and nothing is written.
     public init(url: String, readOnly: Bool = false) throws {
@@ -34,7 +36,6 @@ public final class PostgresStore: StoreBackend {
         pg = try PGConnection(url: url)
         let key = try pg.query("SELECT hashtext(current_schema()) & 2147483647")
         lockKey = key.int(0, 0)
-        key.clear()
         if readOnly {
             let applied = (try? appliedMigrations()) ?? []
             let missing = Self.migrations.map(\.name).filter { !applied.contains($0) }
@@ -131,7 +132,7 @@ public final class PostgresStore: StoreBackend {
     /// processes starting together against a new database do not race.
     func migrate() throws {
         try pg.transaction {
-            try pg.query("SELECT pg_advisory_xact_lock($1, $2)", [.int(Self.migrationClass), .int(lockKey)]).clear()
+            try pg.query("SELECT pg_advisory_xact_lock($1, $2)", [.int(Self.migrationClass), .int(lockKey)])
             try pg.execute("CREATE TABLE IF NOT EXISTS schema_migrations(name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
             let applied = try appliedMigrations()
             let unknown = applied.subtracting(Self.migrations.map(\.name))
@@ -141,7 +142,7 @@ public final class PostgresStore: StoreBackend {
             for m in Self.migrations where !applied.contains(m.name) {
                 try pg.execute(m.sql)
                 try pg.query("INSERT INTO schema_migrations(name, applied) VALUES($1, $2)",
-                             [.text(m.name), .text(ISODate.format(Date().timeIntervalSince1970))]).clear()
+                             [.text(m.name), .text(ISODate.format(Date().timeIntervalSince1970))])
             }
         }
     }
@@ -149,10 +150,8 @@ public final class PostgresStore: StoreBackend {
     /// The names of the migrations this store has applied (empty when it has no schema).
     func appliedMigrations() throws -> Set<String> {
         let exists = try pg.query("SELECT to_regclass('schema_migrations') IS NOT NULL")
-        defer { exists.clear() }
         guard exists.bool(0, 0) else { return [] }
         let r = try pg.query("SELECT name FROM schema_migrations")
-        defer { r.clear() }
         return Set((0..<r.count).map { r.text($0, 0) ?? "" })
     }
 
@@ -166,7 +165,6 @@ public final class PostgresStore: StoreBackend {
         while true {
             let r = try connection.query("SELECT pg_try_advisory_lock($1, $2)", [.int(Self.writerClass), .int(lockKey)])
             let taken = r.bool(0, 0)
-            r.clear()
             if taken { return connection }
             if Date() >= deadline { break }
             usleep(200_000)
@@ -174,7 +172,6 @@ public final class PostgresStore: StoreBackend {
         let holder = try connection.query("""
             SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = $1::int8::oid AND objid = $2::int8::oid AND objsubid = 2
             """, [.int(Self.writerClass), .int(lockKey)])
-        defer { holder.clear() }
         let who = holder.count > 0 ? "PostgreSQL backend pid \(holder.int(0, 0))" : "?"
         throw StorylineError(.busy, "another storyline process (\(who)) is writing to this store; waited \(Int(wait)) s (use --wait SECONDS to wait longer)", file: location)
     }
@@ -186,7 +183,6 @@ public final class PostgresStore: StoreBackend {
     public func beginRun(_ command: String) throws -> Int64 {
         let r = try pg.query("INSERT INTO runs(command, started, status, backend_pid) VALUES($1, $2, 'running', pg_backend_pid()) RETURNING id",
                              [.text(command), .text(ISODate.format(Date().timeIntervalSince1970))])
-        defer { r.clear() }
         return r.int(0, 0)
     }
 
@@ -195,7 +191,7 @@ public final class PostgresStore: StoreBackend {
     private static let runDied = "status = 'running' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity p WHERE p.pid = runs.backend_pid)"
 
     public func markInterruptedRuns() throws {
-        try pg.query("UPDATE runs SET status = 'interrupted' WHERE \(Self.runDied)").clear()
+        try pg.query("UPDATE runs SET status = 'interrupted' WHERE \(Self.runDied)")
     }
 
     public func runs(limit: Int) throws -> [RunRecord] {
@@ -203,7 +199,6 @@ public final class PostgresStore: StoreBackend {
             SELECT id, command, started, finished, CASE WHEN \(Self.runDied) THEN 'interrupted' ELSE status END, summary
             FROM runs ORDER BY id DESC LIMIT $1
             """, [.int(Int64(limit))])
-        defer { r.clear() }
         return (0..<r.count).map {
             RunRecord(id: r.int($0, 0), command: r.text($0, 1) ?? "", started: r.text($0, 2) ?? "", finished: r.text($0, 3),
                       status: r.text($0, 4) ?? "", summary: r.text($0, 5))
@@ -212,7 +207,7 @@ public final class PostgresStore: StoreBackend {
 
     public func finishRun(_ id: Int64, status: String, summary: String) throws {
         try pg.query("UPDATE runs SET finished = $1, status = $2, summary = $3 WHERE id = $4",
-                     [.text(ISODate.format(Date().timeIntervalSince1970)), .text(status), .text(summary), .int(id)]).clear()
+                     [.text(ISODate.format(Date().timeIntervalSince1970)), .text(status), .text(summary), .int(id)])
     }
 
     // MARK: Articles
@@ -224,18 +219,16 @@ public final class PostgresStore: StoreBackend {
     public func insert(_ articles: [(article: Article, source: String)], runID: Int64) throws -> Int {
         guard !articles.isEmpty else { return 0 }
         return try pg.transaction {
-            try pg.query("SELECT pg_advisory_xact_lock($1, $2)", [.int(Self.ingestClass), .int(lockKey)]).clear()
+            try pg.query("SELECT pg_advisory_xact_lock($1, $2)", [.int(Self.ingestClass), .int(lockKey)])
             // Which ids and contents are stored already (index lookups: `= ANY` of the batch's
             // keys); then, in batch order, what a one-by-one insert would keep: a record whose id
             // or content is taken (stored, or earlier in the batch) goes.
             var ids = Set<String>(), hashes = Set<String>()
             let storedIDs = try pg.query("SELECT id FROM articles WHERE id = ANY($1::text[])", [.textArray(articles.map(\.article.id))])
             for row in 0..<storedIDs.count { ids.insert(storedIDs.text(row, 0) ?? "") }
-            storedIDs.clear()
             let storedHashes = try pg.query("SELECT content_hash FROM articles WHERE content_hash = ANY($1::text[])",
                                             [.textArray(articles.map(\.article.contentHash))])
             for row in 0..<storedHashes.count { hashes.insert(storedHashes.text(row, 0) ?? "") }
-            storedHashes.clear()
             var new: [Int] = []
             for (k, (a, _)) in articles.enumerated() where !ids.contains(a.id) && !hashes.contains(a.contentHash) {
                 ids.insert(a.id)
@@ -292,18 +285,16 @@ public final class PostgresStore: StoreBackend {
     /// One value from a query: nil when there is no row or it is NULL.
     func scalar(_ sql: String, _ params: [PGConnection.Value] = []) throws -> Int64? {
         let r = try pg.query(sql, params)
-        defer { r.clear() }
         return r.count == 0 ? nil : r.optionalInt(0, 0)
     }
 
     func meta(_ key: String) throws -> String? {
         let r = try pg.query("SELECT value FROM meta WHERE key = $1", [.text(key)])
-        defer { r.clear() }
         return r.count == 0 ? nil : r.text(0, 0)
     }
 
     func setMeta(_ key: String, _ value: String) throws {
         try pg.query("INSERT INTO meta(key, value) VALUES($1, $2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                     [.text(key), .text(value)]).clear()
+                     [.text(key), .text(value)])
     }
 }

@@ -10,6 +10,9 @@ public final class SQLiteStore: StoreBackend {
     public var path: String { db.path }
     public var location: String { db.path }
 
+    /// One machine's store: nothing to share with workers elsewhere.
+    public var sharedWork: (any ClusterWorkStore)? { nil }
+
     /// Opens or creates the store at `path` (`":memory:"` for a private in-memory store) and
     /// brings its schema up to date. With `readOnly`, the store must exist (a mistyped path is an
     /// error, not a new empty store), nothing is written, and a read-only medium is fine.
