@@ -155,11 +155,12 @@ struct StoryUnits {
 
     /// How each of the `wanted` units is written in `articles` (the text as written, with spaces
     /// folded to one): form → occurrences.
-    static func forms(of wanted: Set<UnitKey>, in articles: [(title: String, text: String, language: String)],
-                      analyzer: Analyzer) -> [UnitKey: [String: Int]] {
-        var out: [UnitKey: [String: Int]] = [:]
-        guard !wanted.isEmpty else { return out }
-        for a in articles {
+    /// The surface forms of the `wanted` units in each article, with their counts.
+    static func formsPerArticle(of wanted: Set<UnitKey>, in articles: [(title: String, text: String, language: String)],
+                                analyzer: Analyzer) -> [[UnitKey: [String: Int]]] {
+        guard !wanted.isEmpty else { return articles.map { _ in [:] } }
+        return articles.map { a in
+            var out: [UnitKey: [String: Int]] = [:]
             for part in [a.title, a.text] {
                 walk(part, language: a.language, analyzer: analyzer) { key, range, bytes, _, _ in
                     guard wanted.contains(key) else { return }
@@ -168,6 +169,15 @@ struct StoryUnits {
                     out[key, default: [:]][form, default: 0] += 1
                 } sentence: {}
             }
+            return out
+        }
+    }
+
+    /// Forms counted over several articles.
+    static func sum(_ forms: [[UnitKey: [String: Int]]]) -> [UnitKey: [String: Int]] {
+        var out: [UnitKey: [String: Int]] = [:]
+        for f in forms {
+            for (key, counts) in f { out[key, default: [:]].merge(counts, uniquingKeysWith: +) }
         }
         return out
     }

@@ -186,7 +186,7 @@ final class FramingUnitsTests: XCTestCase {
         XCTAssertTrue(u.isName(unit("glenn beck", in: u)!))
         XCTAssertTrue(u.isName(unit("beck", in: u)!), "capitalized inside sentences; the sentence-initial 'Beck' does not count")
         XCTAssertFalse(u.isName(unit("big", in: u)!), "'Big' only starts a sentence; inside one it is lowercase")
-        let forms = StoryUnits.forms(of: [u.keys[Int(unit("glenn beck", in: u)!)]], in: [("", "Glenn  Beck spoke of glenn beck", "en")], analyzer: analyzer)
+        let forms = StoryUnits.sum(StoryUnits.formsPerArticle(of: [u.keys[Int(unit("glenn beck", in: u)!)]], in: [("", "Glenn  Beck spoke of glenn beck", "en")], analyzer: analyzer))
         XCTAssertEqual(forms.values.first, ["Glenn Beck": 1, "glenn beck": 1], "forms as written, spaces folded")
     }
 
