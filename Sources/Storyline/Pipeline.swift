@@ -141,10 +141,10 @@ public final class Pipeline {
         do {
             let result = try body(runID)
             let json = (try? JSONEncoder().encode(result)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-            try store.finishRun(runID, status: "ok", summary: json)
+            try store.finishRun(runID, status: .ok, summary: json)
             return result
         } catch {
-            try? store.finishRun(runID, status: "failed", summary: "\(error)")
+            try? store.finishRun(runID, status: .failed, summary: "\(error)")
             throw error
         }
     }

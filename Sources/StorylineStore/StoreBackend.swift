@@ -124,18 +124,18 @@ public protocol RunStore: StoreBase {
     /// Takes the store's writer lock, waiting up to `wait` seconds; released when the returned
     /// object is, or when the process dies.
     /// - Throws: ``StorylineError/Code/busy`` when another process still holds it.
-    func lockForWriting(wait: Double) throws -> AnyObject
+    func lockForWriting(wait: Double) throws -> WriterLock
 
     /// What `ingest` takes: the writer lock where one writer at a time is all the backend allows
     /// (SQLite, the default), nothing where concurrent inserts are safe (PostgreSQL: several
     /// crawlers ingest at once, beside a clustering run).
-    func lockForIngest(wait: Double) throws -> AnyObject
+    func lockForIngest(wait: Double) throws -> WriterLock
 
     /// Records the start of a command; returns its run id.
     func beginRun(_ command: String) throws -> Int64
 
     /// Records how a run ended (`ok` or `failed`) and its summary (JSON, or the error).
-    func finishRun(_ id: Int64, status: String, summary: String) throws
+    func finishRun(_ id: Int64, status: RunStatus, summary: String) throws
 
     /// Marks runs whose process died while `running` as `interrupted`; call while holding the writer lock.
     func markInterruptedRuns() throws
@@ -277,7 +277,7 @@ extension StoryStore {
 
 extension RunStore {
     public func runs() throws -> [RunRecord] { try runs(limit: 50) }
-    public func lockForIngest(wait: Double) throws -> AnyObject { try lockForWriting(wait: wait) }
+    public func lockForIngest(wait: Double) throws -> WriterLock { try lockForWriting(wait: wait) }
 }
 
 /// Opens the store at `location`: a `postgres://` or `postgresql://` URL for a shared PostgreSQL
@@ -357,10 +357,41 @@ public struct RunRecord: Sendable, Codable {
     public var command: String
     public var started: String
     public var finished: String?
-    /// `running`, `ok`, `failed` or `interrupted` (the process died).
-    public var status: String
+    public var status: RunStatus
     /// The command's summary as JSON (or the error, when it failed).
     public var summary: String?
+}
+
+/// How a run stands: `running`, `ok`, `failed` or `interrupted` (its process died). Stored and
+/// printed as its raw text; a value a newer build wrote is kept as it is.
+public struct RunStatus: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public static let running = RunStatus(rawValue: "running")
+    public static let ok = RunStatus(rawValue: "ok")
+    public static let failed = RunStatus(rawValue: "failed")
+    public static let interrupted = RunStatus(rawValue: "interrupted")
+}
+
+/// A held writer lock: the store keeps other writers out until the last reference to it goes
+/// (or the process dies).
+public final class WriterLock {
+    private let holder: AnyObject?
+
+    /// A lock kept by `holder` (the backend's lock file, or its server session).
+    package init(holding holder: AnyObject?) { self.holder = holder }
+
+    /// No lock at all: where no other writer can be (a private in-memory store), or where
+    /// writers may run side by side (ingest on PostgreSQL).
+    package static func unneeded() -> WriterLock { WriterLock(holding: nil) }
+}
+
+/// A named schema change of a backend: applied once, in order, and recorded by name.
+struct SchemaMigration {
+    var name: String
+    var sql: String
 }
 
 /// A story as `storyline stories` lists it.

@@ -281,12 +281,12 @@ struct StoreContract {
     func runsAndLock() throws {
         var store: any StoreBackend = try make()
         let first = try store.beginRun("ingest")
-        try store.finishRun(first, status: "ok", summary: #"{"stored":1}"#)
+        try store.finishRun(first, status: .ok, summary: #"{"stored":1}"#)
         let second = try store.beginRun("cluster")
         var runs = try store.runs()
         XCTAssertEqual(runs.map(\.id), [second, first], "newest first")
         XCTAssertEqual(runs.map(\.command), ["cluster", "ingest"])
-        XCTAssertEqual(runs[1].status, "ok")
+        XCTAssertEqual(runs[1].status, .ok)
         XCTAssertEqual(runs[1].summary, #"{"stored":1}"#)
         XCTAssertNotNil(runs[1].finished)
         if let reopen {
@@ -299,7 +299,7 @@ struct StoreContract {
                 let lock = try store.lockForWriting(wait: 5)
                 try store.markInterruptedRuns()
                 withExtendedLifetime(lock) {}
-                status = try store.runs(limit: 1).first?.status ?? ""
+                status = try store.runs(limit: 1).first?.status.rawValue ?? ""
                 if status == "interrupted" { break }
                 usleep(100_000)
             }

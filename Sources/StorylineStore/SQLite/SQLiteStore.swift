@@ -57,14 +57,10 @@ public final class SQLiteStore: StoreBackend {
     /// A named schema change. Applied once, in order, each in its own transaction, and recorded
     /// by name in `schema_migrations` (with `PRAGMA user_version` kept equal to their count, which
     /// is how stores written before the names were recorded are read).
-    struct Migration {
-        var name: String
-        var sql: String
-    }
 
     /// The schema's migrations, oldest first. Append only: a name, once released, never changes.
-    static let migrations: [Migration] = [
-        Migration(name: "1-articles-terms-stories-runs", sql: """
+    static let migrations: [SchemaMigration] = [
+        SchemaMigration(name: "1-articles-terms-stories-runs", sql: """
         CREATE TABLE articles(
             seq INTEGER PRIMARY KEY,
             id TEXT NOT NULL UNIQUE,
@@ -103,7 +99,7 @@ public final class SQLiteStore: StoreBackend {
         """),
         // The collection frequency of each term (the prior of the framing report). Stores
         // vectorized before it start with cf = df.
-        Migration(name: "2-terms-collection-frequency", sql: """
+        SchemaMigration(name: "2-terms-collection-frequency", sql: """
         ALTER TABLE terms ADD COLUMN cf INTEGER NOT NULL DEFAULT 0;
         UPDATE terms SET cf = df;
         """),
@@ -113,7 +109,7 @@ public final class SQLiteStore: StoreBackend {
         // articles: 5.0 s of the cluster stage was setting story ids). Now each article has a
         // narrow state row (written at ingest: its date, whether it was analyzed, its story) and
         // its term counts a row of their own, written once.
-        Migration(name: "3-article-state-and-terms-apart", sql: """
+        SchemaMigration(name: "3-article-state-and-terms-apart", sql: """
         CREATE TABLE article_state(seq INTEGER PRIMARY KEY, published REAL, analyzed INTEGER NOT NULL DEFAULT 0, story_id INTEGER);
         CREATE TABLE article_terms(seq INTEGER PRIMARY KEY, terms BLOB NOT NULL);
         INSERT INTO article_state(seq, published, analyzed, story_id) SELECT seq, published, terms IS NOT NULL, story_id FROM articles;
@@ -129,7 +125,7 @@ public final class SQLiteStore: StoreBackend {
         """),
         // Where each article's date came from: given by the record, or found by ingest in its
         // URL, its text or its page's metadata. Older stores only held given dates.
-        Migration(name: "4-date-source", sql: """
+        SchemaMigration(name: "4-date-source", sql: """
         ALTER TABLE articles ADD COLUMN date_source TEXT;
         UPDATE articles SET date_source = 'given' WHERE published IS NOT NULL;
         """),
@@ -162,7 +158,7 @@ public final class SQLiteStore: StoreBackend {
         }
     }
 
-    private func record(_ m: Migration, at time: String) throws {
+    private func record(_ m: SchemaMigration, at time: String) throws {
         try db.prepare("INSERT INTO schema_migrations(name, applied) VALUES(?, ?)").run([.text(m.name), .text(time)])
     }
 
@@ -181,11 +177,10 @@ public final class SQLiteStore: StoreBackend {
 
     // MARK: Runs
 
-    public func lockForWriting(wait: Double) throws -> AnyObject {
-        path == ":memory:" ? NoLock() : try StoreLock(store: path, wait: wait)
+    public func lockForWriting(wait: Double) throws -> WriterLock {
+        // A private in-memory store has no other writer to keep out.
+        path == ":memory:" ? .unneeded() : WriterLock(holding: try StoreLock(store: path, wait: wait))
     }
-    /// A private in-memory store has no other writer to keep out.
-    private final class NoLock {}
 
     public func beginRun(_ command: String) throws -> Int64 {
         try db.prepare("INSERT INTO runs(command, started, status) VALUES(?, ?, 'running')")
@@ -204,15 +199,15 @@ public final class SQLiteStore: StoreBackend {
         var out: [RunRecord] = []
         while try s.step() {
             out.append(RunRecord(id: s.int(0), command: s.text(1) ?? "", started: s.text(2) ?? "", finished: s.text(3),
-                                 status: s.text(4) ?? "", summary: s.text(5)))
-            if !writerAlive && out[out.count - 1].status == "running" { out[out.count - 1].status = "interrupted" }
+                                 status: RunStatus(rawValue: s.text(4) ?? ""), summary: s.text(5)))
+            if !writerAlive && out[out.count - 1].status == .running { out[out.count - 1].status = .interrupted }
         }
         return out
     }
 
-    public func finishRun(_ id: Int64, status: String, summary: String) throws {
+    public func finishRun(_ id: Int64, status: RunStatus, summary: String) throws {
         try db.prepare("UPDATE runs SET finished = ?, status = ?, summary = ? WHERE id = ?")
-            .run([.text(ISODate.format(Date().timeIntervalSince1970)), .text(status), .text(summary), .int(id)])
+            .run([.text(ISODate.format(Date().timeIntervalSince1970)), .text(status.rawValue), .text(summary), .int(id)])
     }
 
     // MARK: Articles
