@@ -78,10 +78,7 @@ struct SplitSearch {
         let rows = try rowsForPiece.map { try $0(piece) } ?? input.rows
         let (edges, stats) = search.edges(rows: rows, days: days, settled: settled, outerBlocks: piece.blocks, skip: skip)
         var pieceStats = PieceStats()
-        pieceStats.candidates = stats.candidates
-        pieceStats.pairsInWindow = stats.pairsInWindow
-        pieceStats.denseFlops = stats.denseFlops
-        pieceStats.denseSeconds = stats.denseSeconds
+        pieceStats.counts = stats.counts
         pieceStats.seconds = clock.seconds
         pieceStats.pieces = 1
         FaultInjection.hit("work-piece")
@@ -120,10 +117,7 @@ struct SplitSearch {
         if let k = search.profile.similarity.maxNeighbors { NeighborLimit(k: k).prune(&edges, nodes: input.items.count) }
         edges.sort { ($0.a, $0.b) < ($1.a, $1.b) }
         var total = CandidateSearch.Stats()
-        total.candidates = stats.candidates
-        total.pairsInWindow = stats.pairsInWindow
-        total.denseFlops = stats.denseFlops
-        total.denseSeconds = stats.denseSeconds
+        total.counts = stats.counts
         total.edges = edges.count
         total.kernel = search.resolvedKernel
         progress.log("pieces: \(stats.pieces) (\(mine) here), searching \(String(format: "%.1f", stats.seconds)) s in all, gathering \(edges.count) edges \(String(format: "%.2f", gathering.seconds)) s; "

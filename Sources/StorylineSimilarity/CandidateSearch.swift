@@ -107,17 +107,19 @@ public struct CandidateSearch {
                                   : (s.sketchDimension, s.margin)
     }
 
-    /// Statistics of one search.
+    /// Statistics of one search: its counts (read through, `stats.candidates`), its edges and kernel.
+    @dynamicMemberLookup
     public struct Stats: Sendable {
-        public var pairsInWindow = 0
-        public var candidates = 0
+        public var counts = SearchCounts()
         public var edges = 0
-        /// Twice the multiply-adds of the dense stage (int8 ones count like float ones).
-        public var denseFlops = 0.0
-        public var denseSeconds = 0.0
         public var kernel = DenseKernel.float32
 
         public init() {}
+
+        public subscript<T>(dynamicMember field: WritableKeyPath<SearchCounts, T>) -> T {
+            get { counts[keyPath: field] }
+            set { counts[keyPath: field] = newValue }
+        }
     }
 
     /// - Parameters:

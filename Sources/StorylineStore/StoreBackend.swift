@@ -237,22 +237,23 @@ public struct WorkPiece: Sendable, Equatable {
     }
 }
 
-/// What a piece's search counted, and how long it took.
+/// What a piece's search counted (read through, `stats.candidates`), how long it took, and
+/// over how many pieces (when summed).
+@dynamicMemberLookup
 public struct PieceStats: Sendable, Equatable {
-    public var candidates = 0
-    public var pairsInWindow = 0
-    public var denseFlops = 0.0
-    public var denseSeconds = 0.0
+    public var counts = SearchCounts()
     public var seconds = 0.0
     public var pieces = 0
 
     public init() {}
 
+    public subscript<T>(dynamicMember field: WritableKeyPath<SearchCounts, T>) -> T {
+        get { counts[keyPath: field] }
+        set { counts[keyPath: field] = newValue }
+    }
+
     public mutating func add(_ other: PieceStats) {
-        candidates += other.candidates
-        pairsInWindow += other.pairsInWindow
-        denseFlops += other.denseFlops
-        denseSeconds += other.denseSeconds
+        counts.add(other.counts)
         seconds += other.seconds
         pieces += other.pieces
     }
