@@ -1,11 +1,7 @@
 import StorylineCore
 
 /// A row of an invariant query, as both backends read it.
-protocol InvariantRow {
-    func text(_ column: Int32) -> String?
-    func int(_ column: Int32) -> Int64
-    func double(_ column: Int32) -> Double?
-}
+typealias InvariantRow = StoreRow
 
 /// One of the store's invariants: a query that returns the rows that break it (SQL both
 /// backends run: booleans as `NOT x`, `IS DISTINCT FROM`), and how to name each.

@@ -498,3 +498,13 @@ final class PGResult {
     /// A `bytea` value's bytes, valid while the result lives.
     func bytes(_ row: Int, _ column: Int) -> UnsafeRawBufferPointer? { isNull(row, column) ? nil : raw(row, column) }
 }
+
+/// One row of a result, read as any backend's row is (``StoreRow``).
+struct PGRow: StoreRow {
+    let result: PGResult
+    let row: Int
+    func text(_ column: Int32) -> String? { result.text(row, Int(column)) }
+    func int(_ column: Int32) -> Int64 { result.int(row, Int(column)) }
+    func double(_ column: Int32) -> Double? { result.double(row, Int(column)) }
+    func isNull(_ column: Int32) -> Bool { result.isNull(row, Int(column)) }
+}

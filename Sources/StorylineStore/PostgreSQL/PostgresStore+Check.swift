@@ -22,11 +22,3 @@ extension PostgresStore {
     }
 }
 
-/// One row of a result, as the invariants read it.
-private struct PGRow: InvariantRow {
-    let result: PGResult
-    let row: Int
-    func text(_ column: Int32) -> String? { result.text(row, Int(column)) }
-    func int(_ column: Int32) -> Int64 { result.int(row, Int(column)) }
-    func double(_ column: Int32) -> Double? { result.double(row, Int(column)) }
-}

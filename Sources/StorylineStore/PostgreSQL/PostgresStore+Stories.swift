@@ -115,7 +115,7 @@ extension PostgresStore {
         var title = ""
         var articles: [StoredArticle] = []
         try pg.stream("""
-            SELECT s.id, s.title, a.seq, t.terms, \(Self.articleColumns)
+            SELECT s.id, s.title, a.seq, t.terms, \(Article.columns)
             FROM stories s JOIN article_state st ON st.story_id = s.id JOIN articles a ON a.seq = st.seq
             LEFT JOIN article_terms t ON t.seq = st.seq
             WHERE s.merged_into IS NULL AND ($1::int8 IS NULL AND s.size >= $2 OR s.id = $1::int8)
@@ -129,7 +129,7 @@ extension PostgresStore {
                     title = r.text(row, 1) ?? ""
                     articles.removeAll(keepingCapacity: true)
                 }
-                articles.append(StoredArticle(seq: r.int(row, 2), article: Self.article(r, row, from: 4), storyID: id,
+                articles.append(StoredArticle(seq: r.int(row, 2), article: Article(row: PGRow(result: r, row: row), from: 4), storyID: id,
                                               terms: r.bytes(row, 3).map { ArticleTerms(EncodedTerms($0)) }))
             }
         }

@@ -195,13 +195,9 @@ public final class PostgresStore: StoreBackend {
 
     public func runs(limit: Int) throws -> [RunRecord] {
         let r = try pg.query("""
-            SELECT id, command, started, finished, CASE WHEN \(Self.runDied) THEN 'interrupted' ELSE status END, summary
-            FROM runs ORDER BY id DESC LIMIT $1
+            SELECT \(RunRecord.columns(status: "CASE WHEN \(Self.runDied) THEN 'interrupted' ELSE status END")) FROM runs ORDER BY id DESC LIMIT $1
             """, [.int(Int64(limit))])
-        return (0..<r.count).map {
-            RunRecord(id: r.int($0, 0), command: r.text($0, 1) ?? "", started: r.text($0, 2) ?? "", finished: r.text($0, 3),
-                      status: RunStatus(rawValue: r.text($0, 4) ?? ""), summary: r.text($0, 5))
-        }
+        return (0..<r.count).map { RunRecord(row: PGRow(result: r, row: $0)) }
     }
 
     public func finishRun(_ id: Int64, status: RunStatus, summary: String) throws {
@@ -257,23 +253,15 @@ public final class PostgresStore: StoreBackend {
 
     public func articleCount() throws -> Int { Int(try scalar("SELECT COUNT(*) FROM articles") ?? 0) }
 
-    static let articleColumns = "a.id, a.outlet, a.published, a.title, a.text, a.url, a.lang, a.gold_story, a.extra, a.date_source"
-
-    /// The article in columns `from` ..< `from + 10` (``articleColumns``).
-    static func article(_ r: PGResult, _ row: Int, from c: Int) -> Article {
-        Article(id: r.text(row, c) ?? "", outlet: r.text(row, c + 1) ?? "", published: r.double(row, c + 2), title: r.text(row, c + 3) ?? "",
-                text: r.text(row, c + 4) ?? "", url: r.text(row, c + 5), lang: r.text(row, c + 6), story: r.text(row, c + 7),
-                extra: r.text(row, c + 8), dateSource: r.text(row, c + 9).flatMap(DateSource.init(rawValue:)))
-    }
 
     public func articles(story: Int64?) throws -> [StoredArticle] {
         var out: [StoredArticle] = []
         try pg.stream("""
-            SELECT st.seq, st.story_id, \(Self.articleColumns) FROM article_state st JOIN articles a ON a.seq = st.seq
+            SELECT st.seq, st.story_id, \(Article.columns) FROM article_state st JOIN articles a ON a.seq = st.seq
             WHERE $1::int8 IS NULL OR st.story_id = $1::int8 ORDER BY st.seq
             """, [.optional(story)]) { r in
             for row in 0..<r.count {
-                out.append(StoredArticle(seq: r.int(row, 0), article: Self.article(r, row, from: 2), storyID: r.optionalInt(row, 1)))
+                out.append(StoredArticle(seq: r.int(row, 0), article: Article(row: PGRow(result: r, row: row), from: 2), storyID: r.optionalInt(row, 1)))
             }
         }
         return out

@@ -198,3 +198,5 @@ final class Statement {
         return UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, column)))
     }
 }
+
+extension Statement: StoreRow {}

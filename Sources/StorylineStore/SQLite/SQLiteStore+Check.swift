@@ -38,4 +38,3 @@ extension SQLiteStore {
     }
 }
 
-extension Statement: InvariantRow {}

@@ -103,7 +103,7 @@ extension SQLiteStore {
 
     public func forEachStory(minArticles: Int, only: Int64?, _ body: (_ id: Int64, _ title: String, _ articles: [StoredArticle]) throws -> Void) throws {
         let s = try db.prepare("""
-            SELECT s.id, s.title, a.seq, a.id, a.outlet, a.published, a.title, a.text, a.url, a.lang, a.gold_story, a.extra, t.terms, a.date_source
+            SELECT s.id, s.title, a.seq, t.terms, \(Article.columns)
             FROM stories s JOIN article_state st ON st.story_id = s.id JOIN articles a ON a.seq = st.seq
             LEFT JOIN article_terms t ON t.seq = st.seq
             WHERE s.merged_into IS NULL AND (?1 IS NULL AND s.size >= ?2 OR s.id = ?1)
@@ -121,12 +121,8 @@ extension SQLiteStore {
                 title = s.text(1) ?? ""
                 articles.removeAll(keepingCapacity: true)
             }
-            articles.append(StoredArticle(
-                seq: s.int(2),
-                article: Article(id: s.text(3) ?? "", outlet: s.text(4) ?? "", published: s.double(5), title: s.text(6) ?? "",
-                                 text: s.text(7) ?? "", url: s.text(8), lang: s.text(9), story: s.text(10), extra: s.text(11),
-                                 dateSource: s.text(13).flatMap(DateSource.init(rawValue:))),
-                storyID: id, terms: s.blob(12).map { ArticleTerms(EncodedTerms($0)) }))
+            articles.append(StoredArticle(seq: s.int(2), article: Article(row: s, from: 4), storyID: id,
+                                          terms: s.blob(3).map { ArticleTerms(EncodedTerms($0)) }))
         }
         if let c = current { try body(c, title, articles) }
     }

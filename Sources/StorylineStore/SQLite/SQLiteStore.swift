@@ -194,12 +194,11 @@ public final class SQLiteStore: StoreBackend {
 
     public func runs(limit: Int) throws -> [RunRecord] {
         let writerAlive = path == ":memory:" || StoreLock.isHeld(store: path)
-        let s = try db.prepare("SELECT id, command, started, finished, status, summary FROM runs ORDER BY id DESC LIMIT ?")
+        let s = try db.prepare("SELECT \(RunRecord.columns()) FROM runs ORDER BY id DESC LIMIT ?")
         try s.bind([.int(Int64(limit))])
         var out: [RunRecord] = []
         while try s.step() {
-            out.append(RunRecord(id: s.int(0), command: s.text(1) ?? "", started: s.text(2) ?? "", finished: s.text(3),
-                                 status: RunStatus(rawValue: s.text(4) ?? ""), summary: s.text(5)))
+            out.append(RunRecord(row: s))
             if !writerAlive && out[out.count - 1].status == .running { out[out.count - 1].status = .interrupted }
         }
         return out
@@ -235,19 +234,14 @@ public final class SQLiteStore: StoreBackend {
     public func articleCount() throws -> Int { Int(try db.scalar("SELECT COUNT(*) FROM articles") ?? 0) }
 
     public func articles(story: Int64?) throws -> [StoredArticle] {
-        let sql = "SELECT a.seq, a.id, a.outlet, a.published, a.title, a.text, a.url, a.lang, a.gold_story, a.extra, st.story_id, a.date_source"
+        let sql = "SELECT a.seq, st.story_id, \(Article.columns)"
             + " FROM article_state st JOIN articles a ON a.seq = st.seq"
             + (story == nil ? "" : " WHERE st.story_id = ?") + " ORDER BY st.seq"
         let s = try db.prepare(sql)
         if let story { try s.bind([.int(story)]) }
         var out: [StoredArticle] = []
         while try s.step() {
-            out.append(StoredArticle(
-                seq: s.int(0),
-                article: Article(id: s.text(1) ?? "", outlet: s.text(2) ?? "", published: s.double(3), title: s.text(4) ?? "",
-                                 text: s.text(5) ?? "", url: s.text(6), lang: s.text(7), story: s.text(8), extra: s.text(9),
-                                 dateSource: s.text(11).flatMap(DateSource.init(rawValue:))),
-                storyID: s.isNull(10) ? nil : s.int(10)))
+            out.append(StoredArticle(seq: s.int(0), article: Article(row: s, from: 2), storyID: s.optionalInt(1)))
         }
         return out
     }
