@@ -10,7 +10,8 @@ import PackageDescription
 //   StorylineCluster     linkage, the plan of story changes                (Similarity)
 //   StorylineStore       the store seam (protocols), the SQLite and PostgreSQL backends (Vectors)
 //   StorylineSimilarity  block plan, sketches, dense kernels, verification (Vectors)
-//   StorylineVectors     vocabulary, term counts, TF-IDF, sparse rows      (Text, Ingest)
+//   StorylineAnalysis    articles into term counts: TermMerger, DumpVectorizer (Text, Ingest, Vectors)
+//   StorylineVectors     vocabulary, term counts, TF-IDF, sparse rows, model files (Core)
 //   StorylineIngest      dump readers                                      (Core, StorylineHTML)
 //   StorylineText        analyzer chain, language id, model directory      (Core)
 //   StorylineCore        articles, dates, errors, profile, progress, story changes
@@ -31,7 +32,7 @@ let package = Package(
         /// The engine's facade: Pipeline, the ingest, vectorize and cluster stages, evaluation.
         .target(
             name: "Storyline",
-            dependencies: ["StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors", "StorylineSimilarity",
+            dependencies: ["StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors", "StorylineAnalysis", "StorylineSimilarity",
                            "StorylineCluster", "StorylineStore", "StorylineReport", "StorylineHTML"]
         ),
         /// The command-line tool: one thin file per subcommand.
@@ -49,7 +50,8 @@ let package = Package(
         .target(name: "StorylineCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "StorylineText", dependencies: ["StorylineCore", "CUTF8Proc", "CStemmer", "CTextCat", "CPrefetch"]),
         .target(name: "StorylineIngest", dependencies: ["StorylineCore", "StorylineHTML", "CZlib", "CZstd"]),
-        .target(name: "StorylineVectors", dependencies: ["StorylineCore", "StorylineText", "StorylineIngest"]),
+        .target(name: "StorylineVectors", dependencies: ["StorylineCore"]),
+        .target(name: "StorylineAnalysis", dependencies: ["StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors"]),
         .target(name: "StorylineSimilarity", dependencies: ["StorylineCore", "StorylineVectors", "CBLAS", "CSketchKernel"]),
         .target(name: "StorylineCluster", dependencies: ["StorylineCore", "StorylineSimilarity"]),
         .target(name: "StorylineStore", dependencies: ["StorylineCore", "StorylineVectors", "CSQLite", "CPostgreSQL"]),
@@ -81,7 +83,7 @@ let package = Package(
 
         /// What both test targets share: paths, the shared datasets, seeded randomness.
         .target(name: "StorylineTestSupport", path: "Tests/StorylineTestSupport"),
-        .testTarget(name: "StorylineTests", dependencies: ["Storyline", "StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors", "StorylineSimilarity",
+        .testTarget(name: "StorylineTests", dependencies: ["Storyline", "StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors", "StorylineAnalysis", "StorylineSimilarity",
                                                     "StorylineCluster", "StorylineStore", "StorylineReport", "StorylineHTML", "StorylineTestSupport",
                                                     .product(name: "HeapModule", package: "swift-collections")]),
         .testTarget(name: "StorylineCLITests", dependencies: ["storyline", "StorylineTestSupport"]),

@@ -1,5 +1,6 @@
 // `import Storyline` brings in every layer's public API: library users, the CLI and the
 // benchmarks see one module, while the layers below stay apart.
+@_exported import StorylineAnalysis
 @_exported import StorylineCluster
 @_exported import StorylineCore
 @_exported import StorylineIngest

@@ -167,8 +167,7 @@ struct StoryClusterer {
         let work = try workStore()
         let vocabulary = try store.loadVocabulary()
         let documents = try store.documentCount()
-        let weighting = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight, documentCount: documents,
-                                       documentFrequency: vocabulary.documentFrequency, canonical: vocabulary.canonicalPositions())
+        let weighting = TFIDFWeighting(profile.analyzer, vocabulary: vocabulary, documentCount: documents, canonical: true)
         let (settled, new, sizes) = try work.passArticles(near: span, window: min(profile.windowDays, 1e7) * 86400)
         var input = Input()
         input.items = settled + new
@@ -212,8 +211,7 @@ struct StoryClusterer {
     func load(_ span: TimeSpan) throws -> Input {
         let vocabulary = try store.loadVocabulary()
         let documents = try store.documentCount()
-        let weighting = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight, documentCount: documents,
-                                       documentFrequency: vocabulary.documentFrequency, canonical: vocabulary.canonicalPositions())
+        let weighting = TFIDFWeighting(profile.analyzer, vocabulary: vocabulary, documentCount: documents, canonical: true)
         var input = Input()
         input.documents = documents
         input.terms = vocabulary.count

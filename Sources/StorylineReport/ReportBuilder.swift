@@ -117,8 +117,7 @@ package struct ReportBuilder {
             throw StorylineError(.usage, "no story \(id) in the store (merged stories are listed by `storyline stories --json`)")
         }
         let vocabulary = try store.loadVocabulary()
-        let weighting = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight, documentCount: try store.documentCount(),
-                                       documentFrequency: vocabulary.documentFrequency)
+        let weighting = TFIDFWeighting(profile.analyzer, vocabulary: vocabulary, documentCount: try store.documentCount())
         let settings = profile.report
         let resolved = Resolved(base: options, minZ: options.minZ ?? settings?.minZ ?? 1.96,
                                 bootstrap: options.bootstrap ?? settings?.bootstrap ?? 0,

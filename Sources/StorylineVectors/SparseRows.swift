@@ -1,6 +1,4 @@
 import StorylineCore
-import StorylineText
-import StorylineIngest
 
 /// Sparse rows in compressed sparse row (CSR) form: row `r` holds feature ids
 /// `indices[offsets[r]..<offsets[r+1]]` (sorted, unique) with `values` at the same places.

@@ -1,7 +1,5 @@
 import Foundation
 import StorylineCore
-import StorylineText
-import StorylineIngest
 
 /// TF-IDF weighting of stored term counts ("count, then weight").
 ///
@@ -31,6 +29,13 @@ public struct TFIDFWeighting: Sendable {
         self.documentFrequency = documentFrequency
         let n = 1 + Double(documentCount)
         idfs = documentFrequency.map { log(n / (1 + Double($0))) + 1 }
+    }
+
+    /// The weighting of a vocabulary's features over `documentCount` articles, with the profile's
+    /// title weight; rows in canonical order when `canonical` (what a clustering pass reads).
+    public init(_ settings: Profile.AnalyzerSettings, vocabulary: Vocabulary, documentCount: Int, canonical: Bool = false) {
+        self.init(titleWeight: settings.titleWeight, documentCount: documentCount, documentFrequency: vocabulary.documentFrequency,
+                  canonical: canonical ? vocabulary.canonicalPositions() : nil)
     }
 
     @inline(__always)
@@ -64,7 +69,7 @@ public struct TFIDFWeighting: Sendable {
     /// Writes the unit-norm row of `count` terms, `term(k)` giving the k-th (feature id, title
     /// count, text count) in the order to write them, each written under `index(id)`.
     @inline(__always)
-    func write(count: Int, indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>,
+    package func write(count: Int, indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>,
                index: (Int32) -> Int32 = { $0 }, term: (Int) -> (Int32, UInt16, UInt16)) {
         var norm = 0.0
         for k in 0..<count {

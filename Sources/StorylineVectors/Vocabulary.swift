@@ -1,6 +1,4 @@
 import StorylineCore
-import StorylineText
-import StorylineIngest
 
 /// The store's vocabulary: stems with stable feature ids (given in order of first sight, never
 /// changed) and their document frequencies.
@@ -79,7 +77,7 @@ public struct Vocabulary: Sendable {
 
     /// Counts `documents` documents' use of a term, `occurrences` times in all.
     @inline(__always)
-    mutating func count(_ id: Int32, documents: Int32 = 1, occurrences: Int64) {
+    package mutating func count(_ id: Int32, documents: Int32 = 1, occurrences: Int64) {
         documentFrequency[Int(id)] += documents
         collectionFrequency[Int(id)] += occurrences
         markDirty(id)

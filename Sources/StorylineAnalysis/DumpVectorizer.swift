@@ -2,6 +2,7 @@ import Foundation
 import StorylineCore
 import StorylineText
 import StorylineIngest
+import StorylineVectors
 
 /// Vectorizes a JSON Lines dump without a store: streaming read, parse, parallel analysis,
 /// then TF-IDF over the dump's own document frequencies. What `tools/peer-vectorize` and the
@@ -158,8 +159,7 @@ public struct DumpVectorizer {
                 vocabulary.count(localToGlobal[w][i], documents: f.documents, occurrences: f.occurrences)
             }
         }
-        let weighting = TFIDFWeighting(titleWeight: profile.analyzer.titleWeight, documentCount: rows.count,
-                                       documentFrequency: vocabulary.documentFrequency)
+        let weighting = TFIDFWeighting(profile.analyzer, vocabulary: vocabulary, documentCount: rows.count)
         Self.finish(&rows, articleWorker: articleWorker, localToGlobal: localToGlobal, weighting: weighting, threads: workers.count)
         return Result(vocabulary: vocabulary, rows: rows, bytes: bytes, rejected: workers.reduce(0) { $0 + $1.rejectedCount },
                       rejectedLines: rejectedLines)

@@ -2,6 +2,7 @@ import Foundation
 import StorylineCore
 import StorylineText
 import StorylineIngest
+import StorylineVectors
 
 /// Analyzes batches of articles on several workers and merges their terms into one vocabulary,
 /// deterministically.
