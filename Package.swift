@@ -84,9 +84,15 @@ let package = Package(
         /// What both test targets share: paths, the shared datasets, seeded randomness.
         .target(name: "StorylineTestSupport", path: "Tests/StorylineTestSupport"),
         .testTarget(name: "StorylineTests", dependencies: ["Storyline", "StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors", "StorylineAnalysis", "StorylineSimilarity",
-                                                    "StorylineCluster", "StorylineStore", "StorylineReport", "StorylineHTML", "StorylineTestSupport",
-                                                    .product(name: "HeapModule", package: "swift-collections")]),
+                                                    "StorylineCluster", "StorylineStore", "StorylineReport", "StorylineHTML", "StorylineTestSupport"]),
         .testTarget(name: "StorylineCLITests", dependencies: ["storyline", "StorylineTestSupport"]),
+        // Per layer: each layer's tests depend on that layer and what is below it, nothing else.
+        .testTarget(name: "StorylineHTMLTests", dependencies: ["StorylineHTML", "StorylineTestSupport"]),
+        .testTarget(name: "StorylineSimilarityTests", dependencies: ["StorylineSimilarity", "StorylineVectors", "StorylineCore", "CSketchKernel",
+                                                              "StorylineTestSupport"]),
+        .testTarget(name: "StorylineClusterTests", dependencies: ["StorylineCluster", "StorylineSimilarity", "StorylineCore", "StorylineTestSupport",
+                                                           .product(name: "HeapModule", package: "swift-collections")]),
+        .testTarget(name: "StorylineStoreTests", dependencies: ["StorylineStore", "StorylineVectors", "StorylineCore", "StorylineTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -17,12 +17,26 @@ final class LayersTests: XCTestCase {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// A copy of Package.swift and Sources/, to break.
+    /// A copy of Package.swift, Sources/ and Tests/, to break.
     func copyOfTheHouse() throws -> URL {
         let dir = CLI.temporaryDirectory()
-        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("Package.swift"), to: dir.appendingPathComponent("Package.swift"))
-        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("Sources"), to: dir.appendingPathComponent("Sources"))
+        for item in ["Package.swift", "Sources", "Tests"] {
+            try FileManager.default.copyItem(at: CLI.root.appendingPathComponent(item), to: dir.appendingPathComponent(item))
+        }
         return dir
+    }
+
+    /// A layer's own tests may use that layer and those below it, no other.
+    func testALayersTestsReachingUpFail() throws {
+        let root = try copyOfTheHouse()
+        let url = root.appendingPathComponent("Package.swift")
+        let package = try String(contentsOf: url, encoding: .utf8)
+            .replacingOccurrences(of: #".testTarget(name: "StorylineStoreTests", dependencies: ["StorylineStore", "#,
+                                  with: #".testTarget(name: "StorylineStoreTests", dependencies: ["StorylineStore", "StorylineReport", "#)
+        try package.write(to: url, atomically: true, encoding: .utf8)
+        try prepend("import StorylineText", to: "Tests/StorylineStoreTests/StoreContract.swift", in: root)
+        try assertTheCheckFails(root, saying: "Package.swift: StorylineStoreTests depends on StorylineReport, which is not below StorylineStore")
+        try assertTheCheckFails(root, saying: "Tests/StorylineStoreTests/StoreContract.swift:1: imports StorylineText, which StorylineStoreTests does not declare")
     }
 
     func prepend(_ line: String, to file: String, in root: URL) throws {

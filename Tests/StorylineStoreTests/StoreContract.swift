@@ -146,7 +146,7 @@ struct StoreContract {
     }
 
     func modelImport() throws {
-        let model = VectorizerModel(documents: 100, analyzer: .init(TestSupport.profile.analyzer), terms: ["alpha", "beta"],
+        let model = VectorizerModel(documents: 100, analyzer: .init(try Profile.load(TestPaths.root.appendingPathComponent("Models/profile.json").path).analyzer), terms: ["alpha", "beta"],
                                     documentFrequency: [10, 3], collectionFrequency: [40, 5])
         let fresh = try make()
         try fresh.importModel(model)
@@ -393,7 +393,7 @@ final class StoreContractTests: XCTestCase {
 
     func testSQLiteFile() {
         check(StoreContract(make: {
-            try SQLiteStore(path: TestSupport.temporaryDirectory().appendingPathComponent("contract.sqlite").path)
+            try SQLiteStore(path: TestPaths.temporaryDirectory().appendingPathComponent("contract.sqlite").path)
         }, reopen: { try SQLiteStore(path: $0) }))
     }
 

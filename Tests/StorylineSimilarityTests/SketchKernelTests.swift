@@ -1,14 +1,9 @@
-import CSketchKernel
+internal import CSketchKernel
+import StorylineTestSupport
 import XCTest
-@testable import Storyline
-@testable import StorylineCore
-@testable import StorylineText
-@testable import StorylineIngest
-@testable import StorylineVectors
+import StorylineCore
+import StorylineVectors
 @testable import StorylineSimilarity
-@testable import StorylineCluster
-@testable import StorylineStore
-@testable import StorylineReport
 
 /// The int8 dense kernel against the float product of the same sketches.
 final class SketchKernelTests: XCTestCase {
