@@ -15,6 +15,10 @@ import PackageDescription
 //   StorylineIngest      dump readers                                      (Core, StorylineHTML)
 //   StorylineText        analyzer chain, language id, model directory      (Core)
 //   StorylineCore        articles, dates, errors, profile, progress, story changes
+/// Swift 6 language mode (complete concurrency checking): every source target has it; the test
+/// targets are still in Swift 5 mode (the package default below).
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
 let package = Package(
     name: "Storyline",
     products: [
@@ -33,7 +37,8 @@ let package = Package(
         .target(
             name: "Storyline",
             dependencies: ["StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors", "StorylineAnalysis", "StorylineSimilarity",
-                           "StorylineCluster", "StorylineStore", "StorylineReport", "StorylineHTML"]
+                           "StorylineCluster", "StorylineStore", "StorylineReport", "StorylineHTML"],
+            swiftSettings: strict
         ),
         /// The command-line tool: one thin file per subcommand.
         .executableTarget(
@@ -42,23 +47,24 @@ let package = Package(
                 "Storyline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strict
         ),
 
         // MARK: - Layers
 
-        .target(name: "StorylineCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .target(name: "StorylineText", dependencies: ["StorylineCore", "CUTF8Proc", "CStemmer", "CTextCat", "CPrefetch"]),
-        .target(name: "StorylineIngest", dependencies: ["StorylineCore", "StorylineHTML", "CZlib", "CZstd"]),
-        .target(name: "StorylineVectors", dependencies: ["StorylineCore"]),
-        .target(name: "StorylineAnalysis", dependencies: ["StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors"]),
-        .target(name: "StorylineSimilarity", dependencies: ["StorylineCore", "StorylineVectors", "CBLAS", "CSketchKernel"]),
-        .target(name: "StorylineCluster", dependencies: ["StorylineCore", "StorylineSimilarity"]),
-        .target(name: "StorylineStore", dependencies: ["StorylineCore", "StorylineVectors", "CSQLite", "CPostgreSQL"]),
-        .target(name: "StorylineReport", dependencies: ["StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors", "StorylineStore"]),
+        .target(name: "StorylineCore", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "StorylineText", dependencies: ["StorylineCore", "CUTF8Proc", "CStemmer", "CTextCat", "CPrefetch"], swiftSettings: strict),
+        .target(name: "StorylineIngest", dependencies: ["StorylineCore", "StorylineHTML", "CZlib", "CZstd"], swiftSettings: strict),
+        .target(name: "StorylineVectors", dependencies: ["StorylineCore"], swiftSettings: strict),
+        .target(name: "StorylineAnalysis", dependencies: ["StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors"], swiftSettings: strict),
+        .target(name: "StorylineSimilarity", dependencies: ["StorylineCore", "StorylineVectors", "CBLAS", "CSketchKernel"], swiftSettings: strict),
+        .target(name: "StorylineCluster", dependencies: ["StorylineCore", "StorylineSimilarity"], swiftSettings: strict),
+        .target(name: "StorylineStore", dependencies: ["StorylineCore", "StorylineVectors", "CSQLite", "CPostgreSQL"], swiftSettings: strict),
+        .target(name: "StorylineReport", dependencies: ["StorylineCore", "StorylineText", "StorylineIngest", "StorylineVectors", "StorylineStore"], swiftSettings: strict),
         /// HTML article extraction (libxml2), kept apart: libxml2's headers pull in the system ICU,
         /// which must not meet Foundation in one module.
-        .target(name: "StorylineHTML", dependencies: ["CLibXML2"]),
+        .target(name: "StorylineHTML", dependencies: ["CLibXML2"], swiftSettings: strict),
 
         // MARK: - Implementation details
 

@@ -7,3 +7,7 @@
 #undef LIBXML_ICU_ENABLED
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+
+/* libxml2's `xmlFree` is a global function pointer (a variable): called through this function,
+   Swift code reads no shared mutable state. */
+static inline void storyline_xml_free(void *p) { xmlFree(p); }

@@ -129,7 +129,7 @@ public struct DumpVectorizer {
         try reader.forEachBlock { block in
             bytes += block.count
             let cuts = Self.cuts(block, parts: workers.count)
-            DispatchQueue.concurrentPerform(iterations: workers.count) { w in
+            Parallel.perform(workers.count) { w in
                 workers[w].run(UnsafeBufferPointer(rebasing: block[cuts[w]..<cuts[w + 1]]), file: path)
             }
             for (w, worker) in workers.enumerated() {
@@ -186,7 +186,7 @@ public struct DumpVectorizer {
         rows.indices.withUnsafeMutableBufferPointer { indices in
             rows.values.withUnsafeMutableBufferPointer { values in
                 let ib = indices.baseAddress!, vb = values.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                Parallel.perform(threads) { thread in
                     var keys: [Int64] = [], scratch: [Int64] = []
                     var k = thread
                     while k < articleWorker.count {

@@ -39,7 +39,7 @@ package struct TermMerger {
         local.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
             let analyzers = self.analyzers
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            Parallel.perform(workers) { w in
                 let lo = w * share, hi = min(n, lo + share)
                 guard lo < hi else { return }
                 let counts = batchCounts[w]
@@ -69,7 +69,7 @@ package struct TermMerger {
         let localToGlobal = self.localToGlobal
         results.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            Parallel.perform(workers) { w in
                 let lo = w * share, hi = min(n, lo + share)
                 guard lo < hi else { return }
                 localToGlobal[w].withUnsafeBufferPointer { map in

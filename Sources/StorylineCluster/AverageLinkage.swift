@@ -28,7 +28,7 @@ import StorylineSimilarity
 /// - Complexity: a merge costs the two neighbour lists merged, a binary search and a shift in the
 ///   list of each neighbour the absorbed cluster had, and a rescan of the lists of the neighbours
 ///   whose best partner was one of the two.
-public struct AverageLinkage {
+public struct AverageLinkage: Sendable {
     public var threshold: Double
     /// Whether two fixed groups may merge (stories brought together by new articles).
     public var mergeFixed: Bool
@@ -139,12 +139,13 @@ public struct AverageLinkage {
         for r in 0..<count where state.parent[r] == Int32(r) && graph.lengths[r] > 0 { members[find(r), default: []].append(Int32(r)) }
         // Largest components first, so the threads finish together.
         let order = members.keys.sorted { members[$0]!.count != members[$1]!.count ? members[$0]!.count > members[$1]!.count : $0 < $1 }
+            .map { members[$0]! }
         let next = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, order.count))) { _ in
+        Parallel.perform(max(1, min(threads, order.count))) { _ in
             while true {
                 let k = next.add(1, ordering: .relaxed).oldValue
                 guard k < order.count else { return }
-                link(members[order[k]]!, graph: graph, state: state)
+                link(order[k], graph: graph, state: state)
             }
         }
         // A merged cluster points at a smaller one: labels in one pass up.

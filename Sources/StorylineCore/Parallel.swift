@@ -23,9 +23,22 @@ public enum Parallel {
     /// `k = w, w + workers, w + 2·workers, …` (interleaved, so neighbours, often of like cost, go
     /// to different workers). Returns when all are done. A worker's calls run in order on one
     /// thread, so per-worker state indexed by `worker` needs no lock.
+    /// Calls `body(k)` for every `k` in `0..<iterations` at once, on as many threads as the
+    /// system gives (Dispatch's `concurrentPerform`), and returns when all are done. Each call
+    /// must touch state of its own (its index's slots, a worker's buffers): the one other place,
+    /// beside ``strided(_:workers:_:)``, where a closure is trusted across threads.
+    @inlinable
+    public static func perform(_ iterations: Int, _ body: (_ index: Int) -> Void) {
+        nonisolated(unsafe) let body = body
+        DispatchQueue.concurrentPerform(iterations: iterations) { k in body(k) }
+    }
+
     @inlinable
     public static func strided(_ count: Int, workers: Int, _ body: (_ worker: Int, _ index: Int) -> Void) {
         let workers = max(1, workers)
+        // The one place the checker is told to trust a closure across threads: `body` runs on
+        // several threads at once, and its callers give each index (or worker) state of its own.
+        nonisolated(unsafe) let body = body
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var k = w
             while k < count {

@@ -182,7 +182,7 @@ public struct Profile: Codable, Equatable, Sendable {
     }
 
     /// Allowed keys per object, `nil` for free-form values.
-    private static let schema: [String: [String: Any?]] = [
+    private static let schema: [String: [String: String?]] = [
         "": ["version": nil, "analyzer": "analyzer", "similarity": "similarity", "time": "time", "report": "report", "evidence": nil],
         "report": ["minZ": nil, "priorWeight": nil, "bootstrap": nil, "permutations": nil],
         "analyzer": ["defaultLanguage": nil, "minTokenLength": nil, "titleWeight": nil],
@@ -191,14 +191,14 @@ public struct Profile: Codable, Equatable, Sendable {
         "time": ["graceDays": nil, "decayDays": nil, "windowDays": nil, "closeAfterDays": nil, "undatedFactor": nil],
     ]
 
-    private static func checkKeys(_ object: Any, schema: [String: [String: Any?]], path: String, file: String) throws {
+    private static func checkKeys(_ object: Any, schema: [String: [String: String?]], path: String, file: String) throws {
         guard let dict = object as? [String: Any], let allowed = schema[path] else { return }
         for key in dict.keys.sorted() {
             guard let child = allowed[key] else {
                 let name = path.isEmpty ? key : "\(path).\(key)"
                 throw StorylineError(.model, "unknown key \"\(name)\" in profile (known: \(allowed.keys.sorted().joined(separator: ", ")))", file: file)
             }
-            if let sub = child as? String { try checkKeys(dict[key]!, schema: schema, path: sub, file: file) }
+            if let sub = child { try checkKeys(dict[key]!, schema: schema, path: sub, file: file) }
         }
     }
 }

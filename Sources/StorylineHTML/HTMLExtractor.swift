@@ -411,7 +411,7 @@ public enum HTMLExtractor {
 
     static func attribute(_ node: xmlNodePtr, _ key: String) -> String? {
         guard let value = xmlGetProp(node, key) else { return nil }
-        defer { xmlFree(value) }
+        defer { storyline_xml_free(value) }
         return String(cString: value)
     }
 

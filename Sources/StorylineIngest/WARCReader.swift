@@ -152,11 +152,8 @@ struct WARCReader: ArticleReader {
     /// Each job's outcome, in order, worked out on every core.
     static func process(_ jobs: [Job], path: String) -> [Outcome] {
         var outcomes = [Outcome](repeating: .skipped(""), count: jobs.count)
-        outcomes.withUnsafeMutableBufferPointer { out in
-            let results = out
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
-                results[k] = process(jobs[k], path: path)
-            }
+        outcomes.withUnsafeMutableBufferPointer { results in
+            Parallel.strided(jobs.count, workers: Parallel.cores) { _, k in results[k] = process(jobs[k], path: path) }
         }
         return outcomes
     }

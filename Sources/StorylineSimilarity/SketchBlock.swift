@@ -1,5 +1,6 @@
 internal import CSketchKernel
 import Foundation
+import StorylineCore
 
 /// One block's sketches, in the form the dense kernel reads: float rows for sgemm, or int8 rows
 /// (unsigned, for the left operand) and packed groups (for the right) with a scale and a correction
@@ -66,8 +67,9 @@ final class SketchBlock: @unchecked Sendable {
                 kernel: CandidateSearch.DenseKernel, workers: Int, into c: UnsafeMutablePointer<Float>) {
         let d = self.width
         if let int8 = kernel.int8 {
-            // Row tiles dealt to the workers in turn (a diagonal block's early tiles have more columns).
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            // Row tiles dealt to the workers in turn (a diagonal block's early tiles have more columns):
+            // each worker writes rows of `c` of its own.
+            Parallel.perform(workers) { w in
                 sl_int8_scores(int8.code, unsignedRows + rowOffset * d, m, scale + rowOffset,
                                other.packed, width, other.packedScale, other.correction, d, diagonal ? 1 : 0, w, workers, c, width)
             }

@@ -5,9 +5,9 @@ typealias InvariantRow = StoreRow
 
 /// One of the store's invariants: a query that returns the rows that break it (SQL both
 /// backends run: booleans as `NOT x`, `IS DISTINCT FROM`), and how to name each.
-struct Invariant {
+struct Invariant: Sendable {
     var sql: String
-    var describe: (InvariantRow) -> String
+    var describe: @Sendable (InvariantRow) -> String
 
     /// Every clustered article in exactly one live story (its story exists and was not merged);
     /// each live story's size and first/last publication those of its articles, and it has some;

@@ -25,8 +25,9 @@ struct _TermCache {
     private var mask: Int
     private(set) var count = 0
 
-    /// A cache that stands in while the real one is moved out of its owner (never looked up).
-    static let placeholder = _TermCache(capacity: 0)
+    /// A cache that stands in while the real one is moved out of its owner: never looked up nor
+    /// written, so sharing it across threads is safe.
+    nonisolated(unsafe) static let placeholder = _TermCache(capacity: 0)
 
     init(capacity: Int = 1 << 14) {
         var size = 16

@@ -69,5 +69,6 @@ extension SparseRows {
     }
 }
 
-private let _noIndices = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-private let _noValues = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+// Where an empty matrix's arrays point: never read (no row has an entry) nor written.
+nonisolated(unsafe) private let _noIndices = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+nonisolated(unsafe) private let _noValues = UnsafeMutablePointer<Float>.allocate(capacity: 1)
