@@ -29,25 +29,14 @@ struct Vectorizer {
     var lease = 300.0
     var runID: Int64 = 0
 
-    /// The analysis side, handed to the thread that runs it, one batch at a time.
-    private final class Analysis: @unchecked Sendable {
-        var vocabulary: Vocabulary
-        var merger: TermMerger
-        var results: [ArticleTerms] = []
-        init(vocabulary: Vocabulary, merger: TermMerger) {
-            self.vocabulary = vocabulary
-            self.merger = merger
-        }
-    }
-
     /// Returns how many articles were analyzed.
     func run() throws -> Int {
         let total = try store.unvectorizedCount()
         guard total > 0 else { return 0 }
         if pieces > 1, let work = store.sharedWork { return try runSplit(work, total: total) }
         progress.begin("vectorize", total: total)
-        let analysis = Analysis(vocabulary: try store.loadVocabulary(),
-                                merger: TermMerger(workers: max(1, threads), profile: profile, models: models))
+        var vocabulary = try store.loadVocabulary()
+        var merger = TermMerger(workers: max(1, threads), profile: profile, models: models)
         var done = 0
         /// Writes an analyzed batch: its articles' counts and the vocabulary as of that batch.
         func write(_ seqs: [Int64], _ terms: [ArticleTerms], _ changes: Vocabulary.Changes) throws {
@@ -63,25 +52,16 @@ struct Vectorizer {
         var batch = try store.unvectorized(after: 0, limit: batchSize)
         while let tail = batch.last {
             let articles = batch.map { ($0.title, $0.text, $0.lang) }
-            let analyzed = DispatchSemaphore(value: 0)
-            DispatchQueue.global().async {
-                analysis.results = analysis.merger.analyze(articles, into: &analysis.vocabulary)
-                analyzed.signal()
-            }
-            let next: [ArticleText]
-            do {
+            // This batch analyzed on one thread while the last one is written and the next read on another.
+            let (results, next) = try Parallel.both({ merger.analyze(articles, into: &vocabulary) }, {
                 if let w = written { try write(w.seqs, w.terms, w.changes); written = nil }
-                next = try store.unvectorized(after: tail.seq, limit: batchSize)
-            } catch {
-                analyzed.wait()   // the analysis must be done with the state before it goes
-                throw error
-            }
-            analyzed.wait()
-            written = (batch.map(\.seq), analysis.results, analysis.vocabulary.takeChanges())
+                return try store.unvectorized(after: tail.seq, limit: batchSize)
+            })
+            written = (batch.map(\.seq), results, vocabulary.takeChanges())
             batch = next
         }
         if let w = written { try write(w.seqs, w.terms, w.changes) }
-        progress.end("\(done) articles, \(analysis.vocabulary.count) terms")
+        progress.end("\(done) articles, \(vocabulary.count) terms")
         return done
     }
 

@@ -33,6 +33,17 @@ public enum Parallel {
         DispatchQueue.concurrentPerform(iterations: iterations) { k in body(k) }
     }
 
+    /// Runs `first` and `second` at the same time, on two threads, and returns both results once
+    /// both are done (an error of `second` is thrown only then: `first` never outlives the call).
+    public static func both<A, B>(_ first: () -> A, _ second: () throws -> B) throws -> (A, B) {
+        var a: A? = nil
+        var b: Result<B, Error>? = nil
+        perform(2) { k in
+            if k == 0 { a = first() } else { b = Result { try second() } }
+        }
+        return (a!, try b!.get())
+    }
+
     @inlinable
     public static func strided(_ count: Int, workers: Int, _ body: (_ worker: Int, _ index: Int) -> Void) {
         let workers = max(1, workers)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Storyline
+import Synchronization
 
 @main
 struct StorylineCLI: ParsableCommand {
@@ -107,16 +108,17 @@ struct StoreOptions: ParsableArguments {
 
     func progress() -> ProgressReporter {
         let format = logFormat
-        errorLogFormat = format
-        if !loggingBootstrapped {   // once per process: swift-log allows no second bootstrap
-            loggingBootstrapped = true
-            LoggingSystem.bootstrap { StderrLogHandler(label: $0, format: format) }
+        let first = processLogging.withLock { state in
+            state.errorFormat = format
+            defer { state.bootstrapped = true }
+            return !state.bootstrapped
         }
+        if first { LoggingSystem.bootstrap { StderrLogHandler(label: $0, format: format) } }
         return ProgressReporter(style: quiet ? .silent : (logFormat == .json ? .lines : .automatic))
     }
 
     func validate() throws {
-        errorLogFormat = logFormat
+        processLogging.withLock { $0.errorFormat = logFormat }
         guard wait.isFinite, wait >= 0 else { throw ValidationError("--wait must be a number of seconds, 0 or more: \(wait)") }
     }
 
@@ -151,17 +153,17 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-nonisolated(unsafe) private var loggingBootstrapped = false
-
-/// The format of fatal errors on stderr: `--log-format json` makes them JSON log lines too.
-nonisolated(unsafe) var errorLogFormat = StderrLogHandler.Format.plain
+/// The process's logging: how fatal errors are written on stderr (`--log-format json` makes them
+/// JSON log lines too), and whether swift-log was bootstrapped (it allows no second bootstrap).
+/// Behind a lock: a command sets them once, and any thread may read them.
+let processLogging = Mutex<(errorFormat: StderrLogHandler.Format, bootstrapped: Bool)>((.plain, false))
 
 /// Runs `body`, turning engine errors into a message on stderr and the contract's exit codes.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as StorylineError {
-        if errorLogFormat == .json {
+        if processLogging.withLock({ $0.errorFormat }) == .json {
             var metadata: Logger.Metadata = ["code": "\(error.code)"]
             if let file = error.file { metadata["file"] = "\(file)" }
             if let line = error.line { metadata["line"] = .stringConvertible(line) }
