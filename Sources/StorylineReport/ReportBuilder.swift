@@ -157,39 +157,9 @@ package struct ReportBuilder {
         flush()
 
         Self.adjustLoadedLanguage(&stories)
-        // Across stories.
-        var summaries: [String: OutletSummary] = [:]
-        var divergence: [String: (Double, Int)] = [:]
-        for s in stories {
-            for o in s.outlets {
-                var sum = summaries[o.outlet] ?? OutletSummary(outlet: o.outlet, group: o.group, stories: 0, articles: 0, first_reports: 0, mean_divergence: nil)
-                sum.stories += 1
-                sum.articles += o.article_count
-                if s.first_reported_by == o.outlet { sum.first_reports += 1 }
-                summaries[o.outlet] = sum
-                if let sim = o.similarity_to_story {
-                    let (total, n) = divergence[o.outlet] ?? (0, 0)
-                    divergence[o.outlet] = (total + 1 - sim, n + 1)
-                }
-            }
-        }
-        for (outlet, (sum, n)) in divergence { summaries[outlet]!.mean_divergence = ((sum / Double(n)) * 1000).rounded() / 1000 }
+        let summaries = Self.outletSummaries(stories)
         let groups = allGroups.sorted()
-        var blindspots: [Blindspot] = []
-        if groups.count > 1 {
-            for s in stories where s.article_count >= options.blindspotMinArticles {
-                let grouped = s.coverage.filter { $0.key != "ungrouped" }
-                let totalGrouped = grouped.values.reduce(0, +)
-                guard totalGrouped > 0, let top = grouped.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) else { continue }
-                let share = Double(top.value) / Double(totalGrouped)
-                let missing = groups.filter { (s.coverage[$0] ?? 0) == 0 }
-                if share >= options.blindspotShare && !missing.isEmpty {
-                    blindspots.append(Blindspot(story: s.id, title: s.title, covered_by: top.key, share: (share * 1000).rounded() / 1000,
-                                                missing: missing, coverage: s.coverage))
-                }
-            }
-            blindspots.sort { ($0.share, $0.coverage.values.reduce(0, +), -$0.story) > ($1.share, $1.coverage.values.reduce(0, +), -$1.story) }
-        }
+        let blindspots = Self.blindspots(stories, groups: groups, options: options)
         let method = FramingMethod(
             method: "weighted log-odds, informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)",
             min_z: resolved.minZ, prior_weight: framing.priorWeight, min_count: options.minCount,
@@ -217,6 +187,48 @@ package struct ReportBuilder {
 }
 
 extension ReportBuilder {
+    /// Each outlet across the stories: how many it covered, with how many articles, how often it
+    /// reported first, and how far its coverage stood from the rest on average (1 - cosine).
+    static func outletSummaries(_ stories: [StoryFraming]) -> [String: OutletSummary] {
+        var summaries: [String: OutletSummary] = [:]
+        var divergence: [String: (Double, Int)] = [:]
+        for s in stories {
+            for o in s.outlets {
+                var sum = summaries[o.outlet] ?? OutletSummary(outlet: o.outlet, group: o.group, stories: 0, articles: 0, first_reports: 0, mean_divergence: nil)
+                sum.stories += 1
+                sum.articles += o.article_count
+                if s.first_reported_by == o.outlet { sum.first_reports += 1 }
+                summaries[o.outlet] = sum
+                if let sim = o.similarity_to_story {
+                    let (total, n) = divergence[o.outlet] ?? (0, 0)
+                    divergence[o.outlet] = (total + 1 - sim, n + 1)
+                }
+            }
+        }
+        for (outlet, (sum, n)) in divergence { summaries[outlet]!.mean_divergence = ((sum / Double(n)) * 1000).rounded() / 1000 }
+        return summaries
+    }
+
+    /// Stories one group of outlets covered (at least `blindspotShare` of the grouped articles)
+    /// and some group did not at all, most lopsided first.
+    static func blindspots(_ stories: [StoryFraming], groups: [String], options: ReportOptions) -> [Blindspot] {
+        guard groups.count > 1 else { return [] }
+        var blindspots: [Blindspot] = []
+        for s in stories where s.article_count >= options.blindspotMinArticles {
+            let grouped = s.coverage.filter { $0.key != "ungrouped" }
+            let totalGrouped = grouped.values.reduce(0, +)
+            guard totalGrouped > 0, let top = grouped.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) else { continue }
+            let share = Double(top.value) / Double(totalGrouped)
+            let missing = groups.filter { (s.coverage[$0] ?? 0) == 0 }
+            if share >= options.blindspotShare && !missing.isEmpty {
+                blindspots.append(Blindspot(story: s.id, title: s.title, covered_by: top.key, share: (share * 1000).rounded() / 1000,
+                                            missing: missing, coverage: s.coverage))
+            }
+        }
+        blindspots.sort { ($0.share, $0.coverage.values.reduce(0, +), -$0.story) > ($1.share, $1.coverage.values.reduce(0, +), -$1.story) }
+        return blindspots
+    }
+
     /// Benjamini-Hochberg over the loaded-language p-values of every story-outlet pair: q is the
     /// false discovery rate at which the pair's difference would be called real.
     static func adjustLoadedLanguage(_ stories: inout [StoryFraming]) {
