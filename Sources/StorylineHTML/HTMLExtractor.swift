@@ -40,6 +40,39 @@ public enum HTMLExtractor {
     ///   - url: where the page was fetched, when known (its host names the site in the title).
     public static func extract(_ bytes: [UInt8], charset: String? = nil, url fetched: String? = nil) -> HTMLArticle? {
         _ = initialized
+        guard let doc = parse(bytes, charset: charset) else { return nil }
+        defer { xmlFreeDoc(doc) }
+        guard let root = xmlDocGetRootElement(doc) else { return nil }
+        // No depth limit in the parser (without XML_PARSE_HUGE its limit of 256 dropped what lay
+        // deeper, silently): the deep parts are made shallow instead, for the walks below.
+        flattenDeep(root, doc: doc, limit: maxDepth)
+        let page = PageMetadata(root)
+        let meta = page.meta
+        let title = headline(h1: page.h1.map(clean), og: meta["og:title"].map(clean), jsonLD: page.jsonLDHeadline.map(clean),
+                             titleTag: page.titleTag.map(clean), site: meta["og:site_name"], url: meta["og:url"] ?? page.canonical ?? fetched)
+        let published = page.published
+        var visible: String? = nil
+        if published == nil, let body = page.body {
+            var parts: [String] = []
+            var size = 0
+            collectText(body, into: &parts, dropping: ["script", "style", "noscript", "template", "svg"], budget: &size, limit: 30_000)
+            visible = parts.joined(separator: " ")
+        }
+        // The text last: scoring removes junk from the tree.
+        return HTMLArticle(
+            title: title, text: articleText(root, page: page, title: title),
+            published: published,
+            publishedSource: published == nil ? nil : (page.jsonLDDate != nil ? "json-ld" : "meta"),
+            visibleText: visible,
+            siteName: meta["og:site_name"], url: meta["og:url"] ?? page.canonical,
+            author: (page.jsonLDAuthor ?? meta["author"] ?? meta["article:author"]).map(clean).flatMap { $0.isEmpty || $0.hasPrefix("http") ? nil : $0 },
+            publisher: page.jsonLDPublisher.map(clean))
+    }
+
+    /// The page's tree: bytes that are UTF-8 are read as UTF-8 whatever the page declares (pages
+    /// saved as UTF-8 keep their old charset meta); others by the transport's charset, else the
+    /// page's declaration (a charset libxml2 does not know: the page's declaration).
+    static func parse(_ bytes: [UInt8], charset: String?) -> htmlDocPtr? {
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOBLANKS.rawValue | XML_PARSE_HUGE.rawValue)
         let isUTF8 = String(validating: bytes, as: UTF8.self) != nil
@@ -50,18 +83,39 @@ public enum HTMLExtractor {
                 }
             }
         }
-        // Bytes that are UTF-8 are read as UTF-8 whatever the page declares (pages saved as UTF-8 keep
-        // their old charset meta); others by the transport's charset, else the page's declaration (a
-        // charset libxml2 does not know: the page's declaration).
-        var doc = parse(isUTF8 ? "UTF-8" : charset)
-        if doc == nil, !isUTF8, charset != nil { doc = parse(nil) }
-        guard let doc else { return nil }
-        defer { xmlFreeDoc(doc) }
-        guard let root = xmlDocGetRootElement(doc) else { return nil }
-        // No depth limit in the parser (without XML_PARSE_HUGE its limit of 256 dropped what lay
-        // deeper, silently): the deep parts are made shallow instead, for the walks below.
-        flattenDeep(root, doc: doc, limit: maxDepth)
+        if let doc = parse(isUTF8 ? "UTF-8" : charset) { return doc }
+        return !isUTF8 && charset != nil ? parse(nil) : nil
+    }
 
+    /// The article's text: the best-scored block (``ContentScorer``), else the paragraphs of the
+    /// page's `<article>`, `<main>` or `<body>`, else all its text.
+    static func articleText(_ root: xmlNodePtr, page: PageMetadata, title: String) -> String {
+        var scorer = ContentScorer()
+        if let scored = scorer.extract(body: HTMLNode(root), skipping: title) { return scored }
+        guard let container = page.article ?? page.main ?? page.body else { return "" }
+        var paragraphs: [String] = []
+        walk(container) { node in
+            let tag = name(node)
+            if dropped.contains(tag) { return false }
+            if blocks.contains(tag) {
+                let t = clean(text(node))
+                if !t.isEmpty && t != title { paragraphs.append(t) }
+                return false
+            }
+            return true
+        }
+        if paragraphs.isEmpty {
+            var parts: [String] = []
+            collectText(container, into: &parts)
+            let all = clean(parts.joined(separator: " "))
+            if !all.isEmpty { paragraphs.append(all) }
+        }
+        return paragraphs.joined(separator: "\n\n")
+    }
+
+    /// What a page's head and markup say of it, in one walk: meta tags, JSON-LD, `<title>`, the
+    /// first `<h1>` outside dropped boxes, dates, the canonical link, and its main containers.
+    struct PageMetadata {
         var meta: [String: String] = [:]
         var titleTag: String? = nil
         var h1: String? = nil
@@ -71,7 +125,12 @@ public enum HTMLExtractor {
         var jsonLDHeadline: String? = nil, jsonLDAuthor: String? = nil, jsonLDPublisher: String? = nil
         var elementDates: Set<String> = []
         var article: xmlNodePtr? = nil, main: xmlNodePtr? = nil, body: xmlNodePtr? = nil
-        walk(root) { node in
+
+        init(_ root: xmlNodePtr) {
+            walk(root) { node in visit(node) }
+        }
+
+        private mutating func visit(_ node: xmlNodePtr) -> Bool {
             let tag = name(node)
             switch tag {
             case "meta":
@@ -97,7 +156,6 @@ public enum HTMLExtractor {
                    let value = attribute(node, "content") ?? attribute(node, "datetime") {
                     elementDates.insert(value)
                 }
-                return true
             case "time":
                 if attribute(node, "itemprop")?.lowercased() == "datepublished", itempropDate == nil { itempropDate = attribute(node, "datetime") }
                 if timeTag == nil { timeTag = attribute(node, "datetime") }
@@ -109,52 +167,15 @@ public enum HTMLExtractor {
             }
             return true
         }
-        let title = headline(h1: h1.map(clean), og: meta["og:title"].map(clean), jsonLD: jsonLDHeadline.map(clean), titleTag: titleTag.map(clean),
-                             site: meta["og:site_name"], url: meta["og:url"] ?? canonical ?? fetched)
-        // The publication date: JSON-LD (the most often right on extraction-dev), then the Open Graph article tag, then the other
-        // conventions, then the page's first <time datetime>.
-        let metaDate = meta["article:published_time"] ?? meta["og:published_time"]
-        let otherDate = itempropDate ?? metaKeysForDates.lazy.compactMap { meta[$0] }.first
-            ?? (elementDates.count == 1 ? elementDates.first : nil) ?? timeTag
-        let published = jsonLDDate ?? metaDate ?? otherDate
-        var visible: String? = nil
-        if published == nil, let body {
-            var parts: [String] = []
-            var size = 0
-            collectText(body, into: &parts, dropping: ["script", "style", "noscript", "template", "svg"], budget: &size, limit: 30_000)
-            visible = parts.joined(separator: " ")
+
+        /// The publication date: JSON-LD (the most often right on extraction-dev), then the Open
+        /// Graph article tag, then the other conventions, then the page's first `<time datetime>`.
+        var published: String? {
+            let metaDate = meta["article:published_time"] ?? meta["og:published_time"]
+            let otherDate = itempropDate ?? metaKeysForDates.lazy.compactMap { meta[$0] }.first
+                ?? (elementDates.count == 1 ? elementDates.first : nil) ?? timeTag
+            return jsonLDDate ?? metaDate ?? otherDate
         }
-        // The text last: scoring removes junk from the tree.
-        var paragraphs: [String] = []
-        var scorer = ContentScorer()
-        if let scored = scorer.extract(body: HTMLNode(root), skipping: title) {
-            paragraphs = [scored]
-        } else if let container = article ?? main ?? body {
-            walk(container) { node in
-                let tag = name(node)
-                if dropped.contains(tag) { return false }
-                if blocks.contains(tag) {
-                    let t = clean(text(node))
-                    if !t.isEmpty && t != title { paragraphs.append(t) }
-                    return false
-                }
-                return true
-            }
-            if paragraphs.isEmpty {
-                var parts: [String] = []
-                collectText(container, into: &parts)
-                let all = clean(parts.joined(separator: " "))
-                if !all.isEmpty { paragraphs.append(all) }
-            }
-        }
-        return HTMLArticle(
-            title: title, text: paragraphs.joined(separator: "\n\n"),
-            published: published,
-            publishedSource: published == nil ? nil : (jsonLDDate != nil ? "json-ld" : "meta"),
-            visibleText: visible,
-            siteName: meta["og:site_name"], url: meta["og:url"] ?? canonical,
-            author: (jsonLDAuthor ?? meta["author"] ?? meta["article:author"]).map(clean).flatMap { $0.isEmpty || $0.hasPrefix("http") ? nil : $0 },
-            publisher: jsonLDPublisher.map(clean))
     }
 
     /// The name a JSON-LD key gives: its string value, or the first `"name"` inside its object or
