@@ -81,15 +81,7 @@ struct WARCReader: ArticleReader {
                 try resync(event, "not a WARC record at byte \(offset) (a record starts with a WARC/1.0 or WARC/1.1 line)")
                 continue
             }
-            var headers: [String: String] = [:]
-            var ended = false
-            while let line = try stream.line() {
-                if line.isEmpty { ended = true; break }
-                guard let colon = line.firstIndex(of: 0x3A) else { continue }
-                let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
-                let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmed()
-                if headers[name] == nil { headers[name] = value }
-            }
+            let (headers, ended) = try Self.headers(stream)
             let name = "WARC record at byte \(offset) (\(Self.uri(headers["warc-target-uri"] ?? "")))"
             guard ended else {
                 // A damaged gzip or zstd stream ends early: that is the error to name.
@@ -139,14 +131,31 @@ struct WARCReader: ArticleReader {
         }
         try flush()
         if let damage = stream.damage { throw damage }
-        if !skipped.isEmpty {
-            let total = skipped.values.reduce(0, +)
-            let parts = skipped.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { "\($0.value) \($0.key)" }
-            var note = RecordEvent(file: path, line: 0)
-            note.isRecord = false
-            note.warnings = ["\(total) WARC records are not HTML pages and were skipped: \(parts.joined(separator: ", "))"]
-            try body(note)
+        if !skipped.isEmpty { try body(Self.skippedNote(skipped, file: path)) }
+    }
+
+    /// A record's header lines (names lowercased, the first of each name kept), and whether the
+    /// blank line that ends them came.
+    static func headers(_ stream: ByteStream) throws -> ([String: String], ended: Bool) {
+        var headers: [String: String] = [:]
+        while let line = try stream.line() {
+            if line.isEmpty { return (headers, true) }
+            guard let colon = line.firstIndex(of: 0x3A) else { continue }
+            let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
+            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmed()
+            if headers[name] == nil { headers[name] = value }
         }
+        return (headers, false)
+    }
+
+    /// The one warning that counts a file's records that are not pages, by kind.
+    static func skippedNote(_ skipped: [String: Int], file: String) -> RecordEvent {
+        let total = skipped.values.reduce(0, +)
+        let parts = skipped.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+        var note = RecordEvent(file: file, line: 0)
+        note.isRecord = false
+        note.warnings = ["\(total) WARC records are not HTML pages and were skipped: \(parts.joined(separator: ", "))"]
+        return note
     }
 
     /// Each job's outcome, in order, worked out on every core.
