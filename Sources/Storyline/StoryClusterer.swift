@@ -116,12 +116,12 @@ struct StoryClusterer {
     /// until no pass has been open for `idle` seconds. Returns the pieces it searched.
     func work(idle: Double, vectorizer: Vectorizer) throws -> Int {
         var done = 0
-        var lastWork = Date()
+        var sinceWork = Stopwatch()   // monotonic: a clock set back or forward does not end the wait
         var loaded: (pass: Int64, split: SplitSearch)? = nil
         var refused: Int64? = nil
         while true {
             guard let pass = try workStore().activePass(), pass.id != refused else {
-                if Date().timeIntervalSince(lastWork) >= idle { return done }
+                if sinceWork.seconds >= idle { return done }
                 usleep(500_000)
                 continue
             }
@@ -134,7 +134,7 @@ struct StoryClusterer {
                 let n = try vectorizer.analyze(pass, in: try workStore())
                 done += n
                 if n > 0 { progress.log("pass \(pass.id): \(n) pieces analyzed here") }
-                lastWork = Date()
+                sinceWork = Stopwatch()
                 usleep(200_000)
                 continue
             }
@@ -156,7 +156,7 @@ struct StoryClusterer {
             let n = try loaded!.split.work(on: pass)
             done += n
             if n > 0 { progress.log("pass \(pass.id): \(n) pieces searched here (store calls \(String(format: "%.2f", loaded!.split.clock.storeSeconds)) s)") }
-            lastWork = Date()
+            sinceWork = Stopwatch()
             usleep(200_000)   // pieces left are held by others: one may come free when a lease runs out
         }
     }

@@ -28,7 +28,7 @@ struct Work: ParsableCommand {
     func run() throws {
         let progress = store.progress()
         var done = 0
-        var lost: Date? = nil
+        var lost: Stopwatch? = nil   // since the server was lost (monotonic)
         // A worker outlives the server's restarts and network cuts: it connects again (every
         // second, for up to --idle seconds) and goes on with whatever pass is open then.
         while true {
@@ -38,9 +38,9 @@ struct Work: ParsableCommand {
                 done += try pipeline.work(idle: idle)
                 break
             } catch let error as StorylineError where error.code == .unavailable {
-                let since = lost ?? Date()
+                let since = lost ?? Stopwatch()
                 lost = since
-                guard Date().timeIntervalSince(since) < idle else { try reportingErrors { () throws -> Void in throw error }; return }
+                guard since.seconds < idle else { try reportingErrors { () throws -> Void in throw error }; return }
                 progress.log("\(error.message): connecting again", level: .warning)
                 sleep(1)
             } catch {

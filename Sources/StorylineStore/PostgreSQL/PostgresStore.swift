@@ -161,12 +161,12 @@ public final class PostgresStore: StoreBackend {
     /// returned object is (or when the process or its connection dies).
     public func lockForWriting(wait: Double) throws -> WriterLock {
         let connection = try PGConnection(url: url)
-        let deadline = Date().addingTimeInterval(max(0, wait))
+        let waited = Stopwatch()   // monotonic, unlike the wall clock
         while true {
             let r = try connection.query("SELECT pg_try_advisory_lock($1, $2)", [.int(Self.writerClass), .int(lockKey)])
             let taken = r.bool(0, 0)
             if taken { return WriterLock(holding: connection) }
-            if Date() >= deadline { break }
+            if waited.seconds >= wait { break }
             usleep(200_000)
         }
         let holder = try connection.query("""

@@ -19,13 +19,13 @@ public final class StoreLock {
         guard fd >= 0 else {
             throw StorylineError(.io, "cannot create lock file: \(String(cString: strerror(errno)))", file: self.path)
         }
-        let deadline = Date().addingTimeInterval(max(0, wait))
+        let waited = Stopwatch()   // monotonic, unlike the wall clock
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else {
                 close(fd)
                 throw StorylineError(.io, "cannot lock: \(String(cString: strerror(errno)))", file: self.path)
             }
-            if Date() >= deadline {
+            if waited.seconds >= wait {
                 var buffer = [UInt8](repeating: 0, count: 32)
                 let n = pread(fd, &buffer, 31, 0)
                 let holder = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
