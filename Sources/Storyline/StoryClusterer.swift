@@ -24,8 +24,8 @@ public struct ClusterSummary: Sendable, Codable {
 
 /// The cluster stage: puts every vectorized article not yet in a story into one.
 ///
-/// New articles are clustered together with the articles of open stories that lie in their time
-/// window (articles outside it can have no edge to them; they count only in their story's size,
+/// New articles are clustered together with the articles of the stories (closed ones too: a late
+/// article reopens its story) that lie in their time window (articles outside it can have no edge to them; they count only in their story's size,
 /// so averages are still over whole stories); those stories start as groups, so a story keeps its
 /// id as it grows and new articles either join one or form new stories (see ``StoryPlanner``).
 /// Finally, stories quiet for `closeAfterDays` before the store's clock close (and reopen when an

@@ -19,10 +19,6 @@ public enum Parallel {
         return all
     }()
 
-    /// Calls `body(worker, k)` for every `k` in `0..<count` on `workers` threads: worker `w` takes
-    /// `k = w, w + workers, w + 2·workers, …` (interleaved, so neighbours, often of like cost, go
-    /// to different workers). Returns when all are done. A worker's calls run in order on one
-    /// thread, so per-worker state indexed by `worker` needs no lock.
     /// Calls `body(k)` for every `k` in `0..<iterations` at once, on as many threads as the
     /// system gives (Dispatch's `concurrentPerform`), and returns when all are done. Each call
     /// must touch state of its own (its index's slots, a worker's buffers): the one other place,
@@ -44,6 +40,10 @@ public enum Parallel {
         return (a!, try b!.get())
     }
 
+    /// Calls `body(worker, k)` for every `k` in `0..<count` on `workers` threads: worker `w` takes
+    /// `k = w, w + workers, w + 2·workers, …` (interleaved, so neighbours, often of like cost, go
+    /// to different workers). Returns when all are done. A worker's calls run in order on one
+    /// thread, so per-worker state indexed by `worker` needs no lock.
     @inlinable
     public static func strided(_ count: Int, workers: Int, _ body: (_ worker: Int, _ index: Int) -> Void) {
         let workers = max(1, workers)

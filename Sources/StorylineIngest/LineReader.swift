@@ -9,9 +9,9 @@ import StorylineCore
 /// and handed out as an ``oversized(_:)`` marker line in its place, so that the reader names it
 /// and every other line is still read. Memory: two buffers of at most the limit (plus one byte).
 ///
-/// A gzip-compressed file (recognized by its magic bytes, whatever its name) is decompressed as
-/// it streams; a file compressed otherwise (zstd, bzip2, xz, zip) is refused with a message that
-/// says so. A UTF-8 byte-order mark at the start of the file is dropped.
+/// A gzip- or zstd-compressed file (recognized by its magic bytes, whatever its name) is
+/// decompressed as it streams (``ByteSource``); a file compressed otherwise (bzip2, xz, zip) is
+/// refused with a message that says so. A UTF-8 byte-order mark at the start of the file is dropped.
 package struct LineReader {
     package let path: String
     /// Bytes read at a time (a block handed out is about this long, or one longer line).

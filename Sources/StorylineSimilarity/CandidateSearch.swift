@@ -26,8 +26,9 @@ public struct SimilarityEdge: Sendable, Equatable {
 /// every reported weight is exact; a pair the sketch underestimates by more than the margin is missed
 /// (measure that recall with ``bruteForce``). Articles without a date follow the profile's policy.
 ///
-/// Each article keeps at most `maxNeighbors` edges of its own (``NeighborLimit``), so the graph
-/// is bounded whatever the input.
+/// Every edge is kept unless the profile sets `similarity.maxNeighbors` (the shipped one does
+/// not: a cap cuts big stories apart); then each article keeps at most that many edges of its own
+/// (``NeighborLimit``), pruned as the graph grows.
 ///
 /// Memory: the sketches of the blocks one window spans plus one block × block score matrix, and
 /// the graph.
@@ -162,7 +163,7 @@ public struct CandidateSearch {
         let pool = (0..<workers).map { _ in CandidateVerifier.Worker(features: (rows.indices.max().map { Int($0) } ?? -1) + 1) }
         var scores = [Float](repeating: 0, count: blockSize * blockSize)
         var edges: [SimilarityEdge] = []
-        // The graph's bound: pruned as it grows, so memory stays near n·k edges whatever the input.
+        // A bound on the graph, when the profile asks for one: pruned as it grows (n·k edges).
         let limit = profile.similarity.maxNeighbors.map(NeighborLimit.init(k:))
         var pruneAt = limit?.pruneThreshold(nodes: n) ?? .max
 

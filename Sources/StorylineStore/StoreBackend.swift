@@ -4,8 +4,8 @@ import StorylineVectors
 
 // The store's seam: what the stages need of a store, as protocols that trade in plain values
 // (articles, term counts, story changes, runs). The SQLite backend (`SQLiteStore`) fills them;
-// a PostgreSQL backend fills the same ones, and the contract tests (Tests/StorylineTests/
-// StoreContract*.swift) run against every backend. No SQL leaves this target.
+// a PostgreSQL backend fills the same ones, and the contract tests (Tests/StorylineStoreTests/
+// StoreContract.swift) run against every backend. No SQL leaves this target.
 
 /// Where a store is and how its writes are grouped.
 public protocol StoreBase: AnyObject {
@@ -19,7 +19,7 @@ public protocol StoreBase: AnyObject {
     /// What is wrong with the store, one line each (at most about `limit` per kind); empty when
     /// nothing is: every clustered article in exactly one live story, story sizes and first/last
     /// dates right, merged stories empty and pointing at a live story, vocabulary counts equal to
-    /// the sums over the term counts, and the backend's own integrity check.
+    /// the sums over the term counts, and (SQLite) the database's own integrity check.
     func checkInvariants(limit: Int) throws -> [String]
 
     /// The store's similarity search and analysis in pieces that processes on other machines
