@@ -29,14 +29,19 @@ final class LayersTests: XCTestCase {
     /// A layer's own tests may use that layer and those below it, no other.
     func testALayersTestsReachingUpFail() throws {
         let root = try copyOfTheHouse()
-        let url = root.appendingPathComponent("Package.swift")
-        let package = try String(contentsOf: url, encoding: .utf8)
-            .replacingOccurrences(of: #".testTarget(name: "StorylineStoreTests", dependencies: ["StorylineStore", "#,
-                                  with: #".testTarget(name: "StorylineStoreTests", dependencies: ["StorylineStore", "StorylineReport", "#)
-        try package.write(to: url, atomically: true, encoding: .utf8)
+        try replace(#".testTarget(name: "StorylineStoreTests", dependencies: ["StorylineStore", "#,
+                    with: #".testTarget(name: "StorylineStoreTests", dependencies: ["StorylineStore", "StorylineReport", "#, inPackageOf: root)
         try prepend("import StorylineText", to: "Tests/StorylineStoreTests/StoreContract.swift", in: root)
         try assertTheCheckFails(root, saying: "Package.swift: StorylineStoreTests depends on StorylineReport, which is not below StorylineStore")
         try assertTheCheckFails(root, saying: "Tests/StorylineStoreTests/StoreContract.swift:1: imports StorylineText, which StorylineStoreTests does not declare")
+    }
+
+    /// Edits the copy's Package.swift.
+    func replace(_ text: String, with new: String, inPackageOf root: URL) throws {
+        let url = root.appendingPathComponent("Package.swift")
+        let package = try String(contentsOf: url, encoding: .utf8)
+        XCTAssertTrue(package.contains(text), "Package.swift no longer says \(text)")
+        try package.replacingOccurrences(of: text, with: new).write(to: url, atomically: true, encoding: .utf8)
     }
 
     func prepend(_ line: String, to file: String, in root: URL) throws {
@@ -73,11 +78,8 @@ final class LayersTests: XCTestCase {
 
     func testAnUpwardDependencyInThePackageFails() throws {
         let root = try copyOfTheHouse()
-        let url = root.appendingPathComponent("Package.swift")
-        let package = try String(contentsOf: url, encoding: .utf8)
-            .replacingOccurrences(of: #".target(name: "StorylineCluster", dependencies: ["StorylineCore", "#,
-                                  with: #".target(name: "StorylineCluster", dependencies: ["StorylineCore", "StorylineReport", "#)
-        try package.write(to: url, atomically: true, encoding: .utf8)
+        try replace(#".target(name: "StorylineCluster", dependencies: ["StorylineCore", "#,
+                    with: #".target(name: "StorylineCluster", dependencies: ["StorylineCore", "StorylineReport", "#, inPackageOf: root)
         try assertTheCheckFails(root, saying: "Package.swift: StorylineCluster depends on StorylineReport, which is not below it")
     }
 
