@@ -187,6 +187,11 @@ extension Pipeline {
 
     struct ModelSummary: Codable { var documents: Int; var terms: Int }
 
+    /// Throws unless `directory` can take a report (see `report(to:)`): asked before a run's work.
+    public static func checkReportFolder(_ directory: String) throws {
+        try ReportWriter.checkFolder(URL(fileURLWithPath: directory))
+    }
+
     /// Builds the framing report from the store and writes it into `directory` in `formats`.
     /// Returns the report and the files written (relative to `directory`).
     public func report(to directory: String, formats: Set<ReportFormat> = Set(ReportFormat.allCases),

@@ -29,15 +29,21 @@ public enum Parallel {
         DispatchQueue.concurrentPerform(iterations: iterations) { k in body(k) }
     }
 
-    /// Runs `first` and `second` at the same time, on two threads, and returns both results once
-    /// both are done (an error of `second` is thrown only then: `first` never outlives the call).
-    public static func both<A, B>(_ first: () -> A, _ second: () throws -> B) throws -> (A, B) {
-        var a: A? = nil
-        var b: Result<B, Error>? = nil
-        perform(2) { k in
-            if k == 0 { a = first() } else { b = Result { try second() } }
+    /// Runs `first` on another thread while `second` runs on this one, and returns both results
+    /// once both are done (an error of `second` is thrown only then: `first` never outlives the
+    /// call). Not through `concurrentPerform`: Dispatch gives a loop nested in one of its
+    /// iterations only its share of the cores, and `first` (an analysis) runs loops of its own.
+    public static func both<A, B>(_ first: @escaping () -> A, _ second: () throws -> B) throws -> (A, B) {
+        let box = HandedOver<A>()
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) let first = first   // runs on one other thread, joined below
+        DispatchQueue.global().async {
+            box.value = first()
+            done.signal()
         }
-        return (a!, try b!.get())
+        let b = Result { try second() }
+        done.wait()
+        return (box.value!, try b.get())
     }
 
     /// Calls `body(worker, k)` for every `k` in `0..<count` on `workers` threads: worker `w` takes
@@ -58,4 +64,9 @@ public enum Parallel {
             }
         }
     }
+}
+
+/// A value one thread writes and another reads after waiting for it (a semaphore orders them).
+final class HandedOver<T>: @unchecked Sendable {
+    var value: T?
 }

@@ -279,6 +279,10 @@ public enum HTMLExtractor {
         return parts.joined()
     }
 
+    /// Elements inside a word's run of text (`W<b>ord</b>` is one word); others part words.
+    static let inline: Set<String> = ["a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
+                                      "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"]
+
     /// The depth past which a page's elements are flattened (news pages nest 20-40 deep).
     static let maxDepth = 100
 
@@ -288,6 +292,7 @@ public enum HTMLExtractor {
     /// (``flatten``). Iterative, so a page nested 200,000 deep costs no stack.
     static func flattenDeep(_ root: xmlNodePtr, doc: xmlDocPtr, limit: Int) {
         var tops: [xmlNodePtr] = []
+        var chainTop: xmlNodePtr?? = nil
         var stack: [(xmlNodePtr, Int)] = [(root, 0)]
         while let (node, depth) = stack.popLast() {
             var child = node.pointee.children
@@ -296,31 +301,46 @@ public enum HTMLExtractor {
                     if depth + 1 < limit {
                         stack.append((c, depth + 1))
                     } else {
-                        var top = c
-                        while let p = top.pointee.parent, p.pointee.type == XML_ELEMENT_NODE,
-                              !["body", "html"].contains(name(p)), elementChildCount(p) <= 2 {
-                            top = p
-                        }
-                        tops.append(top)
+                        // The chain's top, climbed once per parent (not once per child: a parent
+                        // with thousands of children at the limit must not cost their square).
+                        if chainTop == nil { chainTop = climb(from: node) }
+                        tops.append(chainTop! ?? c)
                     }
                 }
                 child = c.pointee.next
             }
+            chainTop = nil
         }
-        // Each top once, and none inside another (flattening frees what is under it).
+        // Each top once, and none inside another (flattening frees what is under it): which tops
+        // to flatten is decided before any is.
         var seen = Set<UnsafeMutableRawPointer>()
         tops = tops.filter { seen.insert(UnsafeMutableRawPointer($0)).inserted }
-        for top in tops where !isUnder(top, any: seen) { flatten(top, doc: doc) }
+        let roots = tops.filter { !isUnder($0, any: seen) }
+        for top in roots { flatten(top, doc: doc) }
     }
 
-    static func elementChildCount(_ node: xmlNodePtr) -> Int {
+    /// The top of the chain that `parent`'s children at the depth limit hang from: `parent` and its
+    /// ancestors while each has at most two element children (below `<body>`); nil when `parent`
+    /// itself has more (each child is then its own top).
+    static func climb(from parent: xmlNodePtr) -> xmlNodePtr?? {
+        var node = parent
+        guard parent.pointee.type == XML_ELEMENT_NODE, !["body", "html"].contains(name(parent)),
+              hasAtMostTwoElementChildren(parent) else { return .some(nil) }
+        while let p = node.pointee.parent, p.pointee.type == XML_ELEMENT_NODE,
+              !["body", "html"].contains(name(p)), hasAtMostTwoElementChildren(p) {
+            node = p
+        }
+        return .some(node)
+    }
+
+    static func hasAtMostTwoElementChildren(_ node: xmlNodePtr) -> Bool {
         var count = 0
         var child = node.pointee.children
         while let c = child {
-            if c.pointee.type == XML_ELEMENT_NODE { count += 1 }
+            if c.pointee.type == XML_ELEMENT_NODE { count += 1; if count > 2 { return false } }
             child = c.pointee.next
         }
-        return count
+        return true
     }
 
     /// Whether an ancestor of `node` is one of `nodes`.
@@ -362,7 +382,7 @@ public enum HTMLExtractor {
             if dropped.contains(tag) { continue }
             let isBlock = blocks.contains(tag)
             if entering {
-                if isBlock { close(); open.append(tag) } else { current.append(0x20) }
+                if isBlock { close(); open.append(tag) } else if !inline.contains(tag) { current.append(0x20) }
                 stack.append((x, false))
                 pushChildren(x)
             } else if isBlock {

@@ -142,12 +142,12 @@ package enum DateFinder {
         return introduced(b)
     }
 
-    /// A date the text's first 300 bytes state as the publication's ("Published: July 29, 2004",
-    /// "Posted ...", "Date ..."; not "Updated").
+    /// A date a line of the text's first 300 bytes opens with, as the publication's ("Published:
+    /// July 29, 2004", "Posted ...", "Date ..."; not "Updated", and not a keyword inside a sentence).
     package static func statedInText(_ text: String) -> Double? {
         var b = Array(text.utf8.prefix(300))
         for k in b.indices where b[k] >= 0x41 && b[k] <= 0x5A { b[k] += 0x20 }
-        return introduced(b, by: keywords)
+        return introduced(b, by: keywords, lineStart: true)
     }
 
     /// The first date introduced by "Published", "Updated", "Posted", ... in a page's visible
@@ -174,10 +174,17 @@ package enum DateFinder {
         introduced(b, by: keywords) ?? introduced(b, by: updateKeywords)
     }
 
-    private static func introduced(_ b: [UInt8], by words: [String]) -> Double? {
+    /// - Parameter lineStart: only a keyword that opens a line (after spaces, or a byline's `|`):
+    ///   "Published: July 29, 2004", not "a study published on March 3 in Nature".
+    private static func introduced(_ b: [UInt8], by words: [String], lineStart: Bool = false) -> Double? {
+        func opensLine(_ i: Int) -> Bool {
+            var k = i - 1
+            while k >= 0, b[k] == 0x20 || b[k] == 0x09 { k -= 1 }
+            return k < 0 || b[k] == 0x0A || b[k] == 0x0D || b[k] == 0x7C
+        }
         var i = 0
         while i < b.count {
-            if i == 0 || !isAlnum(b[i - 1]), let word = words.first(where: { starts(b, i, $0) }) {
+            if i == 0 || !isAlnum(b[i - 1]), !lineStart || opensLine(i), let word = words.first(where: { starts(b, i, $0) }) {
                 var j = i + word.utf8.count
                 // "Published: on Monday, March 3, 2024", "Updated 09/14/2013 4:05 PM".
                 func skip(_ chars: [UInt8]) { while j < b.count, chars.contains(b[j]) { j += 1 } }

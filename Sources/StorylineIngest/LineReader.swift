@@ -327,7 +327,7 @@ final class ZstdStream {
             if ZSTD_isError(ret) != 0 {
                 failed = true
                 if ZSTD_getErrorCode(ret) == ZSTD_error_frameParameter_windowTooLarge {
-                    return (output.pos, "the zstd file was compressed with a window larger than 128 MiB (zstd --long=28 or more, or --ultra), "
+                    return (output.pos, "the zstd file was compressed with a window larger than 128 MiB (zstd --long=28 or more), "
                         + "more memory than this reader gives a window: decompress it first (zstd -d --long=31 FILE), "
                         + "or compress it without --long")
                 }

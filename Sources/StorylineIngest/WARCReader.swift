@@ -104,17 +104,21 @@ struct WARCReader: ArticleReader {
             guard (isResponse || isResource) && length <= Self.maxContent else {
                 // Not read: skipped whole, unless its length turns out false.
                 let why = isResponse || isResource ? "larger than \(Self.maxContent >> 20) MiB" : type
-                if try stream.skip(length) == length, try stream.atRecordEnd() {
+                if try stream.skip(length) == length, try stream.blockEnd() != .continues {
                     skipped[why, default: 0] += 1
                 } else {
                     if let damage = stream.damage { try flush(); throw damage }
-                    try stream.rewind(to: contentStart)
-                    try resync(event, lied)
+                    // The record's own bytes are read again for the next record start when the
+                    // stream can go back there (a file, a few times a file); else onward from here.
+                    let back = try stream.rewind(to: contentStart)
+                    try resync(event, back ? lied : lied + " (the records inside its false length are not read)")
                 }
                 continue
             }
             let content = try stream.read(length)
-            guard content.count == length, try stream.atRecordEnd() else {
+            // A block that ends in the blank lines that close a record is whole, even when what
+            // follows them is no record (that is named next, on its own).
+            guard content.count == length, try stream.blockEnd() != .continues else {
                 if let damage = stream.damage { try flush(); throw damage }
                 if content.count < length, ByteStream.recordStart(in: content) == nil {
                     var event = event
@@ -388,16 +392,28 @@ final class ByteStream {
     }
 
     /// Goes back (or on) to a stream offset: within the buffer when it still holds it, else by
-    /// reading the source again from its start.
-    func rewind(to target: Int) throws {
+    /// reading the source again from its start, when it is a regular file and has been read again
+    /// fewer than ``maxReopens`` times (a file of many lying records must not be read a quadratic
+    /// number of times; a pipe cannot be). False when it could not go back: the stream is where it was.
+    func rewind(to target: Int) throws -> Bool {
         if target >= base && target <= base + end {
             start = target - base
-            return
+            return true
         }
+        guard reopens < Self.maxReopens, isRegularFile else { return false }
+        reopens += 1
         source = try open()
         base = 0; start = 0; end = 0; atEnd = false
         _ = try skip(target)
+        return true
     }
+
+    static let maxReopens = 16
+    private var reopens = 0
+    private lazy var isRegularFile: Bool = {
+        var info = stat()
+        return stat(source.path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+    }()
 
     /// Puts bytes back in front of the stream, as if not yet read.
     private func unread(_ bytes: ArraySlice<UInt8>) {
@@ -407,15 +423,28 @@ final class ByteStream {
         start = 0
     }
 
-    /// Whether a record (or the end) follows, after the blank lines that end a block: looked at,
-    /// not read.
-    func atRecordEnd() throws -> Bool {
+    /// What follows a block: looked at, not read.
+    enum BlockEnd {
+        /// A record, or the end of the stream (after any blank lines).
+        case record
+        /// The blank line that closes a record, then something that is no record.
+        case closed
+        /// The block's bytes go on: its length was short.
+        case continues
+    }
+
+    func blockEnd() throws -> BlockEnd {
         while end - start < 64, try fill() {}
-        var i = start
-        while i < end, buffer[i] == 0x0D || buffer[i] == 0x0A { i += 1 }
-        if i == end { return atEnd }
-        let after = i + 8 < end ? buffer[i + 8] : 0x0A
-        return i + 8 <= end && (after == 0x0A || after == 0x0D) && Self.isVersionLine(buffer[i..<(i + 8)])
+        var i = start, newlines = 0
+        while i < end, buffer[i] == 0x0D || buffer[i] == 0x0A {
+            if buffer[i] == 0x0A { newlines += 1 }
+            i += 1
+        }
+        if i == end { return atEnd ? .record : (newlines >= 2 ? .closed : .continues) }
+        var k = i
+        while k < end, k - i < 17, buffer[k] != 0x0A, buffer[k] != 0x0D { k += 1 }
+        if (k < end || atEnd) && Self.isVersionLine(buffer[i..<k]) { return .record }
+        return newlines >= 2 ? .closed : .continues
     }
 
     /// Finds the next record start (a version line after a blank line): first in `content`, the
@@ -431,22 +460,23 @@ final class ByteStream {
             // A record start may begin in the block's last bytes and end after it.
             unread(content.suffix(16))
         }
-        var previousEmpty = false
+        // Onward, outside any block that is known: any version line.
         while let line = try line() {
-            if previousEmpty && Self.isVersionLine(line) {
+            if Self.isVersionLine(line) {
                 unreadLine()
                 return lineOffset
             }
-            previousEmpty = line.isEmpty
         }
         return nil
     }
 
-    /// `WARC/1.0` or `WARC/1.1` (any `WARC/d.d`).
+    /// A version line: `WARC/` and a version, digits, a dot and digits (`WARC/1.0`, `WARC/1.1`,
+    /// old Heritrix's `WARC/0.17`).
     static func isVersionLine<C: Collection>(_ line: C) -> Bool where C.Element == UInt8 {
-        let bytes = Array(line.prefix(9))
-        return bytes.count == 8 && bytes[0..<5].elementsEqual("WARC/".utf8)
-            && (0x30...0x39).contains(bytes[5]) && bytes[6] == 0x2E && (0x30...0x39).contains(bytes[7])
+        let bytes = Array(line.prefix(17))
+        guard bytes.count <= 16, bytes.count >= 8, bytes[0..<5].elementsEqual("WARC/".utf8),
+              let dot = bytes[5...].firstIndex(of: 0x2E), dot > 5, dot < bytes.count - 1 else { return false }
+        return bytes[5..<dot].allSatisfy { (0x30...0x39).contains($0) } && bytes[(dot + 1)...].allSatisfy { (0x30...0x39).contains($0) }
     }
 
     /// The first place in `bytes` (after its first byte) where a record starts: a version line
@@ -457,9 +487,10 @@ final class ByteStream {
             guard let w = bytes[i...].firstIndex(of: 0x57) else { return nil }
             i = w
             if i + 8 > bytes.count { return nil }
-            let after = i + 8 < bytes.count ? bytes[i + 8] : 0x0A
+            var k = i
+            while k < bytes.count, k - i < 17, bytes[k] != 0x0A, bytes[k] != 0x0D { k += 1 }
             if bytes[i - 1] == 0x0A && (bytes[i - 2] == 0x0A || (bytes[i - 2] == 0x0D && i >= 3 && bytes[i - 3] == 0x0A))
-                && (after == 0x0A || after == 0x0D) && isVersionLine(bytes[i..<(i + 8)]) {
+                && isVersionLine(bytes[i..<k]) {
                 return i
             }
             i += 1

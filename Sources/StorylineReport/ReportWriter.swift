@@ -26,18 +26,25 @@ package struct ReportWriter {
                                              "stories.csv", "story_outlets.csv"]
 
     /// Throws unless `directory` can take a report: absent, empty, or a report's folder (only the
-    /// names a report writes). A report replaces its folder whole, so nothing else may be in it.
+    /// names a report writes, and only pages in its `stories/` and `pages/`). A report replaces its
+    /// folder whole, so nothing else may be in it.
     package static func checkFolder(_ directory: URL) throws {
         let fm = FileManager.default
+        let directory = directory.resolvingSymlinksInPath()
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else {
             throw StorylineError(.usage, "is a file, not a folder: --out names the report's folder", file: directory.path)
         }
-        guard directory.standardizedFileURL.path != URL(fileURLWithPath: fm.currentDirectoryPath).standardizedFileURL.path else {
+        guard directory.standardizedFileURL.path != URL(fileURLWithPath: fm.currentDirectoryPath).resolvingSymlinksInPath().standardizedFileURL.path else {
             throw StorylineError(.usage, "is the current folder: a report replaces its folder whole; name it from outside (--out ../NAME)", file: directory.path)
         }
-        let others = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).filter { !reportEntries.contains($0) }.sorted()
+        var others = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).filter { !reportEntries.contains($0) }
+        for pages in ["stories", "pages"] {
+            others += ((try? fm.contentsOfDirectory(atPath: directory.appendingPathComponent(pages).path)) ?? [])
+                .filter { !$0.hasSuffix(".html") }.map { "\(pages)/\($0)" }
+        }
+        others.sort()
         guard others.isEmpty else {
             throw StorylineError(.usage, "holds files that are not a report's (\(others.prefix(3).joined(separator: ", "))\(others.count > 3 ? ", ..." : "")): "
                                  + "a report replaces its folder whole; name a new or empty folder", file: directory.path)
@@ -46,21 +53,21 @@ package struct ReportWriter {
 
     /// Writes the report into a new folder beside `directory`, then puts it in place: a run killed
     /// at any point leaves the previous report whole (or, between two renames, no folder), never
-    /// a mix of old and new files.
+    /// a mix of old and new files. Where no folder can be made beside it (a parent the user may
+    /// not write, a mount point), the report is written in place instead, its old files removed
+    /// first.
     package func write(_ formats: Set<ReportFormat>) throws -> [String] {
         let fm = FileManager.default
-        let target = directory.standardizedFileURL
+        let target = directory.resolvingSymlinksInPath().standardizedFileURL
         try Self.checkFolder(target)
         let parent = target.deletingLastPathComponent(), name = target.lastPathComponent
         Self.removeLeftovers(of: name, in: parent)
-        let pid = getpid()
-        let staging = parent.appendingPathComponent(".\(name).new-\(pid)")
-        let previous = parent.appendingPathComponent(".\(name).old-\(pid)")
+        let tag = "\(Self.host)-\(getpid())"
+        let staging = parent.appendingPathComponent(".\(name).new-\(tag)")
+        let previous = parent.appendingPathComponent(".\(name).old-\(tag)")
         try? fm.removeItem(at: staging)
-        do {
-            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        } catch {
-            throw StorylineError(.io, "cannot create the report folder", file: staging.path, underlying: "\(error)")
+        guard (try? fm.createDirectory(at: staging, withIntermediateDirectories: true)) != nil else {
+            return try writeInPlace(target, formats)
         }
         let written: [String]
         do {
@@ -69,22 +76,51 @@ package struct ReportWriter {
             try? fm.removeItem(at: staging)
             throw error
         }
-        do {
-            if fm.fileExists(atPath: target.path) { try fm.moveItem(at: target, to: previous) }
-            try fm.moveItem(at: staging, to: target)
-        } catch {
-            throw StorylineError(.io, "cannot put the report in place", file: target.path, underlying: "\(error)")
+        let existed = fm.fileExists(atPath: target.path)
+        if existed {
+            guard rename(target.path, previous.path) == 0 else {
+                // A mount point or a folder that cannot move: in place after all.
+                try? fm.removeItem(at: staging)
+                return try writeInPlace(target, formats)
+            }
+        }
+        guard rename(staging.path, target.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if existed { _ = rename(previous.path, target.path) }   // the old report back where it was
+            try? fm.removeItem(at: staging)
+            throw StorylineError(.io, "cannot put the report in place: \(reason)", file: target.path)
         }
         try? fm.removeItem(at: previous)
         return written
     }
 
-    /// Removes the folders a killed report run into `name` left beside it.
+    /// The report written straight into `target` (its old report files removed first).
+    private func writeInPlace(_ target: URL, _ formats: Set<ReportFormat>) throws -> [String] {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(at: target, withIntermediateDirectories: true)
+        } catch {
+            throw StorylineError(.io, "cannot create the report folder", file: target.path, underlying: "\(error)")
+        }
+        for entry in Self.reportEntries { try? fm.removeItem(at: target.appendingPathComponent(entry)) }
+        return try ReportWriter(report: report, directory: target).writeFiles(formats)
+    }
+
+    /// This machine's name, in the names of the folders a report is written in: a folder shared
+    /// with other machines holds theirs too, and only this machine's dead processes' are removed.
+    static let host: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "host" }
+        let name = String(cString: buffer).filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }
+        return name.isEmpty ? "host" : name
+    }()
+
+    /// Removes the folders a killed report run of this machine into `name` left beside it.
     static func removeLeftovers(of name: String, in parent: URL) {
         let fm = FileManager.default
         for entry in (try? fm.contentsOfDirectory(atPath: parent.path)) ?? [] {
-            for kind in [".new-", ".old-"] where entry.hasPrefix(".\(name)\(kind)") {
-                guard let pid = Int32(entry.dropFirst(name.count + 1 + kind.count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            for kind in [".new-", ".old-"] where entry.hasPrefix(".\(name)\(kind)\(host)-") {
+                guard let pid = Int32(entry.dropFirst(name.count + 1 + kind.count + host.count + 1)), kill(pid, 0) != 0, errno == ESRCH else { continue }
                 try? fm.removeItem(at: parent.appendingPathComponent(entry))
             }
         }

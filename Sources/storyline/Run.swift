@@ -31,6 +31,7 @@ struct Run: ParsableCommand {
         let pipeline = try reportingErrors { try store.pipeline() }
         split.apply(to: pipeline)
         let hosts = try reportingErrors { try input.outlets() }
+        if let dir = report { try reportingErrors { try Pipeline.checkReportFolder(dir) } }   // before the night's work
         let result = try reportingErrors { try pipeline.run(paths, format: input.format, strict: strict, outlets: hosts) }
         printClusterSummary(result.cluster, pipeline.progress)
         pipeline.progress.log("stories are in \(store.shownDB): `storyline stories\(store.dbOption == nil ? "" : " --db " + shellQuoted(store.shownDB))` lists them")

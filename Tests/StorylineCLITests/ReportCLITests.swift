@@ -137,23 +137,39 @@ final class ReportCLITests: XCTestCase {
     }
 
     /// A report replaces its folder whole: a page of a story gone is gone, a folder with other
-    /// files is refused before any work, and what a killed run left beside it is cleared.
+    /// files is refused before any work, a link to the folder stays a link, and what a killed run
+    /// of this machine left beside it is cleared (another machine's is not).
     func testAReportReplacesItsFolderWhole() throws {
         let dir = try reportWithHostileTitle()
         let fm = FileManager.default
         let out = dir.appendingPathComponent("out")
         try Data("old".utf8).write(to: out.appendingPathComponent("stories/9999.html"))
-        // Left by a killed run (a process id that cannot be alive) and by a live one (pid 1).
-        try fm.createDirectory(at: dir.appendingPathComponent(".out.new-2147483646"), withIntermediateDirectories: true)
-        try fm.createDirectory(at: dir.appendingPathComponent(".out.old-1"), withIntermediateDirectories: true)
+        var name = [CChar](repeating: 0, count: 256)
+        gethostname(&name, 255)
+        let host = String(cString: name).filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }
+        // Left by a killed run (a process id that cannot be alive), by a live one (pid 1), by another machine.
+        for leftover in [".out.new-\(host)-2147483646", ".out.old-\(host)-1", ".out.new-elsewhere-2147483646"] {
+            try fm.createDirectory(at: dir.appendingPathComponent(leftover), withIntermediateDirectories: true)
+        }
         let again = try CLI.run(["report", "--out", "out", "-q"], in: dir)
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertFalse(fm.fileExists(atPath: out.appendingPathComponent("stories/9999.html").path), "a stale page stays behind")
         XCTAssertTrue(fm.fileExists(atPath: out.appendingPathComponent("index.html").path))
-        XCTAssertFalse(fm.fileExists(atPath: dir.appendingPathComponent(".out.new-2147483646").path))
-        XCTAssertTrue(fm.fileExists(atPath: dir.appendingPathComponent(".out.old-1").path), "a live run's folder is not ours")
-        XCTAssertEqual(try fm.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".out.") }, [".out.old-1"])
-        // A folder with the user's own files, the current folder, a file: refused, nothing touched.
+        XCTAssertEqual(try fm.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".out.") }.sorted(),
+                       [".out.new-elsewhere-2147483646", ".out.old-\(host)-1"], "only this machine's dead runs' folders go")
+        // A link to the report folder stays a link; the folder it names gets the report.
+        try fm.createSymbolicLink(atPath: dir.appendingPathComponent("latest").path, withDestinationPath: "out")
+        try Data("old".utf8).write(to: out.appendingPathComponent("stories/9998.html"))
+        XCTAssertEqual(try CLI.run(["report", "--out", "latest", "-q"], in: dir).status, 0)
+        XCTAssertEqual(try fm.destinationOfSymbolicLink(atPath: dir.appendingPathComponent("latest").path), "out")
+        XCTAssertFalse(fm.fileExists(atPath: out.appendingPathComponent("stories/9998.html").path))
+        // A folder with the user's own files (at the top or among the pages), the current folder,
+        // a file: refused, nothing touched; `run --report` refuses before the night's work.
+        try Data("mine".utf8).write(to: out.appendingPathComponent("stories/notes.txt"))
+        let inPages = try CLI.run(["report", "--out", "out"], in: dir)
+        XCTAssertEqual(inPages.status, 64, inPages.stderr)
+        XCTAssertTrue(inPages.stderr.contains("holds files that are not a report's (stories/notes.txt)"), inPages.stderr)
+        try fm.removeItem(at: out.appendingPathComponent("stories/notes.txt"))
         try Data("mine".utf8).write(to: out.appendingPathComponent("notes.txt"))
         let refused = try CLI.run(["report", "--out", "out"], in: dir)
         XCTAssertEqual(refused.status, 64, refused.stderr)
@@ -161,5 +177,9 @@ final class ReportCLITests: XCTestCase {
         XCTAssertTrue(fm.fileExists(atPath: out.appendingPathComponent("notes.txt").path))
         XCTAssertEqual(try CLI.run(["report", "--db", "../storyline.sqlite", "--out", "."], in: out).status, 64)
         XCTAssertEqual(try CLI.run(["report", "--out", "d.jsonl"], in: dir).status, 64)
+        let runs = try CLI.run(["runs", "--json"], in: dir).stdout
+        let night = try CLI.run(["run", "d.jsonl", "--report", "out"], in: dir)
+        XCTAssertEqual(night.status, 64, night.stderr)
+        XCTAssertEqual(try CLI.run(["runs", "--json"], in: dir).stdout, runs, "no run began")
     }
 }

@@ -172,8 +172,16 @@ final class WARCCLITests: XCTestCase {
                 name = "r%d%s.warc" % (record, case)
                 open(name, "wb").write(lying)
                 open(name + ".gz", "wb").write(gzip.compress(lying))
+        # A line of junk after a whole record; old Heritrix's version line.
+        open("junk.warc", "wb").write(data[:starts[3]] + b"this is junk\r\n" + data[starts[3]:])
+        open("v017.warc", "wb").write(data.replace(b"WARC/1.1\r\n", b"WARC/0.17\r\n").replace(b"WARC/1.0\r\n", b"WARC/0.17\r\n"))
         """#, in: dir)
         let all = (1...4).map { "https://o\($0).example/a" }
+        for name in ["junk.warc", "v017.warc"] {
+            let r = try CLI.run(["read", name], in: dir)
+            XCTAssertEqual(try rows(r.stdout).map { $0["id"] as? String }, all, "\(name): \(r.stderr)")
+        }
+        XCTAssertTrue(try CLI.run(["read", "junk.warc"], in: dir).stderr.contains("junk.warc:4: not a WARC record at byte"), "the junk is named")
         for (record, cases) in [(3, ["+1000000000000", "9223372036854775813", "-5", "12abc", "+100", "-10", "+5000", "+5", "-2", "+0"]),
                                 (2, ["+40", "-8", "+1000000000000"])] {
             for case_ in cases {

@@ -52,6 +52,17 @@ final class ExtractionTests: XCTestCase {
         let rows = (0..<300).map { #"<div class="row"><p>Row \#($0). \#(prose[$0 % 5])"# }.joined()
         let rowsText = try XCTUnwrap(HTMLExtractor.extract(page(body: rows))).text
         XCTAssertEqual(rowsText.components(separatedBy: "\n\n"), (0..<300).map { "Row \($0). \(prose[$0 % 5])" })
+        // A chain whose top holds another chain's top (flattened once, from the outer top), and a
+        // node with 20,000 children at the limit (climbed once, not once per child: the test would
+        // take minutes otherwise); inline elements inside deep parts do not split words.
+        let nested = "<div id=t1><div id=b><p>\(prose[0])</p><p>\(prose[1])</p>" + String(repeating: "<div>", count: 120) + "<p>\(prose[2])</p>"
+            + String(repeating: "</div>", count: 121) + "<div id=a>" + String(repeating: "<div>", count: 120) + "<p>\(prose[3])</p>"
+            + String(repeating: "</div>", count: 122)
+        let nestedText = try XCTUnwrap(HTMLExtractor.extract(page(body: nested))).text
+        for k in 0..<4 { XCTAssertTrue(nestedText.contains(prose[k]), nestedText) }
+        let wide = String(repeating: "<div>", count: 98) + "<p>W<b>ord</b> " + prose[4] + "</p>" + String(repeating: "<i>x</i>", count: 20_000)
+        let wideText = try XCTUnwrap(HTMLExtractor.extract(page(body: wide))).text
+        XCTAssertTrue(wideText.contains("Word " + prose[4]), String(wideText.prefix(300)))
         let fonts = (0..<300).map { "<p><font>Para \($0). \(prose[$0 % 5])" }.joined()
         let fontsText = try XCTUnwrap(HTMLExtractor.extract(page(body: fonts))).text
         XCTAssertEqual(fontsText.components(separatedBy: "\n\n"), (0..<300).map { "Para \($0). \(prose[$0 % 5])" })

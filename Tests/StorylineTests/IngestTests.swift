@@ -454,6 +454,7 @@ final class DateFinderTests: XCTestCase {
             #"{"id":"stated","outlet":"W","title":"T","text":"Published: July 29, 2004\nThe text.","url":"https://e.com/2012/05/31/a"}"#,
             #"{"id":"agree","outlet":"W","title":"T","text":"Published: May 31, 2012\nThe text.","url":"https://e.com/2012/05/31/a"}"#,
             #"{"id":"dateline","outlet":"W","title":"T","text":"WASHINGTON, July 29, 2004 — The text.","url":"https://e.com/2012/05/31/a"}"#,
+            #"{"id":"study","outlet":"W","title":"T","text":"A study published on March 3, 2020 in Nature found more.","url":"https://e.com/2021/05/10/a"}"#,
             #"{"id":"future","outlet":"W","published":"2999-01-01","title":"T","text":"x","url":"https://e.com/2020/01/03/a"}"#,
         ]
         let file = dir.appendingPathComponent("d.jsonl")
@@ -475,6 +476,7 @@ final class DateFinderTests: XCTestCase {
         XCTAssertEqual(articles["agree"]?.dateSource, .url)
         XCTAssertEqual(articles["dateline"]?.published, day("2012-05-31"))
         XCTAssertEqual(articles["dateline"]?.dateSource, .url)
+        XCTAssertEqual(articles["study"]?.published, day("2021-05-10"), "a keyword inside a sentence states no publication date")
         // An implausible given date is dropped (with its warning); the URL's is then used.
         XCTAssertEqual(articles["future"]?.published, day("2020-01-03"))
         XCTAssertEqual(articles["future"]?.dateSource, .url)
