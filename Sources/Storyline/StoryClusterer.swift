@@ -98,7 +98,8 @@ struct StoryClusterer {
 
         progress.begin("cluster", total: 0)
         var step = Stopwatch()
-        let labels = link(input, edges)
+        var labels = link(input, edges)
+        _ = try splitTwins(input, &labels)
         let linkSeconds = step.restart()
         let changes = try commit(input, labels: labels, edges: edges, summary: &summary)
         let commitSeconds = step.restart()
@@ -235,24 +236,45 @@ struct StoryClusterer {
         #if DEBUG
         input.rows._checkInvariants()
         #endif
-        input.order = Self.arrivalFreeOrder(input)
+        input.order = try Self.arrivalFreeOrder(input, texts: store.texts(of:))
         return input
     }
 
     /// Each item's place in an order that does not depend on the order articles arrived in (their
     /// store seqs): by date (undated last), then by a hash of the item's canonical TF-IDF row (its
-    /// terms and weights), then by seq, which decides only between articles of identical terms
-    /// published at the same instant. Linkage and story ids break ties by it.
-    static func arrivalFreeOrder(_ input: Input) -> [Int32] {
+    /// terms and weights); articles of identical terms at the same instant (a wire copy retyped,
+    /// words that are stopwords apart) by their title and text, read for them alone; then by seq,
+    /// which decides only between articles that are the same text. Linkage, story ids and the
+    /// story's title break ties by it.
+    static func arrivalFreeOrder(_ input: Input, texts: ([Int64]) throws -> [Int64: (title: String, text: String)]) throws -> [Int32] {
         let rows = input.rows
-        let keys = input.items.indices.map { k -> (Double, UInt64, Int64) in
+        let keys = input.items.indices.map { k -> (Double, UInt64) in
             var h: UInt64 = 0x5107_11E5
             for j in rows.offsets[k]..<rows.offsets[k + 1] {
                 h = Hashing.mix(h ^ (UInt64(UInt32(bitPattern: rows.indices[j])) << 32 | UInt64(rows.values[j].bitPattern)))
             }
-            return (input.items[k].published ?? .infinity, h, input.items[k].seq)
+            return (input.items[k].published ?? .infinity, h)
         }
-        let sorted = keys.indices.sorted { keys[$0] < keys[$1] }
+        var sorted = keys.indices.sorted { (keys[$0].0, keys[$0].1, input.items[$0].seq) < (keys[$1].0, keys[$1].1, input.items[$1].seq) }
+        // Runs of equal keys: ordered by their texts.
+        var tied: [Int] = []
+        var start = 0
+        for p in 1..<max(1, sorted.count + 1) where p == sorted.count || keys[sorted[p]] != keys[sorted[start]] {
+            if p - start > 1 { tied += sorted[start..<p] }
+            start = p
+        }
+        if !tied.isEmpty {
+            let text = try texts(tied.map { input.items[$0].seq })
+            func content(_ k: Int) -> String { text[input.items[k].seq].map { $0.title + "\u{0}" + $0.text } ?? "" }
+            start = 0
+            for p in 1..<(sorted.count + 1) where p == sorted.count || keys[sorted[p]] != keys[sorted[start]] {
+                if p - start > 1 {
+                    let run = sorted[start..<p].sorted { (content($0), input.items[$0].seq) < (content($1), input.items[$1].seq) }
+                    sorted.replaceSubrange(start..<p, with: run)
+                }
+                start = p
+            }
+        }
         var order = [Int32](repeating: 0, count: keys.count)
         for (p, k) in sorted.enumerated() { order[k] = Int32(p) }
         return order
@@ -273,6 +295,54 @@ struct StoryClusterer {
                      dated: input.items.map { $0.published != nil }, order: input.order, memory: &memory)
         progress.log("linkage: \(edges.count) edges, \(memory.bytes / 1_048_576) MiB (\(String(format: "%.1f", memory.bytesPerEdge)) bytes an edge, \(memory.itemBytes / max(1, input.items.count)) an article)", level: .debug)
         return labels
+    }
+
+    /// Splits the new stories that hold two look-alike events (``TwinSplitter``, when the profile
+    /// sets `similarity.twinSplit`): those made of new articles only, at least one of them undated.
+    /// Their articles' names come from their texts, read here. Returns how many stories split.
+    func splitTwins(_ input: Input, _ labels: inout [Int]) throws -> Int {
+        guard let threshold = profile.similarity.twinSplit else { return 0 }
+        var splitter = TwinSplitter(threshold: threshold, share: profile.similarity.twinShare ?? 0.66)
+        splitter.minArticles = 4
+        var members: [Int: [Int]] = [:]
+        for (k, label) in labels.enumerated() { members[label, default: []].append(k) }
+        // Each story's members in the arrival-free order, the stories by their first member.
+        let candidates = members.values
+            .filter { m in m.count >= splitter.minArticles && m.allSatisfy { $0 >= input.settled }
+                && m.contains { input.items[$0].published == nil } }
+            .map { $0.sorted { input.order[$0] < input.order[$1] } }
+            .sorted { input.order[$0[0]] < input.order[$1[0]] }
+        guard !candidates.isEmpty else { return 0 }
+        let all = Array(candidates.joined())
+        let texts = try store.texts(of: all.map { input.items[$0].seq })
+        // The names of every article of those stories, on all cores.
+        var found = [[String: Int]](repeating: [:], count: all.count)
+        found.withUnsafeMutableBufferPointer { out in
+            Parallel.strided(all.count, workers: Parallel.cores) { _, i in
+                let t = texts[input.items[all[i]].seq] ?? ("", "")
+                out[i] = NameExtractor.names(title: t.title, text: t.text)
+            }
+        }
+        var names: [Int: [String: Int]] = [:]
+        var documentFrequency: [String: Int] = [:]
+        for (i, k) in all.enumerated() {
+            names[k] = found[i]
+            for name in found[i].keys { documentFrequency[name, default: 0] += 1 }
+        }
+        let documents = names.count
+        var nextLabel = labels.count
+        var splits = 0
+        for story in candidates {
+            let parts = splitter.split(story.map { names[$0]! }, documentFrequency: documentFrequency, documents: documents)
+            guard parts.count > 1 else { continue }
+            splits += 1
+            for part in parts.dropFirst() {
+                for k in part { labels[story[k]] = nextLabel }
+                nextLabel += 1
+            }
+        }
+        if splits > 0 { progress.log("\(splits) stories of look-alike events split by their names", level: .debug) }
+        return splits
     }
 
     /// Plans the story changes and commits them, with the closing of quiet stories, in one transaction.

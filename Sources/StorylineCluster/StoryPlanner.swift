@@ -25,10 +25,13 @@ public struct StoryPlanner {
         precondition(labels.count == items.count)
         let place: (Int) -> Int64 = { k in order.map { Int64($0[k]) } ?? Int64(k) }
         let tieBreak: (Int) -> Int64 = { k in order.map { Int64($0[k]) } ?? items[k].seq }
-        var centrality = [Double](repeating: 0, count: items.count)
+        // Summed in fixed point (a weight is a Float in [0, 1]: 2^32 steps are exact for it), so
+        // the sum does not depend on the order of the edges, which follows the articles' arrival.
+        var centrality = [Int64](repeating: 0, count: items.count)
         for e in edges where labels[Int(e.a)] == labels[Int(e.b)] {
-            centrality[Int(e.a)] += Double(e.weight)
-            centrality[Int(e.b)] += Double(e.weight)
+            let w = Int64((Double(e.weight) * 4_294_967_296).rounded())
+            centrality[Int(e.a)] += w
+            centrality[Int(e.b)] += w
         }
         var members: [Int: [Int]] = [:]
         for (k, label) in labels.enumerated() { members[label, default: []].append(k) }

@@ -56,6 +56,12 @@ public struct Profile: Codable, Equatable, Sendable {
         /// strongest of either end): the similarity graph, and linkage's memory, stay near
         /// `articles × maxNeighbors` edges on any input. Nil: unbounded.
         public var maxNeighbors: Int?
+        /// Twin events apart: a new story that holds an undated article is linked again over its
+        /// articles' names at `twinSplit`, and split where two or more groups each have a name
+        /// that `twinShare` of their articles use and no other group does (`TwinSplitter`).
+        /// Nil: stories are not split by names.
+        public var twinSplit: Double?
+        public var twinShare: Double?
     }
 
     public enum UndatedPolicy: String, Codable, Sendable {
@@ -172,6 +178,8 @@ public struct Profile: Codable, Equatable, Sendable {
             throw bad("similarity.shortTextThreshold must be in (0, threshold]")
         }
         if let k = similarity.maxNeighbors, k < 1 { throw bad("similarity.maxNeighbors must be >= 1") }
+        if let t = similarity.twinSplit, !(t > 0 && t <= 1) { throw bad("similarity.twinSplit must be in (0, 1]") }
+        if let s = similarity.twinShare, !(s > 0 && s <= 1) { throw bad("similarity.twinShare must be in (0, 1]") }
         guard analyzer.titleWeight > 0 else { throw bad("analyzer.titleWeight must be > 0") }
         guard time.graceDays >= 0, time.decayDays >= 0 else { throw bad("time.graceDays and time.decayDays must be >= 0") }
         if let u = time.undatedFactor { guard u > 0, u <= 1 else { throw bad("time.undatedFactor must be in (0, 1]") } }
@@ -187,7 +195,8 @@ public struct Profile: Codable, Equatable, Sendable {
         "report": ["minZ": nil, "priorWeight": nil, "bootstrap": nil, "permutations": nil],
         "analyzer": ["defaultLanguage": nil, "minTokenLength": nil, "titleWeight": nil],
         "similarity": ["threshold": nil, "sketchDimension": nil, "margin": nil, "int8SketchDimension": nil, "int8Margin": nil, "int8RefineMargin": nil, "blockSize": nil, "seed": nil, "undated": nil,
-                       "shortTextTerms": nil, "shortTextThreshold": nil, "maxNeighbors": nil],
+                       "shortTextTerms": nil, "shortTextThreshold": nil, "maxNeighbors": nil,
+                       "twinSplit": nil, "twinShare": nil],
         "time": ["graceDays": nil, "decayDays": nil, "windowDays": nil, "closeAfterDays": nil, "undatedFactor": nil],
     ]
 

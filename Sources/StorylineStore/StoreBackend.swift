@@ -38,6 +38,10 @@ public protocol ArticleStore: StoreBase {
     /// How many articles the store holds.
     func articleCount() throws -> Int
 
+    /// The titles and texts of the articles with these sequence numbers (any order; unknown ones
+    /// are left out).
+    func texts(of seqs: [Int64]) throws -> [Int64: (title: String, text: String)]
+
     /// Articles in store order, optionally only those of one story (term counts not loaded).
     func articles(story: Int64?) throws -> [StoredArticle]
 

@@ -24,7 +24,7 @@ final class ArrivalOrderCLITests: XCTestCase {
     }
 
     func testShuffledReversedAndSplitDumpsGiveTheSameStories() throws {
-        for name in ["allsides-dev.jsonl", "basil.jsonl"] {
+        for name in ["allsides-dev.jsonl", "basil.jsonl", "ecbplus-dev.jsonl"] {   // ecbplus: twin events split by names
             let dir = CLI.temporaryDirectory()
             let all = try lines(name)
             var generator = seededGenerator()

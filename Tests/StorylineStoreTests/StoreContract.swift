@@ -83,6 +83,12 @@ struct StoreContract {
         XCTAssertNil(all[1].article.published)
         XCTAssertLessThan(all[0].seq, all[1].seq)
         XCTAssertEqual(all.map(\.storyID), [nil, nil])
+        // Texts by sequence number (an unknown one left out).
+        let texts = try store.texts(of: [all[1].seq, all[0].seq, all[1].seq + 1000])
+        XCTAssertEqual(texts.count, 2)
+        XCTAssertEqual(texts[all[0].seq]?.title, "One")
+        XCTAssertEqual(texts[all[0].seq]?.text, a.text)
+        XCTAssertEqual(texts[all[1].seq]?.title, "One")
         // The same batch again changes nothing.
         XCTAssertEqual(try store.transaction { try store.insert([(a, "f:1")], runID: run) }, 0)
         XCTAssertEqual(try store.latestPublished(notAfter: 2 * 86400), 86400)

@@ -296,3 +296,14 @@ final class QuickLanguageGuessTests: XCTestCase {
         }
     }
 }
+
+/// The names of an article: capitalized words inside sentences, not the first, not in capitals
+/// throughout, not a function word, weekday or month.
+final class NameExtractorTests: XCTestCase {
+    func testCapitalizedWordsInsideSentences() {
+        let names = NameExtractor.names(title: "Saints place Pierre Thomas on injured reserve",
+                                        text: "The New Orleans Saints placed running back Pierre Thomas on IR Wednesday. "
+                                            + "Coach Sean Payton said the DUI charge is unrelated.\nThomas was hurt in May. It's a blow! O'Neil agreed.")
+        XCTAssertEqual(names, ["pierre": 2, "thomas": 2, "new": 1, "orleans": 1, "saints": 1, "sean": 1, "payton": 1])
+    }
+}

@@ -253,6 +253,16 @@ public final class PostgresStore: StoreBackend {
 
     public func articleCount() throws -> Int { Int(try scalar("SELECT COUNT(*) FROM articles") ?? 0) }
 
+    public func texts(of seqs: [Int64]) throws -> [Int64: (title: String, text: String)] {
+        var out: [Int64: (title: String, text: String)] = [:]
+        for start in stride(from: 0, to: seqs.count, by: 5000) {
+            let r = try pg.query("SELECT seq, title, text FROM articles WHERE seq = ANY($1::int8[])",
+                                 [.array(Array(seqs[start..<min(seqs.count, start + 5000)]))])
+            for row in 0..<r.count { out[r.int(row, 0)] = (r.text(row, 1) ?? "", r.text(row, 2) ?? "") }
+        }
+        return out
+    }
+
 
     public func articles(story: Int64?) throws -> [StoredArticle] {
         var out: [StoredArticle] = []

@@ -233,6 +233,17 @@ public final class SQLiteStore: StoreBackend {
 
     public func articleCount() throws -> Int { Int(try db.scalar("SELECT COUNT(*) FROM articles") ?? 0) }
 
+    public func texts(of seqs: [Int64]) throws -> [Int64: (title: String, text: String)] {
+        var out: [Int64: (title: String, text: String)] = [:]
+        for start in stride(from: 0, to: seqs.count, by: 500) {
+            let chunk = seqs[start..<min(seqs.count, start + 500)]
+            let s = try db.prepare("SELECT seq, title, text FROM articles WHERE seq IN (" + chunk.map { _ in "?" }.joined(separator: ",") + ")")
+            try s.bind(chunk.map { .int($0) })
+            while try s.step() { out[s.int(0)] = (s.text(1) ?? "", s.text(2) ?? "") }
+        }
+        return out
+    }
+
     public func articles(story: Int64?) throws -> [StoredArticle] {
         let sql = "SELECT a.seq, st.story_id, \(Article.columns)"
             + " FROM article_state st JOIN articles a ON a.seq = st.seq"
