@@ -22,16 +22,13 @@ from datetime import datetime, timedelta, timezone
 
 FUNCTION_WORDS = """the to in of for on a and with after as at is by from over says are be will its
 amid about into up than more after new""".split()
-SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["an", "el", "or", "is", "um", "ar", "en"]
+from syllables import SYLLABLES, spell
+
+OWN_SYLLABLES = SYLLABLES + ["ar", "en"]   # words of its own, unlike the other generators'
 
 
 def word(i, offset):
-    parts = []
-    i += offset
-    while i:
-        i, r = divmod(i, len(SYLLABLES))
-        parts.append(SYLLABLES[r])
-    return "".join(parts)
+    return spell(i + offset, OWN_SYLLABLES)
 
 
 def main():

@@ -18,17 +18,12 @@ import random
 import sys
 from datetime import datetime, timedelta, timezone
 
-SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["an", "el", "or", "is", "um"]
+from syllables import spell
 
 
 def word(i):
     """The i-th synthetic word: a base-75 number spelled in syllables (never an English stopword)."""
-    parts = []
-    i += 75  # at least two syllables
-    while i:
-        i, r = divmod(i, len(SYLLABLES))
-        parts.append(SYLLABLES[r])
-    return "".join(parts)
+    return spell(i + 75)  # at least two syllables
 
 
 def zipf_cumulative(n, s=1.07):

@@ -14,16 +14,11 @@ import random
 import sys
 from datetime import datetime, timedelta, timezone
 
-SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["an", "el", "or", "is", "um"]
+from syllables import spell
 
 
 def word(i):
-    parts = []
-    i += 75
-    while i:
-        i, r = divmod(i, len(SYLLABLES))
-        parts.append(SYLLABLES[r])
-    return "".join(parts)
+    return spell(i + 75)  # at least two syllables
 
 
 def main():
