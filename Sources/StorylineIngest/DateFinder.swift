@@ -44,7 +44,7 @@ package enum DateFinder {
             let slash = b[hostStart...].firstIndex(of: 0x2F) ?? b.count
             b = Array(b[slash...])
         }
-        for k in b.indices where b[k] >= 0x41 && b[k] <= 0x5A { b[k] += 0x20 }
+        b = lowercased(b)
         if let t = slashedOrDashedDay(b) ?? compactDay(b), PublicationDate.isPlausible(t) { return t }
         return nil
     }
@@ -136,8 +136,7 @@ package enum DateFinder {
 
     package static func fromText(_ text: String) -> Double? {
         let original = Array(text.utf8.prefix(300))
-        var b = original
-        for k in b.indices where b[k] >= 0x41 && b[k] <= 0x5A { b[k] += 0x20 }
+        let b = lowercased(original)
         if let t = opening(b, after: datelinePlace(original)), PublicationDate.isPlausible(t) { return t }
         return introduced(b)
     }
@@ -145,17 +144,18 @@ package enum DateFinder {
     /// A date a line of the text's first 300 bytes opens with, as the publication's ("Published:
     /// July 29, 2004", "Posted ...", "Date ..."; not "Updated", and not a keyword inside a sentence).
     package static func statedInText(_ text: String) -> Double? {
-        var b = Array(text.utf8.prefix(300))
-        for k in b.indices where b[k] >= 0x41 && b[k] <= 0x5A { b[k] += 0x20 }
-        return introduced(b, by: keywords, lineStart: true)
+        introduced(lowercased(text.utf8.prefix(300)), by: keywords, lineStart: true)
+    }
+
+    /// Bytes with ASCII capitals made small: what every search here for words and month names reads.
+    static func lowercased<S: Sequence>(_ bytes: S) -> [UInt8] where S.Element == UInt8 {
+        bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
     }
 
     /// The first date introduced by "Published", "Updated", "Posted", ... in a page's visible
     /// text (its first `limit` bytes), where the page's metadata gives none.
     package static func fromPageText(_ text: String, limit: Int = 30_000) -> Double? {
-        var b = Array(text.utf8.prefix(limit))
-        for k in b.indices where b[k] >= 0x41 && b[k] <= 0x5A { b[k] += 0x20 }
-        return introduced(b)
+        introduced(lowercased(text.utf8.prefix(limit)))
     }
 
     /// Where a dateline's date starts: after a place in capitals and a comma ("WASHINGTON, ",
@@ -207,8 +207,7 @@ package enum DateFinder {
     /// words or numbers ("July 24, 2015", "Published Oct 20, 2025 at 5:00 PM"). Nil when none
     /// or not plausible.
     package static func written(_ raw: String) -> Double? {
-        var b = Array(raw.utf8.prefix(80))
-        for k in b.indices where b[k] >= 0x41 && b[k] <= 0x5A { b[k] += 0x20 }
+        let b = lowercased(raw.utf8.prefix(80))
         guard let t = rfc2822(b) ?? opening(b) ?? introduced(b), PublicationDate.isPlausible(t) else { return nil }
         return t
     }

@@ -58,9 +58,15 @@ struct WARCReader: ArticleReader {
                 }
             }
         }
+        // A damaged gzip or zstd stream ends early: that is the error to name, after the pages before it.
+        func stopIfDamaged() throws {
+            guard let damage = stream.damage else { return }
+            try flush()
+            throw damage
+        }
         func emit(_ event: RecordEvent) throws {
             try flush()
-            if let damage = stream.damage { throw damage }
+            try stopIfDamaged()
             try body(event)
         }
         // Names a damaged record and finds where the next one starts: in `content` (the bytes
@@ -84,8 +90,7 @@ struct WARCReader: ArticleReader {
             let (headers, ended) = try Self.headers(stream)
             let name = "WARC record at byte \(offset) (\(Self.uri(headers["warc-target-uri"] ?? "")))"
             guard ended else {
-                // A damaged gzip or zstd stream ends early: that is the error to name.
-                var event = event
+                var event = event   // (emit names the stream's damage instead, when there is one)
                 event.problem = "WARC record at byte \(offset): truncated in its headers"
                 try emit(event)
                 break
@@ -107,7 +112,7 @@ struct WARCReader: ArticleReader {
                 if try stream.skip(length) == length, try stream.blockEnd() != .continues {
                     skipped[why, default: 0] += 1
                 } else {
-                    if let damage = stream.damage { try flush(); throw damage }
+                    try stopIfDamaged()
                     // The record's own bytes are read again for the next record start when the
                     // stream can go back there (a file, a few times a file); else onward from here.
                     let back = try stream.rewind(to: contentStart)
@@ -119,7 +124,7 @@ struct WARCReader: ArticleReader {
             // A block that ends in the blank lines that close a record is whole, even when what
             // follows them is no record (that is named next, on its own).
             guard content.count == length, try stream.blockEnd() != .continues else {
-                if let damage = stream.damage { try flush(); throw damage }
+                try stopIfDamaged()
                 if content.count < length, ByteStream.recordStart(in: content) == nil {
                     var event = event
                     event.problem = "\(name): truncated: \(content.count) of its \(length) bytes"
@@ -134,7 +139,7 @@ struct WARCReader: ArticleReader {
             if jobs.count >= Self.batchRecords || jobBytes >= Self.batchBytes { try flush() }
         }
         try flush()
-        if let damage = stream.damage { throw damage }
+        try stopIfDamaged()
         if !skipped.isEmpty { try body(Self.skippedNote(skipped, file: path)) }
     }
 
@@ -441,8 +446,7 @@ final class ByteStream {
             i += 1
         }
         if i == end { return atEnd ? .record : (newlines >= 2 ? .closed : .continues) }
-        var k = i
-        while k < end, k - i < 17, buffer[k] != 0x0A, buffer[k] != 0x0D { k += 1 }
+        let k = Self.lineEnd(buffer, from: i, before: end)
         if (k < end || atEnd) && Self.isVersionLine(buffer[i..<k]) { return .record }
         return newlines >= 2 ? .closed : .continues
     }
@@ -470,6 +474,14 @@ final class ByteStream {
         return nil
     }
 
+    /// Where the line that starts at `i` ends (its CR or LF), looking at most 17 bytes and not
+    /// past `end`: enough to tell a version line.
+    static func lineEnd(_ bytes: [UInt8], from i: Int, before end: Int) -> Int {
+        var k = i
+        while k < end, k - i < 17, bytes[k] != 0x0A, bytes[k] != 0x0D { k += 1 }
+        return k
+    }
+
     /// A version line: `WARC/` and a version, digits, a dot and digits (`WARC/1.0`, `WARC/1.1`,
     /// old Heritrix's `WARC/0.17`).
     static func isVersionLine<C: Collection>(_ line: C) -> Bool where C.Element == UInt8 {
@@ -487,8 +499,7 @@ final class ByteStream {
             guard let w = bytes[i...].firstIndex(of: 0x57) else { return nil }
             i = w
             if i + 8 > bytes.count { return nil }
-            var k = i
-            while k < bytes.count, k - i < 17, bytes[k] != 0x0A, bytes[k] != 0x0D { k += 1 }
+            let k = lineEnd(bytes, from: i, before: bytes.count)
             if bytes[i - 1] == 0x0A && (bytes[i - 2] == 0x0A || (bytes[i - 2] == 0x0D && i >= 3 && bytes[i - 3] == 0x0A))
                 && isVersionLine(bytes[i..<k]) {
                 return i

@@ -1,13 +1,10 @@
 import StorylineCore
 
-/// A row of an invariant query, as both backends read it.
-typealias InvariantRow = StoreRow
-
 /// One of the store's invariants: a query that returns the rows that break it (SQL both
 /// backends run: booleans as `NOT x`, `IS DISTINCT FROM`), and how to name each.
 struct Invariant: Sendable {
     var sql: String
-    var describe: @Sendable (InvariantRow) -> String
+    var describe: @Sendable (StoreRow) -> String
 
     /// Every clustered article in exactly one live story (its story exists and was not merged);
     /// each live story's size and first/last publication those of its articles, and it has some;
@@ -70,7 +67,7 @@ struct Invariant: Sendable {
 
     /// Runs each invariant with `rows` (which calls its body with each row the query returns) and
     /// names at most `limit` offenders of each.
-    static func check(limit: Int, _ rows: (String, (InvariantRow) -> Void) throws -> Void) throws -> [String] {
+    static func check(limit: Int, _ rows: (String, (StoreRow) -> Void) throws -> Void) throws -> [String] {
         var problems: [String] = []
         for invariant in all {
             var n = 0

@@ -289,7 +289,7 @@ struct StoreContract {
         let first = try store.beginRun("ingest")
         try store.finishRun(first, status: .ok, summary: #"{"stored":1}"#)
         let second = try store.beginRun("cluster")
-        var runs = try store.runs()
+        let runs = try store.runs()
         XCTAssertEqual(runs.map(\.id), [second, first], "newest first")
         XCTAssertEqual(runs.map(\.command), ["cluster", "ingest"])
         XCTAssertEqual(runs[1].status, .ok)
