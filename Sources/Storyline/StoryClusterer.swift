@@ -25,8 +25,8 @@ public struct ClusterSummary: Sendable, Codable {
 /// The cluster stage: puts every vectorized article not yet in a story into one.
 ///
 /// New articles are clustered together with the articles of the stories (closed ones too: a late
-/// article reopens its story) that lie in their time window (articles outside it can have no edge to them; they count only in their story's size,
-/// so averages are still over whole stories); those stories start as groups, so a story keeps its
+/// article reopens its story) that lie in their time window (articles outside it can have no edge
+/// to them; they count only in their story's size, so averages are still over whole stories); those stories start as groups, so a story keeps its
 /// id as it grows and new articles either join one or form new stories (see ``StoryPlanner``).
 /// Finally, stories quiet for `closeAfterDays` before the store's clock close (and reopen when an
 /// article of their days arrives later). All writes of a pass are one transaction.
@@ -256,23 +256,21 @@ struct StoryClusterer {
             return (input.items[k].published ?? .infinity, h)
         }
         var sorted = keys.indices.sorted { (keys[$0].0, keys[$0].1, input.items[$0].seq) < (keys[$1].0, keys[$1].1, input.items[$1].seq) }
-        // Runs of equal keys: ordered by their texts.
-        var tied: [Int] = []
+        // Runs of equal keys, each then ordered by its articles' texts.
+        var ties: [Range<Int>] = []
         var start = 0
         for p in 1..<max(1, sorted.count + 1) where p == sorted.count || keys[sorted[p]] != keys[sorted[start]] {
-            if p - start > 1 { tied += sorted[start..<p] }
+            if p - start > 1 { ties.append(start..<p) }
             start = p
         }
-        if !tied.isEmpty {
+        if !ties.isEmpty {
+            let tied = ties.flatMap { sorted[$0] }
             let text = try texts(tied.map { input.items[$0].seq })
-            func content(_ k: Int) -> String { text[input.items[k].seq].map { $0.title + "\u{0}" + $0.text } ?? "" }
-            start = 0
-            for p in 1..<(sorted.count + 1) where p == sorted.count || keys[sorted[p]] != keys[sorted[start]] {
-                if p - start > 1 {
-                    let run = sorted[start..<p].sorted { (content($0), input.items[$0].seq) < (content($1), input.items[$1].seq) }
-                    sorted.replaceSubrange(start..<p, with: run)
-                }
-                start = p
+            let content = Dictionary(uniqueKeysWithValues: tied.map { k in
+                (k, text[input.items[k].seq].map { $0.title + "\u{0}" + $0.text } ?? "")
+            })
+            for run in ties {
+                sorted.replaceSubrange(run, with: sorted[run].sorted { (content[$0]!, input.items[$0].seq) < (content[$1]!, input.items[$1].seq) })
             }
         }
         var order = [Int32](repeating: 0, count: keys.count)
@@ -302,13 +300,12 @@ struct StoryClusterer {
     /// Their articles' names come from their texts, read here. Returns how many stories split.
     func splitTwins(_ input: Input, _ labels: inout [Int]) throws -> Int {
         guard let threshold = profile.similarity.twinSplit else { return 0 }
-        var splitter = TwinSplitter(threshold: threshold, share: profile.similarity.twinShare ?? 0.66)
-        splitter.minArticles = 4
+        let splitter = TwinSplitter(threshold: threshold, share: profile.similarity.twinShare ?? 0.66)
         var members: [Int: [Int]] = [:]
         for (k, label) in labels.enumerated() { members[label, default: []].append(k) }
         // Each story's members in the arrival-free order, the stories by their first member.
         let candidates = members.values
-            .filter { m in m.count >= splitter.minArticles && m.allSatisfy { $0 >= input.settled }
+            .filter { m in (splitter.minArticles...splitter.maxArticles).contains(m.count) && m.allSatisfy { $0 >= input.settled }
                 && m.contains { input.items[$0].published == nil } }
             .map { $0.sorted { input.order[$0] < input.order[$1] } }
             .sorted { input.order[$0[0]] < input.order[$1[0]] }

@@ -18,6 +18,10 @@ public struct TwinSplitter: Sendable {
     public var share: Double
     /// Stories of fewer articles are left as they are.
     public var minArticles = 4
+    /// Nor are larger ones: the split compares every pair of a story's articles (a story of this
+    /// many: 0.5M pairs, 8 MB), and two look-alike events of that size are told apart by their
+    /// words and dates already.
+    public var maxArticles = 1000
     /// A story is split only when `share` of its articles name at least this many (distinct)
     /// names: full texts. Headlines and snippets carry too few to tell events apart (ecbplus-dev,
     /// titles only: 0.662 whole, 0.638 split at any count; 0.662 from 5 names up).
@@ -35,7 +39,7 @@ public struct TwinSplitter: Sendable {
     public func split(_ names: [[String: Int]], documentFrequency: [String: Int], documents: Int) -> [[Int]] {
         let n = names.count
         let whole = [Array(0..<n)]
-        guard n >= minArticles else { return whole }
+        guard n >= minArticles && n <= maxArticles else { return whole }
         // Too few names to tell events apart (headlines alone): left whole.
         guard Double(names.filter { $0.count >= minNames }.count) >= share * Double(n) else { return whole }
         // Unit TF-IDF vectors (sublinear tf), sorted by name for merging dot products.

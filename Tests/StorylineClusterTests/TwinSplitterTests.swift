@@ -41,5 +41,12 @@ final class TwinSplitterTests: XCTestCase {
         let three = [article(["reggie", "bush"]), article(["pierre", "thomas"]), article(["reggie", "bush"])]
         XCTAssertEqual(TwinSplitter(threshold: 0.3, share: 0.66).split(three, documentFrequency: documentFrequency(three), documents: 200),
                        [[0, 1, 2]])
+        // Past `maxArticles` a story is not compared pair by pair: whole.
+        var small = TwinSplitter(threshold: 0.3, share: 0.66)
+        small.maxArticles = 5
+        let six = [article(["reggie", "bush", "knee"]), article(["pierre", "thomas", "ankle", "joique", "bell"])]
+        let many = (0..<6).map { six[$0 % 2] }
+        XCTAssertEqual(TwinSplitter(threshold: 0.3, share: 0.66).split(many, documentFrequency: documentFrequency(many), documents: 200).count, 2)
+        XCTAssertEqual(small.split(many, documentFrequency: documentFrequency(many), documents: 200), [Array(0..<6)])
     }
 }
