@@ -215,6 +215,14 @@ public struct Evaluation: Sendable, Codable {
     public var b3_precision = 0.0, b3_recall = 0.0, b3_f1 = 0.0
     public var pair_precision = 0.0, pair_recall = 0.0, pair_f1 = 0.0
     public var ari = 0.0, ami = 0.0
+    /// The storyline level scored against the same gold `story` (a storyline joins stories, so
+    /// its precision is at most the stories'; on data whose gold is a matter followed across
+    /// weeks, such as ECB+'s events, it is the level to score).
+    public struct Storylines: Sendable, Codable {
+        public var found = 0
+        public var b3_precision = 0.0, b3_recall = 0.0, b3_f1 = 0.0, pair_f1 = 0.0
+    }
+    public var storylines = Storylines()
     public var timings = Timings()
     public var peak_rss_mb = 0.0
     /// The worst merges and splits, when asked for.
@@ -262,6 +270,13 @@ extension Pipeline {
         e.pair_f1 = metrics.pairF1
         e.ari = metrics.ari
         e.ami = metrics.ami
+        // Each article's storyline: its story's (a story not linked yet is a storyline of its own).
+        var lineOf: [Int64: Int64] = [:]
+        for s in try pipeline.store.stories(since: nil, minArticles: 1) { lineOf[s.id] = s.storyline.map { -$0 } ?? s.id }
+        let lines = labeled.map { lineOf[$0.found] ?? $0.found }
+        let lineMetrics = ClusteringMetrics(gold: labeled.map(\.gold), found: lines)
+        e.storylines = Evaluation.Storylines(found: Set(lines).count, b3_precision: lineMetrics.b3Precision, b3_recall: lineMetrics.b3Recall,
+                                             b3_f1: lineMetrics.b3F1, pair_f1: lineMetrics.pairF1)
         e.timings.total = total.seconds
         e.peak_rss_mb = ProcessStats.peakRSSMegabytes()
         return e

@@ -14,6 +14,8 @@ public struct ClusterSummary: Sendable, Codable {
     public var storiesGrown = 0
     public var storiesMerged = 0
     public var storiesClosed = 0
+    public var storylinesNew = 0
+    public var storylinesMerged = 0
     public var candidates = 0
     public var edges = 0
     public var pairsInWindow = 0
@@ -108,7 +110,7 @@ struct StoryClusterer {
         summary.storiesMerged = changes.mergedCount
         summary.articles = input.newCount
         summary.clusterSeconds = clock.restart()
-        progress.end("\(summary.storiesNew) new stories, \(summary.storiesGrown) grown (linkage \(String(format: "%.1f", linkSeconds)) s, "
+        progress.end("\(summary.storiesNew) new stories, \(summary.storiesGrown) grown, \(summary.storylinesNew) new storylines, \(summary.storylinesMerged) merged (linkage \(String(format: "%.1f", linkSeconds)) s, "
                      + "writing \(String(format: "%.1f", commitSeconds)) s)")
         return summary
     }
@@ -353,6 +355,9 @@ struct StoryClusterer {
                 let clock = min(latest, PublicationDate.runClock)
                 summary.storiesClosed = try store.closeStories(before: clock - (profile.time.closeAfterDays ?? 14) * 86400, runID: runID)
             }
+            let lines = try StorylineStage(store: store, profile: profile, runID: runID).run()
+            summary.storylinesNew = lines.created
+            summary.storylinesMerged = lines.merged
             FaultInjection.hit("cluster-commit")
             return changes
         }

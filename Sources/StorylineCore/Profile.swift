@@ -11,6 +11,8 @@ public struct Profile: Codable, Equatable, Sendable {
     public var time: TimeSettings
     /// The framing report's statistics. Optional (defaults below).
     public var report: ReportSettings?
+    /// How stories join into storylines. Optional (defaults below).
+    public var storylines: StorylineSettings?
     /// Why each value is what it is: the measurement behind it.
     public var evidence: [String: String]?
 
@@ -81,6 +83,27 @@ public struct Profile: Codable, Equatable, Sendable {
         /// Permutations of each story's sentences among its outlets: the chance rate, and the
         /// story's bar where chance passes more than 2.5% at minZ. Default 10; 0: none.
         public var permutations: Int?
+    }
+
+    /// Storylines (``StorylineLinker``): stories of one matter joined by the names they share.
+    public struct StorylineSettings: Codable, Equatable, Sendable {
+        /// Average linkage of stories over their name vectors stops below this mean cosine. Default 0.35.
+        public var link: Double?
+        /// A story of at most `smallStory` articles left alone joins its nearest storyline when
+        /// the mean cosine is at least `attach` (default 0.15) and `attachMargin` times the next
+        /// storyline's (default 2). `smallStory` defaults to 2.
+        public var attach: Double?
+        public var attachMargin: Double?
+        public var smallStory: Int?
+        /// Stories whose days lie further apart than this are not linked in one pass (a story
+        /// looks back this far for its storyline). Default 365.
+        public var windowDays: Double?
+    }
+
+    /// The storyline settings with their defaults filled in.
+    public var storylineSettings: (link: Double, attach: Double, attachMargin: Double, smallStory: Int, windowDays: Double) {
+        (storylines?.link ?? 0.35, storylines?.attach ?? 0.15, storylines?.attachMargin ?? 2, storylines?.smallStory ?? 2,
+         storylines?.windowDays ?? 365)
     }
 
     public struct TimeSettings: Codable, Equatable, Sendable {
@@ -183,6 +206,11 @@ public struct Profile: Codable, Equatable, Sendable {
         guard analyzer.titleWeight > 0 else { throw bad("analyzer.titleWeight must be > 0") }
         guard time.graceDays >= 0, time.decayDays >= 0 else { throw bad("time.graceDays and time.decayDays must be >= 0") }
         if let u = time.undatedFactor { guard u > 0, u <= 1 else { throw bad("time.undatedFactor must be in (0, 1]") } }
+        let lines = storylineSettings
+        guard lines.link > 0, lines.link <= 1, lines.attach > 0, lines.attach <= 1 else { throw bad("storylines.link and storylines.attach must be in (0, 1]") }
+        guard lines.attachMargin >= 1, lines.smallStory >= 0, lines.windowDays > 0 else {
+            throw bad("storylines.attachMargin must be >= 1, storylines.smallStory >= 0, storylines.windowDays > 0")
+        }
         if let z = report?.minZ, !(z >= 0) { throw bad("report.minZ must be >= 0") }
         if let w = report?.priorWeight, !(w > 0) { throw bad("report.priorWeight must be > 0") }
         if let b = report?.bootstrap, !(b >= 0 && b <= 10_000) { throw bad("report.bootstrap must be in 0...10000") }
@@ -191,7 +219,8 @@ public struct Profile: Codable, Equatable, Sendable {
 
     /// Allowed keys per object, `nil` for free-form values.
     private static let schema: [String: [String: String?]] = [
-        "": ["version": nil, "analyzer": "analyzer", "similarity": "similarity", "time": "time", "report": "report", "evidence": nil],
+        "": ["version": nil, "analyzer": "analyzer", "similarity": "similarity", "time": "time", "report": "report", "storylines": "storylines", "evidence": nil],
+        "storylines": ["link": nil, "attach": nil, "attachMargin": nil, "smallStory": nil, "windowDays": nil],
         "report": ["minZ": nil, "priorWeight": nil, "bootstrap": nil, "permutations": nil],
         "analyzer": ["defaultLanguage": nil, "minTokenLength": nil, "titleWeight": nil],
         "similarity": ["threshold": nil, "sketchDimension": nil, "margin": nil, "int8SketchDimension": nil, "int8Margin": nil, "int8RefineMargin": nil, "blockSize": nil, "seed": nil, "undated": nil,

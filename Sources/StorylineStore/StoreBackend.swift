@@ -121,6 +121,65 @@ public protocol StoryStore: StoreBase {
     /// in id order, with its articles in publication order (undated last) and their term counts.
     /// Streams: one story in memory.
     func forEachStory(minArticles: Int, only: Int64?, _ body: (_ id: Int64, _ title: String, _ articles: [StoredArticle]) throws -> Void) throws
+
+    // Storylines: the second level (see ``StorylinePlan``).
+
+    /// The live stories whose names are not known yet (new or changed since they were named),
+    /// by id, each with its articles' seqs.
+    func unnamedStories() throws -> [(id: Int64, seqs: [Int64])]
+
+    /// The live stories whose last article is not before `since` (undated ones always, every
+    /// one when nil), by id, with their storyline and names (empty when not known yet).
+    func storylineInputs(since: Double?) throws -> [StorylineInput]
+
+    /// The next storyline id to give: one more than any given (ids are never reused).
+    func nextStorylineID() throws -> Int64
+
+    /// Applies a pass's storyline plan. Call inside a transaction.
+    func commit(_ plan: StorylinePlan, runID: Int64) throws
+}
+
+/// A story as storyline linking reads it.
+public struct StorylineInput: Sendable, Equatable {
+    public var id: Int64
+    public var size: Int
+    public var firstPublished: Double?
+    public var storyline: Int64?
+    public var names: [String: Int]
+
+    public init(id: Int64, size: Int, firstPublished: Double?, storyline: Int64?, names: [String: Int]) {
+        self.id = id
+        self.size = size
+        self.firstPublished = firstPublished
+        self.storyline = storyline
+        self.names = names
+    }
+}
+
+/// What a pass changes at the storyline level: the names found for stories, the storyline each
+/// story (newly) belongs to, the storylines created, and those merged into others (which keep
+/// their ids and point at the survivor, as merged stories do).
+public struct StorylinePlan: Sendable, Equatable {
+    public var names: [Int64: [String: Int]] = [:]
+    public var storyline: [Int64: Int64] = [:]
+    public var created: [Int64] = []
+    public var merged: [Int64: Int64] = [:]
+    public init() {}
+
+    /// A story's names as stored: `name:count` separated by spaces, by name (names hold no space
+    /// or colon: ``NameExtractor`` keeps letters, apostrophes and hyphens).
+    public static func encode(_ names: [String: Int]) -> String {
+        names.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
+    }
+
+    public static func decode(_ text: String) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for item in text.split(separator: " ") {
+            guard let colon = item.lastIndex(of: ":"), let count = Int(item[item.index(after: colon)...]) else { continue }
+            out[String(item[..<colon])] = count
+        }
+        return out
+    }
 }
 
 /// The commands run against a store, and the lock that lets one writer in at a time.
@@ -412,6 +471,8 @@ public struct StorySummary: Sendable, Equatable {
     /// Set on a story that was merged into another (it then has no articles).
     public var mergedInto: Int64? = nil
     public var closed = false
+    /// The storyline it belongs to (nil until its pass has linked storylines).
+    public var storyline: Int64? = nil
     /// Its articles whose date ingest found (in a URL, a text, a page's metadata), earliest first.
     public var inferredDates: [InferredDate] = []
     /// Its articles with no date at all.

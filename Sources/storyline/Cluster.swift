@@ -20,5 +20,5 @@ struct Cluster: ParsableCommand {
 
 func printClusterSummary(_ r: Pipeline.ClusterReport, _ progress: ProgressReporter) {
     let c = r.cluster
-    progress.log("\(c.articles) articles clustered: stories \(c.storiesNew) new, \(c.storiesGrown) grown, \(c.storiesMerged) merged, \(c.storiesClosed) closed; seconds: vectorize \(String(format: "%.2f", r.vectorizeSeconds)), similarity \(String(format: "%.2f", c.similaritySeconds)), cluster \(String(format: "%.2f", c.clusterSeconds))")
+    progress.log("\(c.articles) articles clustered: stories \(c.storiesNew) new, \(c.storiesGrown) grown, \(c.storiesMerged) merged, \(c.storiesClosed) closed; storylines \(c.storylinesNew) new, \(c.storylinesMerged) merged; seconds: vectorize \(String(format: "%.2f", r.vectorizeSeconds)), similarity \(String(format: "%.2f", c.similaritySeconds)), cluster \(String(format: "%.2f", c.clusterSeconds))")
 }

@@ -8,7 +8,8 @@ struct Eval: ParsableCommand {
         discussion: """
             Uses a private temporary store on disk (in $TMPDIR, deleted afterwards; it needs about \
             twice the dataset's size) and the default profile (or --profile). Scores: B-cubed \
-            precision/recall/F1, pairwise precision/recall/F1, ARI and AMI; timings per stage in seconds; \
+            precision/recall/F1, pairwise precision/recall/F1, ARI and AMI of the stories; B-cubed \
+            precision/recall/F1 and pairwise F1 of the storylines (in --json: `storylines`); timings per stage in seconds; \
             peak resident memory in MiB.
             """)
 
@@ -41,6 +42,8 @@ struct Eval: ParsableCommand {
         print("B-cubed   P \(f(e.b3_precision))  R \(f(e.b3_recall))  F1 \(f(e.b3_f1))")
         print("pairwise  P \(f(e.pair_precision))  R \(f(e.pair_recall))  F1 \(f(e.pair_f1))")
         print("ARI \(f(e.ari))  AMI \(f(e.ami))")
+        let l = e.storylines
+        print("storylines \(l.found): B-cubed P \(f(l.b3_precision))  R \(f(l.b3_recall))  F1 \(f(l.b3_f1)), pairwise F1 \(f(l.pair_f1))")
         defer { if let x = e.explain { print("\n" + x.text()) } }
         print("seconds: ingest \(f(e.timings.ingest)), vectorize \(f(e.timings.vectorize)), similarity \(f(e.timings.similarity)), cluster \(f(e.timings.cluster)), total \(f(e.timings.total)); peak RSS \(Int(e.peak_rss_mb)) MiB")
     }

@@ -7,12 +7,13 @@ struct Stories: ParsableCommand {
         abstract: "List stories.",
         discussion: """
             --json prints an array of {id, title, articles: [article ids], outlets: [names], \
-            first_published, last_published, closed, merged_into, inferred_dates: [{id, published, source}], \
+            first_published, last_published, closed, merged_into, storyline, inferred_dates: [{id, published, source}], \
             undated: [article ids]} (dates ISO 8601, UTC, or null). `inferred_dates` lists the articles whose \
             record gave no date and whose date ingest found: source "url", "text" (a dateline such as \
             "Updated 09/14/2013"), "meta" or "json-ld" (an HTML page's metadata). Every \
             clustered article is in exactly one story. A story that was merged into another is listed \
-            with no articles and `merged_into` set to the id that holds them now.
+            with no articles and `merged_into` set to the id that holds them now. `storyline` is the \
+            id of the storyline the story belongs to (see `storyline storylines`; null for a merged story).
             """)
 
     @OptionGroup var store: StoreOptions
@@ -40,11 +41,12 @@ struct Stories: ParsableCommand {
         var last_published: String?
         var closed: Bool
         var merged_into: Int64?
+        var storyline: Int64?
         var inferred_dates: [InferredDate]
         var undated: [String]
 
         func encode(to encoder: Encoder) throws {
-            enum Key: String, CodingKey { case id, title, articles, outlets, first_published, last_published, closed, merged_into, inferred_dates, undated }
+            enum Key: String, CodingKey { case id, title, articles, outlets, first_published, last_published, closed, merged_into, storyline, inferred_dates, undated }
             enum DateKey: String, CodingKey { case id, published, source }
             var c = encoder.container(keyedBy: Key.self)
             try c.encode(id, forKey: .id)
@@ -55,6 +57,7 @@ struct Stories: ParsableCommand {
             try c.encode(last_published, forKey: .last_published)
             try c.encode(closed, forKey: .closed)
             try c.encode(merged_into, forKey: .merged_into)
+            try c.encode(storyline, forKey: .storyline)
             var dates = c.nestedUnkeyedContainer(forKey: .inferred_dates)
             for d in inferred_dates {
                 var e = dates.nestedContainer(keyedBy: DateKey.self)
@@ -75,7 +78,7 @@ struct Stories: ParsableCommand {
             try printJSON((stories + merged).map {
                 Row(id: $0.id, title: $0.title, articles: $0.articles, outlets: $0.outlets,
                     first_published: $0.firstPublished.map(ISODate.format), last_published: $0.lastPublished.map(ISODate.format),
-                    closed: $0.closed, merged_into: $0.mergedInto, inferred_dates: $0.inferredDates, undated: $0.undated)
+                    closed: $0.closed, merged_into: $0.mergedInto, storyline: $0.storyline, inferred_dates: $0.inferredDates, undated: $0.undated)
             })
             return
         }

@@ -31,7 +31,7 @@ struct StorylineCLI: ParsableCommand {
 
             Exit codes: 0 ok, 1 runtime failure, 64 usage, 65 bad input under --strict.
             """,
-        subcommands: [Ingest.self, Read.self, Vectorize.self, Cluster.self, Work.self, Run.self, Stories.self, Report.self, Runs.self, Check.self, Model.self, Eval.self]
+        subcommands: [Ingest.self, Read.self, Vectorize.self, Cluster.self, Work.self, Run.self, Stories.self, Storylines.self, Report.self, Runs.self, Check.self, Model.self, Eval.self]
     )
 
     /// Parses and runs; a first word that is no subcommand is named as such (the parser would

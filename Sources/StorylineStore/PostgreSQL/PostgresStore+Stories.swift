@@ -31,7 +31,7 @@ extension PostgresStore {
             try pg.query("UPDATE stories s SET merged_into = p.story, size = 0, updated_run = $1 FROM plan_absorbed p WHERE s.id = p.other", [run])
             try pg.execute("UPDATE article_state st SET story_id = p.story FROM plan_added p WHERE st.seq = p.seq")
             try pg.query("""
-                UPDATE stories s SET title = COALESCE(x.title, s.title), updated_run = $1, closed = false,
+                UPDATE stories s SET title = COALESCE(x.title, s.title), updated_run = $1, closed = false, names = NULL,
                     size = x.n, first_published = x.lo, last_published = x.hi
                 FROM (SELECT p.story, a.title, agg.n, agg.lo, agg.hi
                       FROM plan_stories p LEFT JOIN articles a ON a.seq = p.title_seq
@@ -57,7 +57,7 @@ extension PostgresStore {
     public func stories(since: Double?, minArticles: Int) throws -> [StorySummary] {
         var out: [StorySummary] = []
         try pg.stream("""
-            SELECT s.id, s.title, s.first_published, s.last_published, a.id, a.outlet, s.closed, a.published, a.date_source
+            SELECT s.id, s.title, s.first_published, s.last_published, a.id, a.outlet, s.closed, a.published, a.date_source, s.storyline_id
             FROM stories s JOIN article_state st ON st.story_id = s.id JOIN articles a ON a.seq = st.seq
             WHERE s.merged_into IS NULL AND s.size >= $1 AND ($2::float8 IS NULL OR s.last_published IS NULL OR s.last_published >= $2::float8)
             ORDER BY s.first_published IS NULL, s.first_published, s.id, a.published IS NULL, a.published, a.id COLLATE "C"
@@ -66,7 +66,8 @@ extension PostgresStore {
                 let id = r.int(row, 0)
                 if out.last?.id != id {
                     out.append(StorySummary(id: id, title: r.text(row, 1) ?? "", articles: [], outlets: [],
-                                            firstPublished: r.double(row, 2), lastPublished: r.double(row, 3), closed: r.bool(row, 6)))
+                                            firstPublished: r.double(row, 2), lastPublished: r.double(row, 3), closed: r.bool(row, 6),
+                                            storyline: r.optionalInt(row, 9)))
                 }
                 let article = r.text(row, 4) ?? ""
                 out[out.count - 1].articles.append(article)
@@ -134,5 +135,65 @@ extension PostgresStore {
             }
         }
         if let c = current { try body(c, title, articles) }
+    }
+
+    // MARK: Storylines
+
+    public func unnamedStories() throws -> [(id: Int64, seqs: [Int64])] {
+        var out: [(id: Int64, seqs: [Int64])] = []
+        try pg.stream("""
+            SELECT s.id, st.seq FROM stories s JOIN article_state st ON st.story_id = s.id
+            WHERE s.names IS NULL AND s.merged_into IS NULL ORDER BY s.id, st.seq
+            """, batch: 16384) { r in
+            for row in 0..<r.count {
+                if out.last?.id != r.int(row, 0) { out.append((r.int(row, 0), [])) }
+                out[out.count - 1].seqs.append(r.int(row, 1))
+            }
+        }
+        return out
+    }
+
+    public func storylineInputs(since: Double?) throws -> [StorylineInput] {
+        var out: [StorylineInput] = []
+        try pg.stream("""
+            SELECT id, size, first_published, storyline_id, names FROM stories
+            WHERE merged_into IS NULL AND ($1::float8 IS NULL OR last_published IS NULL OR last_published >= $1::float8) ORDER BY id
+            """, [.optional(since)], batch: 16384) { r in
+            for row in 0..<r.count {
+                out.append(StorylineInput(id: r.int(row, 0), size: Int(r.int(row, 1)), firstPublished: r.double(row, 2),
+                                          storyline: r.optionalInt(row, 3), names: r.text(row, 4).map(StorylinePlan.decode) ?? [:]))
+            }
+        }
+        return out
+    }
+
+    public func nextStorylineID() throws -> Int64 { (try scalar("SELECT MAX(id) FROM storylines") ?? 0) + 1 }
+
+    /// A fixed number of statements whatever the plan's size: each list goes in as arrays.
+    public func commit(_ plan: StorylinePlan, runID: Int64) throws {
+        let run = PGConnection.Value.int(runID)
+        try pg.transaction {
+            try pg.query("INSERT INTO storylines(id, created_run, updated_run) SELECT unnest($1::int8[]), $2, $2", [.array(plan.created), run])
+            let merged = plan.merged.sorted { $0.key < $1.key }
+            let from = PGConnection.Value.array(merged.map(\.key)), into = PGConnection.Value.array(merged.map(\.value))
+            try pg.query("""
+                UPDATE storylines l SET merged_into = m.into, updated_run = $3 FROM unnest($1::int8[], $2::int8[]) AS m(from_id, into)
+                WHERE l.id = m.from_id
+                """, [from, into, run])
+            try pg.query("""
+                UPDATE storylines l SET merged_into = m.into FROM unnest($1::int8[], $2::int8[]) AS m(from_id, into) WHERE l.merged_into = m.from_id
+                """, [from, into])
+            // Its stories, those outside this pass's window too, go with it.
+            try pg.query("""
+                UPDATE stories s SET storyline_id = m.into FROM unnest($1::int8[], $2::int8[]) AS m(from_id, into) WHERE s.storyline_id = m.from_id
+                """, [from, into])
+            let named = plan.names.sorted { $0.key < $1.key }
+            try pg.query("UPDATE stories s SET names = x.names FROM unnest($1::int8[], $2::text[]) AS x(id, names) WHERE s.id = x.id",
+                         [.array(named.map(\.key)), .textArray(named.map { StorylinePlan.encode($0.value) })])
+            let assigned = plan.storyline.sorted { $0.key < $1.key }
+            try pg.query("UPDATE stories s SET storyline_id = x.line FROM unnest($1::int8[], $2::int8[]) AS x(id, line) WHERE s.id = x.id",
+                         [.array(assigned.map(\.key)), .array(assigned.map(\.value))])
+            try pg.query("UPDATE storylines SET updated_run = $2 WHERE id = ANY($1::int8[])", [.array(assigned.map(\.value)), run])
+        }
     }
 }

@@ -126,6 +126,15 @@ public final class PostgresStore: StoreBackend {
         CREATE TABLE analysis_terms(pass BIGINT NOT NULL, piece INTEGER NOT NULL, ord INTEGER NOT NULL, term TEXT NOT NULL, PRIMARY KEY(pass, piece, ord));
         CREATE TABLE analysis_articles(pass BIGINT NOT NULL, piece INTEGER NOT NULL, seq BIGINT NOT NULL, terms BYTEA NOT NULL, PRIMARY KEY(pass, piece, seq));
         """),
+        // Storylines: each story's storyline and the names it was linked by (NULL: to be found,
+        // as for every story of an older store), and the storylines with their merges.
+        SchemaMigration(name: "3-storylines", sql: """
+        ALTER TABLE stories ADD COLUMN storyline_id BIGINT;
+        ALTER TABLE stories ADD COLUMN names TEXT;
+        CREATE INDEX stories_unnamed ON stories(id) WHERE names IS NULL AND merged_into IS NULL;
+        CREATE INDEX stories_storyline ON stories(storyline_id);
+        CREATE TABLE storylines(id BIGINT PRIMARY KEY, created_run BIGINT, updated_run BIGINT, merged_into BIGINT);
+        """),
     ]
 
     /// Applies the missing migrations, each in its own transaction, under an advisory lock so that

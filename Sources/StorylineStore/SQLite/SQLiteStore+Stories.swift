@@ -12,7 +12,7 @@ extension SQLiteStore {
         let repoint = try db.prepare("UPDATE stories SET merged_into = ? WHERE merged_into = ?")
         let assign = try db.prepare("UPDATE article_state SET story_id = ? WHERE seq = ?")
         let refresh = try db.prepare("""
-            UPDATE stories SET title = COALESCE((SELECT title FROM articles WHERE seq = ?), title), updated_run = ?, closed = 0,
+            UPDATE stories SET title = COALESCE((SELECT title FROM articles WHERE seq = ?), title), updated_run = ?, closed = 0, names = NULL,
               size = (SELECT COUNT(*) FROM article_state WHERE story_id = stories.id),
               first_published = (SELECT MIN(published) FROM article_state WHERE story_id = stories.id),
               last_published = (SELECT MAX(published) FROM article_state WHERE story_id = stories.id)
@@ -46,7 +46,7 @@ extension SQLiteStore {
 
     public func stories(since: Double?, minArticles: Int) throws -> [StorySummary] {
         let s = try db.prepare("""
-            SELECT s.id, s.title, s.first_published, s.last_published, a.id, a.outlet, s.closed, a.published, a.date_source
+            SELECT s.id, s.title, s.first_published, s.last_published, a.id, a.outlet, s.closed, a.published, a.date_source, s.storyline_id
             FROM stories s JOIN article_state st ON st.story_id = s.id JOIN articles a ON a.seq = st.seq
             WHERE s.merged_into IS NULL AND s.size >= ? AND (? IS NULL OR s.last_published IS NULL OR s.last_published >= ?)
             ORDER BY s.first_published IS NULL, s.first_published, s.id, a.published IS NULL, a.published, a.id
@@ -57,7 +57,8 @@ extension SQLiteStore {
             let id = s.int(0)
             if out.last?.id != id {
                 out.append(StorySummary(id: id, title: s.text(1) ?? "", articles: [], outlets: [],
-                                        firstPublished: s.double(2), lastPublished: s.double(3), closed: s.int(6) != 0))
+                                        firstPublished: s.double(2), lastPublished: s.double(3), closed: s.int(6) != 0,
+                                        storyline: s.optionalInt(9)))
             }
             let article = s.text(4) ?? ""
             out[out.count - 1].articles.append(article)
@@ -125,5 +126,58 @@ extension SQLiteStore {
                                           terms: s.blob(3).map { ArticleTerms(EncodedTerms($0)) }))
         }
         if let c = current { try body(c, title, articles) }
+    }
+
+    // MARK: Storylines
+
+    public func unnamedStories() throws -> [(id: Int64, seqs: [Int64])] {
+        let s = try db.prepare("""
+            SELECT s.id, st.seq FROM stories s JOIN article_state st ON st.story_id = s.id
+            WHERE s.names IS NULL AND s.merged_into IS NULL ORDER BY s.id, st.seq
+            """)
+        var out: [(id: Int64, seqs: [Int64])] = []
+        while try s.step() {
+            if out.last?.id != s.int(0) { out.append((s.int(0), [])) }
+            out[out.count - 1].seqs.append(s.int(1))
+        }
+        return out
+    }
+
+    public func storylineInputs(since: Double?) throws -> [StorylineInput] {
+        let s = try db.prepare("""
+            SELECT id, size, first_published, storyline_id, names FROM stories
+            WHERE merged_into IS NULL AND (?1 IS NULL OR last_published IS NULL OR last_published >= ?1) ORDER BY id
+            """)
+        try s.bind([.optional(since)])
+        var out: [StorylineInput] = []
+        while try s.step() {
+            out.append(StorylineInput(id: s.int(0), size: Int(s.int(1)), firstPublished: s.double(2), storyline: s.optionalInt(3),
+                                      names: s.text(4).map(StorylinePlan.decode) ?? [:]))
+        }
+        return out
+    }
+
+    public func nextStorylineID() throws -> Int64 { (try db.scalar("SELECT MAX(id) FROM storylines") ?? 0) + 1 }
+
+    public func commit(_ plan: StorylinePlan, runID: Int64) throws {
+        let create = try db.prepare("INSERT INTO storylines(id, created_run, updated_run) VALUES(?, ?, ?)")
+        let merge = try db.prepare("UPDATE storylines SET merged_into = ?, updated_run = ? WHERE id = ?")
+        let repoint = try db.prepare("UPDATE storylines SET merged_into = ? WHERE merged_into = ?")
+        let handOver = try db.prepare("UPDATE stories SET storyline_id = ? WHERE storyline_id = ?")
+        let name = try db.prepare("UPDATE stories SET names = ? WHERE id = ?")
+        let assign = try db.prepare("UPDATE stories SET storyline_id = ? WHERE id = ?")
+        let touch = try db.prepare("UPDATE storylines SET updated_run = ? WHERE id = ?")
+        for id in plan.created { try create.run([.int(id), .int(runID), .int(runID)]) }
+        for (from, into) in plan.merged.sorted(by: { $0.key < $1.key }) {
+            try merge.run([.int(into), .int(runID), .int(from)])
+            try repoint.run([.int(into), .int(from)])
+            // Its stories, those outside this pass's window too, go with it.
+            try handOver.run([.int(into), .int(from)])
+        }
+        for (story, names) in plan.names.sorted(by: { $0.key < $1.key }) { try name.run([.text(StorylinePlan.encode(names)), .int(story)]) }
+        for (story, line) in plan.storyline.sorted(by: { $0.key < $1.key }) {
+            try assign.run([.int(line), .int(story)])
+            try touch.run([.int(runID), .int(line)])
+        }
     }
 }

@@ -129,6 +129,15 @@ public final class SQLiteStore: StoreBackend {
         ALTER TABLE articles ADD COLUMN date_source TEXT;
         UPDATE articles SET date_source = 'given' WHERE published IS NOT NULL;
         """),
+        // Storylines: each story's storyline and the names it was linked by (NULL: to be found,
+        // as for every story of an older store), and the storylines with their merges.
+        SchemaMigration(name: "5-storylines", sql: """
+        ALTER TABLE stories ADD COLUMN storyline_id INTEGER;
+        ALTER TABLE stories ADD COLUMN names TEXT;
+        CREATE INDEX stories_unnamed ON stories(id) WHERE names IS NULL AND merged_into IS NULL;
+        CREATE INDEX stories_storyline ON stories(storyline_id);
+        CREATE TABLE storylines(id INTEGER PRIMARY KEY, created_run INTEGER, updated_run INTEGER, merged_into INTEGER);
+        """),
     ]
 
     func migrate() throws {

@@ -1,0 +1,110 @@
+import Foundation
+import StorylineCore
+import StorylineText
+import StorylineCluster
+import StorylineStore
+
+/// The storyline level of a clustering pass: names the stories the pass made or changed, links
+/// them with the stories of the profile's storyline window (``StorylineLinker``) and writes what
+/// changed (``StorylinePlan``), inside the pass's transaction.
+///
+/// A story's names are its articles' (``NameExtractor``), the `keptNames` it uses most kept.
+/// Storylines keep their ids: the ones a pass reads start as groups; a storyline that links with
+/// others absorbs them (the smallest id survives, the others point at it, their stories follow);
+/// stories in none get a new storyline, numbered in order of their first story.
+struct StorylineStage {
+    let store: any StoryStore & ArticleStore
+    let profile: Profile
+    let runID: Int64
+    /// Names kept for a story: its most used (a thousand-article story names thousands).
+    static let keptNames = 300
+    /// Articles whose texts are read at once.
+    static let textBatch = 20_000
+
+    /// What the stage did.
+    struct Summary {
+        var named = 0
+        var linked = 0
+        var created = 0
+        var merged = 0
+    }
+
+    func run() throws -> Summary {
+        var summary = Summary()
+        let unnamed = try store.unnamedStories()
+        guard !unnamed.isEmpty else { return summary }
+        var plan = StorylinePlan()
+        plan.names = try names(of: unnamed)
+        summary.named = unnamed.count
+        let settings = profile.storylineSettings
+        // Far enough back for the earliest changed story; every story when one is undated.
+        var inputs = try store.storylineInputs(since: nil)
+        let changedFirst = inputs.filter { plan.names[$0.id] != nil }.map(\.firstPublished)
+        if !changedFirst.contains(where: { $0 == nil }), let earliest = changedFirst.compactMap({ $0 }).min() {
+            inputs = inputs.filter { input in input.firstPublished.map { $0 >= earliest - settings.windowDays * 86400 } ?? true || plan.names[input.id] != nil }
+        }
+        for k in inputs.indices { if let names = plan.names[inputs[k].id] { inputs[k].names = names } }
+        summary.linked = inputs.count
+        // Ties break by first publication (undated last), then story id.
+        let ranked = inputs.indices.sorted { (inputs[$0].firstPublished ?? .infinity, inputs[$0].id) < (inputs[$1].firstPublished ?? .infinity, inputs[$1].id) }
+        var order = [Int32](repeating: 0, count: inputs.count)
+        for (p, k) in ranked.enumerated() { order[k] = Int32(p) }
+        let linker = StorylineLinker(threshold: settings.link, attach: settings.attach, attachMargin: settings.attachMargin,
+                                     smallStory: settings.smallStory)
+        let labels = linker.link(inputs.map { StorylineLinker.Story(names: $0.names, size: $0.size, storyline: $0.storyline) }, order: order)
+        var members: [Int: [Int]] = [:]
+        for (k, label) in labels.enumerated() { members[label, default: []].append(k) }
+        var next = try store.nextStorylineID()
+        for label in members.keys.sorted(by: { order[$0] < order[$1] }) {
+            let group = members[label]!
+            let existing = Set(group.compactMap { inputs[$0].storyline }).sorted()
+            let id: Int64
+            if let survivor = existing.first {
+                id = survivor
+                for other in existing.dropFirst() { plan.merged[other] = survivor }
+            } else {
+                id = next
+                next += 1
+                plan.created.append(id)
+            }
+            for k in group where inputs[k].storyline != id { plan.storyline[inputs[k].id] = id }
+        }
+        summary.created = plan.created.count
+        summary.merged = plan.merged.count
+        try store.commit(plan, runID: runID)
+        return summary
+    }
+
+    /// The names of each story's articles, summed; its `keptNames` most used kept (ties by name).
+    func names(of stories: [(id: Int64, seqs: [Int64])]) throws -> [Int64: [String: Int]] {
+        var out: [Int64: [String: Int]] = [:]
+        var start = 0
+        while start < stories.count {
+            // Whole stories, about `textBatch` articles a batch.
+            var end = start, articles = 0
+            while end < stories.count && (end == start || articles + stories[end].seqs.count <= Self.textBatch) {
+                articles += stories[end].seqs.count
+                end += 1
+            }
+            let batch = Array(stories[start..<end])
+            let texts = try store.texts(of: batch.flatMap(\.seqs))
+            var found = [[String: Int]](repeating: [:], count: batch.count)
+            found.withUnsafeMutableBufferPointer { result in
+                Parallel.strided(batch.count, workers: Parallel.cores) { _, i in
+                    var names: [String: Int] = [:]
+                    for seq in batch[i].seqs {
+                        guard let t = texts[seq] else { continue }
+                        names.merge(NameExtractor.names(title: t.title, text: t.text), uniquingKeysWith: +)
+                    }
+                    if names.count > Self.keptNames {
+                        names = Dictionary(uniqueKeysWithValues: names.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(Self.keptNames).map { ($0.key, $0.value) })
+                    }
+                    result[i] = names
+                }
+            }
+            for (i, story) in batch.enumerated() { out[story.id] = found[i] }
+            start = end
+        }
+        return out
+    }
+}

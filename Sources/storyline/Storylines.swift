@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Storyline
+
+struct Storylines: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List storylines: the stories of one matter across weeks (a shooting, the charges, the trial).",
+        discussion: """
+            Each clustering pass links the stories it made or changed into storylines by the names \
+            they share (people, places, organizations): two events of one kind (two shootings) stay \
+            apart, the steps of one matter join. Storyline ids stay as the store grows; a storyline \
+            that joins another points at it (its id is not reused).
+
+            Lists storylines of at least --min-stories stories (2: those that joined anything), \
+            earliest first: id, first date, stories, articles, outlets, title; then, indented, its \
+            stories in time order with the outlets that covered each.
+
+            --json prints an array of {id, title, first_published, last_published, articles, \
+            outlets: [names], stories: [{id, title, first_published, last_published, articles, \
+            outlets: [names]}]} (dates ISO 8601, UTC, or null; `articles` counts).
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Only storylines whose latest story ends on or after this date (ISO 8601).", valueName: "date"))
+    var since: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Only storylines of at least this many stories.", valueName: "n"))
+    var minStories: Int = 2
+
+    func validate() throws {
+        if let since, ISODate.parse(since) == nil { throw ValidationError("--since: not a date: \(since)") }
+        if minStories < 1 { throw ValidationError("--min-stories must be at least 1") }
+    }
+
+    struct Step: Encodable {
+        var id: Int64
+        var title: String
+        var first_published: String?
+        var last_published: String?
+        var articles: Int
+        var outlets: [String]
+    }
+
+    struct Row: Encodable {
+        var id: Int64
+        var title: String
+        var first_published: String?
+        var last_published: String?
+        var articles: Int
+        var outlets: [String]
+        var stories: [Step]
+    }
+
+    func run() throws {
+        let stories = try reportingErrors { try store.open(readOnly: true).stories(since: nil, minArticles: 1) }
+        let from = since.flatMap(ISODate.parse)
+        let lines = StorylineSummary.group(stories).filter { line in
+            line.stories.count >= minStories && (from == nil || line.lastPublished.map { $0 >= from! } ?? true)
+        }
+        if json {
+            try printJSON(lines.map { line in
+                Row(id: line.id, title: line.title, first_published: line.firstPublished.map(ISODate.format),
+                    last_published: line.lastPublished.map(ISODate.format), articles: line.articleCount, outlets: line.outlets,
+                    stories: line.stories.map {
+                        Step(id: $0.id, title: $0.title, first_published: $0.firstPublished.map(ISODate.format),
+                             last_published: $0.lastPublished.map(ISODate.format), articles: $0.articles.count, outlets: $0.outlets)
+                    })
+            })
+            return
+        }
+        func day(_ t: Double?) -> String { t.map { String(ISODate.format($0).prefix(10)) } ?? "undated   " }
+        for line in lines {
+            print("\(line.id)\t\(day(line.firstPublished))\t\(line.stories.count) stories\t\(line.articleCount) articles\t\(line.outlets.count) outlets\t\(DisplayText.field(line.title))")
+            for s in line.stories {
+                print("  story \(s.id)\t\(day(s.firstPublished))\t\(s.articles.count) articles\t\(DisplayText.field(s.title))\t\(s.outlets.map(DisplayText.field).joined(separator: ", "))")
+            }
+        }
+    }
+}
