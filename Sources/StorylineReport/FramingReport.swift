@@ -17,6 +17,8 @@ public struct FramingReport: Codable, Sendable {
     public var groups: [String]
     /// How the stressed words and phrases were chosen, and how stable they are.
     public var framing: FramingMethod
+    /// Storylines of two or more of the reported stories: who followed each matter up.
+    public var storylines: [StorylineCoverage]
 }
 
 /// The statistic behind `distinctive_terms`, and the report's totals.

@@ -68,7 +68,7 @@ enum HTMLPages {
         let pages = max(1, (report.stories.count + storiesPerPage - 1) / storiesPerPage)
         let root = page == 1 ? "" : "../"
         func pageLink(_ k: Int) -> String { k == 1 ? "\(root)index.html" : "\(root)pages/\(k).html" }
-        var body = "<header><h1>How each outlet told each story</h1><p class=\"muted\">\(report.stories.count) stories, \(report.outlets.count) outlets. Generated \(escape(report.generated)) by Storyline.</p></header>\n"
+        var body = "<header><h1>How each outlet told each story</h1><p class=\"muted\">\(report.stories.count) stories, \(report.outlets.count) outlets. Generated \(escape(report.generated)) by Storyline.\(report.storylines.isEmpty ? "" : " <a href=\"\(root)storylines.html\">\(report.storylines.count) storylines</a>: who followed each matter up.")</p></header>\n"
         body += "<section id=\"stories\"><h2>Stories</h2>"
         body += filterForm(report)
         var nav = "<nav class=\"pages\" aria-label=\"Pages of stories\">Page \(page) of \(pages)"
@@ -111,6 +111,30 @@ enum HTMLPages {
         }
         body += "</section>"
         return self.page(title: "Storyline report", body: body, script: root)
+    }
+
+    /// The storylines page: each storyline's steps on a timeline (a column each, in time order) and
+    /// a row per outlet marking the steps it covered, with where it dropped the matter.
+    static func storylines(_ report: FramingReport) -> String {
+        let reported = Set(report.stories.map(\.id))
+        var body = "<header><p><a href=\"index.html\">← all stories</a></p><h1>Storylines</h1><p class=\"muted\">\(report.storylines.count) storylines: stories of one matter (an event, its follow-ups weeks later) joined by the names they share. For each outlet, the steps it covered (●) and the step after which it dropped the matter while others went on.</p></header>\n"
+        if report.storylines.isEmpty { body += "<p class=\"muted\">No two reported stories share a storyline.</p>" }
+        for line in report.storylines {
+            body += "<section id=\"storyline-\(line.id)\"><h2>\(escape(line.title)) <small class=\"muted\">storyline \(line.id), \(line.steps.count) steps, \(escape(String((line.first_published ?? "undated").prefix(10)))) – \(escape(String((line.last_published ?? "").prefix(10))))</small></h2>"
+            body += "<div class=\"scroll\"><table><thead><tr><th>Outlet</th>"
+            for (k, step) in line.steps.enumerated() {
+                let title = reported.contains(step.story) ? "<a href=\"stories/\(step.story).html\">\(escape(step.title))</a>" : escape(step.title)
+                body += "<th>\(k + 1). \(escape(String((step.first_published ?? "undated").prefix(10))))<br>\(title)</th>"
+            }
+            body += "<th>Dropped after</th></tr></thead><tbody>\n"
+            for o in line.outlets {
+                body += "<tr><td>\(escape(o.outlet))\(o.group.map { " <small class=\"muted\">\(escape($0))</small>" } ?? "")</td>"
+                for k in 1...line.steps.count { body += o.steps.contains(k) ? "<td aria-label=\"covered\">●</td>" : "<td></td>" }
+                body += "<td>\(o.dropped_after.map { "step \($0)" } ?? "followed to the last step")</td></tr>\n"
+            }
+            body += "</tbody></table></div></section>\n"
+        }
+        return page(title: "Storylines", body: body)
     }
 
     /// The filter form: hidden until the script (and its data, `stories.js`) has loaded.

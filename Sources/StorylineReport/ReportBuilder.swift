@@ -173,10 +173,14 @@ package struct ReportBuilder {
                      + "\(tally.shown) of \(tally.tested) units tested reach the bar (z >= \(resolved.minZ), or the story's raised bar), in \(tally.pairsWithTerms) of \(tally.pairs) story-outlet pairs"
                      + (method.null_rate.map { String(format: "; %.2f%% pass it by chance (sentences permuted), the bar raised in %d stories", $0 * 100, tally.raised) } ?? "")
                      + (method.stable_share.map { String(format: "; %.1f%% of them stable in %d resamples", $0 * 100, resolved.bootstrap) } ?? ""))
+        // The storylines joining two or more of the reported stories.
+        let reported = Set(stories.map(\.id))
+        let storylines = StorylineCoverage.build(try store.stories(since: nil, minArticles: options.minArticles).filter { reported.contains($0.id) },
+                                                 groupOf: { summaries[$0]?.group })
         return FramingReport(
             generated: ISODate.format(Self.generationTime), stories: stories,
             outlets: summaries.values.sorted { ($0.stories, $1.outlet) > ($1.stories, $0.outlet) },
-            blindspots: blindspots, groups: groups, framing: method)
+            blindspots: blindspots, groups: groups, framing: method, storylines: storylines)
     }
 
     /// Frames one story (``StoryFramer``): per outlet, distinctive terms, omissions, similarity

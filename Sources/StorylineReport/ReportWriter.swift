@@ -23,7 +23,7 @@ package struct ReportWriter {
 
     /// The names a report writes at the top of its folder.
     static let reportEntries: Set<String> = ["report.json", "index.html", "stories.js", "pages", "stories", "report.md",
-                                             "stories.csv", "story_outlets.csv"]
+                                             "stories.csv", "story_outlets.csv", "storylines.html", "storyline_outlets.csv"]
 
     /// Throws unless `directory` can take a report: absent, empty, or a report's folder (only the
     /// names a report writes, and only pages in its `stories/` and `pages/`). A report replaces its
@@ -148,6 +148,7 @@ package struct ReportWriter {
             try fm.createDirectory(at: directory.appendingPathComponent("stories"), withIntermediateDirectories: true)
             try save("index.html", HTMLPages.index(report))
             try save("stories.js", HTMLPages.indexData(report))
+            try save("storylines.html", HTMLPages.storylines(report))
             let pages = (report.stories.count + HTMLPages.storiesPerPage - 1) / HTMLPages.storiesPerPage
             if pages > 1 {
                 try fm.createDirectory(at: directory.appendingPathComponent("pages"), withIntermediateDirectories: true)
@@ -176,6 +177,7 @@ package struct ReportWriter {
         if formats.contains(.csv) {
             try save("stories.csv", storiesCSV())
             try save("story_outlets.csv", outletsCSV())
+            try save("storyline_outlets.csv", storylinesCSV())
         }
         return written
     }
@@ -259,6 +261,19 @@ package struct ReportWriter {
                 out += "| \(Self.md(b.title)) (\(b.story)) | \(Self.md(b.covered_by)) | \(Int(b.share * 100))% | \(Self.md(b.missing.joined(separator: ", "))) |\n"
             }
         }
+        if !report.storylines.isEmpty {
+            out += "\n## Storylines\n\nStories of one matter, in time order; for each outlet the steps it covered and where it dropped the matter.\n"
+            for line in report.storylines {
+                out += "\n### \(Self.md(line.title)) (storyline \(line.id))\n\n"
+                for (k, step) in line.steps.enumerated() {
+                    out += "\(k + 1). \(step.first_published.map { String($0.prefix(10)) } ?? "undated"): \(Self.md(step.title)) (story \(step.story), \(step.article_count) articles)\n"
+                }
+                out += "\n| Outlet | Steps covered | Dropped after |\n|---|---|---|\n"
+                for o in line.outlets {
+                    out += "| \(Self.md(o.outlet)) | \(o.steps.map(String.init).joined(separator: ", ")) | \(o.dropped_after.map { "step \($0)" } ?? "—") |\n"
+                }
+            }
+        }
         return out
     }
 
@@ -298,6 +313,18 @@ package struct ReportWriter {
                                  o.first_quoted ?? "", o.others_quote.map { "\($0.speaker) (\($0.outlets))" }.joined(separator: "; "),
                                  o.loaded_language.map { String(format: "%.5f", $0.share) } ?? "", o.loaded_language.map { String(format: "%.5f", $0.rest_share) } ?? "",
                                  o.loaded_language.map { String(format: "%.3f", $0.p) } ?? "", o.loaded_language.map { String(format: "%.3f", $0.q) } ?? ""])
+            }
+        }
+        return out
+    }
+
+    /// One row per storyline and outlet: the steps it covered, where it dropped the matter.
+    func storylinesCSV() -> String {
+        var out = Self.csv(["storyline_id", "title", "steps", "stories", "outlet", "group", "steps_covered", "dropped_after", "followed_up"])
+        for line in report.storylines {
+            for o in line.outlets {
+                out += Self.csv(["\(line.id)", line.title, "\(line.steps.count)", line.steps.map { "\($0.story)" }.joined(separator: ";"), o.outlet, o.group ?? "",
+                                 o.steps.map(String.init).joined(separator: ";"), o.dropped_after.map(String.init) ?? "", o.followed_up ? "true" : "false"])
             }
         }
         return out

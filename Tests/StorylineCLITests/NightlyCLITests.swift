@@ -50,6 +50,54 @@ final class NightlyCLITests: XCTestCase {
         XCTAssertTrue(runs.allSatisfy { $0["status"] as? String == "ok" })
     }
 
+    /// Storylines across nights (allsides-dev cut at mid-June 2021): every story is in one, a
+    /// storyline of the first night is never split by the second (its stories stay together, under
+    /// its id or the one it merged into), and `storylines --json` agrees with `stories --json`.
+    func testStorylinesHoldAcrossNights() throws {
+        let dir = CLI.temporaryDirectory()
+        var n1 = "", n2 = ""
+        for line in try String(contentsOfFile: CLI.dataset("allsides-dev.jsonl"), encoding: .utf8).split(separator: "\n") {
+            let r = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            if (r["published"] as? String ?? "9") < "2021-06-15" { n1 += line + "\n" } else { n2 += line + "\n" }
+        }
+        try Data(n1.utf8).write(to: dir.appendingPathComponent("n1.jsonl"))
+        try Data(n2.utf8).write(to: dir.appendingPathComponent("n2.jsonl"))
+        func lines() throws -> [Int: Int] {
+            let all = try XCTUnwrap(CLI.json(stories(dir, db: "storyline.sqlite")) as? [[String: Any]])
+            var out: [Int: Int] = [:]
+            for s in all where s["merged_into"] is NSNull {
+                out[s["id"] as! Int] = try XCTUnwrap(s["storyline"] as? Int, "every live story has a storyline")
+            }
+            return out
+        }
+        XCTAssertEqual(try CLI.run(["run", "-q", "n1.jsonl"], in: dir).status, 0)
+        let first = try lines()
+        XCTAssertEqual(try CLI.run(["run", "-q", "n2.jsonl"], in: dir).status, 0)
+        let second = try lines()
+        var together = 0
+        for (a, la) in first { for (b, lb) in first where a < b && la == lb {
+            guard let x = second[a], let y = second[b] else { continue }   // a story merged into another
+            XCTAssertEqual(x, y, "stories \(a) and \(b) shared storyline \(la) on the first night")
+            together += 1
+        } }
+        XCTAssertGreaterThan(together, 10, "the first night joins stories into storylines")
+        XCTAssertGreaterThan(Set(second.values).count, Set(first.values).count, "the second night adds storylines")
+        let listed = try XCTUnwrap(CLI.json(CLI.run(["storylines", "--json", "--min-stories", "1"], in: dir).stdout) as? [[String: Any]])
+        var fromList: [Int: Int] = [:]
+        for line in listed {
+            let steps = line["stories"] as! [[String: Any]]
+            XCTAssertEqual(line["articles"] as? Int, steps.reduce(0) { $0 + ($1["articles"] as! Int) })
+            for step in steps { fromList[step["id"] as! Int] = line["id"] as? Int }
+            let days = steps.compactMap { $0["first_published"] as? String }
+            XCTAssertEqual(days, days.sorted(), "steps in time order")
+        }
+        XCTAssertEqual(fromList, second)
+        let text = try CLI.run(["storylines", "--since", "2021-08-01"], in: dir)
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("\tstories\t") || text.stdout.contains(" stories\t"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("  story "), text.stdout)
+    }
+
     /// A night killed with SIGKILL at several points and run again ends exactly as an uninterrupted night.
     func testKilledNightFinishesExactlyOnRerun() throws {
         let dir = CLI.temporaryDirectory()

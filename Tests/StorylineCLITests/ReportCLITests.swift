@@ -61,6 +61,56 @@ final class ReportCLITests: XCTestCase {
     }
 
     /// A hostile title is escaped everywhere; the pages load nothing from anywhere.
+    /// A shooting and, three weeks later, the charges: two stories (their words and days differ),
+    /// one storyline (their names are the same); a budget vote in between is neither. The report's
+    /// storyline page shows the steps in time order and which outlet dropped the matter.
+    func testStorylinePageShowsWhoFollowedTheMatterUp() throws {
+        let dir = CLI.temporaryDirectory()
+        func record(_ id: String, _ outlet: String, _ day: String, _ title: String, _ text: String) -> String {
+            let r: [String: Any] = ["id": id, "outlet": outlet, "published": "2024-03-\(day)T10:00:00Z", "title": title, "text": text]
+            return String(decoding: try! JSONSerialization.data(withJSONObject: r), as: UTF8.self)
+        }
+        let shooting = "A gunman opened fire at the Riverside Galleria on Friday, wounding four shoppers. Police named the suspect as Marcus Tellefsen, 34, of Dunmore. Officer Daniel Okafor said Tellefsen fled toward Halvorsen Park before he was arrested. Mayor Ingrid Castellano visited the wounded at Saint Brigid Hospital."
+        let charges = "Prosecutors charged Marcus Tellefsen with four counts of attempted murder over the attack at the Riverside Galleria. Judge Amelia Brandvold denied bail. Officer Daniel Okafor testified that Tellefsen was arrested near Halvorsen Park. Mayor Ingrid Castellano said Dunmore was relieved."
+        let budget = "The council approved the new budget on Tuesday after a long debate. Councillor Rupert Whitcombe said the plan funds schools in Ashgrove and Pembury. Treasurer Olufemi Adeyemi called the vote historic."
+        let dump = [
+            record("s1", "Wire", "01", "Gunman opens fire at mall, four wounded", shooting),
+            record("s2", "Daily", "01", "Four shoppers wounded in mall shooting", shooting.replacingOccurrences(of: "on Friday", with: "on Friday night")),
+            record("s3", "Post", "02", "Mall shooting suspect arrested", shooting.replacingOccurrences(of: "four shoppers", with: "four people")),
+            record("b1", "Wire", "08", "Council approves new budget", budget),
+            record("b2", "Daily", "08", "Budget passes council vote", budget.replacingOccurrences(of: "long debate", with: "heated debate")),
+            record("c1", "Wire", "22", "Suspect charged with attempted murder", charges),
+            record("c2", "Post", "23", "Bail denied for accused gunman", charges.replacingOccurrences(of: "denied bail", with: "refused bail")),
+        ].joined(separator: "\n") + "\n"
+        try Data(dump.utf8).write(to: dir.appendingPathComponent("d.jsonl"))
+        XCTAssertEqual(try CLI.run(["run", "-q", "d.jsonl"], in: dir).status, 0)
+        let r = try CLI.run(["report", "--out", "out"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try XCTUnwrap(CLI.json(String(contentsOf: dir.appendingPathComponent("out/report.json"), encoding: .utf8)) as? [String: Any])
+        XCTAssertEqual((report["stories"] as! [Any]).count, 3)
+        let lines = try XCTUnwrap(report["storylines"] as? [[String: Any]])
+        XCTAssertEqual(lines.count, 1, "the shooting and the charges, not the budget")
+        let steps = try XCTUnwrap(lines.first?["steps"] as? [[String: Any]])
+        XCTAssertEqual(steps.map { $0["article_count"] as! Int }, [3, 2], "the shooting first")
+        let follows = Dictionary(uniqueKeysWithValues: (lines[0]["outlets"] as! [[String: Any]]).map { ($0["outlet"] as! String, $0) })
+        XCTAssertEqual(follows["Daily"]?["dropped_after"] as? Int, 1, "Daily covered the shooting, not the charges")
+        XCTAssertEqual(follows["Daily"]?["followed_up"] as? Bool, false)
+        XCTAssertNil(follows["Wire"]?["dropped_after"], "Wire followed to the last step")
+        XCTAssertEqual(follows["Post"]?["steps"] as? [Int], [1, 2])
+        let page = try String(contentsOf: dir.appendingPathComponent("out/storylines.html"), encoding: .utf8)
+        for step in steps { XCTAssertTrue(page.contains("href=\"stories/\(step["story"] as! Int).html\""), page) }
+        XCTAssertTrue(page.contains("<td>step 1</td>") && page.contains("followed to the last step"), page)
+        XCTAssertTrue(try String(contentsOf: dir.appendingPathComponent("out/index.html"), encoding: .utf8).contains("href=\"storylines.html\""))
+        let csv = try String(contentsOf: dir.appendingPathComponent("out/storyline_outlets.csv"), encoding: .utf8)
+        XCTAssertTrue(csv.contains(",Daily,,1,1,false\r\n"), csv)
+        let md = try String(contentsOf: dir.appendingPathComponent("out/report.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("## Storylines"), md)
+        // The listing agrees.
+        let listed = try XCTUnwrap(CLI.json(CLI.run(["storylines", "--json"], in: dir).stdout) as? [[String: Any]])
+        XCTAssertEqual(listed.map { ($0["stories"] as! [Any]).count }, [2])
+        XCTAssertEqual(listed.first?["outlets"] as? [String], ["Wire", "Daily", "Post"])
+    }
+
     func testHTMLIsEscapedAndSelfContained() throws {
         let dir = try reportWithHostileTitle()
         let pages = try FileManager.default.subpathsOfDirectory(atPath: dir.appendingPathComponent("out").path).filter { $0.hasSuffix(".html") }

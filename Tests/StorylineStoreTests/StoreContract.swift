@@ -29,6 +29,7 @@ struct StoreContract {
         ("stories for the report", { try $0.storiesForTheReport() }),
         ("runs and the writer lock", { try $0.runsAndLock() }),
         ("shared work in pieces", { try $0.sharedWorkInPieces() }),
+        ("storylines: names, ids and merges", { try $0.storylines() }),
     ]
 
     static func article(_ id: String, _ outlet: String, _ title: String, day: Double?, text: String? = nil) -> Article {
@@ -232,6 +233,53 @@ struct StoreContract {
         XCTAssertEqual(try store.goldAndFound().map(\.found), [1, 1, 1, 1, 1])
         XCTAssertEqual(try store.goldAndFound().first?.gold, "gold-Q")
         XCTAssertEqual(try store.checkInvariants(), [])
+    }
+
+    func storylines() throws {
+        let (store, seq) = try analyzedStore([
+            Self.article("a", "X", "Shooting", day: 1), Self.article("b", "Y", "Charges", day: 20),
+            Self.article("c", "X", "Trial", day: 300), Self.article("d", "Z", "Undated", day: nil),
+        ])
+        let run = try store.beginRun("cluster")
+        try store.transaction {
+            try store.commit(StoryChanges(stories: ["a", "b", "c", "d"].enumerated().map { k, id in
+                .init(id: Int64(k + 1), isNew: true, absorbed: [], added: [seq[id]!], titleArticle: seq[id]!)
+            }), runID: run)
+        }
+        XCTAssertEqual(try store.unnamedStories().map(\.id), [1, 2, 3, 4], "new stories are to be named")
+        XCTAssertEqual(try store.unnamedStories().first?.seqs, [seq["a"]!])
+        XCTAssertEqual(try store.nextStorylineID(), 1)
+        var plan = StorylinePlan()
+        plan.names = [1: ["rivera": 3, "o'keefe": 1, "santa-cruz": 2], 2: ["rivera": 1], 3: [:], 4: ["zhou": 1]]
+        plan.created = [1, 2, 3]
+        plan.storyline = [1: 1, 2: 1, 3: 2, 4: 3]
+        try store.transaction { try store.commit(plan, runID: run) }
+        XCTAssertEqual(try store.unnamedStories().count, 0)
+        XCTAssertEqual(try store.nextStorylineID(), 4)
+        let inputs = try store.storylineInputs(since: nil)
+        XCTAssertEqual(inputs.map(\.id), [1, 2, 3, 4])
+        XCTAssertEqual(inputs[0].names, ["rivera": 3, "o'keefe": 1, "santa-cruz": 2], "names kept as given")
+        XCTAssertEqual(inputs.map(\.storyline), [1, 1, 2, 3])
+        XCTAssertEqual(try store.storylineInputs(since: 100 * 86400).map(\.id), [3, 4], "since: by last publication; undated always")
+        XCTAssertEqual(try store.stories().map(\.storyline), [1, 1, 2, 3])
+
+        // A story that grows is to be named again; two storylines merge: the survivor takes the
+        // stories of the absorbed one, and one merged into that earlier follows.
+        try store.transaction {
+            try store.commit(StoryChanges(stories: [.init(id: 2, isNew: false, absorbed: [], added: [], titleArticle: seq["b"]!)]), runID: run)
+        }
+        XCTAssertEqual(try store.unnamedStories().map(\.id), [2])
+        var merge = StorylinePlan()
+        merge.names = [2: ["rivera": 2]]
+        merge.merged = [3: 2]
+        try store.transaction { try store.commit(merge, runID: run) }
+        var second = StorylinePlan()
+        second.merged = [2: 1]
+        try store.transaction { try store.commit(second, runID: run) }
+        XCTAssertEqual(try store.stories().map(\.storyline), [1, 1, 1, 1], "stories follow their storyline into the survivor")
+        XCTAssertEqual(try store.storylineInputs(since: nil)[1].names, ["rivera": 2])
+        XCTAssertEqual(try store.nextStorylineID(), 4, "ids are never reused")
+        XCTAssertEqual(StorylinePlan.decode(StorylinePlan.encode(["a-b": 2, "c'd": 10])), ["a-b": 2, "c'd": 10])
     }
 
     func closeAndReopen() throws {

@@ -317,7 +317,7 @@ final class IndexAtScaleTests: XCTestCase {
         let summaries = outlets.map { OutletSummary(outlet: $0, group: nil, stories: 0, articles: 0, first_reports: 0, mean_divergence: nil) }
         return FramingReport(generated: "2024-05-01T00:00:00Z", stories: stories, outlets: summaries, blindspots: [], groups: groups,
                              framing: FramingMethod(method: "", min_z: 1.96, prior_weight: 500, min_count: 2, max_document_share: 0.2, bootstrap: 0,
-                                                    outlet_pairs: 0, pairs_with_terms: 0, tested: 0, shown: 0, null_rounds: 0, bar_raised: 0))
+                                                    outlet_pairs: 0, pairs_with_terms: 0, tested: 0, shown: 0, null_rounds: 0, bar_raised: 0), storylines: [])
     }
 
     func testPagedWithoutScriptAndFilteredInChromium() throws {

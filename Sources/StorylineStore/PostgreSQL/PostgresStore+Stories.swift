@@ -177,15 +177,15 @@ extension PostgresStore {
             let merged = plan.merged.sorted { $0.key < $1.key }
             let from = PGConnection.Value.array(merged.map(\.key)), into = PGConnection.Value.array(merged.map(\.value))
             try pg.query("""
-                UPDATE storylines l SET merged_into = m.into, updated_run = $3 FROM unnest($1::int8[], $2::int8[]) AS m(from_id, into)
+                UPDATE storylines l SET merged_into = m.into_id, updated_run = $3 FROM unnest($1::int8[], $2::int8[]) AS m(from_id, into_id)
                 WHERE l.id = m.from_id
                 """, [from, into, run])
             try pg.query("""
-                UPDATE storylines l SET merged_into = m.into FROM unnest($1::int8[], $2::int8[]) AS m(from_id, into) WHERE l.merged_into = m.from_id
+                UPDATE storylines l SET merged_into = m.into_id FROM unnest($1::int8[], $2::int8[]) AS m(from_id, into_id) WHERE l.merged_into = m.from_id
                 """, [from, into])
             // Its stories, those outside this pass's window too, go with it.
             try pg.query("""
-                UPDATE stories s SET storyline_id = m.into FROM unnest($1::int8[], $2::int8[]) AS m(from_id, into) WHERE s.storyline_id = m.from_id
+                UPDATE stories s SET storyline_id = m.into_id FROM unnest($1::int8[], $2::int8[]) AS m(from_id, into_id) WHERE s.storyline_id = m.from_id
                 """, [from, into])
             let named = plan.names.sorted { $0.key < $1.key }
             try pg.query("UPDATE stories s SET names = x.names FROM unnest($1::int8[], $2::text[]) AS x(id, names) WHERE s.id = x.id",
