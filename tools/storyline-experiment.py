@@ -2,7 +2,7 @@
 """Measures candidate rules for storylines (issue 31) on top of the engine's stories, before any
 of them is built into the engine: the figures that decide the design.
 
-    tools/storyline-experiment.py [--binary PATH] [--split T ...] [--link T ...] DATASET...
+    tools/storyline-experiment.py [--binary PATH] [--split T ...] [--link T ...] [--attach A ...] [--margin R] [--show] DATASET...
 
 For each labeled dataset (a `story` field: for ECB+, the event with its follow-ups) it runs the
 real binary (`storyline run` into a temporary store, then `stories --json`), and scores against
@@ -14,7 +14,10 @@ the gold `story`, B-cubed:
    groups of two or more articles (single articles go to the group they are nearest): twin events
    (two shootings, two coaching changes) share their words but not the names that fill their roles;
 3. storylines: the stories (split or not) joined by average linkage over their name vectors at
-   `--link T`.
+   `--link T`; then each story of at most two articles left alone joins the storyline it is
+   nearest to (mean cosine) when that is at least `--attach A` and `--margin R` times the next
+   one's (the engine's rule, `StorylineLinker`, with the profile's `storylines` values: 0.35,
+   0.15, 2). `--show` prints each storyline of two or more stories, for checking by hand.
 
 A name is a word that starts with a capital letter inside a sentence (not its first word), not in
 capitals throughout, and not a function word, weekday or month; vectors are TF-IDF (sublinear tf,
@@ -92,6 +95,24 @@ def average_linkage(count, sim, threshold):
     return clusters
 
 
+def attach_small(lines, groups, sim, attach, margin, small=2):
+    """Each storyline of one story of at most `small` articles joins the storyline (not such a
+    one) of the highest mean cosine when it is >= attach and >= margin x the next one's."""
+    lines = [list(line) for line in lines]
+    alone = {k for k, line in enumerate(lines) if len(line) == 1 and len(groups[line[0]]) <= small}
+    moves = []
+    for k in alone:
+        i = lines[k][0]
+        ranked = sorted(((sum(sim(i, j) for j in lines[m]) / len(lines[m]), m) for m in range(len(lines))
+                         if m != k and m not in alone), reverse=True)
+        if ranked and ranked[0][0] >= attach and (len(ranked) < 2 or ranked[0][0] >= margin * ranked[1][0]):
+            moves.append((k, ranked[0][1]))
+    for k, m in moves:
+        lines[m] += lines[k]
+        lines[k] = []
+    return [line for line in lines if line]
+
+
 def b_cubed(gold, found):
     by_found, by_gold = collections.defaultdict(list), collections.defaultdict(list)
     for i, (g, f) in enumerate(zip(gold, found)):
@@ -106,7 +127,7 @@ def b_cubed(gold, found):
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
-def run(binary, dataset, splits, links):
+def run(binary, dataset, splits, links, attaches, margin, show_lines):
     rows = {str(r["id"]): r for r in map(json.loads, open(dataset, encoding="utf-8"))}
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "s.sqlite")
@@ -150,20 +171,32 @@ def run(binary, dataset, splits, links):
                 groups += big
             show("stories split at %.2f" % split, groups)
         story_weights = tfidf([sum((article_names[a] for a in g), collections.Counter()) for g in groups])
+        sim = lambda i, j: cosine(story_weights[i], story_weights[j])
         for link in links:
-            lines = average_linkage(len(groups), lambda i, j: cosine(story_weights[i], story_weights[j]), link)
+            lines = average_linkage(len(groups), sim, link)
             show("  storylines linked at %.2f" % link, [[a for i in line for a in groups[i]] for line in lines])
+            for attach in attaches:
+                joined = attach_small(lines, groups, sim, attach, margin)
+                found = [[a for i in line for a in groups[i]] for line in joined]
+                show("    + small stories at %.2f x%g" % (attach, margin), found)
+                if show_lines:
+                    for line in joined:
+                        if len(line) > 1:
+                            print("      storyline: " + " | ".join(rows[groups[i][0]].get("title", "")[:60] for i in line))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/storyline"))
     parser.add_argument("--split", type=float, nargs="*", default=[0.2, 0.25, 0.3])
-    parser.add_argument("--link", type=float, nargs="*", default=[0.3, 0.4])
+    parser.add_argument("--link", type=float, nargs="*", default=[0.3, 0.35, 0.4])
+    parser.add_argument("--attach", type=float, nargs="*", default=[0.15])
+    parser.add_argument("--margin", type=float, default=2.0)
+    parser.add_argument("--show", action="store_true")
     parser.add_argument("datasets", nargs="+")
     args = parser.parse_args()
     for dataset in args.datasets:
-        run(args.binary, dataset, args.split, args.link)
+        run(args.binary, dataset, args.split, args.link, args.attach, args.margin, args.show)
 
 
 if __name__ == "__main__":

@@ -181,7 +181,7 @@ final class RunCLITests: XCTestCase {
         XCTAssertEqual(ids.count, 600)
         XCTAssertEqual(Set(ids).count, 600, "every article in exactly one story")
         for s in stories {
-            XCTAssertEqual(Set(s.keys), ["id", "title", "articles", "outlets", "first_published", "last_published", "closed", "merged_into",
+            XCTAssertEqual(Set(s.keys), ["id", "title", "articles", "outlets", "first_published", "last_published", "closed", "merged_into", "storyline",
                                          "inferred_dates", "undated"])
         }
         // Filters.
@@ -202,7 +202,7 @@ final class RunCLITests: XCTestCase {
 
 final class EvalCLITests: XCTestCase {
     static let keys: Set<String> = ["articles", "gold_stories", "found_stories", "b3_precision", "b3_recall", "b3_f1",
-                                    "pair_precision", "pair_recall", "pair_f1", "ari", "ami", "timings", "peak_rss_mb"]
+                                    "pair_precision", "pair_recall", "pair_f1", "ari", "ami", "storylines", "timings", "peak_rss_mb"]
 
     func testEvalJSONHasTheContractKeys() throws {
         let dir = CLI.temporaryDirectory()
@@ -212,6 +212,7 @@ final class EvalCLITests: XCTestCase {
         let e = try XCTUnwrap(CLI.json(r.stdout) as? [String: Any])
         XCTAssertEqual(Set(e.keys), Self.keys)
         XCTAssertEqual(Set((e["timings"] as! [String: Any]).keys), ["ingest", "vectorize", "similarity", "cluster", "total"])
+        XCTAssertEqual(Set((e["storylines"] as! [String: Any]).keys), ["found", "b3_precision", "b3_recall", "b3_f1", "pair_f1"])
         XCTAssertEqual(e["articles"] as? Int, 400)
         XCTAssertGreaterThan(e["peak_rss_mb"] as! Double, 0)
         // This seed's 400 articles over 620 words score 0.855 (many stories share words); 0.01 under it.

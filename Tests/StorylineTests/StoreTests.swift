@@ -44,24 +44,29 @@ final class StoreTests: XCTestCase {
         try store!.db.execute("DROP TABLE schema_migrations; ALTER TABLE terms DROP COLUMN cf; PRAGMA user_version = 1")
         store = nil
         XCTAssertThrowsError(try SQLiteStore(path: path, readOnly: true), "a reader does not upgrade") { error in
-            XCTAssertTrue("\(error)".contains("lacks schema migrations 2-terms-collection-frequency, 3-article-state-and-terms-apart, 4-date-source"), "\(error)")
+            XCTAssertTrue("\(error)".contains("lacks schema migrations 2-terms-collection-frequency, 3-article-state-and-terms-apart, 4-date-source, 5-storylines"), "\(error)")
         }
         let upgraded = try SQLiteStore(path: path)
         XCTAssertEqual(upgraded.schemaVersion, SQLiteStore.migrations.count)
         let s = try upgraded.db.prepare("SELECT name, applied FROM schema_migrations ORDER BY name")
         var rows: [(String, String)] = []
         while try s.step() { rows.append((s.text(0)!, s.text(1)!)) }
-        XCTAssertEqual(rows.map(\.0), ["1-articles-terms-stories-runs", "2-terms-collection-frequency", "3-article-state-and-terms-apart", "4-date-source"])
+        XCTAssertEqual(rows.map(\.0), ["1-articles-terms-stories-runs", "2-terms-collection-frequency", "3-article-state-and-terms-apart", "4-date-source", "5-storylines"])
         XCTAssertEqual(rows[0].1, "before-names")
         XCTAssertNotNil(ISODate.parse(rows[1].1))
         XCTAssertEqual(try upgraded.db.scalar("SELECT COUNT(*) FROM pragma_table_info('terms') WHERE name = 'cf'"), 1)
         XCTAssertEqual(try upgraded.checkInvariants(), [])
     }
 
-    /// Rebuilds the article layout of schema 2 (term counts and story ids in the article rows)
-    /// from a current store, as a store written by an older build has it.
+    /// Rebuilds the article layout of schema 2 (term counts and story ids in the article rows, no
+    /// storylines) from a current store, as a store written by an older build has it.
     static func downgradeArticleState(_ db: Database) throws {
         try db.execute("""
+            DROP INDEX stories_unnamed;
+            DROP INDEX stories_storyline;
+            ALTER TABLE stories DROP COLUMN storyline_id;
+            ALTER TABLE stories DROP COLUMN names;
+            DROP TABLE storylines;
             ALTER TABLE articles ADD COLUMN terms BLOB;
             ALTER TABLE articles ADD COLUMN story_id INTEGER;
             UPDATE articles SET terms = (SELECT terms FROM article_terms t WHERE t.seq = articles.seq),
@@ -72,7 +77,7 @@ final class StoreTests: XCTestCase {
             CREATE INDEX articles_unclustered ON articles(seq) WHERE story_id IS NULL;
             CREATE INDEX articles_story ON articles(story_id);
             ALTER TABLE articles DROP COLUMN date_source;
-            DELETE FROM schema_migrations WHERE name IN ('3-article-state-and-terms-apart', '4-date-source');
+            DELETE FROM schema_migrations WHERE name IN ('3-article-state-and-terms-apart', '4-date-source', '5-storylines');
             PRAGMA user_version = 2;
             """)
     }
@@ -101,6 +106,9 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try store.articles().map(\.article.dateSource), before.articles.map { $0.article.published == nil ? nil : .given })
         XCTAssertEqual(try store.articles().map(\.article.dateSource), before.articles.map(\.article.dateSource))
         XCTAssertEqual(try store.stories(since: nil, minArticles: 1).map(\.articles), before.stories.map(\.articles))
+        // Its stories have no storyline yet: every one is to be named by the next pass.
+        XCTAssertEqual(try store.stories(since: nil, minArticles: 1).compactMap(\.storyline), [])
+        XCTAssertEqual(try store.unnamedStories().map(\.id), before.stories.map(\.id).sorted())
         XCTAssertEqual(try store.unclusteredSpan().count, 0)
         XCTAssertEqual(try store.unvectorizedCount(), 0)
         XCTAssertEqual(try store.checkInvariants(), [])
