@@ -8,7 +8,8 @@ struct Invariant: Sendable {
 
     /// Every clustered article in exactly one live story (its story exists and was not merged);
     /// each live story's size and first/last publication those of its articles, and it has some;
-    /// a merged story empty and pointing at a live story; state rows and term rows matching articles.
+    /// a merged story empty and pointing at a live story; state rows and term rows matching articles;
+    /// a linked live story in a live storyline, a merged storyline pointing at a live one.
     static let all: [Invariant] = [
         Invariant(sql: """
             SELECT a.id, st.seq IS NULL, st.published IS DISTINCT FROM a.published FROM articles a LEFT JOIN article_state st ON st.seq = a.seq
@@ -63,6 +64,16 @@ struct Invariant: Sendable {
             WHERE s.merged_into IS NOT NULL AND (s.size != 0 OR t.id IS NULL OR t.merged_into IS NOT NULL) ORDER BY s.id
             """,
                   describe: { s in "story \(s.int(0)) was merged into \(s.int(2)), which is not a live story, or still has size \(s.int(1))" }),
+        Invariant(sql: """
+            SELECT s.id, s.storyline_id FROM stories s LEFT JOIN storylines l ON l.id = s.storyline_id
+            WHERE s.merged_into IS NULL AND s.names IS NOT NULL AND (l.id IS NULL OR l.merged_into IS NOT NULL) ORDER BY s.id
+            """,
+                  describe: { s in "story \(s.int(0)) was linked but its storyline (\(s.isNull(1) ? "none" : String(s.int(1)))) is not a live storyline" }),
+        Invariant(sql: """
+            SELECT l.id, l.merged_into FROM storylines l LEFT JOIN storylines t ON t.id = l.merged_into
+            WHERE l.merged_into IS NOT NULL AND (t.id IS NULL OR t.merged_into IS NOT NULL) ORDER BY l.id
+            """,
+                  describe: { s in "storyline \(s.int(0)) was merged into \(s.int(1)), which is not a live storyline" }),
     ]
 
     /// Runs each invariant with `rows` (which calls its body with each row the query returns) and

@@ -280,6 +280,12 @@ struct StoreContract {
         XCTAssertEqual(try store.storylineInputs(since: nil)[1].names, ["rivera": 2])
         XCTAssertEqual(try store.nextStorylineID(), 4, "ids are never reused")
         XCTAssertEqual(StorylinePlan.decode(StorylinePlan.encode(["a-b": 2, "c'd": 10])), ["a-b": 2, "c'd": 10])
+        XCTAssertEqual(try store.checkInvariants(), [])
+        // A linked story whose storyline is gone is named by the check.
+        var broken = StorylinePlan()
+        broken.storyline = [4: 99]
+        try store.transaction { try store.commit(broken, runID: run) }
+        XCTAssertEqual(try store.checkInvariants().filter { $0.contains("storyline") }, ["story 4 was linked but its storyline (99) is not a live storyline"])
     }
 
     func closeAndReopen() throws {
