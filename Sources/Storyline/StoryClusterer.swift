@@ -101,9 +101,9 @@ struct StoryClusterer {
         progress.begin("cluster", total: 0)
         var step = Stopwatch()
         var labels = link(input, edges)
-        _ = try splitTwins(input, &labels)
+        let articleNames = try splitTwins(input, &labels)
         let linkSeconds = step.restart()
-        let changes = try commit(input, labels: labels, edges: edges, summary: &summary)
+        let changes = try commit(input, labels: labels, edges: edges, articleNames: articleNames, summary: &summary)
         let commitSeconds = step.restart()
         summary.storiesNew = changes.newCount
         summary.storiesGrown = changes.grownCount
@@ -299,9 +299,10 @@ struct StoryClusterer {
 
     /// Splits the new stories that hold two look-alike events (``TwinSplitter``, when the profile
     /// sets `similarity.twinSplit`): those made of new articles only, at least one of them undated.
-    /// Their articles' names come from their texts, read here. Returns how many stories split.
-    func splitTwins(_ input: Input, _ labels: inout [Int]) throws -> Int {
-        guard let threshold = profile.similarity.twinSplit else { return 0 }
+    /// Their articles' names come from their texts, read here. Returns the names found, by article
+    /// seq (the storyline stage needs them too).
+    func splitTwins(_ input: Input, _ labels: inout [Int]) throws -> [Int64: [String: Int]] {
+        guard let threshold = profile.similarity.twinSplit else { return [:] }
         let splitter = TwinSplitter(threshold: threshold, share: profile.similarity.twinShare ?? 0.66)
         var members: [Int: [Int]] = [:]
         for (k, label) in labels.enumerated() { members[label, default: []].append(k) }
@@ -311,7 +312,7 @@ struct StoryClusterer {
                 && m.contains { input.items[$0].published == nil } }
             .map { $0.sorted { input.order[$0] < input.order[$1] } }
             .sorted { input.order[$0[0]] < input.order[$1[0]] }
-        guard !candidates.isEmpty else { return 0 }
+        guard !candidates.isEmpty else { return [:] }
         let all = Array(candidates.joined())
         let texts = try store.texts(of: all.map { input.items[$0].seq })
         // The names of every article of those stories, on all cores.
@@ -341,11 +342,13 @@ struct StoryClusterer {
             }
         }
         if splits > 0 { progress.log("\(splits) stories of look-alike events split by their names", level: .debug) }
-        return splits
+        return Dictionary(uniqueKeysWithValues: all.enumerated().map { (input.items[$1].seq, found[$0]) })
     }
 
     /// Plans the story changes and commits them, with the closing of quiet stories, in one transaction.
-    func commit(_ input: Input, labels: [Int], edges: [SimilarityEdge], summary: inout ClusterSummary) throws -> StoryChanges {
+    /// `articleNames`: the names of articles found already (by seq), for the storyline stage.
+    func commit(_ input: Input, labels: [Int], edges: [SimilarityEdge], articleNames: [Int64: [String: Int]],
+                summary: inout ClusterSummary) throws -> StoryChanges {
         return try store.transaction {
             let changes = StoryPlanner().plan(items: input.items, labels: labels, edges: edges, firstNewID: try store.nextStoryID(),
                                               order: input.order)
@@ -355,7 +358,7 @@ struct StoryClusterer {
                 let clock = min(latest, PublicationDate.runClock)
                 summary.storiesClosed = try store.closeStories(before: clock - (profile.time.closeAfterDays ?? 14) * 86400, runID: runID)
             }
-            let lines = try StorylineStage(store: store, profile: profile, runID: runID).run()
+            let lines = try StorylineStage(store: store, profile: profile, runID: runID, known: articleNames).run()
             summary.storylinesNew = lines.created
             summary.storylinesMerged = lines.merged
             FaultInjection.hit("cluster-commit")

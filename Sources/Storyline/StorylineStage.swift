@@ -16,6 +16,8 @@ struct StorylineStage {
     let store: any StoryStore & ArticleStore
     let profile: Profile
     let runID: Int64
+    /// Articles' names found already in this pass (by seq): their texts are not read again.
+    var known: [Int64: [String: Int]] = [:]
     /// Names kept for a story: its most used (a thousand-article story names thousands).
     static let keptNames = 300
     /// Articles whose texts are read at once.
@@ -76,35 +78,59 @@ struct StorylineStage {
     }
 
     /// The names of each story's articles, summed; its `keptNames` most used kept (ties by name).
+    /// Whole stories of about `textBatch` articles a batch; the next batch's texts are read while
+    /// this one's are scanned.
     func names(of stories: [(id: Int64, seqs: [Int64])]) throws -> [Int64: [String: Int]] {
-        var out: [Int64: [String: Int]] = [:]
+        var batches: [Range<Int>] = []
         var start = 0
         while start < stories.count {
-            // Whole stories, about `textBatch` articles a batch.
             var end = start, articles = 0
             while end < stories.count && (end == start || articles + stories[end].seqs.count <= Self.textBatch) {
                 articles += stories[end].seqs.count
                 end += 1
             }
-            let batch = Array(stories[start..<end])
-            let texts = try store.texts(of: batch.flatMap(\.seqs))
-            var found = [[String: Int]](repeating: [:], count: batch.count)
-            found.withUnsafeMutableBufferPointer { result in
-                Parallel.strided(batch.count, workers: Parallel.cores) { _, i in
-                    var names: [String: Int] = [:]
-                    for seq in batch[i].seqs {
-                        guard let t = texts[seq] else { continue }
-                        names.merge(NameExtractor.names(title: t.title, text: t.text), uniquingKeysWith: +)
-                    }
-                    if names.count > Self.keptNames {
-                        names = Dictionary(uniqueKeysWithValues: names.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(Self.keptNames).map { ($0.key, $0.value) })
-                    }
-                    result[i] = names
-                }
-            }
-            for (i, story) in batch.enumerated() { out[story.id] = found[i] }
+            batches.append(start..<end)
             start = end
         }
+        let known = self.known
+        func read(_ range: Range<Int>) throws -> [Int64: (title: String, text: String)] {
+            try store.texts(of: stories[range].flatMap(\.seqs).filter { known[$0] == nil })
+        }
+        var out: [Int64: [String: Int]] = [:]
+        var texts = try read(batches[0])
+        for (b, range) in batches.enumerated() {
+            let batch = Array(stories[range]), current = texts
+            let scan = { Self.extract(batch.map(\.seqs), texts: current, known: known) }
+            let found: [[String: Int]]
+            if b + 1 < batches.count {
+                (found, texts) = try Parallel.both(scan, { try read(batches[b + 1]) })
+            } else {
+                found = scan()
+            }
+            for (i, story) in batch.enumerated() { out[story.id] = found[i] }
+        }
         return out
+    }
+
+    /// Each story's names (its articles' seqs given), on all cores.
+    static func extract(_ stories: [[Int64]], texts: [Int64: (title: String, text: String)], known: [Int64: [String: Int]]) -> [[String: Int]] {
+        var found = [[String: Int]](repeating: [:], count: stories.count)
+        found.withUnsafeMutableBufferPointer { result in
+            Parallel.strided(stories.count, workers: Parallel.cores) { _, i in
+                var names: [String: Int] = [:]
+                for seq in stories[i] {
+                    if let found = known[seq] {
+                        names.merge(found, uniquingKeysWith: +)
+                    } else if let t = texts[seq] {
+                        NameExtractor.add(title: t.title, text: t.text, to: &names)
+                    }
+                }
+                if names.count > keptNames {
+                    names = Dictionary(uniqueKeysWithValues: names.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(keptNames).map { ($0.key, $0.value) })
+                }
+                result[i] = names
+            }
+        }
+        return found
     }
 }

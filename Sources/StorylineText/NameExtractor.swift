@@ -19,37 +19,60 @@ public enum NameExtractor {
     /// The names in a title and a text (as one: the title is a sentence of its own).
     public static func names(title: String, text: String) -> [String: Int] {
         var out: [String: Int] = [:]
-        scan(Array(title.utf8), into: &out)
-        scan(Array(text.utf8), into: &out)
+        add(title: title, text: text, to: &out)
         return out
     }
 
-    static func scan(_ b: [UInt8], into out: inout [String: Int]) {
-        func isLetter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
-        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0B || c == 0x0C }
-        var wordInSentence = 0
-        var i = 0
-        while i < b.count {
-            let c = b[i]
-            if c == 0x0A {
-                wordInSentence = 0
-                i += 1
-            } else if (c == 0x2E || c == 0x21 || c == 0x3F) && i + 1 < b.count && isSpace(b[i + 1]) {
-                wordInSentence = 0
-                i += 1
-            } else if isLetter(c) {
+    /// Adds the names of a title and a text to `counts` (a story's, summed over its articles).
+    public static func add(title: String, text: String, to counts: inout [String: Int]) {
+        for var s in [title, text] { s.withUTF8 { scan($0, into: &counts) } }
+    }
+
+    /// Byte classes: 1 a lowercase letter, 2 a capital, 4 an apostrophe or hyphen (inside a word),
+    /// 8 white space, 16 a sentence end (`.`, `!`, `?`).
+    static let byteClass: [UInt8] = (0..<256).map { c -> UInt8 in
+        switch UInt8(c) {
+        case 0x61...0x7A: return 1
+        case 0x41...0x5A: return 2
+        case 0x27, 0x2D: return 4
+        case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C: return 8
+        case 0x2E, 0x21, 0x3F: return 16
+        default: return 0
+        }
+    }
+
+    static func scan(_ b: UnsafeBufferPointer<UInt8>, into out: inout [String: Int]) {
+        byteClass.withUnsafeBufferPointer { cls in
+            let n = b.count
+            var wordInSentence = 0
+            var i = 0
+            while i < n {
+                let c = b[i], k = cls[Int(c)]
+                if k & 3 == 0 {
+                    // A line break, or a sentence end before white space, starts a sentence.
+                    if c == 0x0A || (k == 16 && i + 1 < n && cls[Int(b[i + 1])] == 8) { wordInSentence = 0 }
+                    i += 1
+                    continue
+                }
                 let start = i
+                var lower = k == 1
                 i += 1
-                while i < b.count, isLetter(b[i]) || b[i] == 0x27 || b[i] == 0x2D { i += 1 }
+                while i < n {
+                    let w = cls[Int(b[i])]
+                    guard w & 7 != 0 else { break }
+                    if w == 1 { lower = true }
+                    i += 1
+                }
                 guard i - start >= 2 else { continue }
                 defer { wordInSentence += 1 }
-                let word = b[start..<i]
-                guard wordInSentence > 0, c >= 0x41 && c <= 0x5A,
-                      word.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) else { continue }
-                let lower = String(decoding: word.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
-                if !ignored.contains(lower) { out[lower, default: 0] += 1 }
-            } else {
-                i += 1
+                // A name: capitalized (not its sentence's first word), not in capitals throughout.
+                guard wordInSentence > 0, k == 2, lower else { continue }
+                let word = UnsafeBufferPointer(rebasing: b[start..<i])
+                let name = String(unsafeUninitializedCapacity: word.count) { out in
+                    for (j, x) in word.enumerated() { out[j] = cls[Int(x)] == 2 ? x + 0x20 : x }
+                    return word.count
+                }
+                if !ignored.contains(name) { out[name, default: 0] += 1 }
             }
         }
     }

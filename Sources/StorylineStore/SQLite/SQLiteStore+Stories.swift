@@ -175,9 +175,7 @@ extension SQLiteStore {
             try handOver.run([.int(into), .int(from)])
         }
         for (story, names) in plan.names.sorted(by: { $0.key < $1.key }) { try name.run([.text(StorylinePlan.encode(names)), .int(story)]) }
-        for (story, line) in plan.storyline.sorted(by: { $0.key < $1.key }) {
-            try assign.run([.int(line), .int(story)])
-            try touch.run([.int(runID), .int(line)])
-        }
+        for (story, line) in plan.storyline.sorted(by: { $0.key < $1.key }) { try assign.run([.int(line), .int(story)]) }
+        for line in Set(plan.storyline.values).subtracting(plan.created).sorted() { try touch.run([.int(runID), .int(line)]) }
     }
 }
