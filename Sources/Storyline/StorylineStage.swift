@@ -39,12 +39,11 @@ struct StorylineStage {
         plan.names = try names(of: unnamed)
         summary.named = unnamed.count
         let settings = profile.storylineSettings
-        // Far enough back for the earliest changed story; every story when one is undated.
-        var inputs = try store.storylineInputs(since: nil)
-        let changedFirst = inputs.filter { plan.names[$0.id] != nil }.map(\.firstPublished)
-        if !changedFirst.contains(where: { $0 == nil }), let earliest = changedFirst.compactMap({ $0 }).min() {
-            inputs = inputs.filter { input in input.firstPublished.map { $0 >= earliest - settings.windowDays * 86400 } ?? true || plan.names[input.id] != nil }
-        }
+        // The stories that reach the window before the earliest changed story (undated ones
+        // always; every story when a changed one is undated), and the changed ones.
+        let firsts = unnamed.map(\.firstPublished)
+        let since = firsts.contains { $0 == nil } ? nil : firsts.compactMap { $0 }.min().map { $0 - settings.windowDays * 86400 }
+        var inputs = try store.storylineInputs(since: since)
         for k in inputs.indices { if let names = plan.names[inputs[k].id] { inputs[k].names = names } }
         summary.linked = inputs.count
         // Ties break by first publication (undated last), then story id.
@@ -80,7 +79,7 @@ struct StorylineStage {
     /// The names of each story's articles, summed; its `keptNames` most used kept (ties by name).
     /// Whole stories of about `textBatch` articles a batch; the next batch's texts are read while
     /// this one's are scanned.
-    func names(of stories: [(id: Int64, seqs: [Int64])]) throws -> [Int64: [String: Int]] {
+    func names(of stories: [(id: Int64, firstPublished: Double?, seqs: [Int64])]) throws -> [Int64: [String: Int]] {
         var batches: [Range<Int>] = []
         var start = 0
         while start < stories.count {

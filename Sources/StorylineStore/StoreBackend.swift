@@ -125,8 +125,8 @@ public protocol StoryStore: StoreBase {
     // Storylines: the second level (see ``StorylinePlan``).
 
     /// The live stories whose names are not known yet (new or changed since they were named),
-    /// by id, each with its articles' seqs.
-    func unnamedStories() throws -> [(id: Int64, seqs: [Int64])]
+    /// by id, each with its first publication and its articles' seqs.
+    func unnamedStories() throws -> [(id: Int64, firstPublished: Double?, seqs: [Int64])]
 
     /// The live stories whose last article is not before `since` (undated ones always, every
     /// one when nil), by id, with their storyline and names (empty when not known yet).

@@ -139,14 +139,14 @@ extension PostgresStore {
 
     // MARK: Storylines
 
-    public func unnamedStories() throws -> [(id: Int64, seqs: [Int64])] {
-        var out: [(id: Int64, seqs: [Int64])] = []
+    public func unnamedStories() throws -> [(id: Int64, firstPublished: Double?, seqs: [Int64])] {
+        var out: [(id: Int64, firstPublished: Double?, seqs: [Int64])] = []
         try pg.stream("""
-            SELECT s.id, st.seq FROM stories s JOIN article_state st ON st.story_id = s.id
+            SELECT s.id, st.seq, s.first_published FROM stories s JOIN article_state st ON st.story_id = s.id
             WHERE s.names IS NULL AND s.merged_into IS NULL ORDER BY s.id, st.seq
             """, batch: 16384) { r in
             for row in 0..<r.count {
-                if out.last?.id != r.int(row, 0) { out.append((r.int(row, 0), [])) }
+                if out.last?.id != r.int(row, 0) { out.append((r.int(row, 0), r.double(row, 2), [])) }
                 out[out.count - 1].seqs.append(r.int(row, 1))
             }
         }

@@ -130,14 +130,14 @@ extension SQLiteStore {
 
     // MARK: Storylines
 
-    public func unnamedStories() throws -> [(id: Int64, seqs: [Int64])] {
+    public func unnamedStories() throws -> [(id: Int64, firstPublished: Double?, seqs: [Int64])] {
         let s = try db.prepare("""
-            SELECT s.id, st.seq FROM stories s JOIN article_state st ON st.story_id = s.id
+            SELECT s.id, st.seq, s.first_published FROM stories s JOIN article_state st ON st.story_id = s.id
             WHERE s.names IS NULL AND s.merged_into IS NULL ORDER BY s.id, st.seq
             """)
-        var out: [(id: Int64, seqs: [Int64])] = []
+        var out: [(id: Int64, firstPublished: Double?, seqs: [Int64])] = []
         while try s.step() {
-            if out.last?.id != s.int(0) { out.append((s.int(0), [])) }
+            if out.last?.id != s.int(0) { out.append((s.int(0), s.double(2), [])) }
             out[out.count - 1].seqs.append(s.int(1))
         }
         return out
