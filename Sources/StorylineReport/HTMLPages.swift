@@ -121,7 +121,7 @@ enum HTMLPages {
         if report.storylines.isEmpty { body += "<p class=\"muted\">No two reported stories share a storyline.</p>" }
         for line in report.storylines {
             body += "<section id=\"storyline-\(line.id)\"><h2>\(escape(line.title)) <small class=\"muted\">storyline \(line.id), \(line.steps.count) steps, \(escape(String((line.first_published ?? "undated").prefix(10)))) – \(escape(String((line.last_published ?? "").prefix(10))))</small></h2>"
-            body += "<div class=\"scroll\"><table><thead><tr><th>Outlet</th>"
+            body += "<div class=\"scroll\">\(storylineTimeline(line))</div><div class=\"scroll\"><table><thead><tr><th>Outlet</th>"
             for (k, step) in line.steps.enumerated() {
                 let title = reported.contains(step.story) ? "<a href=\"stories/\(step.story).html\">\(escape(step.title))</a>" : escape(step.title)
                 body += "<th>\(k + 1). \(escape(String((step.first_published ?? "undated").prefix(10))))<br>\(title)</th>"
@@ -130,11 +130,41 @@ enum HTMLPages {
             for o in line.outlets {
                 body += "<tr><td>\(escape(o.outlet))\(o.group.map { " <small class=\"muted\">\(escape($0))</small>" } ?? "")</td>"
                 for k in 1...line.steps.count { body += o.steps.contains(k) ? "<td aria-label=\"covered\">●</td>" : "<td></td>" }
-                body += "<td>\(o.dropped_after.map { "step \($0)" } ?? "followed to the last step")</td></tr>\n"
+                let end = o.dropped_after.map { "step \($0)" } ?? (o.followed_up ? "followed to the last step" : "came in at the last step")
+                body += "<td>\(end)</td></tr>\n"
             }
             body += "</tbody></table></div></section>\n"
         }
         return page(title: "Storylines", body: body)
+    }
+
+    /// A storyline's steps on a time axis (a numbered guide at each dated step's first article) and
+    /// a row per outlet with a dot on each step it covered; undated steps are listed below it.
+    static func storylineTimeline(_ line: StorylineCoverage) -> String {
+        let times = line.steps.map { $0.first_published.flatMap(ISODate.parse) }
+        guard let lo = times.compactMap({ $0 }).min(), let hi = times.compactMap({ $0 }).max() else { return "<p class=\"muted\">No step is dated.</p>" }
+        let span = max(hi - lo, 86400)
+        let left = 170.0, width = 640.0, row = 22.0, top = 24.0
+        func x(_ t: Double) -> Double { left + (t - lo) / span * (width - left - 20) }
+        let height = top + Double(line.outlets.count) * row + 24
+        var svg = "<svg role=\"img\" aria-label=\"Storyline timeline\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        for (k, t) in times.enumerated() {
+            guard let t else { continue }
+            svg += String(format: "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#d1d5db\" stroke-dasharray=\"3 3\"/>", x(t), top - 6, x(t), height - 20)
+            svg += String(format: "<text x=\"%.1f\" y=\"12\" text-anchor=\"middle\">%d</text>", x(t), k + 1)
+        }
+        for (r, o) in line.outlets.enumerated() {
+            let y = top + Double(r) * row + 8
+            svg += "<text x=\"0\" y=\"\(y + 4)\">\(escape(String(o.outlet.prefix(26))))</text><line x1=\"\(left)\" y1=\"\(y)\" x2=\"\(width - 10)\" y2=\"\(y)\" stroke=\"#e5e7eb\"/>"
+            for k in o.steps { if let t = times[k - 1] {
+                svg += String(format: "<circle cx=\"%.1f\" cy=\"%.0f\" r=\"5\" ", x(t), y) + "fill=\"\(palette[r % palette.count])\">"
+                    + "<title>\(escape(o.outlet)): step \(k), \(escape(line.steps[k - 1].title))</title></circle>"
+            } }
+        }
+        svg += "<text x=\"\(left)\" y=\"\(Int(height) - 4)\">\(escape(String(ISODate.format(lo).prefix(10))))</text>"
+        svg += "<text x=\"\(width - 10)\" y=\"\(Int(height) - 4)\" text-anchor=\"end\">\(escape(String(ISODate.format(hi).prefix(10))))</text></svg>"
+        let undated = line.steps.indices.filter { times[$0] == nil }.map { String($0 + 1) }
+        return svg + (undated.isEmpty ? "" : "<p class=\"muted\">Undated steps: \(undated.joined(separator: ", ")).</p>")
     }
 
     /// The filter form: hidden until the script (and its data, `stories.js`) has loaded.

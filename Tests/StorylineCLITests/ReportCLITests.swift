@@ -100,6 +100,9 @@ final class ReportCLITests: XCTestCase {
         let page = try String(contentsOf: dir.appendingPathComponent("out/storylines.html"), encoding: .utf8)
         for step in steps { XCTAssertTrue(page.contains("href=\"stories/\(step["story"] as! Int).html\""), page) }
         XCTAssertTrue(page.contains("<td>step 1</td>") && page.contains("followed to the last step"), page)
+        // The timeline: a dot per step an outlet covered (Wire 2, Daily 1, Post 2), no remote loads.
+        XCTAssertEqual(page.components(separatedBy: "<circle").count - 1, 5, page)
+        XCTAssertFalse(page.contains("src=\"http") || page.contains("href=\"http"))
         XCTAssertTrue(try String(contentsOf: dir.appendingPathComponent("out/index.html"), encoding: .utf8).contains("href=\"storylines.html\""))
         let csv = try String(contentsOf: dir.appendingPathComponent("out/storyline_outlets.csv"), encoding: .utf8)
         XCTAssertTrue(csv.contains(",Daily,,1,1,false\r\n"), csv)
