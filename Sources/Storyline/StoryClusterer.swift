@@ -70,7 +70,13 @@ struct StoryClusterer {
     func run() throws -> ClusterSummary {
         var summary = ClusterSummary()
         let span = try store.unclusteredSpan()
-        guard span.count > 0 else { return summary }
+        guard span.count > 0 else {
+            // Nothing new; stories not linked yet (a store from before storylines) are linked now.
+            let lines = try store.transaction { try StorylineStage(store: store, profile: profile, runID: runID).run() }
+            summary.storylinesNew = lines.created
+            summary.storylinesMerged = lines.merged
+            return summary
+        }
         var clock = Stopwatch()
         progress.begin("similarity", total: 0)
         var input = try load(span)
@@ -358,7 +364,8 @@ struct StoryClusterer {
                 let clock = min(latest, PublicationDate.runClock)
                 summary.storiesClosed = try store.closeStories(before: clock - (profile.time.closeAfterDays ?? 14) * 86400, runID: runID)
             }
-            let lines = try StorylineStage(store: store, profile: profile, runID: runID, known: articleNames).run()
+            let absorbed = Dictionary(uniqueKeysWithValues: changes.stories.filter { !$0.absorbed.isEmpty }.map { ($0.id, $0.absorbed) })
+            let lines = try StorylineStage(store: store, profile: profile, runID: runID, known: articleNames, absorbed: absorbed).run()
             summary.storylinesNew = lines.created
             summary.storylinesMerged = lines.merged
             FaultInjection.hit("cluster-commit")

@@ -23,21 +23,21 @@ struct StorylineStage {
     /// Articles whose texts are read at once.
     static let textBatch = 20_000
 
+    /// Stories this pass absorbed into others (the survivor's id: the ids it absorbed): their
+    /// storylines join the survivor's.
+    var absorbed: [Int64: [Int64]] = [:]
+
     /// What the stage did.
     struct Summary {
-        var named = 0
-        var linked = 0
         var created = 0
         var merged = 0
     }
 
     func run() throws -> Summary {
-        var summary = Summary()
         let unnamed = try store.unnamedStories()
-        guard !unnamed.isEmpty else { return summary }
+        guard !unnamed.isEmpty else { return Summary() }
         var plan = StorylinePlan()
         plan.names = try names(of: unnamed)
-        summary.named = unnamed.count
         let settings = profile.storylineSettings
         // The stories that reach the window before the earliest changed story (undated ones
         // always; every story when a changed one is undated), and the changed ones.
@@ -45,7 +45,17 @@ struct StorylineStage {
         let since = firsts.contains { $0 == nil } ? nil : firsts.compactMap { $0 }.min().map { $0 - settings.windowDays * 86400 }
         var inputs = try store.storylineInputs(since: since)
         for k in inputs.indices { if let names = plan.names[inputs[k].id] { inputs[k].names = names } }
-        summary.linked = inputs.count
+        // Storylines of stories one story absorbed are one: each group of them under its smallest id.
+        var merges = StorylineMerges()
+        let before = try store.storylines(of: absorbed.flatMap { [$0.key] + $0.value })
+        for (survivor, others) in absorbed {
+            let lines = ([survivor] + others).compactMap { before[$0] }
+            for line in lines.dropFirst() { merges.join(line, lines[0]) }
+        }
+        let survivorLine = Dictionary(uniqueKeysWithValues: absorbed.keys.compactMap { s in
+            ([s] + absorbed[s]!).lazy.compactMap { before[$0] }.first.map { (s, $0) }
+        })
+        for k in inputs.indices { inputs[k].storyline = (inputs[k].storyline ?? survivorLine[inputs[k].id]).map(merges.find) }
         // Ties break by first publication (undated last), then story id.
         let ranked = inputs.indices.sorted { (inputs[$0].firstPublished ?? .infinity, inputs[$0].id) < (inputs[$1].firstPublished ?? .infinity, inputs[$1].id) }
         var order = [Int32](repeating: 0, count: inputs.count)
@@ -62,7 +72,7 @@ struct StorylineStage {
             let id: Int64
             if let survivor = existing.first {
                 id = survivor
-                for other in existing.dropFirst() { plan.merged[other] = survivor }
+                for other in existing.dropFirst() { merges.join(other, survivor) }
             } else {
                 id = next
                 next += 1
@@ -70,10 +80,9 @@ struct StorylineStage {
             }
             for k in group where inputs[k].storyline != id { plan.storyline[inputs[k].id] = id }
         }
-        summary.created = plan.created.count
-        summary.merged = plan.merged.count
+        plan.merged = merges.all
         try store.commit(plan, runID: runID)
-        return summary
+        return Summary(created: plan.created.count, merged: plan.merged.count)
     }
 
     /// The names of each story's articles, summed; its `keptNames` most used kept (ties by name).
@@ -131,5 +140,29 @@ struct StorylineStage {
             }
         }
         return found
+    }
+}
+
+/// Storylines joined in a pass: a union-find over their ids whose roots are the smallest.
+struct StorylineMerges {
+    private var parent: [Int64: Int64] = [:]
+
+    func find(_ id: Int64) -> Int64 {
+        var x = id
+        while let p = parent[x], p != x { x = p }
+        return x
+    }
+
+    mutating func join(_ a: Int64, _ b: Int64) {
+        let (x, y) = (find(a), find(b))
+        guard x != y else { return }
+        parent[max(x, y)] = min(x, y)
+    }
+
+    /// Every joined id that is no root, with its root.
+    var all: [Int64: Int64] {
+        var out: [Int64: Int64] = [:]
+        for id in parent.keys where find(id) != id { out[id] = find(id) }
+        return out
     }
 }

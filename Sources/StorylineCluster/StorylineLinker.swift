@@ -22,6 +22,8 @@ public struct StorylineLinker: Sendable {
     public var attach: Double
     public var attachMargin: Double
     public var smallStory: Int
+    /// Pairs of a lower cosine are no edge (see ``similarities(_:)``).
+    public var edgeFloor = 0.02
 
     public init(threshold: Double, attach: Double, attachMargin: Double, smallStory: Int) {
         self.threshold = threshold
@@ -46,22 +48,23 @@ public struct StorylineLinker: Sendable {
         }
     }
 
-    /// Each story's storyline, as a label (the smallest index of its storyline's stories).
+    /// Each story's storyline, as a label (the index of its storyline's story that comes first in `order`).
     /// - Parameter order: each story's rank in a fixed order; ties break by it.
     public func link(_ stories: [Story], order: [Int32]) -> [Int] {
         let n = stories.count
         guard n > 0 else { return [] }
         let edges = similarities(stories)
         let groups = stories.enumerated().map { k, s in s.storyline.map { Int($0) } ?? -(k + 1) }
-        let fixed = Set(stories.compactMap { $0.storyline.map { Int($0) } })
         var memory = AverageLinkage.Memory()
         var labels = AverageLinkage(threshold: threshold, mergeFixed: true)
-            .cluster(count: n, edges: edges, groups: groups, fixed: fixed, order: order, memory: &memory)
+            .cluster(count: n, edges: edges, groups: groups, order: order, memory: &memory)
         attachSmall(stories, edges: edges, labels: &labels, order: order)
         return labels
     }
 
-    /// The cosine of every pair of stories that shares a name used by few stories (each pair once, a < b).
+    /// The cosine of every pair of stories that shares a name used by few stories (each pair once,
+    /// a < b), when at least `edgeFloor` (a pair below it adds next to nothing to an average, and
+    /// every pair of two stories that share a rare name would otherwise be an edge).
     func similarities(_ stories: [Story]) -> [SimilarityEdge] {
         let n = stories.count
         var documentFrequency: [String: Int] = [:]
@@ -69,34 +72,50 @@ public struct StorylineLinker: Sendable {
         // Unit vectors over name ids, sorted by id.
         var ids: [String: Int32] = [:]
         for name in documentFrequency.keys.sorted() { ids[name] = Int32(ids.count) }
+        // Sorted before the norm is summed: a sum in the dictionary's (per-process) order would
+        // differ in its last bits from run to run.
         let vectors: [[(Int32, Double)]] = stories.map { s in
             var v = s.names.map { name, count in
                 (ids[name]!, (1 + log(Double(count))) * log(Double(1 + n) / Double(1 + documentFrequency[name]!)))
-            }
+            }.sorted { $0.0 < $1.0 }
             let norm = v.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
             if norm > 0 { v = v.map { ($0.0, $0.1 / norm) } }
-            return v.sorted { $0.0 < $1.0 }
+            return v
         }
         let cap = max(32, Int(Double(n).squareRoot()))
+        // Postings in story order; each story's indexed names.
         var postings = [[Int32]](repeating: [], count: ids.count)
+        var indexed = [[Int32]](repeating: [], count: n)
         for (k, s) in stories.enumerated() {
-            for name in s.names.keys where documentFrequency[name]! <= cap { postings[Int(ids[name]!)].append(Int32(k)) }
+            for name in s.names.keys where documentFrequency[name]! <= cap {
+                let id = ids[name]!
+                postings[Int(id)].append(Int32(k))
+                indexed[k].append(id)
+            }
         }
-        // Each story's partners of a higher index, found on all cores; scored exactly.
+        // Each story's partners of a higher index through its postings, found on all cores, each
+        // once (a stamp per partner and worker), scored exactly.
+        let workers = Parallel.cores
         var found = [[SimilarityEdge]](repeating: [], count: n)
-        var partnersOf = [[Int32]](repeating: [], count: n)
-        for list in postings where list.count > 1 {
-            for (p, a) in list.enumerated() { partnersOf[Int(a)].append(contentsOf: list[(p + 1)...]) }
-        }
+        var stamps = [Int32](repeating: -1, count: n * workers)
         found.withUnsafeMutableBufferPointer { out in
-            Parallel.strided(n, workers: Parallel.cores) { _, a in
-                var seen = Set<Int32>()
-                var edges: [SimilarityEdge] = []
-                for b in partnersOf[a] where seen.insert(b).inserted {
-                    let c = Self.cosine(vectors[a], vectors[Int(b)])
-                    if c > 0 { edges.append(SimilarityEdge(a: Int32(a), b: b, weight: Float(c))) }
+            stamps.withUnsafeMutableBufferPointer { stamps in
+                Parallel.strided(n, workers: workers) { w, a in
+                    var edges: [SimilarityEdge] = []
+                    for id in indexed[a] {
+                        let list = postings[Int(id)]
+                        // Postings are in story order: the partners of a higher index follow `a`.
+                        var p = list.count
+                        var lo = 0
+                        while lo < p { let mid = (lo + p) / 2; if list[mid] <= Int32(a) { lo = mid + 1 } else { p = mid } }
+                        for b in list[lo...] where stamps[w * n + Int(b)] != Int32(a) {
+                            stamps[w * n + Int(b)] = Int32(a)
+                            let c = Self.cosine(vectors[a], vectors[Int(b)])
+                            if c >= edgeFloor { edges.append(SimilarityEdge(a: Int32(a), b: b, weight: Float(c))) }
+                        }
+                    }
+                    out[a] = edges.sorted { $0.b < $1.b }
                 }
-                out[a] = edges.sorted { $0.b < $1.b }
             }
         }
         return Array(found.joined())
@@ -115,7 +134,9 @@ public struct StorylineLinker: Sendable {
     func attachSmall(_ stories: [Story], edges: [SimilarityEdge], labels: inout [Int], order: [Int32]) {
         var members: [Int: Int] = [:]
         for label in labels { members[label, default: 0] += 1 }
-        let alone = Set(stories.indices.filter { members[labels[$0]] == 1 && stories[$0].size <= smallStory })
+        // A story already in a storyline is not moved alone: its storyline's other stories may lie
+        // outside the window, and one or two articles are no evidence to move them all.
+        let alone = Set(stories.indices.filter { members[labels[$0]] == 1 && stories[$0].size <= smallStory && stories[$0].storyline == nil })
         guard !alone.isEmpty else { return }
         // Sum of cosines from each lone small story to each storyline (not of lone small stories).
         var sums: [Int: [Int: Double]] = [:]

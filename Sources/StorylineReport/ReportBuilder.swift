@@ -174,9 +174,7 @@ package struct ReportBuilder {
                      + (method.null_rate.map { String(format: "; %.2f%% pass it by chance (sentences permuted), the bar raised in %d stories", $0 * 100, tally.raised) } ?? "")
                      + (method.stable_share.map { String(format: "; %.1f%% of them stable in %d resamples", $0 * 100, resolved.bootstrap) } ?? ""))
         // The storylines joining two or more of the reported stories.
-        let reported = Set(stories.map(\.id))
-        let storylines = StorylineCoverage.build(try store.stories(since: nil, minArticles: options.minArticles).filter { reported.contains($0.id) },
-                                                 groupOf: { summaries[$0]?.group })
+        let storylines = StorylineCoverage.build(stories, storylineOf: try store.storylines(of: stories.map(\.id)), groupOf: { summaries[$0]?.group })
         return FramingReport(
             generated: ISODate.format(Self.generationTime), stories: stories,
             outlets: summaries.values.sorted { ($0.stories, $1.outlet) > ($1.stories, $0.outlet) },

@@ -32,21 +32,31 @@ public struct StorylineCoverage: Codable, Sendable {
         public var followed_up: Bool
     }
 
-    /// The storylines of at least two of `stories`' stories; outlets' groups from `groupOf`.
-    static func build(_ stories: [StorySummary], groupOf: (String) -> String?) -> [StorylineCoverage] {
-        StorylineSummary.group(stories).filter { $0.stories.count >= 2 }.map { line in
-            let steps = line.stories.map {
-                Step(story: $0.id, title: $0.title, first_published: $0.firstPublished.map(ISODate.format), article_count: $0.articles.count,
-                     outlets: $0.outlets)
+    /// The storylines that join at least two of the reported `stories` (`storylineOf`: each
+    /// story's storyline), by first step; outlets' groups from `groupOf`.
+    static func build(_ stories: [StoryFraming], storylineOf: [Int64: Int64], groupOf: (String) -> String?) -> [StorylineCoverage] {
+        var byLine: [Int64: [StoryFraming]] = [:]
+        for s in stories { if let line = storylineOf[s.id] { byLine[line, default: []].append(s) } }
+        // ISO 8601 UTC dates of one form: their text order is their time order; undated last.
+        func key(_ s: StoryFraming) -> (String, Int64) { (s.first_published ?? "~", s.id) }
+        let lines = byLine.filter { $0.value.count >= 2 }.map { id, members -> StorylineCoverage in
+            let sorted = members.sorted { key($0) < key($1) }
+            let largest = sorted.max { ($0.article_count, -$0.id) < ($1.article_count, -$1.id) }!
+            let steps = sorted.map {
+                Step(story: $0.id, title: $0.title, first_published: $0.first_published, article_count: $0.article_count,
+                     outlets: $0.outlets.map(\.outlet))
             }
-            let follows = line.outlets.map { outlet -> Follow in
+            var outlets: [String] = []
+            for step in steps { for o in step.outlets where !outlets.contains(o) { outlets.append(o) } }
+            let follows = outlets.map { outlet -> Follow in
                 let covered = steps.indices.filter { steps[$0].outlets.contains(outlet) }.map { $0 + 1 }
                 let last = covered.last!
                 return Follow(outlet: outlet, group: groupOf(outlet), steps: covered, dropped_after: last < steps.count ? last : nil,
                               followed_up: covered.count > 1)
             }.sorted { ($0.steps.count, $1.outlet) > ($1.steps.count, $0.outlet) }
-            return StorylineCoverage(id: line.id, title: line.title, first_published: line.firstPublished.map(ISODate.format),
-                                     last_published: line.lastPublished.map(ISODate.format), steps: steps, outlets: follows)
+            return StorylineCoverage(id: id, title: largest.title, first_published: steps.first?.first_published,
+                                     last_published: sorted.compactMap(\.last_published).max(), steps: steps, outlets: follows)
         }
+        return lines.sorted { ($0.first_published ?? "~", $0.id) < ($1.first_published ?? "~", $1.id) }
     }
 }

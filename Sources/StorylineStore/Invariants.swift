@@ -9,7 +9,8 @@ struct Invariant: Sendable {
     /// Every clustered article in exactly one live story (its story exists and was not merged);
     /// each live story's size and first/last publication those of its articles, and it has some;
     /// a merged story empty and pointing at a live story; state rows and term rows matching articles;
-    /// a linked live story in a live storyline, a merged storyline pointing at a live one.
+    /// a linked live story in a live storyline, a merged storyline pointing at a live one, a live
+    /// storyline holding a live story.
     static let all: [Invariant] = [
         Invariant(sql: """
             SELECT a.id, st.seq IS NULL, st.published IS DISTINCT FROM a.published FROM articles a LEFT JOIN article_state st ON st.seq = a.seq
@@ -74,6 +75,11 @@ struct Invariant: Sendable {
             WHERE l.merged_into IS NOT NULL AND (t.id IS NULL OR t.merged_into IS NOT NULL) ORDER BY l.id
             """,
                   describe: { s in "storyline \(s.int(0)) was merged into \(s.int(1)), which is not a live storyline" }),
+        Invariant(sql: """
+            SELECT l.id FROM storylines l
+            WHERE l.merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.storyline_id = l.id AND s.merged_into IS NULL) ORDER BY l.id
+            """,
+                  describe: { s in "storyline \(s.int(0)) is live but has no live story" }),
     ]
 
     /// Runs each invariant with `rows` (which calls its body with each row the query returns) and

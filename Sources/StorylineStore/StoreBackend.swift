@@ -132,6 +132,9 @@ public protocol StoryStore: StoreBase {
     /// one when nil), by id, with their storyline and names (empty when not known yet).
     func storylineInputs(since: Double?) throws -> [StorylineInput]
 
+    /// The storyline of each of these stories that has one (merged stories too: the one they had).
+    func storylines(of stories: [Int64]) throws -> [Int64: Int64]
+
     /// The next storyline id to give: one more than any given (ids are never reused).
     func nextStorylineID() throws -> Int64
 

@@ -109,6 +109,10 @@ final class StoreTests: XCTestCase {
         // Its stories have no storyline yet: every one is to be named by the next pass.
         XCTAssertEqual(try store.stories(since: nil, minArticles: 1).compactMap(\.storyline), [])
         XCTAssertEqual(try store.unnamedStories().map(\.id), before.stories.map(\.id).sorted())
+        // The next pass links them, though it has nothing new to cluster.
+        _ = try Pipeline(store: store, models: TestSupport.models).cluster()
+        XCTAssertEqual(try store.unnamedStories().count, 0)
+        XCTAssertEqual(try store.stories(since: nil, minArticles: 1).filter { $0.storyline == nil }.count, 0)
         XCTAssertEqual(try store.unclusteredSpan().count, 0)
         XCTAssertEqual(try store.unvectorizedCount(), 0)
         XCTAssertEqual(try store.checkInvariants(), [])

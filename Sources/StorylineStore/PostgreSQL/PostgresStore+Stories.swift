@@ -167,6 +167,11 @@ extension PostgresStore {
         return out
     }
 
+    public func storylines(of stories: [Int64]) throws -> [Int64: Int64] {
+        let r = try pg.query("SELECT id, storyline_id FROM stories WHERE storyline_id IS NOT NULL AND id = ANY($1::int8[])", [.array(stories)])
+        return Dictionary(uniqueKeysWithValues: (0..<r.count).map { (r.int($0, 0), r.int($0, 1)) })
+    }
+
     public func nextStorylineID() throws -> Int64 { (try scalar("SELECT MAX(id) FROM storylines") ?? 0) + 1 }
 
     /// A fixed number of statements whatever the plan's size: each list goes in as arrays.
