@@ -36,15 +36,7 @@ struct Storylines: ParsableCommand {
         if minStories < 1 { throw ValidationError("--min-stories must be at least 1") }
     }
 
-    struct Step: Encodable {
-        var id: Int64
-        var title: String
-        var first_published: String?
-        var last_published: String?
-        var articles: Int
-        var outlets: [String]
-    }
-
+    /// A storyline, or one of its stories (`stories` nil: not printed).
     struct Row: Encodable {
         var id: Int64
         var title: String
@@ -52,7 +44,20 @@ struct Storylines: ParsableCommand {
         var last_published: String?
         var articles: Int
         var outlets: [String]
-        var stories: [Step]
+        var stories: [Row]?
+
+        /// Dates as null when missing (as `stories --json`); `stories` only on a storyline.
+        func encode(to encoder: Encoder) throws {
+            enum Key: String, CodingKey { case id, title, first_published, last_published, articles, outlets, stories }
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(title, forKey: .title)
+            try c.encode(first_published, forKey: .first_published)
+            try c.encode(last_published, forKey: .last_published)
+            try c.encode(articles, forKey: .articles)
+            try c.encode(outlets, forKey: .outlets)
+            try c.encodeIfPresent(stories, forKey: .stories)
+        }
     }
 
     func run() throws {
@@ -66,8 +71,8 @@ struct Storylines: ParsableCommand {
                 Row(id: line.id, title: line.title, first_published: line.firstPublished.map(ISODate.format),
                     last_published: line.lastPublished.map(ISODate.format), articles: line.articleCount, outlets: line.outlets,
                     stories: line.stories.map {
-                        Step(id: $0.id, title: $0.title, first_published: $0.firstPublished.map(ISODate.format),
-                             last_published: $0.lastPublished.map(ISODate.format), articles: $0.articles.count, outlets: $0.outlets)
+                        Row(id: $0.id, title: $0.title, first_published: $0.firstPublished.map(ISODate.format),
+                            last_published: $0.lastPublished.map(ISODate.format), articles: $0.articles.count, outlets: $0.outlets)
                     })
             })
             return
