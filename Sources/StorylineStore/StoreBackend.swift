@@ -135,6 +135,9 @@ public protocol StoryStore: StoreBase {
     /// The storyline of each of these stories that has one (merged stories too: the one they had).
     func storylines(of stories: [Int64]) throws -> [Int64: Int64]
 
+    /// Storylines merged into others, by id, each with the live storyline that holds its stories now.
+    func mergedStorylines() throws -> [(id: Int64, into: Int64)]
+
     /// The next storyline id to give: one more than any given (ids are never reused).
     func nextStorylineID() throws -> Int64
 

@@ -17,7 +17,9 @@ struct Storylines: ParsableCommand {
 
             --json prints an array of {id, title, first_published, last_published, articles, \
             outlets: [names], stories: [{id, title, first_published, last_published, articles, \
-            outlets: [names]}]} (dates ISO 8601, UTC, or null; `articles` counts).
+            outlets: [names]}], merged_into: null} (dates ISO 8601, UTC, or null; `articles` counts). \
+            A storyline that joined another is listed after them as {id, merged_into} (the storyline \
+            that holds its stories now), as `stories --json` lists merged stories.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -45,23 +47,35 @@ struct Storylines: ParsableCommand {
         var articles: Int
         var outlets: [String]
         var stories: [Row]?
+        /// Set on a storyline that joined another (then only `id` and this are printed).
+        var merged_into: Int64? = nil
 
         /// Dates as null when missing (as `stories --json`); `stories` only on a storyline.
         func encode(to encoder: Encoder) throws {
-            enum Key: String, CodingKey { case id, title, first_published, last_published, articles, outlets, stories }
+            enum Key: String, CodingKey { case id, title, first_published, last_published, articles, outlets, stories, merged_into }
             var c = encoder.container(keyedBy: Key.self)
             try c.encode(id, forKey: .id)
+            if let merged_into {
+                try c.encode(merged_into, forKey: .merged_into)
+                return
+            }
             try c.encode(title, forKey: .title)
             try c.encode(first_published, forKey: .first_published)
             try c.encode(last_published, forKey: .last_published)
             try c.encode(articles, forKey: .articles)
             try c.encode(outlets, forKey: .outlets)
-            try c.encodeIfPresent(stories, forKey: .stories)
+            if let stories {
+                try c.encode(stories, forKey: .stories)
+                try c.encodeNil(forKey: .merged_into)
+            }
         }
     }
 
     func run() throws {
-        let stories = try reportingErrors { try store.open(readOnly: true).stories(since: nil, minArticles: 1) }
+        let (stories, merged) = try reportingErrors {
+            let s = try store.open(readOnly: true)
+            return (try s.stories(since: nil, minArticles: 1), try s.mergedStorylines())
+        }
         let from = since.flatMap(ISODate.parse)
         let lines = StorylineSummary.group(stories).filter { line in
             line.stories.count >= minStories && (from == nil || line.lastPublished.map { $0 >= from! } ?? true)
@@ -74,7 +88,7 @@ struct Storylines: ParsableCommand {
                         Row(id: $0.id, title: $0.title, first_published: $0.firstPublished.map(ISODate.format),
                             last_published: $0.lastPublished.map(ISODate.format), articles: $0.articles.count, outlets: $0.outlets)
                     })
-            })
+            } + merged.map { Row(id: $0.id, title: "", articles: 0, outlets: [], merged_into: $0.into) })
             return
         }
         func day(_ t: Double?) -> String { t.map { String(ISODate.format($0).prefix(10)) } ?? "undated   " }

@@ -277,6 +277,7 @@ struct StoreContract {
         second.merged = [2: 1]
         try store.transaction { try store.commit(second, runID: run) }
         XCTAssertEqual(try store.stories().map(\.storyline), [1, 1, 1, 1], "stories follow their storyline into the survivor")
+        XCTAssertEqual(try store.mergedStorylines().map { [$0.id, $0.into] }, [[2, 1], [3, 1]], "a storyline merged earlier follows its survivor")
         XCTAssertEqual(try store.storylineInputs(since: nil)[1].names, ["rivera": 2])
         XCTAssertEqual(try store.nextStorylineID(), 4, "ids are never reused")
         XCTAssertEqual(StorylinePlan.decode(StorylinePlan.encode(["a-b": 2, "c'd": 10])), ["a-b": 2, "c'd": 10])

@@ -172,6 +172,11 @@ extension PostgresStore {
         return Dictionary(uniqueKeysWithValues: (0..<r.count).map { (r.int($0, 0), r.int($0, 1)) })
     }
 
+    public func mergedStorylines() throws -> [(id: Int64, into: Int64)] {
+        let r = try pg.query("SELECT id, merged_into FROM storylines WHERE merged_into IS NOT NULL ORDER BY id")
+        return (0..<r.count).map { (r.int($0, 0), r.int($0, 1)) }
+    }
+
     public func nextStorylineID() throws -> Int64 { (try scalar("SELECT MAX(id) FROM storylines") ?? 0) + 1 }
 
     /// A fixed number of statements whatever the plan's size: each list goes in as arrays.

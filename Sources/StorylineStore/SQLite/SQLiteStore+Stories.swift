@@ -168,6 +168,13 @@ extension SQLiteStore {
         return out
     }
 
+    public func mergedStorylines() throws -> [(id: Int64, into: Int64)] {
+        let s = try db.prepare("SELECT id, merged_into FROM storylines WHERE merged_into IS NOT NULL ORDER BY id")
+        var out: [(id: Int64, into: Int64)] = []
+        while try s.step() { out.append((s.int(0), s.int(1))) }
+        return out
+    }
+
     public func nextStorylineID() throws -> Int64 { (try db.scalar("SELECT MAX(id) FROM storylines") ?? 0) + 1 }
 
     public func commit(_ plan: StorylinePlan, runID: Int64) throws {
