@@ -18,14 +18,13 @@ struct StorylineStage {
     let runID: Int64
     /// Articles' names found already in this pass (by seq): their texts are not read again.
     var known: [Int64: [String: Int]] = [:]
+    /// Stories this pass absorbed into others (the survivor's id: the ids it absorbed): their
+    /// storylines join the survivor's.
+    var absorbed: [Int64: [Int64]] = [:]
     /// Names kept for a story: its most used (a thousand-article story names thousands).
     static let keptNames = 300
     /// Articles whose texts are read at once.
     static let textBatch = 20_000
-
-    /// Stories this pass absorbed into others (the survivor's id: the ids it absorbed): their
-    /// storylines join the survivor's.
-    var absorbed: [Int64: [Int64]] = [:]
 
     /// What the stage did.
     struct Summary {
