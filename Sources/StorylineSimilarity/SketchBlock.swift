@@ -126,4 +126,16 @@ public enum Int8Kernel: String, CaseIterable, Sendable {
 
     /// The kernels this CPU runs, fastest first.
     public static var supported: [Int8Kernel] { [.avx512VNNI, .avxVNNI, .neonDot, .avx2, .portable].filter(\.isSupported) }
+
+    /// The int8 peak of this CPU for this kernel, measured: multiply-accumulates per second from its
+    /// multiply instruction alone (vpmaddubsw, vpdpbusd, sdot) on `threads` threads at once, each
+    /// the best of about `duration` seconds of runs. 0 for the portable kernel or one this CPU lacks.
+    public func peakMACsPerSecond(threads: Int = Parallel.cores, duration: Double = 0.5) -> Double {
+        var rates = [Double](repeating: 0, count: max(1, threads))
+        let code = self.code
+        rates.withUnsafeMutableBufferPointer { out in
+            Parallel.strided(out.count, workers: out.count) { _, t in out[t] = sl_peak_macs_per_second(code, duration) }
+        }
+        return rates.reduce(0, +)
+    }
 }

@@ -83,6 +83,19 @@ final class SketchKernelTests: XCTestCase {
         }
     }
 
+    /// The peak probe of every hardware kernel this CPU runs measures a rate; the portable kernel
+    /// and kernels this CPU lacks have none. (A rate, not a speed target: those are benchmarks'.)
+    func testThePeakProbeMeasuresEveryHardwareKernelThisCPURuns() {
+        for kernel in Int8Kernel.allCases {
+            let peak = kernel.peakMACsPerSecond(threads: 1, duration: 0.02)
+            if kernel.isSupported && kernel != .portable {
+                XCTAssertGreaterThan(peak, 1e8, "\(kernel)")
+            } else {
+                XCTAssertEqual(peak, 0, "\(kernel)")
+            }
+        }
+    }
+
     func testQuantizationErrorIsFarBelowTheSketchError() throws {
         let width = 1024, rows = 64
         let a = sketches(rows: rows, width: width, seed: 9)

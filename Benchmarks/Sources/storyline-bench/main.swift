@@ -132,7 +132,11 @@ default:
         try write(edges.map(\.b), "edges-b.i32")
         try write(edges.map(\.weight), "edges-w.f32")
     }
-    emit(["articles": vectors.rows.count, "seconds": seconds, "recall_check_whole": wholeRecall, "pairs_in_window": stats.pairsInWindow, "candidates": stats.candidates,
+    // The dense stage's rate against the CPU's int8 peak for its kernel (a MAC is 2 of denseFlops).
+    let macs = stats.denseFlops / 2 / max(stats.denseSeconds, 1e-9)
+    let peak = stats.kernel.int8.map { $0.peakMACsPerSecond() } ?? 0
+    emit(["articles": vectors.rows.count, "seconds": seconds, "recall_check_whole": wholeRecall,
+          "dense_gmacs": macs / 1e9, "peak_gmacs": peak / 1e9, "share_of_peak": peak > 0 ? macs / peak : 0, "pairs_in_window": stats.pairsInWindow, "candidates": stats.candidates,
           "edges": edges.count, "dense_gflops": stats.denseFlops / stats.denseSeconds / 1e9, "dense_seconds": stats.denseSeconds,
           "ns_per_pair": seconds * 1e9 / Double(max(stats.pairsInWindow, 1)), "recall_check": recall, "window_days": profile.windowDays,
           "threshold": profile.similarity.threshold, "dense_kernel": "\(stats.kernel)", "peak_rss_mb": ProcessStats.peakRSSMegabytes()])

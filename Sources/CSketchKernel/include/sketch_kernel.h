@@ -62,4 +62,9 @@ void sl_int8_scores(int kernel, const uint8_t *a, long m, const float *a_scale,
                     const int8_t *b, long n, const float *b_scale, const int32_t *b_correction,
                     long k, int upper, long first_tile, long tile_step, float *c, long ldc);
 
+/// Multiply-accumulates per second one thread gets from `kernel`'s multiply instruction alone
+/// (the best of repeated runs over about `duration` seconds): the int8 peak a kernel's share is
+/// measured against. 0 when this CPU does not run `kernel` or it has no probe (the portable one).
+double sl_peak_macs_per_second(int kernel, double duration);
+
 #endif
