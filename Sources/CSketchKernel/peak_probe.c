@@ -4,6 +4,7 @@
 // ymm: 32; AVX-512 VNNI vpdpbusd zmm: 64; NEON sdot: 16). A kernel's share of it is the share of
 // the multiply unit's throughput it reaches at the clock the machine runs now (instruction tables
 // give the same figure times the clock; measuring it takes the clock, and its boost, along).
+#define _POSIX_C_SOURCE 199309L   // clock_gettime under -std=c11
 #include "include/sketch_kernel.h"
 #include <time.h>
 #if defined(__x86_64__)
