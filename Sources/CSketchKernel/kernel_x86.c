@@ -8,19 +8,40 @@
 
 // MARK: - AVX2
 
-/// 4 rows × 16 columns (one packed group) of raw sums Σ (qa + 128)·pb: vpmaddubsw multiplies the
-/// unsigned rows by the 7-bit packed columns (pair sums at most 2 · 255 · 63: no saturation), then
-/// vpmaddwd adds the pairs into 32 bits. The tile loop takes the correction off.
+/// 4 rows (SUBROWS) × 16 columns (one packed group) of raw sums Σ (qa + 128)·pb: vpmaddubsw multiplies the
+/// unsigned rows by the 6-bit packed columns (pair sums at most 2 · 255 · 31), two steps of them
+/// are added in 16 bits (at most 31,620: no saturation), and only then does vpmaddwd widen them
+/// into 32 bits: one widening per two multiplies, where each took one before (vpmaddwd uses the
+/// multiply units too). The tile loop takes the correction off.
+#define SUBROWS 4
+_Static_assert(2 * 2 * 255 * SL_PACKED_MAX < 32768, "16-bit sums of two steps would saturate");
 __attribute__((target("avx2")))
 static inline void subtile_avx2(const uint8_t *a, long lda, const int8_t *g, long k, int32_t *out) {
-    __m256i acc[4][2];
-    for (int r = 0; r < 4; r++) { acc[r][0] = _mm256_setzero_si256(); acc[r][1] = _mm256_setzero_si256(); }
+    __m256i acc[SUBROWS][2];
+    for (int r = 0; r < SUBROWS; r++) { acc[r][0] = _mm256_setzero_si256(); acc[r][1] = _mm256_setzero_si256(); }
     const __m256i ones = _mm256_set1_epi16(1);
-    for (long t = 0; t < k; t += 4) {
+    long t = 0;
+    for (; t + 8 <= k; t += 8) {
         __m256i x0 = _mm256_loadu_si256((const __m256i *)(g + t * 16));
         __m256i x1 = _mm256_loadu_si256((const __m256i *)(g + t * 16 + 32));
+        __m256i y0 = _mm256_loadu_si256((const __m256i *)(g + t * 16 + 64));
+        __m256i y1 = _mm256_loadu_si256((const __m256i *)(g + t * 16 + 96));
 #pragma clang loop unroll(full)
-        for (int r = 0; r < 4; r++) {
+        for (int r = 0; r < SUBROWS; r++) {
+            int32_t v, w;
+            memcpy(&v, a + r * lda + t, 4);
+            memcpy(&w, a + r * lda + t + 4, 4);
+            __m256i av = _mm256_set1_epi32(v), aw = _mm256_set1_epi32(w);
+            __m256i s0 = _mm256_add_epi16(_mm256_maddubs_epi16(av, x0), _mm256_maddubs_epi16(aw, y0));
+            __m256i s1 = _mm256_add_epi16(_mm256_maddubs_epi16(av, x1), _mm256_maddubs_epi16(aw, y1));
+            acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(s0, ones));
+            acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(s1, ones));
+        }
+    }
+    for (; t < k; t += 4) {   // k a multiple of 4, not of 8: one step left
+        __m256i x0 = _mm256_loadu_si256((const __m256i *)(g + t * 16));
+        __m256i x1 = _mm256_loadu_si256((const __m256i *)(g + t * 16 + 32));
+        for (int r = 0; r < SUBROWS; r++) {
             int32_t v;
             memcpy(&v, a + r * lda + t, 4);
             __m256i av = _mm256_set1_epi32(v);
@@ -28,7 +49,7 @@ static inline void subtile_avx2(const uint8_t *a, long lda, const int8_t *g, lon
             acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(_mm256_maddubs_epi16(av, x1), ones));
         }
     }
-    for (int r = 0; r < 4; r++) {
+    for (int r = 0; r < SUBROWS; r++) {
         _mm256_storeu_si256((__m256i *)(out + r * NR), acc[r][0]);
         _mm256_storeu_si256((__m256i *)(out + r * NR + 8), acc[r][1]);
     }
@@ -36,7 +57,7 @@ static inline void subtile_avx2(const uint8_t *a, long lda, const int8_t *g, lon
 
 __attribute__((target("avx2")))
 void sl_tile_avx2(const uint8_t *a, long lda, const int8_t *b, long group_stride, long k, int32_t *out) {
-    for (int r = 0; r < MR; r += 4) {
+    for (int r = 0; r < MR; r += SUBROWS) {
         subtile_avx2(a + r * lda, lda, b, k, out + r * NR);
         subtile_avx2(a + r * lda, lda, b + group_stride, k, out + r * NR + 16);
     }

@@ -41,7 +41,7 @@ int sl_best_kernel(void) {
     return SL_KERNEL_PORTABLE;
 }
 
-/// One row: the unsigned copy (±127), the packed copy when `group` is given (±63; this row's
+/// One row: the unsigned copy (±127), the packed copy when `group` is given (±SL_PACKED_MAX; this row's
 /// place in its group of 16), the scales and the correction.
 static void quantize_one(const float *x, long k, uint8_t *u, int8_t *group, float *scale, float *packed_scale, int32_t *correction) {
     float top = 0;
@@ -54,14 +54,14 @@ static void quantize_one(const float *x, long k, uint8_t *u, int8_t *group, floa
         u[t] = (uint8_t)(v + 128);
         sum += v;
         if (group) {
-            // v · 63/127, rounded half away from zero, in integers (no second float rounding pass).
-            int p = (v * 63 + (v >= 0 ? 63 : -63)) / 127;
+            // v · SL_PACKED_MAX/127, rounded half away from zero, in integers (no second float rounding pass).
+            int p = (v * 2 * SL_PACKED_MAX + (v >= 0 ? 127 : -127)) / 254;
             group[(t / 4) * 64 + t % 4] = (int8_t)p;
             packed_sum += p;
         }
     }
     *scale = top > 0 ? top / 127.0f : 0;
-    if (packed_scale) *packed_scale = top > 0 ? top / 63.0f : 0;
+    if (packed_scale) *packed_scale = top > 0 ? top / (float)SL_PACKED_MAX : 0;
     *correction = 128 * (group ? packed_sum : sum);
 }
 

@@ -62,7 +62,7 @@ struct SplitSearch {
         encoder.outputFormatting = .sortedKeys   // one text in every process (dictionaries have no order)
         let profile = (try? encoder.encode(search.profile)) ?? Data()
         for b in profile { mix(UInt64(b)) }
-        mix(search.resolvedKernel.int8 == nil ? 0 : 8)
+        mix(search.resolvedKernel.int8 == nil ? 0 : 9)   // 9: int8 with the packed operand at ±31 (8 was ±63)
         return String(h, radix: 16)
     }
 

@@ -10,7 +10,7 @@ final class SketchBlock: @unchecked Sendable {
     let unsignedRows: UnsafeMutablePointer<UInt8>
     let packed: UnsafeMutablePointer<Int8>
     let scale: UnsafeMutablePointer<Float>
-    /// The packed (right operand, 7-bit) copy's scale.
+    /// The packed (right operand, 6-bit: ±31) copy's scale.
     let packedScale: UnsafeMutablePointer<Float>
     let correction: UnsafeMutablePointer<Int32>
     /// The second sketch (unsigned int8 rows, scale, correction) when the search refines; else empty.

@@ -50,13 +50,18 @@ final class SketchKernelTests: XCTestCase {
         print("int8 kernels on this CPU: \(Int8Kernel.supported.map(\.rawValue).joined(separator: ", ")); not here: "
               + Int8Kernel.allCases.filter { !$0.isSupported }.map(\.rawValue).joined(separator: ", "))
         XCTAssertTrue(Int8Kernel.portable.isSupported)
-        let width = 256
         // Sizes that are not multiples of the 12 × 32 tile; a row offset (a block's suffix) and a
-        // column prefix, as at the edge of a time window.
-        for (rows, columns, rowOffset, columnCount, upper) in [(37, 45, 0, 45, false), (37, 45, 5, 19, false), (70, 70, 0, 70, true),
-                                                               (1, 1, 0, 1, false), (300, 290, 13, 290, false)] {
-            let a = sketches(rows: rows, width: width, seed: 1)
-            let b = upper ? a : sketches(rows: columns, width: width, seed: 2)
+        // column prefix, as at the edge of a time window; a width of whole pairs of 4-byte steps and
+        // one with a step left over (AVX2 adds two steps before widening); and sketches at the
+        // extremes (every value ±max: the largest 16-bit sums, 2 · 2 · 255 · 31).
+        let cases = [(37, 45, 0, 45, false), (37, 45, 5, 19, false), (70, 70, 0, 70, true), (1, 1, 0, 1, false), (300, 290, 13, 290, false)]
+        for (width, extreme) in [(256, false), (260, false), (256, true), (260, true)] {
+        for (rows, columns, rowOffset, columnCount, upper) in cases {
+            func values(_ n: Int, _ seed: UInt64) -> [Float] {
+                extreme ? (0..<(n * width)).map { k in (k / width + Int(seed)) % 2 == 0 ? 1 : -1 } : sketches(rows: n, width: width, seed: seed)
+            }
+            let a = values(rows, 1)
+            let b = upper ? a : values(columns, 2)
             let left = SketchBlock(rows: rows, width: width, kernel: .int8(.portable))
             let right = upper ? left : SketchBlock(rows: columns, width: width, kernel: .int8(.portable))
             for r in 0..<rows { left.quantize(Array(a[(r * width)..<((r + 1) * width)]), row: r) }
@@ -78,8 +83,9 @@ final class SketchKernelTests: XCTestCase {
                         differing += 1
                     }
                 }
-                XCTAssertEqual(differing, 0, "\(kernel.rawValue): \(rows)×\(columns) from row \(rowOffset)")
+                XCTAssertEqual(differing, 0, "\(kernel.rawValue): \(rows)×\(columns) from row \(rowOffset), width \(width)\(extreme ? ", extreme values" : "")")
             }
+        }
         }
     }
 

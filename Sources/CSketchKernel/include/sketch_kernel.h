@@ -2,6 +2,9 @@
 #define STORYLINE_SKETCH_KERNEL_H
 #include <stdint.h>
 
+/// The packed (right) operand's largest magnitude: ±31, 6 bits (see sl_quantize).
+#define SL_PACKED_MAX 31
+
 /// Rows of a quantized sketch block are padded to these multiples (the micro-tile's rows and columns).
 #define SL_TILE_ROWS 12
 #define SL_TILE_COLUMNS 32
@@ -32,10 +35,11 @@ int sl_best_kernel(void);
 /// Quantizes `rows` float sketches of width `k` (a multiple of 4), row-major in `sketch`, to int8
 /// with one scale per row. Writes row r:
 /// - `unsigned_rows[r·k ..]`: q + 128 with q = round(x · 127 / max|x|) (the left operand),
-/// - `packed`: p = round(x · 63 / max|x|) in groups of 16 rows, each group laid out [k/4][16][4]
-///   (the right operand: 7 bits, so that u8 × s8 pair sums fit 16 bits: 2 · 255 · 63 < 32768,
-///   which lets AVX2's vpmaddubsw multiply the unsigned rows directly),
-/// - `scale[r]`: max|x| / 127, `packed_scale[r]`: max|x| / 63 (0 for an all-zero row),
+/// - `packed`: p = round(x · SL_PACKED_MAX / max|x|) in groups of 16 rows, each group laid out
+///   [k/4][16][4] (the right operand: 6 bits, so that two steps of u8 × s8 pair sums fit 16 bits:
+///   2 · 2 · 255 · 31 < 32768, which lets AVX2's vpmaddubsw multiply the unsigned rows directly
+///   and add two steps before widening),
+/// - `scale[r]`: max|x| / 127, `packed_scale[r]`: max|x| / SL_PACKED_MAX (0 for an all-zero row),
 ///   `correction[r]`: 128 · Σ p.
 /// `first_row` places the rows inside a larger block (so workers can quantize parts of one).
 void sl_quantize(const float *sketch, long rows, long first_row, long k,
