@@ -40,8 +40,9 @@ public struct CandidateSearch {
     public init(profile: Profile) { self.profile = profile }
 
     /// The dense stage's arithmetic. Sketch scores only choose candidates (every reported weight is
-    /// the exact sparse cosine), so they may be approximate: int8 sketches err by under 0.001 against
-    /// the float product, thirty times less than the sketch's own error at d = 1024.
+    /// the exact sparse cosine), so they may be approximate: int8 sketches err by under 0.003 against
+    /// the float product (the packed operand has 6 bits), ten times less than the sketch's own
+    /// error at d = 1024.
     public enum DenseKernel: Hashable, Sendable, CustomStringConvertible {
         /// The best int8 kernel this CPU runs in hardware (``Int8Kernel/best``); float32 where
         /// there is none (the portable int8 kernel is a reference, not a speed).

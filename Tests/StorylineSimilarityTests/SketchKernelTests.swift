@@ -116,6 +116,7 @@ final class SketchKernelTests: XCTestCase {
                 worst = max(worst, abs(c[i * rows + j] - exact))
             }
         }
+        print("largest int8 error against the float product: \(worst)")
         // The sketch itself errs by about 1/sqrt(1024) ≈ 0.031.
         XCTAssertLessThan(worst, 0.003, "largest int8 error \(worst)")
     }
