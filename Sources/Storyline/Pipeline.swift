@@ -271,9 +271,8 @@ extension Pipeline {
         e.ari = metrics.ari
         e.ami = metrics.ami
         // Each article's storyline: its story's (a story not linked yet is a storyline of its own).
-        var lineOf: [Int64: Int64] = [:]
-        for s in try pipeline.store.stories(since: nil, minArticles: 1) { lineOf[s.id] = s.storyline.map { -$0 } ?? s.id }
-        let lines = labeled.map { lineOf[$0.found] ?? $0.found }
+        let lineOf = try pipeline.store.storylines(of: Array(Set(labeled.map(\.found))))
+        let lines = labeled.map { lineOf[$0.found].map { -$0 } ?? $0.found }
         let lineMetrics = ClusteringMetrics(gold: labeled.map(\.gold), found: lines)
         e.storylines = Evaluation.Storylines(found: Set(lines).count, b3_precision: lineMetrics.b3Precision, b3_recall: lineMetrics.b3Recall,
                                              b3_f1: lineMetrics.b3F1, pair_f1: lineMetrics.pairF1)

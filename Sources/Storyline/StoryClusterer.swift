@@ -72,9 +72,7 @@ struct StoryClusterer {
         let span = try store.unclusteredSpan()
         guard span.count > 0 else {
             // Nothing new; stories not linked yet (a store from before storylines) are linked now.
-            let lines = try store.transaction { try StorylineStage(store: store, profile: profile, runID: runID).run() }
-            summary.storylinesNew = lines.created
-            summary.storylinesMerged = lines.merged
+            try store.transaction { try linkStorylines(summary: &summary) }
             return summary
         }
         var clock = Stopwatch()
@@ -320,26 +318,17 @@ struct StoryClusterer {
             .sorted { input.order[$0[0]] < input.order[$1[0]] }
         guard !candidates.isEmpty else { return [:] }
         let all = Array(candidates.joined())
-        let texts = try store.texts(of: all.map { input.items[$0].seq })
-        // The names of every article of those stories, on all cores.
-        var found = [[String: Int]](repeating: [:], count: all.count)
-        found.withUnsafeMutableBufferPointer { out in
-            Parallel.strided(all.count, workers: Parallel.cores) { _, i in
-                let t = texts[input.items[all[i]].seq] ?? ("", "")
-                out[i] = NameExtractor.names(title: t.title, text: t.text)
-            }
-        }
-        var names: [Int: [String: Int]] = [:]
+        // The names of every article of those stories, each whole.
+        let seqs = all.map { input.items[$0].seq }
+        let found = StorylineStage.extract(seqs.map { [$0] }, texts: try store.texts(of: seqs), keep: .max)
         var documentFrequency: [String: Int] = [:]
-        for (i, k) in all.enumerated() {
-            names[k] = found[i]
-            for name in found[i].keys { documentFrequency[name, default: 0] += 1 }
-        }
-        let documents = names.count
+        for names in found { for name in names.keys { documentFrequency[name, default: 0] += 1 } }
         var nextLabel = labels.count
         var splits = 0
+        var at = 0   // `found` is in the candidates' order: each story's names are its next slice
         for story in candidates {
-            let parts = splitter.split(story.map { names[$0]! }, documentFrequency: documentFrequency, documents: documents)
+            defer { at += story.count }
+            let parts = splitter.split(Array(found[at..<(at + story.count)]), documentFrequency: documentFrequency, documents: all.count)
             guard parts.count > 1 else { continue }
             splits += 1
             for part in parts.dropFirst() {
@@ -348,7 +337,7 @@ struct StoryClusterer {
             }
         }
         if splits > 0 { progress.log("\(splits) stories of look-alike events split by their names", level: .debug) }
-        return Dictionary(uniqueKeysWithValues: all.enumerated().map { (input.items[$1].seq, found[$0]) })
+        return Dictionary(uniqueKeysWithValues: zip(seqs, found).map { ($0, $1) })
     }
 
     /// Plans the story changes and commits them, with the closing of quiet stories, in one transaction.
@@ -365,12 +354,17 @@ struct StoryClusterer {
                 summary.storiesClosed = try store.closeStories(before: clock - (profile.time.closeAfterDays ?? 14) * 86400, runID: runID)
             }
             let absorbed = Dictionary(uniqueKeysWithValues: changes.stories.filter { !$0.absorbed.isEmpty }.map { ($0.id, $0.absorbed) })
-            let lines = try StorylineStage(store: store, profile: profile, runID: runID, known: articleNames, absorbed: absorbed).run()
-            summary.storylinesNew = lines.created
-            summary.storylinesMerged = lines.merged
+            try linkStorylines(articleNames: articleNames, absorbed: absorbed, summary: &summary)
             FaultInjection.hit("cluster-commit")
             return changes
         }
+    }
+
+    /// The storyline level (``StorylineStage``), inside the caller's transaction.
+    func linkStorylines(articleNames: [Int64: [String: Int]] = [:], absorbed: [Int64: [Int64]] = [:], summary: inout ClusterSummary) throws {
+        let lines = try StorylineStage(store: store, profile: profile, runID: runID, known: articleNames, absorbed: absorbed).run()
+        summary.storylinesNew = lines.created
+        summary.storylinesMerged = lines.merged
     }
 
     /// Logs the share of the brute-force graph's edges (between pairs not both settled) that the

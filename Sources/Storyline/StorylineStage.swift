@@ -44,16 +44,17 @@ struct StorylineStage {
         let since = firsts.contains { $0 == nil } ? nil : firsts.compactMap { $0 }.min().map { $0 - settings.windowDays * 86400 }
         var inputs = try store.storylineInputs(since: since)
         for k in inputs.indices { if let names = plan.names[inputs[k].id] { inputs[k].names = names } }
-        // Storylines of stories one story absorbed are one: each group of them under its smallest id.
+        // Storylines of stories one story absorbed are one: each group of them under its smallest
+        // id, which a survivor that had none takes.
         var merges = StorylineMerges()
+        var survivorLine: [Int64: Int64] = [:]
         let before = try store.storylines(of: absorbed.flatMap { [$0.key] + $0.value })
         for (survivor, others) in absorbed {
             let lines = ([survivor] + others).compactMap { before[$0] }
-            for line in lines.dropFirst() { merges.join(line, lines[0]) }
+            guard let first = lines.first else { continue }
+            for line in lines.dropFirst() { merges.join(line, first) }
+            survivorLine[survivor] = first
         }
-        let survivorLine = Dictionary(uniqueKeysWithValues: absorbed.keys.compactMap { s in
-            ([s] + absorbed[s]!).lazy.compactMap { before[$0] }.first.map { (s, $0) }
-        })
         for k in inputs.indices { inputs[k].storyline = (inputs[k].storyline ?? survivorLine[inputs[k].id]).map(merges.find) }
         // Ties break by first publication (undated last), then story id.
         let ranked = inputs.indices.sorted { (inputs[$0].firstPublished ?? .infinity, inputs[$0].id) < (inputs[$1].firstPublished ?? .infinity, inputs[$1].id) }
@@ -107,7 +108,7 @@ struct StorylineStage {
         var texts = try read(batches[0])
         for (b, range) in batches.enumerated() {
             let batch = Array(stories[range]), current = texts
-            let scan = { Self.extract(batch.map(\.seqs), texts: current, known: known) }
+            let scan = { Self.extract(batch.map(\.seqs), texts: current, known: known, keep: Self.keptNames) }
             let found: [[String: Int]]
             if b + 1 < batches.count {
                 (found, texts) = try Parallel.both(scan, { try read(batches[b + 1]) })
@@ -119,8 +120,10 @@ struct StorylineStage {
         return out
     }
 
-    /// Each story's names (its articles' seqs given), on all cores.
-    static func extract(_ stories: [[Int64]], texts: [Int64: (title: String, text: String)], known: [Int64: [String: Int]]) -> [[String: Int]] {
+    /// Each group's names (its articles' seqs given: a story's, or one article), on all cores; the
+    /// `keep` most used of each kept (ties by name).
+    static func extract(_ stories: [[Int64]], texts: [Int64: (title: String, text: String)], known: [Int64: [String: Int]] = [:],
+                        keep: Int) -> [[String: Int]] {
         var found = [[String: Int]](repeating: [:], count: stories.count)
         found.withUnsafeMutableBufferPointer { result in
             Parallel.strided(stories.count, workers: Parallel.cores) { _, i in
@@ -132,8 +135,8 @@ struct StorylineStage {
                         NameExtractor.add(title: t.title, text: t.text, to: &names)
                     }
                 }
-                if names.count > keptNames {
-                    names = Dictionary(uniqueKeysWithValues: names.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(keptNames).map { ($0.key, $0.value) })
+                if names.count > keep {
+                    names = Dictionary(uniqueKeysWithValues: names.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(keep).map { ($0.key, $0.value) })
                 }
                 result[i] = names
             }

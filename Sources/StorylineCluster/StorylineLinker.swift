@@ -69,19 +69,14 @@ public struct StorylineLinker: Sendable {
         let n = stories.count
         var documentFrequency: [String: Int] = [:]
         for s in stories { for name in s.names.keys { documentFrequency[name, default: 0] += 1 } }
-        // Unit vectors over name ids, sorted by id.
+        // Unit vectors over name ids (the names in sorted order), sorted by id.
         var ids: [String: Int32] = [:]
-        for name in documentFrequency.keys.sorted() { ids[name] = Int32(ids.count) }
-        // Sorted before the norm is summed: a sum in the dictionary's (per-process) order would
-        // differ in its last bits from run to run.
-        let vectors: [[(Int32, Double)]] = stories.map { s in
-            var v = s.names.map { name, count in
-                (ids[name]!, (1 + log(Double(count))) * log(Double(1 + n) / Double(1 + documentFrequency[name]!)))
-            }.sorted { $0.0 < $1.0 }
-            let norm = v.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
-            if norm > 0 { v = v.map { ($0.0, $0.1 / norm) } }
-            return v
+        var frequencyOf: [Int] = []
+        for name in documentFrequency.keys.sorted() {
+            ids[name] = Int32(ids.count)
+            frequencyOf.append(documentFrequency[name]!)
         }
+        let vectors = stories.map { s in NameVectors.unit(s.names.map { (ids[$0.key]!, $0.value) }, documents: n) { frequencyOf[Int($0)] } }
         let cap = max(32, Int(Double(n).squareRoot()))
         // Postings in story order; each story's indexed names.
         var postings = [[Int32]](repeating: [], count: ids.count)
@@ -110,7 +105,7 @@ public struct StorylineLinker: Sendable {
                         while lo < p { let mid = (lo + p) / 2; if list[mid] <= Int32(a) { lo = mid + 1 } else { p = mid } }
                         for b in list[lo...] where stamps[w * n + Int(b)] != Int32(a) {
                             stamps[w * n + Int(b)] = Int32(a)
-                            let c = Self.cosine(vectors[a], vectors[Int(b)])
+                            let c = NameVectors.cosine(vectors[a], vectors[Int(b)])
                             if c >= edgeFloor { edges.append(SimilarityEdge(a: Int32(a), b: b, weight: Float(c))) }
                         }
                     }
@@ -119,14 +114,6 @@ public struct StorylineLinker: Sendable {
             }
         }
         return Array(found.joined())
-    }
-
-    static func cosine(_ a: [(Int32, Double)], _ b: [(Int32, Double)]) -> Double {
-        var i = 0, j = 0, dot = 0.0
-        while i < a.count && j < b.count {
-            if a[i].0 == b[j].0 { dot += a[i].1 * b[j].1; i += 1; j += 1 } else if a[i].0 < b[j].0 { i += 1 } else { j += 1 }
-        }
-        return dot
     }
 
     /// Small stories left alone join their clearly nearest storyline (see the type's notes); each

@@ -42,27 +42,12 @@ public struct TwinSplitter: Sendable {
         guard n >= minArticles && n <= maxArticles else { return whole }
         // Too few names to tell events apart (headlines alone): left whole.
         guard Double(names.filter { $0.count >= minNames }.count) >= share * Double(n) else { return whole }
-        // Unit TF-IDF vectors (sublinear tf), sorted by name for merging dot products.
-        let vectors: [[(String, Double)]] = names.map { counts in
-            var v = counts.map { name, count in
-                (name, (1 + log(Double(count))) * log(Double(1 + documents) / Double(1 + (documentFrequency[name] ?? 0))))
-            }
-            let norm = v.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
-            if norm > 0 { v = v.map { ($0.0, $0.1 / norm) } }
-            return v.sorted { $0.0 < $1.0 }
-        }
-        func cosine(_ a: [(String, Double)], _ b: [(String, Double)]) -> Double {
-            var i = 0, j = 0, dot = 0.0
-            while i < a.count && j < b.count {
-                if a[i].0 == b[j].0 { dot += a[i].1 * b[j].1; i += 1; j += 1 } else if a[i].0 < b[j].0 { i += 1 } else { j += 1 }
-            }
-            return dot
-        }
+        let vectors = names.map { NameVectors.unit($0.map { ($0.key, $0.value) }, documents: documents) { documentFrequency[$0] ?? 0 } }
         var edges: [SimilarityEdge] = []
         var similarity = [Double](repeating: 0, count: n * n)
         for a in 0..<n {
             for b in (a + 1)..<n {
-                let c = cosine(vectors[a], vectors[b])
+                let c = NameVectors.cosine(vectors[a], vectors[b])
                 similarity[a * n + b] = c
                 similarity[b * n + a] = c
                 if c > 0 { edges.append(SimilarityEdge(a: Int32(a), b: Int32(b), weight: Float(c))) }

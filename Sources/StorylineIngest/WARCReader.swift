@@ -88,7 +88,8 @@ struct WARCReader: ArticleReader {
                 continue
             }
             let (headers, ended) = try Self.headers(stream)
-            let name = "WARC record at byte \(offset) (\(Self.uri(headers["warc-target-uri"] ?? "")))"
+            // How a bad record is named: built only when one is.
+            var name: String { "WARC record at byte \(offset) (\(Self.uri(headers["warc-target-uri"] ?? "")))" }
             guard ended else {
                 var event = event   // (emit names the stream's damage instead, when there is one)
                 event.problem = "WARC record at byte \(offset): truncated in its headers"
@@ -101,7 +102,7 @@ struct WARCReader: ArticleReader {
                 continue
             }
             let contentStart = stream.offset
-            let lied = "\(name): its Content-Length (\(length)) does not end where a record ends"
+            var lied: String { "\(name): its Content-Length (\(length)) does not end where a record ends" }
             let type = headers["warc-type"]?.lowercased() ?? "unknown"
             let contentType = headers["content-type"]?.lowercased() ?? ""
             let isResponse = type == "response" && contentType.hasPrefix("application/http")

@@ -131,6 +131,8 @@ package struct ReportWriter {
         let fm = FileManager.default
         var written: [String] = []
         func save(_ name: String, _ text: String) throws {
+            // checkFolder lets a report replace a folder holding only these names: keep them one list.
+            assert(Self.reportEntries.contains(String(name.prefix { $0 != "/" })), "\(name) is not in reportEntries")
             let url = directory.appendingPathComponent(name)
             do {
                 try Data(text.utf8).write(to: url, options: .atomic)

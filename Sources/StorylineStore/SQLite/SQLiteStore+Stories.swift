@@ -159,12 +159,7 @@ extension SQLiteStore {
 
     public func storylines(of stories: [Int64]) throws -> [Int64: Int64] {
         var out: [Int64: Int64] = [:]
-        for start in stride(from: 0, to: stories.count, by: 500) {
-            let chunk = stories[start..<min(stories.count, start + 500)]
-            let s = try db.prepare("SELECT id, storyline_id FROM stories WHERE storyline_id IS NOT NULL AND id IN (" + chunk.map { _ in "?" }.joined(separator: ",") + ")")
-            try s.bind(chunk.map { .int($0) })
-            while try s.step() { out[s.int(0)] = s.int(1) }
-        }
+        try forEachRow(ofIDs: stories, "SELECT id, storyline_id FROM stories WHERE storyline_id IS NOT NULL AND id IN") { s in out[s.int(0)] = s.int(1) }
         return out
     }
 

@@ -244,13 +244,18 @@ public final class SQLiteStore: StoreBackend {
 
     public func texts(of seqs: [Int64]) throws -> [Int64: (title: String, text: String)] {
         var out: [Int64: (title: String, text: String)] = [:]
-        for start in stride(from: 0, to: seqs.count, by: 500) {
-            let chunk = seqs[start..<min(seqs.count, start + 500)]
-            let s = try db.prepare("SELECT seq, title, text FROM articles WHERE seq IN (" + chunk.map { _ in "?" }.joined(separator: ",") + ")")
-            try s.bind(chunk.map { .int($0) })
-            while try s.step() { out[s.int(0)] = (s.text(1) ?? "", s.text(2) ?? "") }
-        }
+        try forEachRow(ofIDs: seqs, "SELECT seq, title, text FROM articles WHERE seq IN") { s in out[s.int(0)] = (s.text(1) ?? "", s.text(2) ?? "") }
         return out
+    }
+
+    /// Runs `select` (ending in `IN`) for `ids` in chunks of 500 bound parameters, calling `row` with each row.
+    func forEachRow(ofIDs ids: [Int64], _ select: String, _ row: (Statement) throws -> Void) throws {
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start..<min(ids.count, start + 500)]
+            let s = try db.prepare(select + " (" + chunk.map { _ in "?" }.joined(separator: ",") + ")")
+            try s.bind(chunk.map { .int($0) })
+            while try s.step() { try row(s) }
+        }
     }
 
     public func articles(story: Int64?) throws -> [StoredArticle] {
