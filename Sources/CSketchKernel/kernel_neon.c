@@ -32,11 +32,16 @@ static inline void subtile_neon_dot(const uint8_t *a, long lda, const int8_t *g,
 }
 
 SL_DOTPROD
-void sl_tile_neon_dot(const uint8_t *a, long lda, const int8_t *b, long group_stride, long k, int32_t *out) {
+static inline void tile_neon_dot(const uint8_t *a, long lda, const int8_t *b, long group_stride, long k, int32_t *out) {
     for (int r = 0; r < MR; r += 4) {
         subtile_neon_dot(a + r * lda, lda, b, k, out + r * NR);
         subtile_neon_dot(a + r * lda, lda, b + group_stride, k, out + r * NR + 16);
     }
+}
+
+SL_DOTPROD
+long sl_loop_neon_dot(const sl_operands *o, long j_begin, long j_end, float *c, long ldc, const sl_cut *cut, sl_candidate *out) {
+    return sl_tile_loop(tile_neon_dot, 1, o, j_begin, j_end, c, ldc, cut, out);
 }
 
 SL_DOTPROD

@@ -56,11 +56,16 @@ static inline void subtile_avx2(const uint8_t *a, long lda, const int8_t *g, lon
 }
 
 __attribute__((target("avx2")))
-void sl_tile_avx2(const uint8_t *a, long lda, const int8_t *b, long group_stride, long k, int32_t *out) {
+static inline void tile_avx2(const uint8_t *a, long lda, const int8_t *b, long group_stride, long k, int32_t *out) {
     for (int r = 0; r < MR; r += SUBROWS) {
         subtile_avx2(a + r * lda, lda, b, k, out + r * NR);
         subtile_avx2(a + r * lda, lda, b + group_stride, k, out + r * NR + 16);
     }
+}
+
+__attribute__((target("avx2")))
+long sl_loop_avx2(const sl_operands *o, long j_begin, long j_end, float *c, long ldc, const sl_cut *cut, sl_candidate *out) {
+    return sl_tile_loop(tile_avx2, 0, o, j_begin, j_end, c, ldc, cut, out);
 }
 
 /// Σ qx·qy of two unsigned rows (both ±127: the sign moves to y so that |qx| · sign(qx)·qy pairs
@@ -110,11 +115,16 @@ static inline void subtile_avx_vnni(const uint8_t *a, long lda, const int8_t *g,
 }
 
 __attribute__((target("avx2,avxvnni")))
-void sl_tile_avx_vnni(const uint8_t *a, long lda, const int8_t *b, long group_stride, long k, int32_t *out) {
+static inline void tile_avx_vnni(const uint8_t *a, long lda, const int8_t *b, long group_stride, long k, int32_t *out) {
     for (int r = 0; r < MR; r += 6) {
         subtile_avx_vnni(a + r * lda, lda, b, k, out + r * NR);
         subtile_avx_vnni(a + r * lda, lda, b + group_stride, k, out + r * NR + 16);
     }
+}
+
+__attribute__((target("avx2,avxvnni")))
+long sl_loop_avx_vnni(const sl_operands *o, long j_begin, long j_end, float *c, long ldc, const sl_cut *cut, sl_candidate *out) {
+    return sl_tile_loop(tile_avx_vnni, 0, o, j_begin, j_end, c, ldc, cut, out);
 }
 
 __attribute__((target("avx2,avxvnni")))
@@ -179,36 +189,8 @@ static inline void tile_sums_avx512(const uint8_t *a, long lda, const int8_t *b,
     }
 }
 
-/// The tile loop with a vector epilogue: ((Σ − correction) · a_scale) · b_scale, as the shared one.
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
-void sl_scores_avx512_vnni(const uint8_t *a, long m, const float *a_scale,
-                           const int8_t *b, long n, const float *b_scale, const int32_t *b_correction,
-                           long k, int upper, long first_tile, long tile_step, float *c, long ldc) {
-    int32_t sums[MR * NR] __attribute__((aligned(64)));
-    long group_stride = k * 16;
-    for (long j0 = 0; j0 < n; j0 += NC) {
-        long j1 = j0 + NC < n ? j0 + NC : n;
-        for (long i0 = first_tile * MR; i0 < m; i0 += tile_step * MR) {
-            long rows = m - i0 < MR ? m - i0 : MR;
-            for (long j = j0; j < j1; j += NR) {
-                if (upper && j + NR <= i0) continue;
-                tile_sums_avx512(a + i0 * k, k, b + (j / 16) * group_stride, group_stride, k, sums);
-                long cols = n - j < NR ? n - j : NR;
-                __mmask16 m0 = cols >= 16 ? 0xFFFF : (__mmask16)((1u << cols) - 1);
-                __mmask16 m1 = cols >= 32 ? 0xFFFF : cols <= 16 ? 0 : (__mmask16)((1u << (cols - 16)) - 1);
-                __m512i corr0 = _mm512_maskz_loadu_epi32(m0, b_correction + j);
-                __m512i corr1 = _mm512_maskz_loadu_epi32(m1, b_correction + j + 16);
-                __m512 s0 = _mm512_maskz_loadu_ps(m0, b_scale + j), s1 = _mm512_maskz_loadu_ps(m1, b_scale + j + 16);
-                for (long r = 0; r < rows; r++) {
-                    __m512 as = _mm512_set1_ps(a_scale[i0 + r]);
-                    __m512 v0 = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_load_si512((const void *)(sums + r * NR)), corr0));
-                    __m512 v1 = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_load_si512((const void *)(sums + r * NR + 16)), corr1));
-                    float *row = c + (i0 + r) * ldc + j;
-                    _mm512_mask_storeu_ps(row, m0, _mm512_mul_ps(_mm512_mul_ps(v0, as), s0));
-                    _mm512_mask_storeu_ps(row + 16, m1, _mm512_mul_ps(_mm512_mul_ps(v1, as), s1));
-                }
-            }
-        }
-    }
+long sl_loop_avx512_vnni(const sl_operands *o, long j_begin, long j_end, float *c, long ldc, const sl_cut *cut, sl_candidate *out) {
+    return sl_tile_loop(tile_sums_avx512, 0, o, j_begin, j_end, c, ldc, cut, out);
 }
 #endif

@@ -88,7 +88,7 @@ int32_t sl_dot_portable(const uint8_t *x, const uint8_t *y, long k) {
 }
 
 /// Signed sums Σ qa·qb of one MR × NR tile.
-void sl_tile_portable(const uint8_t *a, long lda, const int8_t *b, long group_stride, long k, int32_t *out) {
+static void tile_portable(const uint8_t *a, long lda, const int8_t *b, long group_stride, long k, int32_t *out) {
     for (int r = 0; r < MR; r++) {
         for (int j = 0; j < NR; j++) {
             const int8_t *g = b + (j / 16) * group_stride + (j % 16) * 4;
@@ -99,30 +99,8 @@ void sl_tile_portable(const uint8_t *a, long lda, const int8_t *b, long group_st
     }
 }
 
-void sl_scores_by_tiles(sl_tile_fn tile, int signed_sums, const uint8_t *a, long m, const float *a_scale,
-                        const int8_t *b, long n, const float *b_scale, const int32_t *b_correction,
-                        long k, int upper, long first_tile, long tile_step, float *c, long ldc) {
-    int32_t sums[MR * NR] __attribute__((aligned(64)));
-    long group_stride = k * 16;
-    for (long j0 = 0; j0 < n; j0 += NC) {
-        long j1 = j0 + NC < n ? j0 + NC : n;
-        for (long i0 = first_tile * MR; i0 < m; i0 += tile_step * MR) {
-            long rows = m - i0 < MR ? m - i0 : MR;
-            for (long j = j0; j < j1; j += NR) {
-                if (upper && j + NR <= i0) continue;
-                tile(a + i0 * k, k, b + (j / 16) * group_stride, group_stride, k, sums);
-                long cols = n - j < NR ? n - j : NR;
-                for (long r = 0; r < rows; r++) {
-                    float as = a_scale[i0 + r];
-                    float *row = c + (i0 + r) * ldc + j;
-                    for (long x = 0; x < cols; x++) {
-                        int32_t s = sums[r * NR + x] - (signed_sums ? 0 : b_correction[j + x]);
-                        row[x] = ((float)s * as) * b_scale[j + x];
-                    }
-                }
-            }
-        }
-    }
+long sl_loop_portable(const sl_operands *o, long j_begin, long j_end, float *c, long ldc, const sl_cut *cut, sl_candidate *out) {
+    return sl_tile_loop(tile_portable, 1, o, j_begin, j_end, c, ldc, cut, out);
 }
 
 // MARK: - Dispatch
@@ -144,23 +122,51 @@ float sl_int8_dot(int kernel, const uint8_t *x, float x_scale, const uint8_t *y,
     return (float)sum * x_scale * y_scale;
 }
 
+/// The tile loop of `kernel` (which this CPU must run).
+static sl_loop_fn loop_of(int kernel) {
+    switch (kernel) {
+#if defined(__x86_64__)
+    case SL_KERNEL_AVX512_VNNI: return sl_loop_avx512_vnni;
+    case SL_KERNEL_AVX_VNNI: return sl_loop_avx_vnni;
+    case SL_KERNEL_AVX2: return sl_loop_avx2;
+#endif
+#if defined(__aarch64__)
+    case SL_KERNEL_NEON_DOT: return sl_loop_neon_dot;
+#endif
+    default: return sl_loop_portable;
+    }
+}
+
 void sl_int8_scores(int kernel, const uint8_t *a, long m, const float *a_scale,
                     const int8_t *b, long n, const float *b_scale, const int32_t *b_correction,
                     long k, int upper, long first_tile, long tile_step, float *c, long ldc) {
-    sl_tile_fn tile = sl_tile_portable;
-    int signed_sums = 1;
-    switch (kernel) {
-#if defined(__x86_64__)
-    case SL_KERNEL_AVX512_VNNI:
-        sl_scores_avx512_vnni(a, m, a_scale, b, n, b_scale, b_correction, k, upper, first_tile, tile_step, c, ldc);
-        return;
-    case SL_KERNEL_AVX_VNNI: tile = sl_tile_avx_vnni; signed_sums = 0; break;
-    case SL_KERNEL_AVX2: tile = sl_tile_avx2; signed_sums = 0; break;
-#endif
-#if defined(__aarch64__)
-    case SL_KERNEL_NEON_DOT: tile = sl_tile_neon_dot; break;
-#endif
-    default: break;
+    const sl_operands o = {a, m, a_scale, b, n, b_scale, b_correction, k, upper, first_tile, tile_step};
+    loop_of(kernel)(&o, 0, n, c, ldc, 0, 0);
+}
+
+long sl_int8_candidates(int kernel, const uint8_t *a, long m, const float *a_scale,
+                        const int8_t *b, long n, const float *b_scale, const int32_t *b_correction,
+                        long k, int upper, long first_tile, long tile_step, long j_begin, long j_end,
+                        const sl_cut *cut, sl_candidate *out) {
+    const sl_operands o = {a, m, a_scale, b, n, b_scale, b_correction, k, upper, first_tile, tile_step};
+    return loop_of(kernel)(&o, j_begin, j_end, 0, 0, cut, out);
+}
+
+long sl_float_candidates(const float *c, long ldc, long m, long n, int upper, long first_tile, long tile_step,
+                         long j_begin, long j_end, const sl_cut *cut, sl_candidate *out) {
+    (void)n;
+    float row[NR];
+    long count = 0;
+    for (long i0 = first_tile * MR; i0 < m; i0 += tile_step * MR) {
+        long rows = m - i0 < MR ? m - i0 : MR;
+        for (long r = 0; r < rows; r++) {
+            for (long j = j_begin; j < j_end; j += NR) {
+                if (upper && j + NR <= i0 + r) continue;
+                long cols = j_end - j < NR ? j_end - j : NR;
+                for (long x = 0; x < NR; x++) row[x] = x < cols ? c[(i0 + r) * ldc + j + x] : 0;
+                count += sl_emit(row, cols, i0 + r, j, upper, cut, out + count);
+            }
+        }
     }
-    sl_scores_by_tiles(tile, signed_sums, a, m, a_scale, b, n, b_scale, b_correction, k, upper, first_tile, tile_step, c, ldc);
+    return count;
 }

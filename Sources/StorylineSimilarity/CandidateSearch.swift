@@ -1,3 +1,4 @@
+internal import CSketchKernel
 import Foundation
 import StorylineCore
 import StorylineVectors
@@ -161,8 +162,14 @@ public struct CandidateSearch {
 
         var stats = Stats()
         stats.kernel = kernel
-        let pool = (0..<workers).map { _ in CandidateVerifier.Worker(features: (rows.indices.max().map { Int($0) } ?? -1) + 1) }
-        var scores = [Float](repeating: 0, count: blockSize * blockSize)
+        // Room for the kernel's candidates of one call: a worker's row tiles × a panel of columns.
+        let tiles = (blockSize + Int(SL_TILE_ROWS) - 1) / Int(SL_TILE_ROWS)
+        let foundCapacity = (tiles + workers - 1) / workers * Int(SL_TILE_ROWS) * SketchBlock.panelColumns
+        let pool = (0..<workers).map { _ in
+            CandidateVerifier.Worker(features: (rows.indices.max().map { Int($0) } ?? -1) + 1, foundCapacity: foundCapacity)
+        }
+        // The float32 path's scores (sgemm writes a whole block pair before it is cut).
+        var scores = kernel.int8 == nil ? [Float](repeating: 0, count: blockSize * blockSize) : []
         var edges: [SimilarityEdge] = []
         // A bound on the graph, when the profile asks for one: pruned as it grows (n·k edges).
         let limit = profile.similarity.maxNeighbors.map(NeighborLimit.init(k:))
@@ -176,19 +183,42 @@ public struct CandidateSearch {
                     guard let span = plan.span(bi, bj) else { continue }
                     let si = sketches.block(bi), sj = sketches.block(bj)
                     let m = span.rows.count, width = span.columns.count
-                    let clock = Stopwatch()
-                    scores.withUnsafeMutableBufferPointer { c in
-                        si.scores(rowOffset: span.rows.lowerBound - plan.blocks[bi].lowerBound, m: m, against: sj, width: width,
-                                  diagonal: bi == bj, kernel: kernel, workers: workers, into: c.baseAddress!)
+                    let rowOffset = span.rows.lowerBound - plan.blocks[bi].lowerBound
+                    let pair = CandidateVerifier.BlockPair(a: bi, b: bj, span: span, sa: si, sb: sj,
+                                                           undated: plan.isUndated[bi] || plan.isUndated[bj])
+                    var cut = verifier.cut(for: pair)
+                    if kernel.int8 == nil {
+                        let clock = Stopwatch()
+                        scores.withUnsafeMutableBufferPointer { c in
+                            si.scores(rowOffset: rowOffset, m: m, against: sj, width: width, diagonal: bi == bj, kernel: kernel,
+                                      workers: workers, into: c.baseAddress!)
+                        }
+                        stats.denseSeconds += clock.seconds
                     }
-                    stats.denseSeconds += clock.seconds
                     stats.denseFlops += (bi == bj ? 1 : 2) * Double(m) * Double(width) * Double(d)
                     stats.pairsInWindow += plan.pairsInWindow(bi, bj)
+                    // Each worker takes its row tiles, a panel of columns at a time: the kernel (or
+                    // the float scores) gives the pairs that clear the cut, and the worker verifies them.
                     scores.withUnsafeBufferPointer { c in
-                        let pair = CandidateVerifier.BlockPair(a: bi, b: bj, span: span, scores: c.baseAddress!, sa: si, sb: sj,
-                                                               undated: plan.isUndated[bi] || plan.isUndated[bj])
-                        Parallel.strided(m, workers: workers) { w, x in
-                            verifier.verify(row: span.rows.lowerBound + x, of: pair, rows: sparse, worker: pool[w])
+                        withUnsafePointer(to: &cut) { cut in
+                            Parallel.perform(workers) { w in
+                                let worker = pool[w]
+                                for start in stride(from: 0, to: width, by: SketchBlock.panelColumns) {
+                                    let columns = start..<min(start + SketchBlock.panelColumns, width)
+                                    let count: Int
+                                    if let int8 = kernel.int8 {
+                                        let clock = Stopwatch()
+                                        count = si.candidates(rowOffset: rowOffset, m: m, against: sj, width: width, diagonal: bi == bj,
+                                                              kernel: int8, worker: w, workers: workers, columns: columns, cut: cut,
+                                                              into: worker.found)
+                                        worker.denseSeconds += clock.seconds
+                                    } else {
+                                        count = sl_float_candidates(c.baseAddress!, width, m, width, bi == bj ? 1 : 0, w, workers,
+                                                                    columns.lowerBound, columns.upperBound, cut, worker.found)
+                                    }
+                                    verifier.verify(UnsafeBufferPointer(start: worker.found, count: count), of: pair, rows: sparse, worker: worker)
+                                }
+                            }
                         }
                     }
                 }
@@ -204,6 +234,8 @@ public struct CandidateSearch {
         }
         if let limit { limit.prune(&edges, nodes: n) }
         stats.candidates = pool.reduce(0) { $0 + $1.candidates }
+        // The int8 kernel runs inside each worker: its time is the workers' mean (they run at once).
+        if kernel.int8 != nil { stats.denseSeconds = pool.reduce(0) { $0 + $1.denseSeconds } / Double(workers) }
         edges.sort { ($0.a, $0.b) < ($1.a, $1.b) }
         stats.edges = edges.count
         return (edges, stats)

@@ -80,6 +80,22 @@ final class SketchBlock: @unchecked Sendable {
         }
     }
 
+    /// The pairs of `scores`'s product (the same scores, to the bit) that clear `cut`, for one
+    /// worker's row tiles and the columns `columns` (at most ``panelColumns`` of them, from a
+    /// multiple of it), appended to `out` (room for the worker's rows × columns); returns how many.
+    /// No score matrix is written: a tile's scores are cut while they are in cache.
+    func candidates(rowOffset: Int, m: Int, against other: SketchBlock, width: Int, diagonal: Bool, kernel: Int8Kernel,
+                    worker: Int, workers: Int, columns: Range<Int>, cut: UnsafePointer<sl_cut>,
+                    into out: UnsafeMutablePointer<sl_candidate>) -> Int {
+        let d = self.width
+        return sl_int8_candidates(kernel.code, unsignedRows + rowOffset * d, m, scale + rowOffset, other.packed, width,
+                                  other.packedScale, other.correction, d, diagonal ? 1 : 0, worker, workers,
+                                  columns.lowerBound, columns.upperBound, cut, out)
+    }
+
+    /// Columns of one ``candidates(rowOffset:m:against:width:diagonal:kernel:worker:workers:columns:cut:into:)`` call.
+    static let panelColumns = Int(SL_PANEL_COLUMNS)
+
     /// The second sketch's score of row `i` of this block against row `j` of `other` (int8).
     @inline(__always)
     func secondScore(_ i: Int, _ other: SketchBlock, _ j: Int, kernel: Int8Kernel) -> Float {

@@ -66,6 +66,42 @@ void sl_int8_scores(int kernel, const uint8_t *a, long m, const float *a_scale,
                     const int8_t *b, long n, const float *b_scale, const int32_t *b_correction,
                     long k, int upper, long first_tile, long tile_step, float *c, long ldc);
 
+/// A pair found by sl_int8_candidates or sl_float_candidates: its row (of the rows given) and column, and its score.
+typedef struct {
+    int32_t row, column;
+    float score;
+} sl_candidate;
+
+/// The cheapest bar a pair (row i, column j) must clear to be a candidate:
+/// min(row_reach[i], column_reach[j]) · factor · g(x) − margin, with x = max(0, |column_time[j] −
+/// row_time[i]| − grace) · inverse_decay and g(x) = 1 + x + x²/2 (a lower bound of eˣ, so the bar
+/// is never above threshold / (boost · decay): reach is threshold / boost per article, factor 1 /
+/// the undated factor of the pair, inverse_decay 0 where time does not count). Column arrays are
+/// readable to a multiple of SL_TILE_COLUMNS.
+typedef struct {
+    const float *row_reach, *row_time, *column_reach, *column_time;
+    float grace, inverse_decay, factor, margin;
+} sl_cut;
+
+/// Columns one call of sl_int8_candidates should span at most (a panel: the columns one row tile
+/// is run against before the next); a call over [j_begin, j_end) appends at most
+/// (its rows) × (j_end − j_begin) candidates.
+#define SL_PANEL_COLUMNS 256
+
+/// The pairs of sl_int8_scores's product (same operands, same scores to the bit) that clear `cut`,
+/// for the columns [j_begin, j_end) (j_begin a multiple of SL_PANEL_COLUMNS), appended to `out`
+/// (row-tile by row-tile); returns how many. With `upper`, only column > row. No score matrix is
+/// written: the scores of a tile are cut while they are in cache.
+long sl_int8_candidates(int kernel, const uint8_t *a, long m, const float *a_scale,
+                        const int8_t *b, long n, const float *b_scale, const int32_t *b_correction,
+                        long k, int upper, long first_tile, long tile_step, long j_begin, long j_end,
+                        const sl_cut *cut, sl_candidate *out);
+
+/// The same cut over a float score matrix c (m × n, ldc apart; the float32 path's sgemm product):
+/// rows of the row tiles first_tile, first_tile + tile_step, ... and columns [j_begin, j_end).
+long sl_float_candidates(const float *c, long ldc, long m, long n, int upper, long first_tile, long tile_step,
+                         long j_begin, long j_end, const sl_cut *cut, sl_candidate *out);
+
 /// Multiply-accumulates per second one thread gets from `kernel`'s multiply instruction alone
 /// (the best of repeated runs over about `duration` seconds): the int8 peak a kernel's share is
 /// measured against. 0 when this CPU does not run `kernel` or it has no probe (the portable one).
