@@ -116,6 +116,8 @@ public struct CandidateSearch {
         public var counts = SearchCounts()
         public var edges = 0
         public var kernel = DenseKernel.float32
+        /// Pairs that cleared the kernel's cut (``CandidateVerifier/cut(for:)``), before the verifier's bars.
+        public var cutPassed = 0
 
         public init() {}
 
@@ -216,6 +218,7 @@ public struct CandidateSearch {
                                         count = sl_float_candidates(c.baseAddress!, width, m, width, bi == bj ? 1 : 0, w, workers,
                                                                     columns.lowerBound, columns.upperBound, cut, worker.found)
                                     }
+                                    worker.cutPassed += count
                                     verifier.verify(UnsafeBufferPointer(start: worker.found, count: count), of: pair, rows: sparse, worker: worker)
                                 }
                             }
@@ -236,6 +239,7 @@ public struct CandidateSearch {
         stats.candidates = pool.reduce(0) { $0 + $1.candidates }
         // The int8 kernel runs inside each worker: its time is the workers' mean (they run at once).
         if kernel.int8 != nil { stats.denseSeconds = pool.reduce(0) { $0 + $1.denseSeconds } / Double(workers) }
+        stats.cutPassed = pool.reduce(0) { $0 + $1.cutPassed }
         edges.sort { ($0.a, $0.b) < ($1.a, $1.b) }
         stats.edges = edges.count
         return (edges, stats)

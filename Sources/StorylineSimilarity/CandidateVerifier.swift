@@ -35,8 +35,9 @@ final class CandidateVerifier {
         let found: UnsafeMutablePointer<sl_candidate>
         var edges: [SimilarityEdge] = []
         var candidates = 0
-        /// Seconds in the dense kernel.
+        /// Seconds in the dense kernel, and the pairs its cut let through.
         var denseSeconds = 0.0
+        var cutPassed = 0
         init(features: Int, foundCapacity: Int) {
             accumulator = [Float](repeating: 0, count: features)
             found = .allocate(capacity: max(1, foundCapacity))

@@ -1,6 +1,7 @@
 internal import CSketchKernel
 import StorylineTestSupport
 import XCTest
+import Foundation
 import StorylineCore
 import StorylineVectors
 @testable import StorylineSimilarity
@@ -119,6 +120,45 @@ final class SketchKernelTests: XCTestCase {
         print("largest int8 error against the float product: \(worst)")
         // The sketch itself errs by about 1/sqrt(1024) ≈ 0.031.
         XCTAssertLessThan(worst, 0.003, "largest int8 error \(worst)")
+    }
+
+    /// The kernels' cut never drops a pair the verifier would take: a score just at a pair's exact
+    /// bar, threshold / (boost · decay(Δt) · undated factor) − margin, clears the cut for every
+    /// time apart (inside the grace, just past it, across the window), boost and undated factor;
+    /// a score under the cut's bar does not (the cut is not a pass-all).
+    func testTheCutKeepsEveryPairAtItsExactBar() {
+        let threshold = 0.15, margin: Float = 0.07, grace = 1.0, decayDays = 3.0
+        func decay(_ days: Double) -> Double { days <= grace ? 1 : exp(-(days - grace) / decayDays) }
+        let columns = 64
+        let gaps = (0..<columns).map { Double($0) * 3.2 / Double(columns - 1) }   // 0 ... 3.2 days
+        for (rowBoost, undated) in [(1.0, 1.0), (2.5, 1.0), (1.0, 0.8), (1.3, 0.64)] {
+            let rowReach = [Float(threshold / rowBoost)], rowTime: [Float] = [10]
+            // Columns alternate two boosts; times past the row's by `gaps`.
+            let columnBoost = (0..<columns).map { $0 % 2 == 0 ? 1.0 : 1.8 }
+            var columnReach = columnBoost.map { Float(threshold / $0) }, columnTime = gaps.map { Float(10 + $0) }
+            columnReach += [Float](repeating: 1, count: Int(SL_TILE_COLUMNS))
+            columnTime += [Float](repeating: 0, count: Int(SL_TILE_COLUMNS))
+            let bars = (0..<columns).map { j in
+                Float(threshold / (max(rowBoost, columnBoost[j]) * decay(gaps[j]) * (undated == 1 ? 1 : undated))) - margin
+            }
+            let inverseDecay = undated == 1 ? Float(1 / decayDays) : 0   // undated pairs: one factor, no time
+            for (scores, expectAll) in [(bars, true), (bars.map { $0 - 0.2 }, false)] {
+                var found = [sl_candidate](repeating: sl_candidate(), count: columns)
+                let count = rowReach.withUnsafeBufferPointer { rr in rowTime.withUnsafeBufferPointer { rt in
+                    columnReach.withUnsafeBufferPointer { cr in columnTime.withUnsafeBufferPointer { ct in
+                        var cut = sl_cut(row_reach: rr.baseAddress, row_time: rt.baseAddress, column_reach: cr.baseAddress,
+                                         column_time: ct.baseAddress, grace: Float(grace), inverse_decay: inverseDecay,
+                                         factor: Float(1 / undated), margin: margin + 1e-4)
+                        return sl_float_candidates(scores, columns, 1, columns, 0, 0, 1, 0, columns, &cut, &found)
+                    } }
+                } }
+                if expectAll {
+                    XCTAssertEqual(count, columns, "boost \(rowBoost), undated \(undated): a pair at its exact bar was cut")
+                } else {
+                    XCTAssertEqual(count, 0, "boost \(rowBoost), undated \(undated): pairs 0.2 under their bar passed")
+                }
+            }
+        }
     }
 
     func testSecondSketchDotOfEveryKernel() {

@@ -139,5 +139,6 @@ default:
           "dense_gmacs": macs / 1e9, "peak_gmacs": peak / 1e9, "share_of_peak": peak > 0 ? macs / peak : 0, "pairs_in_window": stats.pairsInWindow, "candidates": stats.candidates,
           "edges": edges.count, "dense_gflops": stats.denseFlops / stats.denseSeconds / 1e9, "dense_seconds": stats.denseSeconds,
           "ns_per_pair": seconds * 1e9 / Double(max(stats.pairsInWindow, 1)), "recall_check": recall, "window_days": profile.windowDays,
-          "threshold": profile.similarity.threshold, "dense_kernel": "\(stats.kernel)", "peak_rss_mb": ProcessStats.peakRSSMegabytes()])
+          "threshold": profile.similarity.threshold, "dense_kernel": "\(stats.kernel)", "cut_passed": stats.cutPassed,
+          "peak_rss_mb": ProcessStats.peakRSSMegabytes()])
 }
