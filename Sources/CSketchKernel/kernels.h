@@ -8,6 +8,7 @@
 /// Columns of `b` one row tile is run against before the next: 256 packed rows of 1024 bytes
 /// (256 KB) stay in L2 while a row tile (12 KB) stays in L1.
 #define NC SL_PANEL_COLUMNS
+_Static_assert(NR <= 32, "a tile row's passes are one 32-bit mask");
 
 /// Sums of one MR × NR tile: rows a[0..MR) (lda apart, unsigned) against two packed groups of 16
 /// columns: out[r·NR + j] = Σ_t qa[r][t]·qb[j][t] (signed), or for a kernel that multiplies the
@@ -29,26 +30,27 @@ static inline __attribute__((always_inline))
 long sl_emit(const float *s, long cols, long i, long j, int upper, const sl_cut *cut, sl_candidate *out) {
     const float ra = cut->row_reach[i], ta = cut->row_time[i];
     const float *rb = cut->column_reach + j, *tb = cut->column_time + j;
-    int pass[NR];
-    int any = 0;
+    // A bit per column that clears its bar (a compare and a mask the compiler vectorizes).
+    uint32_t mask = 0;
     for (int x = 0; x < NR; x++) {
         float dt = tb[x] - ta;
         dt = dt < 0 ? -dt : dt;
         float over = dt - cut->grace;
         over = (over > 0 ? over : 0) * cut->inverse_decay;
         float reach = ra < rb[x] ? ra : rb[x];
-        pass[x] = s[x] >= reach * cut->factor * (1.0f + over * (1.0f + 0.5f * over)) - cut->margin;
-        any |= pass[x];
+        mask |= (uint32_t)(s[x] >= reach * cut->factor * (1.0f + over * (1.0f + 0.5f * over)) - cut->margin) << x;
     }
-    if (!any) return 0;
+    if (cols < NR) mask &= (1u << cols) - 1;
+    // Above the diagonal only: columns j + x > i.
+    if (upper && i >= j) mask = i - j + 1 >= NR ? 0 : mask & ~((1u << (i - j + 1)) - 1);
     long count = 0;
-    for (long x = 0; x < cols; x++) {
-        if (pass[x] && (!upper || j + x > i)) {
-            out[count].row = (int32_t)i;
-            out[count].column = (int32_t)(j + x);
-            out[count].score = s[x];
-            count++;
-        }
+    while (mask) {
+        int x = __builtin_ctz(mask);
+        mask &= mask - 1;
+        out[count].row = (int32_t)i;
+        out[count].column = (int32_t)(j + x);
+        out[count].score = s[x];
+        count++;
     }
     return count;
 }
