@@ -215,8 +215,9 @@ public struct CandidateSearch {
                                                               into: worker.found)
                                         worker.denseSeconds += clock.seconds
                                     } else {
-                                        count = sl_float_candidates(c.baseAddress!, width, m, width, bi == bj ? 1 : 0, w, workers,
-                                                                    columns.lowerBound, columns.upperBound, cut, worker.found)
+                                        count = SketchBlock.candidates(scores: c.baseAddress!, m: m, width: width, diagonal: bi == bj,
+                                                                       worker: w, workers: workers, columns: columns, cut: cut,
+                                                                       into: worker.found)
                                     }
                                     worker.cutPassed += count
                                     verifier.verify(UnsafeBufferPointer(start: worker.found, count: count), of: pair, rows: sparse, worker: worker)

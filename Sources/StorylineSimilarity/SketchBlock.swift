@@ -93,6 +93,13 @@ final class SketchBlock: @unchecked Sendable {
                                   columns.lowerBound, columns.upperBound, cut, out)
     }
 
+    /// The same cut over float scores (m × width, row-major: the float32 path's sgemm product), for
+    /// one worker's row tiles and the columns `columns`.
+    static func candidates(scores: UnsafePointer<Float>, m: Int, width: Int, diagonal: Bool, worker: Int, workers: Int,
+                           columns: Range<Int>, cut: UnsafePointer<sl_cut>, into out: UnsafeMutablePointer<sl_candidate>) -> Int {
+        sl_float_candidates(scores, width, m, width, diagonal ? 1 : 0, worker, workers, columns.lowerBound, columns.upperBound, cut, out)
+    }
+
     /// Columns of one ``candidates(rowOffset:m:against:width:diagonal:kernel:worker:workers:columns:cut:into:)`` call.
     static let panelColumns = Int(SL_PANEL_COLUMNS)
 
