@@ -1,4 +1,3 @@
-internal import CSketchKernel
 import Foundation
 import StorylineCore
 import StorylineVectors
@@ -165,8 +164,8 @@ public struct CandidateSearch {
         var stats = Stats()
         stats.kernel = kernel
         // Room for the kernel's candidates of one call: a worker's row tiles × a panel of columns.
-        let tiles = (blockSize + Int(SL_TILE_ROWS) - 1) / Int(SL_TILE_ROWS)
-        let foundCapacity = (tiles + workers - 1) / workers * Int(SL_TILE_ROWS) * SketchBlock.panelColumns
+        let tiles = (blockSize + SketchBlock.tileRows - 1) / SketchBlock.tileRows
+        let foundCapacity = (tiles + workers - 1) / workers * SketchBlock.tileRows * SketchBlock.panelColumns
         let pool = (0..<workers).map { _ in
             CandidateVerifier.Worker(features: (rows.indices.max().map { Int($0) } ?? -1) + 1, foundCapacity: foundCapacity)
         }

@@ -1,4 +1,3 @@
-internal import CSketchKernel
 import StorylineCore
 import StorylineVectors
 
@@ -32,7 +31,7 @@ final class CandidateVerifier {
     /// call, and its findings.
     final class Worker {
         var accumulator: [Float]
-        let found: UnsafeMutablePointer<sl_candidate>
+        let found: UnsafeMutablePointer<KernelCandidate>
         var edges: [SimilarityEdge] = []
         var candidates = 0
         /// Seconds in the dense kernel, and the pairs its cut let through.
@@ -61,7 +60,7 @@ final class CandidateVerifier {
         self.margin = margin
         self.refine = refine
         self.skip = skip
-        let count = plan.count, pad = Int(SL_TILE_COLUMNS)
+        let count = plan.count, pad = SketchBlock.tileColumns
         boost = .allocate(capacity: max(1, count))
         reach = .allocate(capacity: count + pad)
         reach.initialize(repeating: threshold, count: count + pad)
@@ -87,9 +86,9 @@ final class CandidateVerifier {
     /// with x the days apart past the grace over the decay days: never above a pair's bar here
     /// (1 + x + x²/2 ≤ eˣ; 1e-4 more room for rounding), so the cut drops no candidate, but it
     /// drops most pairs days apart in the kernel, where the bar has risen. Valid until the next call.
-    func cut(for pair: BlockPair) -> sl_cut {
+    func cut(for pair: BlockPair) -> KernelCut {
         let rows = pair.span.rows, columnStart = plan.blocks[pair.b].lowerBound, width = pair.span.columns.count
-        precondition(rows.count + Int(SL_TILE_COLUMNS) <= timeCapacity && width + Int(SL_TILE_COLUMNS) <= timeCapacity)
+        precondition(rows.count + SketchBlock.tileColumns <= timeCapacity && width + SketchBlock.tileColumns <= timeCapacity)
         var factor: Float = 1, inverseDecay: Float = 0
         if pair.undated {
             // Undated ends weigh the same at any time: one factor for the whole block pair.
@@ -102,13 +101,13 @@ final class CandidateVerifier {
             for c in 0..<width { columnTime[c] = Float(plan.day[columnStart + c] - origin) }
             if profile.time.decayDays > 0 { inverseDecay = Float(1 / profile.time.decayDays) }
         }
-        return sl_cut(row_reach: reach + rows.lowerBound, row_time: rowTime, column_reach: reach + columnStart, column_time: columnTime,
+        return KernelCut(row_reach: reach + rows.lowerBound, row_time: rowTime, column_reach: reach + columnStart, column_time: columnTime,
                       grace: Float(profile.time.graceDays), inverse_decay: inverseDecay, factor: factor, margin: margin + 1e-4)
     }
 
     /// Verifies the kernel's candidates of `pair` (rows relative to its span's first row, columns
     /// to its second block's first), appending edges to `worker`.
-    func verify(_ found: UnsafeBufferPointer<sl_candidate>, of pair: BlockPair, rows: UnsafeSparseRows, worker: Worker) {
+    func verify(_ found: UnsafeBufferPointer<KernelCandidate>, of pair: BlockPair, rows: UnsafeSparseRows, worker: Worker) {
         let rowStart = pair.span.rows.lowerBound, columnStart = plan.blocks[pair.b].lowerBound
         let firstA = plan.blocks[pair.a].lowerBound
         let t = plan.day.baseAddress!, window = plan.window

@@ -2,6 +2,11 @@ internal import CSketchKernel
 import Foundation
 import StorylineCore
 
+/// The kernel's cut of a block pair and a pair it lets through (plain C structs, see
+/// `sketch_kernel.h`), named here so that this file stays the one that imports CSketchKernel.
+typealias KernelCut = sl_cut
+typealias KernelCandidate = sl_candidate
+
 /// One block's sketches, in the form the dense kernel reads: float rows for sgemm, or int8 rows
 /// (unsigned, for the left operand) and packed groups (for the right) with a scale and a correction
 /// per row. Padded to whole kernel tiles; the memory is freed with the block.
@@ -102,6 +107,8 @@ final class SketchBlock: @unchecked Sendable {
 
     /// Columns of one ``candidates(rowOffset:m:against:width:diagonal:kernel:worker:workers:columns:cut:into:)`` call.
     static let panelColumns = Int(SL_PANEL_COLUMNS)
+    /// The kernels' tile: rows and columns (blocks are padded to them).
+    static let tileRows = Int(SL_TILE_ROWS), tileColumns = Int(SL_TILE_COLUMNS)
 
     /// The second sketch's score of row `i` of this block against row `j` of `other` (int8).
     @inline(__always)
