@@ -19,6 +19,10 @@ public struct FramingReport: Codable, Sendable {
     public var framing: FramingMethod
     /// Storylines of two or more of the reported stories: who followed each matter up.
     public var storylines: [StorylineCoverage]
+    /// Each outlet across every story it shares with others (``OutletProfiles``).
+    public var outlet_profiles: [OutletProfile]
+    public var outlet_matrix: OutletMatrix
+    public var profile_method: ProfileMethod
 }
 
 /// The statistic behind `distinctive_terms`, and the report's totals.

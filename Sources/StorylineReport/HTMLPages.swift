@@ -68,7 +68,7 @@ enum HTMLPages {
         let pages = max(1, (report.stories.count + storiesPerPage - 1) / storiesPerPage)
         let root = page == 1 ? "" : "../"
         func pageLink(_ k: Int) -> String { k == 1 ? "\(root)index.html" : "\(root)pages/\(k).html" }
-        var body = "<header><h1>How each outlet told each story</h1><p class=\"muted\">\(report.stories.count) stories, \(report.outlets.count) outlets. Generated \(escape(report.generated)) by Storyline.\(report.storylines.isEmpty ? "" : " <a href=\"\(root)storylines.html\">\(report.storylines.count) storylines</a>: who followed each matter up.")</p></header>\n"
+        var body = "<header><h1>How each outlet told each story</h1><p class=\"muted\">\(report.stories.count) stories, \(report.outlets.count) outlets. Generated \(escape(report.generated)) by Storyline.\(report.storylines.isEmpty ? "" : " <a href=\"\(root)storylines.html\">\(report.storylines.count) storylines</a>: who followed each matter up.")\(report.outlet_profiles.isEmpty ? "" : " <a href=\"\(root)outlets.html\">Outlet profiles</a>: how each outlet tells the news across the stories it shares.")</p></header>\n"
         body += "<section id=\"stories\"><h2>Stories</h2>"
         body += filterForm(report)
         var nav = "<nav class=\"pages\" aria-label=\"Pages of stories\">Page \(page) of \(pages)"

@@ -102,7 +102,23 @@ package struct ReportBuilder {
     final class Worker {
         let analyzer: Analyzer
         var known: [Int32] = []          // local term → store id, or -1 (unknown), -2 (not looked up)
+        var hashes: [UInt64] = []        // local term → hash of its text (0: not computed)
         init(analyzer: Analyzer) { self.analyzer = analyzer }
+
+        func termHash(_ t: Int32) -> UInt64 {
+            let i = Int(t)
+            if i >= hashes.count { hashes.append(contentsOf: repeatElement(0, count: analyzer.terms.count - hashes.count)) }
+            if hashes[i] == 0 { hashes[i] = Hashing.fnv1a(analyzer.terms[i]) | 1 }
+            return hashes[i]
+        }
+
+        /// A unit's hash from its terms' texts: the same in every worker and every pass.
+        func unitHash(_ key: UnitKey) -> UInt64 {
+            var h = termHash(key.a)
+            if key.b >= 0 { h = Hashing.mix(h &+ termHash(key.b) &* 0x9e37_79b9_7f4a_7c15) }
+            if key.c >= 0 { h = Hashing.mix(h &+ termHash(key.c) &* 0xc2b2_ae3d_27d4_eb4f) }
+            return h
+        }
 
         func storeID(_ t: Int32, _ vocabulary: Vocabulary) -> Int32 {
             let i = Int(t)
@@ -132,9 +148,10 @@ package struct ReportBuilder {
         var allGroups = Set(options.groups?.groupOf.values.map { $0 } ?? [])
         progress.begin("report", total: 0)
 
+        var gathered = OutletProfiler.Gathered(articles: try store.documentCount())
         var batch: [(Int64, String, [StoredArticle])] = []
         func flush() {
-            var framed = [(StoryFraming, Set<String>, FramingTally)?](repeating: nil, count: batch.count)
+            var framed = [(StoryFraming, Set<String>, FramingTally, OutletProfiles.Use)?](repeating: nil, count: batch.count)
             let input = batch
             framed.withUnsafeMutableBufferPointer { out in
                 let base = out.baseAddress!
@@ -142,8 +159,9 @@ package struct ReportBuilder {
                     base[k] = Self.frame(id: input[k].0, title: input[k].1, articles: input[k].2, worker: workers[w], context: context)
                 }
             }
-            for case let (story, groups, t)? in framed {
+            for case let (story, groups, t, use)? in framed {
                 stories.append(story)
+                gathered.add(use)
                 allGroups.formUnion(groups)
                 tally.add(t)
             }
@@ -175,15 +193,20 @@ package struct ReportBuilder {
                      + (method.stable_share.map { String(format: "; %.1f%% of them stable in %d resamples", $0 * 100, resolved.bootstrap) } ?? ""))
         // The storylines joining two or more of the reported stories.
         let storylines = StorylineCoverage.build(stories, storylineOf: try store.storylines(of: stories.map(\.id)), groupOf: { summaries[$0]?.group })
+        let profiler = OutletProfiler(store: store, context: context, workers: workers, minArticles: options.minArticles, progress: progress)
+        let (profiles, matrix, profileMethod) = options.story == nil
+            ? try profiler.profiles(gathered, stories: stories, summaries: summaries, storylines: storylines, groups: groups)
+            : ([], OutletMatrix(outlets: [], shared: [], similarity: []), OutletProfiles.method(tested: 0, shown: 0, quotesTested: 0, quotesShown: 0, outletsWithWording: 0, compared: 0))
         return FramingReport(
             generated: ISODate.format(Self.generationTime), stories: stories,
             outlets: summaries.values.sorted { ($0.stories, $1.outlet) > ($1.stories, $0.outlet) },
-            blindspots: blindspots, groups: groups, framing: method, storylines: storylines)
+            blindspots: blindspots, groups: groups, framing: method, storylines: storylines,
+            outlet_profiles: profiles, outlet_matrix: matrix, profile_method: profileMethod)
     }
 
     /// Frames one story (``StoryFramer``): per outlet, distinctive terms, omissions, similarity
     /// to the rest, quotes, timeline. Returns the story, the groups seen in it, and its tally.
-    static func frame(id: Int64, title: String, articles stored: [StoredArticle], worker: Worker, context: Context) -> (StoryFraming, Set<String>, FramingTally) {
+    static func frame(id: Int64, title: String, articles stored: [StoredArticle], worker: Worker, context: Context) -> (StoryFraming, Set<String>, FramingTally, OutletProfiles.Use) {
         StoryFramer(id: id, title: title, articles: stored, worker: worker, context: context).frame()
     }
 }

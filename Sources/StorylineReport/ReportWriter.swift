@@ -23,7 +23,8 @@ package struct ReportWriter {
 
     /// The names a report writes at the top of its folder.
     static let reportEntries: Set<String> = ["report.json", "index.html", "stories.js", "pages", "stories", "report.md",
-                                             "stories.csv", "story_outlets.csv", "storylines.html", "storyline_outlets.csv"]
+                                             "stories.csv", "story_outlets.csv", "storylines.html", "storyline_outlets.csv",
+                                             "outlets.html", "outlets", "outlet_profiles.csv"]
 
     /// Throws unless `directory` can take a report: absent, empty, or a report's folder (only the
     /// names a report writes, and only pages in its `stories/` and `pages/`). A report replaces its
@@ -40,7 +41,7 @@ package struct ReportWriter {
             throw StorylineError(.usage, "is the current folder: a report replaces its folder whole; name it from outside (--out ../NAME)", file: directory.path)
         }
         var others = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).filter { !reportEntries.contains($0) }
-        for pages in ["stories", "pages"] {
+        for pages in ["stories", "pages", "outlets"] {
             others += ((try? fm.contentsOfDirectory(atPath: directory.appendingPathComponent(pages).path)) ?? [])
                 .filter { !$0.hasSuffix(".html") }.map { "\(pages)/\($0)" }
         }
@@ -151,6 +152,9 @@ package struct ReportWriter {
             try save("index.html", HTMLPages.index(report))
             try save("stories.js", HTMLPages.indexData(report))
             try save("storylines.html", HTMLPages.storylines(report))
+            try fm.createDirectory(at: directory.appendingPathComponent("outlets"), withIntermediateDirectories: true)
+            try save("outlets.html", HTMLPages.outlets(report))
+            for (k, p) in report.outlet_profiles.enumerated() { try save(HTMLPages.outletPage(k), HTMLPages.outlet(p, report: report)) }
             let pages = (report.stories.count + HTMLPages.storiesPerPage - 1) / HTMLPages.storiesPerPage
             if pages > 1 {
                 try fm.createDirectory(at: directory.appendingPathComponent("pages"), withIntermediateDirectories: true)
@@ -180,6 +184,7 @@ package struct ReportWriter {
             try save("stories.csv", storiesCSV())
             try save("story_outlets.csv", outletsCSV())
             try save("storyline_outlets.csv", storylinesCSV())
+            try save("outlet_profiles.csv", profilesCSV())
         }
         return written
     }
@@ -276,6 +281,24 @@ package struct ReportWriter {
                 }
             }
         }
+        out += profilesMarkdown()
+        return out
+    }
+
+    /// Each outlet's profile: what it uses more than the others of its stories, whom it quotes
+    /// more or less, its coverage, whom it resembles.
+    func profilesMarkdown() -> String {
+        let m = report.profile_method
+        var out = "\n## Outlet profiles\n\nEach outlet against the other outlets of the same stories, pooled over the stories it shares: \(m.tested) units tested, \(m.shown) shown (q < \(m.max_q), used in \(m.min_stories)+ stories); \(m.outlets_with_wording) of \(m.outlets_compared) outlets with wording that stands out.\n\n"
+        out += "| Outlet | Group | Stories (shared) | Uses more (articles × expected; its stories) | Quotes | Of its group's stories | First reports | Median lag (h) | Followed storylines up | Most alike |\n|---|---|---|---|---|---|---|---|---|---|\n"
+        for p in report.outlet_profiles {
+            let words = p.wording.isEmpty ? "nothing of \(p.units_tested) tested" : p.wording.map { "\($0.unit) (×\(String(format: "%.1f", $0.ratio)); \($0.stories))" }.joined(separator: ", ")
+            let quotes = p.quotes.map { "\($0.speaker) (\($0.direction))" }.joined(separator: ", ")
+            let c = p.coverage
+            let group = c.share_of_group.map { String(format: "%.0f%% of %d", $0 * 100, c.group_stories ?? 0) } ?? ""
+            let lines = c.storylines_continued > 0 ? "\(c.followed_up) of \(c.storylines_continued)" : ""
+            out += "| \(Self.md(p.outlet)) | \(Self.md(p.group ?? "")) | \(p.stories) (\(p.shared_stories)) | \(Self.md(words)) | \(Self.md(quotes)) | \(group) | \(c.first_reports) of \(c.dated_stories) | \(c.median_lag_hours.map { String(format: "%.1f", $0) } ?? "") | \(lines) | \(Self.md(p.resembles.first.map { "\($0.outlet) (\(String(format: "%.2f", $0.similarity)))" } ?? "")) |\n"
+        }
         return out
     }
 
@@ -315,6 +338,22 @@ package struct ReportWriter {
                                  o.first_quoted ?? "", o.others_quote.map { "\($0.speaker) (\($0.outlets))" }.joined(separator: "; "),
                                  o.loaded_language.map { String(format: "%.5f", $0.share) } ?? "", o.loaded_language.map { String(format: "%.5f", $0.rest_share) } ?? "",
                                  o.loaded_language.map { String(format: "%.3f", $0.p) } ?? "", o.loaded_language.map { String(format: "%.3f", $0.q) } ?? ""])
+            }
+        }
+        return out
+    }
+
+    /// One row per outlet and unit shown (wording, and people quoted more or less).
+    func profilesCSV() -> String {
+        var out = Self.csv(["outlet", "group", "part", "unit", "kind", "direction", "stories", "others_stories", "ratio", "z", "p", "q", "example_stories"])
+        for p in report.outlet_profiles {
+            for u in p.wording {
+                out += Self.csv([p.outlet, p.group ?? "", "wording", u.unit, u.kind, "more", "\(u.stories)", "\(u.others_stories)", "\(u.ratio)", "\(u.z)",
+                                 "\(u.p)", "\(u.q)", u.examples.map { "\($0.story)" }.joined(separator: ";")])
+            }
+            for q in p.quotes {
+                out += Self.csv([p.outlet, p.group ?? "", "quotes", q.speaker, "person", q.direction, "\(q.stories)", "\(q.others_stories)", "\(q.ratio)", "",
+                                 "\(q.p)", "\(q.q)", ""])
             }
         }
         return out

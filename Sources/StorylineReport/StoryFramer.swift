@@ -29,7 +29,7 @@ struct StoryFramer {
     }
 
     /// The story's framing, the groups named in its articles' fields, and its statistics' tally.
-    func frame() -> (StoryFraming, Set<String>, ReportBuilder.FramingTally) {
+    func frame() -> (StoryFraming, Set<String>, ReportBuilder.FramingTally, OutletProfiles.Use) {
         let (groupOf, seenGroups) = groups()
         let outlets = OutletSums(articles: stored, weighting: context.weighting)
         let analyzer = worker.analyzer
@@ -97,7 +97,27 @@ struct StoryFramer {
                 first_quoted: outlets.firstQuoted[outlet],
                 others_quote: outlets.othersQuote(besides: o)))
         }
-        return (story(outlets: framed, groupOf: groupOf, bar: bar), seenGroups, tally)
+        return (story(outlets: framed, groupOf: groupOf, bar: bar), seenGroups, tally,
+                profileUse(units, contrast, outlets: outlets, eligibleUnit: eligibleUnit))
+    }
+
+    /// What the outlet profiles need of this story (``OutletProfiles/Use``): each outlet's units
+    /// and people quoted, and how alike each two outlets' texts are. Nothing for one outlet.
+    func profileUse(_ units: StoryUnits, _ contrast: OutletContrast, outlets: OutletSums, eligibleUnit: [Bool]) -> OutletProfiles.Use {
+        guard outlets.order.count >= 2 else { return OutletProfiles.Use() }
+        var use = OutletProfiles.Use(outlets: outlets.order)
+        let informative = OutletProfiles.informative(units, articles: articles.count)
+        use.units = outlets.order.indices.map { o in
+            var hashes = (0..<units.count).filter { contrast.counts[o][$0] > 0 && eligibleUnit[$0] && informative[$0] }.map { worker.unitHash(units.keys[$0]) }
+            hashes += Set((outlets.spoken[outlets.order[o]] ?? [:]).keys.map(QuoteExtractor.person)).map(OutletProfiles.quoteHash)
+            return hashes
+        }
+        for i in outlets.order.indices {
+            for j in (i + 1)..<outlets.order.count {
+                use.similarity.append((i, j, outlets.similarity(outlets.order[i], outlets.order[j])))
+            }
+        }
+        return use
     }
 
     /// Each outlet's group (from the outlets file, else the article's group field), and the
@@ -245,6 +265,15 @@ struct OutletSums {
         for (k, v) in own { let r = (storyRow[k] ?? 0) - v; dot += v * r; nOwn += v * v }
         for (k, v) in storyRow { let r = v - (own[k] ?? 0); nRest += r * r }
         return nOwn > 0 && nRest > 0 ? ((dot / (nOwn.squareRoot() * nRest.squareRoot())) * 1000).rounded() / 1000 : 0
+    }
+
+    /// The cosine between two outlets' TF-IDF sums.
+    func similarity(_ a: String, _ b: String) -> Double {
+        let x = rows[a] ?? [:], y = rows[b] ?? [:]
+        var dot = 0.0, nx = 0.0, ny = 0.0
+        for (k, v) in x { nx += v * v; if let w = y[k] { dot += v * w } }
+        for v in y.values { ny += v * v }
+        return nx > 0 && ny > 0 ? dot / (nx.squareRoot() * ny.squareRoot()) : 0
     }
 
     /// Whom the other outlets quote and the outlet at `o` does not (one person whatever the

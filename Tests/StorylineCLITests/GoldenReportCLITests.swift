@@ -6,7 +6,7 @@ import XCTest
 /// `STORYLINE_RECORD_GOLDEN=1 swift test --filter GoldenReportCLITests` and review the diff.
 final class GoldenReportCLITests: XCTestCase {
     static let fixture = CLI.root.appendingPathComponent("Tests/Fixtures/report")
-    static let files = ["report.json", "report.md", "stories.csv", "story_outlets.csv", "storyline_outlets.csv"]
+    static let files = ["report.json", "report.md", "stories.csv", "story_outlets.csv", "storyline_outlets.csv", "outlet_profiles.csv"]
 
     func testReportMatchesGoldenFiles() throws {
         let dir = CLI.temporaryDirectory()

@@ -140,7 +140,7 @@ final class FramingFromCountsTests: XCTestCase {
             stored(2, "Center Wire", 10, "Quake kills dozens", "A quake killed dozens.", [(0, 1, 1), (1, 1, 1), (2, 1, 1)]),
             stored(3, "Left Daily", 12, "Quake kills dozens", "A quake killed dozens.", [(0, 1, 1), (1, 1, 1), (2, 1, 1)]),
         ]
-        let (story, _, _) = ReportBuilder.frame(id: 1, title: "Quake", articles: articles, worker: worker, context: context)
+        let (story, _, _, _) = ReportBuilder.frame(id: 1, title: "Quake", articles: articles, worker: worker, context: context)
         XCTAssertEqual(story.first_reported_by, "Right Post")
         XCTAssertEqual(story.outlets.map(\.outlet), ["Right Post", "Center Wire", "Left Daily"])
         let right = story.outlets[0]
@@ -317,7 +317,9 @@ final class IndexAtScaleTests: XCTestCase {
         let summaries = outlets.map { OutletSummary(outlet: $0, group: nil, stories: 0, articles: 0, first_reports: 0, mean_divergence: nil) }
         return FramingReport(generated: "2024-05-01T00:00:00Z", stories: stories, outlets: summaries, blindspots: [], groups: groups,
                              framing: FramingMethod(method: "", min_z: 1.96, prior_weight: 500, min_count: 2, max_document_share: 0.2, bootstrap: 0,
-                                                    outlet_pairs: 0, pairs_with_terms: 0, tested: 0, shown: 0, null_rounds: 0, bar_raised: 0), storylines: [])
+                                                    outlet_pairs: 0, pairs_with_terms: 0, tested: 0, shown: 0, null_rounds: 0, bar_raised: 0), storylines: [],
+                             outlet_profiles: [], outlet_matrix: OutletMatrix(outlets: [], shared: [], similarity: []),
+                             profile_method: OutletProfiles.method(tested: 0, shown: 0, quotesTested: 0, quotesShown: 0, outletsWithWording: 0, compared: 0))
     }
 
     func testPagedWithoutScriptAndFilteredInChromium() throws {
@@ -406,5 +408,91 @@ final class QuotedPeopleTests: XCTestCase {
         XCTAssertEqual(QuoteExtractor.person("Stone"), "Stone")
         let found = QuoteExtractor().speakers(in: "The indictment was unsealed, Friday said. \"It is a farce,\" said Roger Stone.")
         XCTAssertEqual(found, ["Roger Stone": 1])
+    }
+}
+
+final class OutletProfileStatisticsTests: XCTestCase {
+    /// The stratified law against brute force: every way of dealing each story's outlet labels
+    /// among its articles, counted.
+    func testExactTailIsTheShareOfAllDealsAtLeastAsExtreme() {
+        // (N, n, m): N articles, n the outlet's, m with the unit.
+        let strata = [(N: 5, n: 2, m: 2), (N: 4, n: 1, m: 3), (N: 6, n: 3, m: 1), (N: 3, n: 1, m: 1)]
+        // Per stratum, the law of a by enumeration of the n-subsets of N articles, marked 0..<m.
+        func subsets(_ N: Int, _ n: Int) -> [[Int]] {
+            guard n > 0 else { return [[]] }
+            guard N >= n else { return [] }
+            return subsets(N - 1, n - 1).map { $0 + [N - 1] } + subsets(N - 1, n)
+        }
+        var law: [Int: Double] = [0: 1]
+        for s in strata {
+            let deals = subsets(s.N, s.n)
+            var next: [Int: Double] = [:]
+            for (sum, p) in law {
+                for d in deals { next[sum + d.filter { $0 < s.m }.count, default: 0] += p / Double(deals.count) }
+            }
+            law = next
+        }
+        for at in 0...6 {
+            let upper = law.filter { $0.key >= at }.values.reduce(0, +)
+            let lower = law.filter { $0.key <= at }.values.reduce(0, +)
+            let packed = strata.map { (N: $0.N, n: $0.n, m: $0.m, times: 1) }
+            XCTAssertEqual(HypergeometricSum.tail(packed, at: at, upper: true), upper, accuracy: 1e-12, "P(sum >= \(at))")
+            XCTAssertEqual(HypergeometricSum.tail(packed, at: at, upper: false), lower, accuracy: 1e-12, "P(sum <= \(at))")
+        }
+    }
+
+    /// A pooled cell's p: exact from its strata, close to the normal form's when there are many;
+    /// one story where the outlet alone uses a unit among ten articles is p 0.1, not the z of 3
+    /// the normal form would claim.
+    func testCellsPoolStoriesAndSkewedStoriesAreNotOverstated() {
+        var cell = ProfileCell(outlet: 0, unit: 1, quote: false)
+        cell.add(N: 10, n: 1, m: 1, a: 1, count: 2, name: false, digit: false, story: 0)
+        XCTAssertEqual(cell.tail(upper: true), 0.1, accuracy: 1e-12)
+        XCTAssertEqual(cell.z, 3, accuracy: 1e-9)
+        XCTAssertEqual(cell.smallestP(upper: true), 0.1, accuracy: 1e-12)
+        cell.add(N: 10, n: 1, m: 1, a: 1, count: 1, name: false, digit: false, story: 1)
+        XCTAssertEqual(cell.tail(upper: true), 0.01, accuracy: 1e-12)
+        XCTAssertEqual(cell.stories, 2)
+        XCTAssertEqual(cell.count, 3)
+        XCTAssertEqual(cell.examples.0, 0)
+        XCTAssertEqual(cell.examples.1, 1)
+        // Another outlet's use: a stratum the outlet did not use, and the p rises.
+        cell.add(N: 4, n: 1, m: 2, a: 0, count: 0, name: false, digit: false, story: 2)
+        XCTAssertEqual(cell.tail(upper: true), 0.01 + 0.18 * 0.5, accuracy: 1e-12)   // both tens, or one and the four
+        XCTAssertEqual(cell.othersStories, 1)
+        XCTAssertEqual(cell.marginList.count, 2)
+        // 600 balanced stories (3 articles, one each): past the exact limit, the normal form with
+        // its skew correction is within a fifth of the exact law, on the safe side (8.6e-7 for 7.8e-7;
+        // without the correction 5.0e-7, which would overstate the evidence).
+        var many = ProfileCell(outlet: 0, unit: 1, quote: false)
+        for k in 0..<600 {
+            many.add(N: 3, n: 1, m: 1, a: k % 3 == 0 || k % 7 == 0 ? 1 : 0, count: 1, name: false, digit: false, story: Int32(k))
+        }
+        XCTAssertFalse(many.exact)
+        let exact = HypergeometricSum.tail([(N: 3, n: 1, m: 1, times: 600)], at: Int(many.observed), upper: true)
+        XCTAssertGreaterThan(many.tail(upper: true), 0.95 * exact)
+        XCTAssertLessThan(many.tail(upper: true), 1.2 * exact)
+        XCTAssertLessThan(exact, 1e-6)
+    }
+
+    func testSeenTwiceHoldsEveryPairUsedTwiceAndFewOthers() {
+        var seen = SeenTwice(keys: 20_000)
+        var generator = SeededGenerator(seed: 7)
+        let pairs = (0..<20_000).map { _ in (Int32(generator.next() % 60), generator.next()) }
+        for (o, u) in pairs { seen.insert(o, u) }
+        for (o, u) in pairs.prefix(1_000) { seen.insert(o, u) }
+        XCTAssertTrue(pairs.prefix(1_000).allSatisfy { seen.usedTwice($0.0, $0.1) })
+        let falseHits = pairs.dropFirst(1_000).filter { seen.usedTwice($0.0, $0.1) }.count
+        XCTAssertLessThan(falseHits, 380, "under 2% of pairs used once pass as twice")
+    }
+
+    func testBenjaminiHochbergIsMonotoneAndAdjusts() {
+        let p = [0.001, 0.04, 0.03, 0.5, 0.01]
+        let q = OutletProfiler.benjaminiHochberg(p, Array(p.indices))
+        XCTAssertEqual(q[0]!, 0.005, accuracy: 1e-12)
+        XCTAssertEqual(q[4]!, 0.025, accuracy: 1e-12)
+        XCTAssertEqual(q[2]!, 0.05, accuracy: 1e-12)   // 0.03 · 5/3 and 0.04 · 5/4 are both 0.05
+        XCTAssertEqual(q[1]!, 0.05, accuracy: 1e-12)
+        XCTAssertEqual(q[3]!, 0.5, accuracy: 1e-12)
     }
 }

@@ -1,0 +1,456 @@
+import Foundation
+import StorylineCore
+import StorylineText
+import StorylineStore
+
+/// Outlet profiles: how each outlet tells the news across every story it shares with other
+/// outlets (report.json `outlet_profiles`, `outlet_matrix`, `profile_method`).
+///
+/// **Wording and quotes.** A unit (a stem, a phrase of two or three, a name, a number; or a
+/// person quoted) is tested for an outlet within each story it shares with others, then pooled
+/// over the stories: in story s of N articles, n of them the outlet's, m using the unit, a of
+/// them the outlet's. With the outlet's labels dealt at random among the story's articles (the
+/// null: the outlet writes like the rest of the same story), a is hypergeometric; the stories are
+/// independent strata, so the exact null of Σa is the convolution of the stories' hypergeometric
+/// laws (a stratified exact test, as Mantel-Haenszel's is its normal form). Comparing within each
+/// story is what keeps an outlet that covers more crime stories from looking crime-framed; counting
+/// articles, not occurrences, is what keeps a word repeated in one article from counting as many.
+/// Only stories where some article but at most half of them use the unit count
+/// (``informative(_:articles:)``). p is exact over at most ``exactStrata`` stories, else from
+/// the normal form with a continuity and a skew (Cornish-Fisher) correction. Benjamini-Hochberg
+/// over each outlet's units (quotes apart), q < 0.05, counting only the units whose strata could
+/// give a p that small at all (Tarone's rule for discrete tests, in Gilbert's form for the false
+/// discovery rate). A family per outlet: under no signal at all, an outlet's profile shows a unit
+/// with probability at most 0.05. A unit the outlet uses in one story only is not tested.
+///
+/// Which units to test is decided in two passes without holding every (outlet, unit) pair: the
+/// framing pass marks each pair an outlet uses in a story in a bit set, and in a second when the
+/// first already held it (``SeenTwice``); the profile pass reads the stories again and counts the
+/// pairs that may have been used in two stories (the second set; its rare false hits are dropped
+/// by the exact count).
+enum OutletProfiles {
+    /// Strata up to which p is exact (and distinct margins (N, n, m) among them); beyond, the
+    /// normal form with a continuity and a skew correction (so many stories: the CLT holds).
+    static let exactStrata = 400
+    static let exactMargins = 24
+    static let maxQ = 0.05
+    static let minStories = 2
+    static let unitsPerOutlet = 15
+
+    /// What the framing pass learns of one story for the profiles.
+    struct Use {
+        /// The story's outlets (two or more, or none: nothing to compare).
+        var outlets: [String] = []
+        /// Per outlet: the hashes of the units it used, and of the people it quoted.
+        var units: [[UInt64]] = []
+        /// Per pair of outlets (i < j): the cosine of their TF-IDF sums in this story.
+        var similarity: [(Int, Int, Double)] = []
+    }
+
+    /// Per unit of a story: whether the story says anything of who stresses it — some article
+    /// but at most half of them use it. Where most articles use a unit, using it is the norm,
+    /// and such a story weighs little; leaving it out (a choice made on the story's margins, not
+    /// on who used the unit) keeps the test exact and spares the common words' many stories.
+    static func informative(_ units: StoryUnits, articles: Int) -> [Bool] {
+        let with = articlesWith(units)
+        return with.map { $0 > 0 && 2 * Int($0) <= articles }
+    }
+
+    /// Per unit of a story: the articles using it.
+    static func articlesWith(_ units: StoryUnits) -> [Int32] {
+        var with = [Int32](repeating: 0, count: units.count)
+        var last = [Int32](repeating: -1, count: units.count)
+        for (a, occurrences) in units.occurrences.enumerated() {
+            for u in occurrences where last[Int(u)] != Int32(a) {
+                last[Int(u)] = Int32(a)
+                with[Int(u)] += 1
+            }
+        }
+        return with
+    }
+
+    /// The key of an (outlet, unit) pair.
+    static func key(_ outlet: Int32, _ unit: UInt64) -> UInt64 {
+        Hashing.mix(unit ^ (UInt64(UInt32(bitPattern: outlet)) &* 0x9e37_79b9_7f4a_7c15))
+    }
+
+    static func method(tested: Int, shown: Int, quotesTested: Int, quotesShown: Int, outletsWithWording: Int, compared: Int) -> ProfileMethod {
+        ProfileMethod(
+            method: "each outlet against the other outlets of the same stories: its articles using a unit, counted per story and pooled "
+                + "over the stories it shares, in an exact stratified permutation test (outlet labels dealt among each story's articles; "
+                + "the skew-corrected normal form past \(exactStrata) stories); Benjamini-Hochberg over each outlet's units, "
+                + "counting only those that could reach q < \(maxQ) (Tarone), quotes apart",
+            max_q: maxQ, min_stories: minStories, tested: tested, shown: shown, quotes_tested: quotesTested, quotes_shown: quotesShown,
+            outlets_with_wording: outletsWithWording, outlets_compared: compared)
+    }
+
+    /// A person quoted, as a unit: one hash space apart from the words'.
+    static func quoteHash(_ person: Substring) -> UInt64 {
+        Hashing.fnv1a("\u{1}quote " + person.lowercased())
+    }
+}
+
+/// The pooling's table: (outlet, unit) keys to their cells (open addressing, linear probing;
+/// the key and the cell side by side, one cache miss a lookup).
+struct CellTable {
+    struct Slot {
+        var key: UInt64 = 0
+        var cell: Int32 = -1
+    }
+
+    private(set) var slots: [Slot]
+    private var mask: Int
+    private(set) var count = 0
+
+    init() {
+        slots = [Slot](repeating: Slot(), count: 1 << 16)
+        mask = (1 << 16) - 1
+    }
+
+    /// The cell of `key`, or -1.
+    @inline(__always)
+    func cell(of key: UInt64) -> Int32 {
+        let k = key == 0 ? 1 : key
+        var i = Int(truncatingIfNeeded: Hashing.mix(k)) & mask
+        while slots[i].key != 0 {
+            if slots[i].key == k { return slots[i].cell }
+            i = (i + 1) & mask
+        }
+        return -1
+    }
+
+    /// Files `cell` under `key` (not yet in the table).
+    mutating func insert(_ key: UInt64, cell: Int32) {
+        let k = key == 0 ? 1 : key
+        var i = Int(truncatingIfNeeded: Hashing.mix(k)) & mask
+        while slots[i].key != 0 { i = (i + 1) & mask }
+        slots[i] = Slot(key: k, cell: cell)
+        count += 1
+        if count * 2 > slots.count { grow() }
+    }
+
+    subscript(i: Int) -> Slot {
+        get { slots[i] }
+        _modify { yield &slots[i] }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [Slot](repeating: Slot(), count: old.count * 2)
+        mask = slots.count - 1
+        for s in old where s.key != 0 {
+            var i = Int(truncatingIfNeeded: Hashing.mix(s.key)) & mask
+            while slots[i].key != 0 { i = (i + 1) & mask }
+            slots[i] = s
+        }
+    }
+}
+
+/// Two bit sets of (outlet, unit) keys: set once, and set again by a later story. A key in the
+/// second was used in at least two stories (or is one of its rare false hits). Blocked: all of a
+/// unit's keys fall in one 512-bit line, so a story's outlets probe one cache line per unit.
+struct SeenTwice {
+    private var once: [UInt64]
+    private var twice: [UInt64]
+    private let lineMask: Int
+
+    /// Sized for about `keys` insertions (10 bits each), within 2^16...2^30 bits per set.
+    init(keys: Int) {
+        var bits = 1 << 16
+        while bits < keys * 10 && bits < 1 << 30 { bits <<= 1 }
+        once = [UInt64](repeating: 0, count: bits / 64)
+        twice = once
+        lineMask = bits / 512 - 1
+    }
+
+    /// Three bits in the unit's line: (word, bit) pairs.
+    @inline(__always)
+    private func probes(_ outlet: Int32, _ unit: UInt64) -> (Int, UInt64, Int, UInt64, Int, UInt64) {
+        let line = (Int(truncatingIfNeeded: unit >> 20) & lineMask) << 3
+        let h = OutletProfiles.key(outlet, unit)
+        return (line | Int(h & 7), 1 << ((h >> 3) & 63), line | Int((h >> 9) & 7), 1 << ((h >> 12) & 63),
+                line | Int((h >> 18) & 7), 1 << ((h >> 21) & 63))
+    }
+
+    /// One story's use of the pair (call once per story).
+    mutating func insert(_ outlet: Int32, _ unit: UInt64) {
+        let p = probes(outlet, unit)
+        if once[p.0] & p.1 != 0 && once[p.2] & p.3 != 0 && once[p.4] & p.5 != 0 {
+            twice[p.0] |= p.1; twice[p.2] |= p.3; twice[p.4] |= p.5
+        } else {
+            once[p.0] |= p.1; once[p.2] |= p.3; once[p.4] |= p.5
+        }
+    }
+
+    @inline(__always)
+    func usedTwice(_ outlet: Int32, _ unit: UInt64) -> Bool {
+        let p = probes(outlet, unit)
+        return twice[p.0] & p.1 != 0 && twice[p.2] & p.3 != 0 && twice[p.4] & p.5 != 0
+    }
+}
+
+/// An (outlet, unit) pair pooled over the stories: per story N articles, n the outlet's, m with
+/// the unit, a the outlet's with it.
+struct ProfileCell {
+    var outlet: Int32
+    var unit: UInt64
+    var quote: Bool
+    var observed = 0.0, expected = 0.0, variance = 0.0, third = 0.0
+    var strata: Int32 = 0, stories: Int32 = 0, othersStories: Int32 = 0, count: Int32 = 0
+    var nameVotes: Int32 = 0, digit = false
+    /// The strata's distinct margins (N, n, m) with how many strata have each, 16 bits each;
+    /// nil past ``OutletProfiles/exactMargins`` distinct margins (the normal form then).
+    var margins: [UInt64]? = []
+    /// Stories (indices into the report's) where the outlet used the unit: the first two.
+    var examples: (Int32, Int32) = (-1, -1)
+    /// A quoted person's name.
+    var label: String?
+
+    init(outlet: Int32, unit: UInt64, quote: Bool) {
+        self.outlet = outlet
+        self.unit = unit
+        self.quote = quote
+    }
+
+    /// One story: N articles, n the outlet's, m with the unit, a the outlet's with it, `count`
+    /// its occurrences there.
+    mutating func add(N: Int32, n: Int32, m: Int32, a: Int32, count c: Int32, name: Bool, digit d: Bool, story: Int32) {
+        let (e, v, t) = Self.moments(N: N, n: n, m: m)
+        expected += e
+        variance += v
+        third += t
+        strata += 1
+        if m > a { othersStories += 1 }
+        if a > 0 { addUse(a: a, count: c, name: name, digit: d, story: story) }
+        if margins != nil { addMargins(N: N, n: n, m: m) }
+    }
+
+    /// A stratum's hypergeometric mean, variance and third central moment of a.
+    @inline(__always)
+    static func moments(N: Int32, n: Int32, m: Int32) -> (Double, Double, Double) {
+        let dN = Double(N), dn = Double(n), dm = Double(m)
+        let spread = dn * dm * (dN - dm) * (dN - dn)
+        let third = N > 2 ? spread * (dN - 2 * dm) * (dN - 2 * dn) / ((dN - 2) * dN * dN * dN * (dN - 1)) : 0
+        return (dn * dm / dN, spread / (dN * dN * (dN - 1)), third)
+    }
+
+    /// A story where the outlet used the unit.
+    mutating func addUse(a: Int32, count c: Int32, name: Bool, digit d: Bool, story: Int32) {
+        observed += Double(a)
+        stories += 1
+        count += c
+        if name { nameVotes += 1 }
+        if d { digit = true }
+        if examples.0 < 0 { examples.0 = story } else if examples.1 < 0 { examples.1 = story }
+    }
+
+    /// A stratum's margins; false once they are no longer counted (too many strata or margins).
+    @discardableResult
+    mutating func addMargins(N: Int32, n: Int32, m: Int32) -> Bool {
+        guard margins != nil else { return false }
+        let key = UInt64(UInt16(clamping: N)) | UInt64(UInt16(clamping: n)) << 16 | UInt64(UInt16(clamping: m)) << 32
+        if N > 0xfffe || strata > Int32(OutletProfiles.exactStrata) { margins = nil; return false }
+        if let k = margins!.firstIndex(where: { $0 & 0xffff_ffff_ffff == key }) {
+            if margins![k] >> 48 == 0xffff { margins = nil; return false }
+            margins![k] += 1 << 48
+        } else if margins!.count >= OutletProfiles.exactMargins {
+            margins = nil
+            return false
+        } else {
+            margins!.append(key | 1 << 48)
+        }
+        return true
+    }
+
+    var z: Double { variance > 0 ? (observed - expected) / variance.squareRoot() : 0 }
+
+    /// Each distinct margin with its strata.
+    var marginList: [(N: Int, n: Int, m: Int, times: Int)] {
+        (margins ?? []).map { (Int($0 & 0xffff), Int($0 >> 16 & 0xffff), Int($0 >> 32 & 0xffff), Int($0 >> 48)) }
+    }
+
+    /// Whether p is exact: few distinct margins and strata few enough to convolve.
+    var exact: Bool { margins != nil && strata <= Int32(OutletProfiles.exactStrata) }
+
+    /// P(Σa ≥ observed) (`upper`) or P(Σa ≤ observed) under the stratified null.
+    func tail(upper: Bool) -> Double {
+        if exact { return HypergeometricSum.tail(marginList, at: Int(observed), upper: upper) }
+        guard variance > 0 else { return 1 }
+        // The normal form, corrected for the law's skew (Cornish-Fisher, first term): a sum of
+        // counts of rare units leans right, and its far tail is heavier than the normal's.
+        let sd = variance.squareRoot()
+        let z = (upper ? observed - expected - 0.5 : expected - observed - 0.5) / sd
+        let skew = (upper ? third : -third) / (variance * sd)
+        return HypergeometricSum.normalUpper(z - skew / 6 * (z * z - 1))
+    }
+
+    /// The smallest p the exact test could give these strata (each story's count at its most
+    /// extreme): a unit the outlet used in two small stories cannot reach q < 0.05 whatever it
+    /// does, and is not counted among the tests (Tarone's rule for discrete tests). 0 under the
+    /// normal form.
+    func smallestP(upper: Bool) -> Double {
+        guard exact else { return 0 }
+        var logP = 0.0
+        for s in marginList {
+            let law = HypergeometricSum.pmf(N: s.N, n: s.n, m: s.m).p
+            logP += Double(s.times) * log(upper ? law.last! : law.first!)
+        }
+        return exp(logP)
+    }
+}
+
+/// The law of a sum of independent hypergeometric counts, exactly.
+enum HypergeometricSum {
+    /// P(X = k) for k in lo...hi, X hypergeometric: `n` draws from `N` holding `m` marked.
+    static func pmf(N: Int, n: Int, m: Int) -> (lo: Int, p: [Double]) {
+        let lo = max(0, n + m - N), hi = min(n, m)
+        func lchoose(_ a: Int, _ b: Int) -> Double { lgamma(Double(a + 1)) - lgamma(Double(b + 1)) - lgamma(Double(a - b + 1)) }
+        let total = lchoose(N, n)
+        return (lo, (lo...hi).map { k in exp(lchoose(m, k) + lchoose(N - m, n - k) - total) })
+    }
+
+    /// P(Σ Xᵢ ≥ at) (`upper`) or P(Σ Xᵢ ≤ at), the strata given as distinct margins (N, n, m),
+    /// each for `times` strata.
+    static func tail(_ margins: [(N: Int, n: Int, m: Int, times: Int)], at: Int, upper: Bool) -> Double {
+        var lo = 0
+        var dist: [Double] = [1]
+        for s in margins {
+            let (l, p) = pmf(N: s.N, n: s.n, m: s.m)
+            for _ in 0..<s.times {
+                var next = [Double](repeating: 0, count: dist.count + p.count - 1)
+                for i in dist.indices where dist[i] > 0 {
+                    for j in p.indices { next[i + j] += dist[i] * p[j] }
+                }
+                dist = next
+                lo += l
+            }
+        }
+        let k = at - lo
+        let sum = upper ? dist[max(0, min(k, dist.count))...].reduce(0, +) : (k < 0 ? 0 : dist[...min(k, dist.count - 1)].reduce(0, +))
+        return min(1, max(sum, 0))
+    }
+
+    /// P(Z ≥ z) for a standard normal Z.
+    static func normalUpper(_ z: Double) -> Double { 0.5 * erfc(z / 2.0.squareRoot()) }
+}
+
+// MARK: The report's part
+
+/// One outlet's profile: its wording and quoting against the other outlets of the same stories,
+/// what it covers, and whom it resembles.
+public struct OutletProfile: Codable, Sendable {
+    public var outlet: String
+    public var group: String?
+    /// Stories it covered, and those of them another outlet covered too (the profile's strata).
+    public var stories: Int
+    public var shared_stories: Int
+    /// Words, phrases, names and numbers it uses more than the other outlets of the same stories
+    /// (q < 0.05), strongest first.
+    public var wording: [ProfileUnit]
+    /// Units tested for it: used in two or more shared stories, in stories enough to reach
+    /// q < 0.05 at all (``OutletProfiler/testable(_:smallest:alpha:)``).
+    public var units_tested: Int
+    /// People it quotes more (or less) than the other outlets of the same stories (q < 0.05).
+    public var quotes: [ProfileQuote]
+    public var coverage: OutletCoverage
+    /// The outlets whose text is most alike its own in the stories they share (five at most).
+    public var resembles: [Resemblance]
+}
+
+public struct ProfileUnit: Codable, Sendable, Equatable {
+    public var unit: String
+    /// term, phrase, name or number.
+    public var kind: String
+    /// Shared stories where this outlet used it, and where another outlet of the story did.
+    public var stories: Int
+    public var others_stories: Int
+    /// Its occurrences in this outlet's articles of those stories.
+    public var count: Int
+    /// This outlet's articles using it, over what its share of the stories' articles would give.
+    public var ratio: Double
+    public var z: Double
+    public var p: Double
+    public var q: Double
+    public var examples: [ProfileExample]
+}
+
+public struct ProfileExample: Codable, Sendable, Equatable {
+    public var story: Int64
+    public var headline: String
+    /// The first sentence of the outlet's articles in that story that uses the unit.
+    public var sentence: String?
+}
+
+public struct ProfileQuote: Codable, Sendable, Equatable {
+    public var speaker: String
+    /// "more" or "less" than the other outlets of the same stories.
+    public var direction: String
+    public var stories: Int
+    public var others_stories: Int
+    public var ratio: Double
+    public var p: Double
+    public var q: Double
+}
+
+public struct OutletCoverage: Codable, Sendable, Equatable {
+    public var group: String?
+    /// Stories some outlet of its group covered, and how many of them it covered.
+    public var group_stories: Int?
+    public var covered_of_group: Int?
+    public var share_of_group: Double?
+    /// The largest stories its group covered without it (five at most), and how many there are.
+    public var missed: [MissedStory]
+    public var missed_count: Int
+    /// Stories it reported first, of the dated stories it covered; median hours behind the first
+    /// report (0 where it was first).
+    public var first_reports: Int
+    public var dated_stories: Int
+    public var first_share: Double?
+    public var median_lag_hours: Double?
+    /// Storylines it is in; those where later steps exist after its first; those it followed
+    /// past its first step.
+    public var storylines: Int
+    public var storylines_continued: Int
+    public var followed_up: Int
+    public var followed_up_share: Double?
+}
+
+public struct MissedStory: Codable, Sendable, Equatable {
+    public var story: Int64
+    public var title: String
+    public var article_count: Int
+}
+
+public struct Resemblance: Codable, Sendable, Equatable {
+    public var outlet: String
+    public var shared_stories: Int
+    public var similarity: Double
+}
+
+/// Outlets against outlets: stories shared and the mean cosine of their text within them, in an
+/// order that puts alike outlets side by side. At most ``OutletMatrix/maxOutlets`` outlets, those
+/// with the most shared stories.
+public struct OutletMatrix: Codable, Sendable {
+    public static let maxOutlets = 60
+    public var outlets: [String]
+    public var shared: [[Int]]
+    public var similarity: [[Double?]]
+}
+
+public struct ProfileMethod: Codable, Sendable {
+    public var method: String
+    public var max_q: Double
+    public var min_stories: Int
+    public var tested: Int
+    public var shown: Int
+    public var quotes_tested: Int
+    public var quotes_shown: Int
+    /// Outlets with at least one wording unit shown, of those with a shared story.
+    public var outlets_with_wording: Int
+    public var outlets_compared: Int
+}
+
+extension OutletProfile: EncodesNulls { public func encode(to encoder: Encoder) throws { try encodeWithNulls(to: encoder) } }
+extension OutletCoverage: EncodesNulls { public func encode(to encoder: Encoder) throws { try encodeWithNulls(to: encoder) } }
+extension ProfileExample: EncodesNulls { public func encode(to encoder: Encoder) throws { try encodeWithNulls(to: encoder) } }
+extension OutletMatrix: EncodesNulls { public func encode(to encoder: Encoder) throws { try encodeWithNulls(to: encoder) } }
