@@ -9,9 +9,18 @@ struct Report: ParsableCommand {
             Writes into DIR: report.json ({stories: [{id, title, first_reported_by, outlets: [{outlet, articles, \
             first_published, headline, distinctive_terms: [{term, z, kind, count, rest_count, stability}], \
             candidates_tested, omitted: [{term, kind, carried_by, of}], similarity_to_story, quoted, first_quoted, \
-            others_quote, timeline}], coverage: {group: count}}], outlets, blindspots, framing}); index.html \
-            (pages/K.html past 500 stories; its filters read stories.js) with one page per story under stories/ \
-            (nothing loaded from outside DIR); report.md; stories.csv and story_outlets.csv.
+            others_quote, timeline}], coverage: {group: count}}], outlets, blindspots, framing, storylines, \
+            outlet_profiles: [{outlet, wording: [{unit, kind, stories, others_stories, ratio, z, p, q, examples}], \
+            quotes, coverage, resembles}], outlet_matrix, profile_method}); index.html (pages/K.html past 500 \
+            stories; its filters read stories.js) with one page per story under stories/, storylines.html, \
+            outlets.html with one page per outlet under outlets/ (nothing loaded from outside DIR); report.md; \
+            stories.csv, story_outlets.csv, storyline_outlets.csv and outlet_profiles.csv.
+
+            Outlet profiles: each outlet against the other outlets of the same stories, pooled over every story \
+            it shares with them (an exact stratified test of its articles using a unit, outlet labels dealt among \
+            each story's articles; Benjamini-Hochberg per outlet, q < 0.05): the words, phrases and names it uses \
+            more, whom it quotes more or less, its group's stories it covered and missed, how often it reported \
+            first and how far behind, the storylines it followed up, and the outlets it resembles.
 
             What each outlet stressed: words, phrases (2-3 adjacent stems) and names it used more than the rest \
             of the story, by weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi & Quinn \
