@@ -41,4 +41,25 @@ final class OutletProfileCLITests: XCTestCase {
         XCTAssertGreaterThan(try XCTUnwrap(result["profiles"] as? Int), 100)
         XCTAssertLessThanOrEqual(share, 0.05)
     }
+
+    /// The profiles pool each core's share of the outlets: the report is the same byte for byte
+    /// whatever the number of threads (and basil's profiles are not empty, so there is something
+    /// to compare).
+    func testProfilesDoNotDependOnTheThreadCount() throws {
+        let dir = CLI.temporaryDirectory()
+        let run = try CLI.run(["run", try CLI.dataset("basil.jsonl"), "--db", "basil.sqlite"], in: dir)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        var reports: [Data] = []
+        for threads in ["1", "3"] {
+            let r = try CLI.run(["report", "--db", "basil.sqlite", "--out", "out\(threads)", "--format", "json"], in: dir,
+                                environment: ["STORYLINE_THREADS": threads, "SOURCE_DATE_EPOCH": "1714521600"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            reports.append(try Data(contentsOf: dir.appendingPathComponent("out\(threads)/report.json")))
+        }
+        XCTAssertEqual(reports[0], reports[1], "report.json with 1 and 3 threads")
+        let parsed = try XCTUnwrap(CLI.json(String(decoding: reports[0], as: UTF8.self)) as? [String: Any])
+        let profiles = try XCTUnwrap(parsed["outlet_profiles"] as? [[String: Any]])
+        XCTAssertEqual(profiles.count, 3)
+        XCTAssertTrue(profiles.contains { !(($0["wording"] as? [Any]) ?? []).isEmpty }, "some outlet of basil has wording that stands out")
+    }
 }
