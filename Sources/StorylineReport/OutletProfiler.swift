@@ -118,7 +118,7 @@ struct OutletProfiler {
     /// strata added.
     static func pool(_ s: StoryCounts, shard: Int, of shards: Int, seen: SeenTwice, cells: inout [ProfileCell], index table: inout CellTable) -> Int {
         var added = 0
-        let mine = s.outlets.indices.filter { Int(s.outlets[$0]) % shards == shard && s.mine[$0] < s.total }
+        let mine = s.outlets.indices.filter { s.outlets[$0] >= 0 && Int(s.outlets[$0]) % shards == shard && s.mine[$0] < s.total }
         guard !mine.isEmpty else { return 0 }
         let units = s.units, with = s.with, flags = s.flags, usedStart = s.usedStart
         let usedOutlet = s.usedOutlet, usedArticles = s.usedArticles, usedCount = s.usedCount
@@ -199,11 +199,12 @@ struct OutletProfiler {
 
         // People quoted, counted by article.
         let quotes = QuoteExtractor()
-        var quotedBy: [Substring: (with: Int32, mine: [Int32], count: [Int32], name: String)] = [:]
+        // One person whatever the title or the case ("Mr. Stone", "STONE"): the hash's key.
+        var quotedBy: [String: (with: Int32, mine: [Int32], count: [Int32], name: String)] = [:]
         for (a, article) in articles.enumerated() where QuoteExtractor.mayQuote(article.text) {
-            var seen = Set<Substring>()
+            var seen = Set<String>()
             for q in quotes.quotes(in: article.text) {
-                let person = QuoteExtractor.person(q.speaker)
+                let person = QuoteExtractor.person(q.speaker).lowercased()
                 var entry = quotedBy[person] ?? (0, [Int32](repeating: 0, count: order.count), [Int32](repeating: 0, count: order.count), q.speaker)
                 if q.speaker.count > entry.name.count { entry.name = q.speaker }
                 entry.count[outletOf[a]] += 1
@@ -213,7 +214,7 @@ struct OutletProfiler {
         }
         for (person, entry) in quotedBy.sorted(by: { $0.key < $1.key }) where 2 * entry.with <= out.total {
             out.labels[out.units.count] = entry.name
-            add(OutletProfiles.quoteHash(person), with: entry.with, flags: 5) { (entry.mine[$0], entry.count[$0]) }
+            add(OutletProfiles.quoteHash(Substring(person)), with: entry.with, flags: 5) { (entry.mine[$0], entry.count[$0]) }
         }
         return out
     }

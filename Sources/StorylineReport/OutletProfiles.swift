@@ -17,11 +17,14 @@ import StorylineStore
 /// articles, not occurrences, is what keeps a word repeated in one article from counting as many.
 /// Only stories where some article but at most half of them use the unit count
 /// (``informative(_:articles:)``). p is exact over at most ``exactStrata`` stories, else from
-/// the normal form with a continuity and a skew (Cornish-Fisher) correction. Benjamini-Hochberg
+/// a shifted gamma with the law's mean, variance and skew (Pearson type III; a continuity
+/// correction), divided by the chance of the selection. p is conditional on the selection:
+/// given that the outlet used the unit in two stories or more. Benjamini-Hochberg
 /// over each outlet's units (quotes apart), q < 0.05, counting only the units whose strata could
 /// give a p that small at all (Tarone's rule for discrete tests, in Gilbert's form for the false
-/// discovery rate). A family per outlet: under no signal at all, an outlet's profile shows a unit
-/// with probability at most 0.05. A unit the outlet uses in one story only is not tested.
+/// discovery rate). A family per outlet: under no signal at all, an outlet's profile shows a
+/// wording unit with probability at most 0.05 (quotes are a family of their own). A unit the
+/// outlet uses in one story only is not tested.
 ///
 /// Which units to test is decided in two passes without holding every (outlet, unit) pair: the
 /// framing pass marks each pair an outlet uses in a story in a bit set, and in a second when the
@@ -29,8 +32,8 @@ import StorylineStore
 /// pairs that may have been used in two stories (the second set; its rare false hits are dropped
 /// by the exact count).
 enum OutletProfiles {
-    /// Strata up to which p is exact (and distinct margins (N, n, m) among them); beyond, the
-    /// normal form with a continuity and a skew correction (so many stories: the CLT holds).
+    /// Strata up to which p is exact (and distinct margins (N, n, m) among them); beyond, a
+    /// shifted gamma with the law's first three moments (Pearson type III).
     static let exactStrata = 400
     static let exactMargins = 24
     static let maxQ = 0.05
@@ -78,7 +81,8 @@ enum OutletProfiles {
         ProfileMethod(
             method: "each outlet against the other outlets of the same stories: its articles using a unit, counted per story and pooled "
                 + "over the stories it shares, in an exact stratified permutation test (outlet labels dealt among each story's articles; "
-                + "the skew-corrected normal form past \(exactStrata) stories); Benjamini-Hochberg over each outlet's units, "
+                + "past \(exactStrata) stories a shifted gamma of its three moments), given its use in \(minStories) stories or more; "
+                + "Benjamini-Hochberg over each outlet's units, "
                 + "counting only those that could reach q < \(maxQ) (Tarone), quotes apart",
             max_q: maxQ, min_stories: minStories, tested: tested, shown: shown, quotes_tested: quotesTested, quotes_shown: quotesShown,
             outlets_with_wording: outletsWithWording, outlets_compared: compared)
@@ -196,6 +200,10 @@ struct ProfileCell {
     var unit: UInt64
     var quote: Bool
     var observed = 0.0, expected = 0.0, variance = 0.0, third = 0.0
+    /// For P(U ≥ 2), U the stories where the outlet uses the unit (the test's selection): the log
+    /// of P(every story's a = 0) over the stories where a = 0 can happen, Σ P(a > 0) / P(a = 0)
+    /// over them, and the stories where a > 0 is sure.
+    var logNone = 0.0, oddsSum = 0.0, sure: Int32 = 0
     var strata: Int32 = 0, stories: Int32 = 0, othersStories: Int32 = 0, count: Int32 = 0
     var nameVotes: Int32 = 0, digit = false
     /// The strata's distinct margins (N, n, m) with how many strata have each, 16 bits each;
@@ -219,10 +227,28 @@ struct ProfileCell {
         expected += e
         variance += v
         third += t
+        let none = Self.none(N: N, n: n, m: m)
+        if none > 0 { logNone += log(none); oddsSum += (1 - none) / none } else { sure += 1 }
         strata += 1
         if m > a { othersStories += 1 }
         if a > 0 { addUse(a: a, count: c, name: name, digit: d, story: story) }
         if margins != nil { addMargins(N: N, n: n, m: m) }
+    }
+
+    /// P(a = 0) in a stratum: none of the outlet's n articles among the m using the unit.
+    @inline(__always)
+    static func none(N: Int32, n: Int32, m: Int32) -> Double {
+        guard n <= N - m else { return 0 }
+        var p = 1.0
+        for i in 0..<n { p *= Double(N - m - i) / Double(N - i) }
+        return p
+    }
+
+    /// P(U ≥ 2) under the null: the chance the unit is tested at all (used in two stories).
+    var selected: Double {
+        let allNone = sure == 0 ? exp(logNone) : 0
+        let one = sure == 0 ? allNone * oddsSum : sure == 1 ? exp(logNone) : 0
+        return max(0, 1 - allNone - one)
     }
 
     /// A stratum's hypergeometric mean, variance and third central moment of a.
@@ -272,22 +298,23 @@ struct ProfileCell {
     /// Whether p is exact: few distinct margins and strata few enough to convolve.
     var exact: Bool { margins != nil && strata <= Int32(OutletProfiles.exactStrata) }
 
-    /// P(Σa ≥ observed) (`upper`) or P(Σa ≤ observed) under the stratified null.
+    /// P(Σa ≥ observed) (`upper`) or P(Σa ≤ observed) under the stratified null, given that the
+    /// outlet used the unit in two stories or more (only such units are tested: the p of the
+    /// unconditional law would overstate the evidence of a unit chosen for having been used).
     func tail(upper: Bool) -> Double {
-        if exact { return HypergeometricSum.tail(marginList, at: Int(observed), upper: upper) }
+        if exact { return HypergeometricSum.tail(marginList, at: Int(observed), upper: upper, selected: true) }
         guard variance > 0 else { return 1 }
-        // The normal form, corrected for the law's skew (Cornish-Fisher, first term): a sum of
-        // counts of rare units leans right, and its far tail is heavier than the normal's.
-        let sd = variance.squareRoot()
-        let z = (upper ? observed - expected - 0.5 : expected - observed - 0.5) / sd
-        let skew = (upper ? third : -third) / (variance * sd)
-        return HypergeometricSum.normalUpper(z - skew / 6 * (z * z - 1))
+        // Many stories: a shifted gamma with the law's mean, variance and skew (Pearson type III;
+        // sums of counts of rare units lean right, and their far tail is heavier than the
+        // normal's), over P(U ≥ 2) (a bound: P(A ∩ B) / P(B) ≤ P(A) / P(B)).
+        let p = HypergeometricSum.pearsonTail(mean: expected, variance: variance, third: third, at: observed, upper: upper)
+        return min(1, p / max(selected, 1e-300))
     }
 
     /// The smallest p the exact test could give these strata (each story's count at its most
-    /// extreme): a unit the outlet used in two small stories cannot reach q < 0.05 whatever it
-    /// does, and is not counted among the tests (Tarone's rule for discrete tests). 0 under the
-    /// normal form.
+    /// extreme, given two stories used): a unit the outlet used in two small stories cannot reach
+    /// q < 0.05 whatever it does, and is not counted among the tests (Tarone's rule for discrete
+    /// tests). 0 past the exact limit.
     func smallestP(upper: Bool) -> Double {
         guard exact else { return 0 }
         var logP = 0.0
@@ -295,7 +322,9 @@ struct ProfileCell {
             let law = HypergeometricSum.pmf(N: s.N, n: s.n, m: s.m).p
             logP += Double(s.times) * log(upper ? law.last! : law.first!)
         }
-        return exp(logP)
+        // The most extreme outcome: every stratum at its top (used, when there are two or more);
+        // at its bottom, a lower tail needs two used stories all the same.
+        return min(1, exp(logP) / max(selected, 1e-300))
     }
 }
 
@@ -310,24 +339,89 @@ enum HypergeometricSum {
     }
 
     /// P(Σ Xᵢ ≥ at) (`upper`) or P(Σ Xᵢ ≤ at), the strata given as distinct margins (N, n, m),
-    /// each for `times` strata.
-    static func tail(_ margins: [(N: Int, n: Int, m: Int, times: Int)], at: Int, upper: Bool) -> Double {
+    /// each for `times` strata; with `selected`, given that two strata or more have Xᵢ > 0 (the
+    /// law is carried for 0, 1 and 2+ such strata).
+    static func tail(_ margins: [(N: Int, n: Int, m: Int, times: Int)], at: Int, upper: Bool, selected: Bool = false) -> Double {
         var lo = 0
-        var dist: [Double] = [1]
+        // dist[u][k]: P(sum = lo + k, u strata with X > 0 (2: two or more))
+        var dist: [[Double]] = [[1], [0], [0]]
         for s in margins {
             let (l, p) = pmf(N: s.N, n: s.n, m: s.m)
             for _ in 0..<s.times {
-                var next = [Double](repeating: 0, count: dist.count + p.count - 1)
-                for i in dist.indices where dist[i] > 0 {
-                    for j in p.indices { next[i + j] += dist[i] * p[j] }
+                let width = dist[0].count + p.count - 1
+                var next = [[Double]](repeating: [Double](repeating: 0, count: width), count: 3)
+                for u in 0..<3 {
+                    for i in dist[u].indices where dist[u][i] > 0 {
+                        for j in p.indices {
+                            let v = l + j > 0 ? min(u + 1, 2) : u
+                            next[v][i + j] += dist[u][i] * p[j]
+                        }
+                    }
                 }
                 dist = next
                 lo += l
             }
         }
         let k = at - lo
-        let sum = upper ? dist[max(0, min(k, dist.count))...].reduce(0, +) : (k < 0 ? 0 : dist[...min(k, dist.count - 1)].reduce(0, +))
-        return min(1, max(sum, 0))
+        func mass(_ row: [Double]) -> Double {
+            upper ? row[max(0, min(k, row.count))...].reduce(0, +) : (k < 0 ? 0 : row[...min(k, row.count - 1)].reduce(0, +))
+        }
+        guard selected else { return min(1, max(0, mass(dist[0]) + mass(dist[1]) + mass(dist[2]))) }
+        let total = dist[2].reduce(0, +)
+        guard total > 0 else { return 1 }
+        return min(1, max(0, mass(dist[2]) / total))
+    }
+
+    /// P(X ≥ at) (`upper`) or P(X ≤ at) for a count X of the given mean, variance and third central
+    /// moment: a shifted gamma with the same three (Pearson type III), with a continuity
+    /// correction; the normal when the skew is nil.
+    static func pearsonTail(mean: Double, variance: Double, third: Double, at: Double, upper: Bool) -> Double {
+        let sd = variance.squareRoot()
+        let x = upper ? at - 0.5 : at + 0.5
+        let skew = third / (variance * sd)
+        guard abs(skew) > 1e-4 else { return normalUpper(upper ? (x - mean) / sd : (mean - x) / sd) }
+        let shape = 4 / (skew * skew), scale = sd * abs(skew) / 2
+        if skew > 0 {
+            let g = (x - (mean - shape * scale)) / scale     // X = shift + scale · G
+            guard g > 0 else { return upper ? 1 : 0 }
+            return upper ? gammaQ(shape, g) : 1 - gammaQ(shape, g)
+        } else {
+            let g = ((mean + shape * scale) - x) / scale     // X = shift − scale · G
+            guard g > 0 else { return upper ? 0 : 1 }
+            return upper ? 1 - gammaQ(shape, g) : gammaQ(shape, g)
+        }
+    }
+
+    /// The regularized upper incomplete gamma Q(a, x) = Γ(a, x) / Γ(a): the series of P below
+    /// x < a + 1, Lentz's continued fraction above (Numerical Recipes §6.2).
+    static func gammaQ(_ a: Double, _ x: Double) -> Double {
+        guard x > 0 else { return 1 }
+        let front = -x + a * log(x) - lgamma(a)
+        if x < a + 1 {
+            var term = 1 / a, sum = term, n = 1.0
+            while n < 1_000_000 {
+                term *= x / (a + n)
+                sum += term
+                if term < sum * 1e-15 { break }
+                n += 1
+            }
+            return max(0, 1 - sum * exp(front))
+        }
+        let tiny = 1e-300
+        var b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d
+        var i = 1.0
+        while i < 1_000_000 {
+            let an = -i * (i - a)
+            b += 2
+            d = an * d + b; if abs(d) < tiny { d = tiny }
+            c = b + an / c; if abs(c) < tiny { c = tiny }
+            d = 1 / d
+            let delta = d * c
+            h *= delta
+            if abs(delta - 1) < 1e-15 { break }
+            i += 1
+        }
+        return min(1, exp(front) * h)
     }
 
     /// P(Z ≥ z) for a standard normal Z.

@@ -109,7 +109,7 @@ struct StoryFramer {
         let informative = OutletProfiles.informative(units, articles: articles.count)
         use.units = outlets.order.indices.map { o in
             var hashes = (0..<units.count).filter { contrast.counts[o][$0] > 0 && eligibleUnit[$0] && informative[$0] }.map { worker.unitHash(units.keys[$0]) }
-            hashes += Set((outlets.spoken[outlets.order[o]] ?? [:]).keys.map(QuoteExtractor.person)).map(OutletProfiles.quoteHash)
+            hashes += Set((outlets.spoken[outlets.order[o]] ?? [:]).keys.map { OutletProfiles.quoteHash(QuoteExtractor.person($0)) })
             return hashes
         }
         for i in outlets.order.indices {

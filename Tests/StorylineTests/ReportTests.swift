@@ -441,38 +441,62 @@ final class OutletProfileStatisticsTests: XCTestCase {
         }
     }
 
-    /// A pooled cell's p: exact from its strata, close to the normal form's when there are many;
-    /// one story where the outlet alone uses a unit among ten articles is p 0.1, not the z of 3
-    /// the normal form would claim.
-    func testCellsPoolStoriesAndSkewedStoriesAreNotOverstated() {
+    /// A pooled cell's p is exact from its strata and conditional on the selection (a unit is
+    /// tested only when the outlet used it in two stories): used in 3 of 5 stories where it is
+    /// one article in ten, p = P(3+ | 2+) = 0.0086 / 0.081, not the unconditional 0.0086 — and one
+    /// or two stories used of one or two are no evidence at all.
+    func testCellsPoolStoriesGivenTheSelection() {
         var cell = ProfileCell(outlet: 0, unit: 1, quote: false)
         cell.add(N: 10, n: 1, m: 1, a: 1, count: 2, name: false, digit: false, story: 0)
-        XCTAssertEqual(cell.tail(upper: true), 0.1, accuracy: 1e-12)
         XCTAssertEqual(cell.z, 3, accuracy: 1e-9)
-        XCTAssertEqual(cell.smallestP(upper: true), 0.1, accuracy: 1e-12)
+        XCTAssertEqual(cell.tail(upper: true), 1, "one story cannot be selected")
         cell.add(N: 10, n: 1, m: 1, a: 1, count: 1, name: false, digit: false, story: 1)
-        XCTAssertEqual(cell.tail(upper: true), 0.01, accuracy: 1e-12)
+        XCTAssertEqual(cell.tail(upper: true), 1, accuracy: 1e-12, "both of two: what the selection asks")
+        XCTAssertEqual(cell.smallestP(upper: true), 1, accuracy: 1e-12)
         XCTAssertEqual(cell.stories, 2)
         XCTAssertEqual(cell.count, 3)
         XCTAssertEqual(cell.examples.0, 0)
         XCTAssertEqual(cell.examples.1, 1)
-        // Another outlet's use: a stratum the outlet did not use, and the p rises.
-        cell.add(N: 4, n: 1, m: 2, a: 0, count: 0, name: false, digit: false, story: 2)
-        XCTAssertEqual(cell.tail(upper: true), 0.01 + 0.18 * 0.5, accuracy: 1e-12)   // both tens, or one and the four
-        XCTAssertEqual(cell.othersStories, 1)
-        XCTAssertEqual(cell.marginList.count, 2)
-        // 600 balanced stories (3 articles, one each): past the exact limit, the normal form with
-        // its skew correction is within a fifth of the exact law, on the safe side (8.6e-7 for 7.8e-7;
-        // without the correction 5.0e-7, which would overstate the evidence).
+        cell.add(N: 10, n: 1, m: 1, a: 1, count: 1, name: false, digit: false, story: 2)
+        cell.add(N: 10, n: 1, m: 1, a: 0, count: 0, name: false, digit: false, story: 3)
+        cell.add(N: 10, n: 1, m: 1, a: 0, count: 0, name: false, digit: false, story: 4)
+        let atLeast2 = 1 - pow(0.9, 5) - 5 * 0.1 * pow(0.9, 4), atLeast3 = atLeast2 - 10 * 0.01 * pow(0.9, 3)
+        XCTAssertEqual(cell.selected, atLeast2, accuracy: 1e-12)
+        XCTAssertEqual(cell.tail(upper: true), atLeast3 / atLeast2, accuracy: 1e-12)
+        XCTAssertEqual(HypergeometricSum.tail(cell.marginList, at: 3, upper: true), atLeast3, accuracy: 1e-12)
+        XCTAssertEqual(cell.smallestP(upper: true), 1e-5 / atLeast2, accuracy: 1e-12)
+        XCTAssertEqual(cell.othersStories, 2)
+    }
+
+    /// Past the exact limit, the shifted gamma over P(U ≥ 2): on the safe side of the exact law
+    /// and near it, where the normal would overstate the evidence (5.0e-7 for 7.8e-7 over 600
+    /// balanced stories; 1.9e-8 for 1.1e-5 over 30 skewed ones).
+    func testThePearsonTailIsNearTheExactLawAndOnTheSafeSide() {
         var many = ProfileCell(outlet: 0, unit: 1, quote: false)
         for k in 0..<600 {
             many.add(N: 3, n: 1, m: 1, a: k % 3 == 0 || k % 7 == 0 ? 1 : 0, count: 1, name: false, digit: false, story: Int32(k))
         }
         XCTAssertFalse(many.exact)
-        let exact = HypergeometricSum.tail([(N: 3, n: 1, m: 1, times: 600)], at: Int(many.observed), upper: true)
-        XCTAssertGreaterThan(many.tail(upper: true), 0.95 * exact)
-        XCTAssertLessThan(many.tail(upper: true), 1.2 * exact)
+        let exact = HypergeometricSum.tail([(N: 3, n: 1, m: 1, times: 600)], at: Int(many.observed), upper: true, selected: true)
         XCTAssertLessThan(exact, 1e-6)
+        XCTAssertGreaterThan(many.tail(upper: true), exact)
+        XCTAssertLessThan(many.tail(upper: true), 1.3 * exact)
+        // 30 stories of 5 to 34 articles, the outlet one of each, the unit in one: 30 margins.
+        var skewed = ProfileCell(outlet: 0, unit: 1, quote: false)
+        for (k, N) in (5..<35).enumerated() {
+            skewed.add(N: Int32(N), n: 1, m: 1, a: k < 10 ? 1 : 0, count: 1, name: false, digit: false, story: Int32(k))
+        }
+        XCTAssertFalse(skewed.exact)
+        let law = (5..<35).map { (N: $0, n: 1, m: 1, times: 1) }
+        let exactSkewed = HypergeometricSum.tail(law, at: 10, upper: true, selected: true)
+        XCTAssertGreaterThan(skewed.tail(upper: true), exactSkewed)
+        XCTAssertLessThan(skewed.tail(upper: true), 5 * exactSkewed)
+        XCTAssertLessThan(skewed.tail(upper: true), 1e-4)
+        // Lower tails: the mirror.
+        let lower = HypergeometricSum.pearsonTail(mean: 50, variance: 25, third: 0, at: 40, upper: false)
+        XCTAssertEqual(lower, HypergeometricSum.normalUpper(9.5 / 5), accuracy: 1e-12)
+        XCTAssertEqual(HypergeometricSum.gammaQ(3, 2), exp(-2) * (1 + 2 + 2), accuracy: 1e-12)
+        XCTAssertEqual(HypergeometricSum.gammaQ(3, 7), exp(-7) * (1 + 7 + 24.5), accuracy: 1e-12)
     }
 
     func testSeenTwiceHoldsEveryPairUsedTwiceAndFewOthers() {
