@@ -403,24 +403,27 @@ struct OutletProfiler {
         try store.forEachStory(minArticles: minArticles, only: nil) { id, _, articles in
             guard let k = ids[id], let want = byStory[k] else { return }
             let story = stories[Int(k)]
-            for (c, outlet, unit) in want {
-                var sentence: String? = nil
+            // Each outlet's articles are walked once for all of its units wanted here.
+            for outlet in Set(want.map(\.outlet)).sorted() {
+                var cellOf: [UInt64: Int] = [:]
+                for w in want where w.outlet == outlet { cellOf[w.unit] = w.c }
+                var sentence: [Int: String] = [:]
                 for a in articles where a.article.outlet == outlet {
                     let language = worker.analyzer.language(title: a.article.title, text: a.article.text, given: a.article.lang)
                     for (part, isTitle) in [(a.article.title, true), (a.article.text, false)] {
                         StoryUnits.walk(part, language: language, analyzer: worker.analyzer) { key, range, bytes, capitals, initial in
-                            guard worker.unitHash(key) == unit else { return }
-                            let raw = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-                            let form = raw.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
-                            forms[c, default: [:]][form, default: 0] += 1
+                            guard let c = cellOf[worker.unitHash(key)] else { return }
+                            forms[c, default: [:]][StoryUnits.form(bytes, range), default: 0] += 1
                             if stems[c] == nil { stems[c] = key.terms.map { worker.analyzer.terms[Int($0)] } }
                             if !isTitle && !initial { names[c, default: (0, 0)].0 += capitals ? 1 : 0; names[c, default: (0, 0)].1 += capitals ? 0 : 1 }
-                            if sentence == nil && !isTitle { sentence = Self.sentence(around: range, in: bytes) }
+                            if sentence[c] == nil && !isTitle { sentence[c] = Self.sentence(around: range, in: bytes) }
                         } sentence: {}
                     }
                 }
                 let headline = story.outlets.first { $0.outlet == outlet }?.headline ?? story.title
-                examples[c, default: []].append((k, ProfileExample(story: story.id, headline: headline, sentence: sentence)))
+                for (_, c) in cellOf {
+                    examples[c, default: []].append((k, ProfileExample(story: story.id, headline: headline, sentence: sentence[c])))
+                }
             }
         }
         var out: [Int: Label] = [:]

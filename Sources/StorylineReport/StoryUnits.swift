@@ -164,13 +164,17 @@ struct StoryUnits {
             for part in [a.title, a.text] {
                 walk(part, language: a.language, analyzer: analyzer) { key, range, bytes, _, _ in
                     guard wanted.contains(key) else { return }
-                    let raw = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-                    let form = raw.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
-                    out[key, default: [:]][form, default: 0] += 1
+                    out[key, default: [:]][form(bytes, range), default: 0] += 1
                 } sentence: {}
             }
             return out
         }
+    }
+
+    /// A unit as written at `range`: its text with spaces folded to one.
+    static func form(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        let raw = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        return raw.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 
     /// Forms counted over several articles.
