@@ -246,8 +246,8 @@ struct OutletProfiler {
         for list in [wordingTested, quotesTested] {
             let byOutlet = Dictionary(grouping: list) { cells[$0].outlet }
             for outlet in byOutlet.keys.sorted() {
-                let family = Self.testable(byOutlet[outlet]!, smallest: smallest, alpha: OutletProfiles.maxQ)
-                q.merge(Self.benjaminiHochberg(p, family)) { a, _ in a }
+                let family = FalseDiscovery.testable(byOutlet[outlet]!, smallest: smallest, alpha: OutletProfiles.maxQ)
+                q.merge(FalseDiscovery.q(p, family)) { a, _ in a }
             }
         }
         wordingTested = wordingTested.filter { q[$0] != nil }
@@ -337,34 +337,6 @@ struct OutletProfiler {
     static func significant(_ x: Double) -> Double {
         guard x > 0, x.isFinite else { return x.isNaN ? 1 : x }
         return Double(String(format: "%.3g", x)) ?? x
-    }
-
-    /// The tests that count (Gilbert 2005, Tarone's rule for the false discovery rate of discrete
-    /// tests): the smallest K such that at most K tests could reach p <= alpha / K; those tests.
-    /// A test that cannot reach it whatever its data cannot be called and does not dilute the rest.
-    static func testable(_ tested: [Int], smallest: [Double], alpha: Double) -> [Int] {
-        let sorted = tested.map { smallest[$0] }.sorted()
-        var k = 1
-        while true {
-            let bar = alpha / Double(k)
-            // how many could reach the bar
-            var lo = 0, hi = sorted.count
-            while lo < hi { let mid = (lo + hi) / 2; if sorted[mid] <= bar { lo = mid + 1 } else { hi = mid } }
-            if lo <= k { return tested.filter { smallest[$0] <= bar } }
-            k += 1
-        }
-    }
-
-    /// q of each of `tested` (indices into `p`): the false discovery rate at which it is called.
-    static func benjaminiHochberg(_ p: [Double], _ tested: [Int]) -> [Int: Double] {
-        let sorted = tested.sorted { (p[$0], $0) < (p[$1], $1) }
-        var q: [Int: Double] = [:]
-        var running = 1.0
-        for k in sorted.indices.reversed() {
-            running = min(running, p[sorted[k]] * Double(sorted.count) / Double(k + 1))
-            q[sorted[k]] = running
-        }
-        return q
     }
 
     /// Stories each outlet shares with at least one other outlet.

@@ -442,7 +442,7 @@ public struct OutletProfile: Codable, Sendable {
     /// (q < 0.05), strongest first.
     public var wording: [ProfileUnit]
     /// Units tested for it: used in two or more shared stories, in stories enough to reach
-    /// q < 0.05 at all (``OutletProfiler/testable(_:smallest:alpha:)``).
+    /// q < 0.05 at all (``FalseDiscovery/testable(_:smallest:alpha:)``).
     public var units_tested: Int
     /// People it quotes more (or less) than the other outlets of the same stories (q < 0.05).
     public var quotes: [ProfileQuote]

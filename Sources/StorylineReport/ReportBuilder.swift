@@ -257,14 +257,11 @@ extension ReportBuilder {
     /// Benjamini-Hochberg over the loaded-language p-values of every story-outlet pair: q is the
     /// false discovery rate at which the pair's difference would be called real.
     static func adjustLoadedLanguage(_ stories: inout [StoryFraming]) {
-        var found: [(p: Double, s: Int, o: Int)] = []
+        var found: [(s: Int, o: Int)] = [], p: [Double] = []
         for (s, story) in stories.enumerated() {
-            for (o, outlet) in story.outlets.enumerated() { if let l = outlet.loaded_language { found.append((l.p, s, o)) } }
+            for (o, outlet) in story.outlets.enumerated() { if let l = outlet.loaded_language { found.append((s, o)); p.append(l.p) } }
         }
-        found.sort { ($0.p, $0.s, $0.o) < ($1.p, $1.s, $1.o) }
-        var q = 1.0
-        for k in found.indices.reversed() {
-            q = min(q, found[k].p * Double(found.count) / Double(k + 1))
+        for (k, q) in FalseDiscovery.q(p, Array(p.indices)) {
             stories[found[k].s].outlets[found[k].o].loaded_language!.q = (q * 1000).rounded() / 1000
         }
     }

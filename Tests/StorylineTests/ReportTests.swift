@@ -512,7 +512,7 @@ final class OutletProfileStatisticsTests: XCTestCase {
 
     func testBenjaminiHochbergIsMonotoneAndAdjusts() {
         let p = [0.001, 0.04, 0.03, 0.5, 0.01]
-        let q = OutletProfiler.benjaminiHochberg(p, Array(p.indices))
+        let q = FalseDiscovery.q(p, Array(p.indices))
         XCTAssertEqual(q[0]!, 0.005, accuracy: 1e-12)
         XCTAssertEqual(q[4]!, 0.025, accuracy: 1e-12)
         XCTAssertEqual(q[2]!, 0.05, accuracy: 1e-12)   // 0.03 · 5/3 and 0.04 · 5/4 are both 0.05
