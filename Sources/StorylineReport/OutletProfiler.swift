@@ -168,8 +168,8 @@ struct OutletProfiler {
         let articles = stored.map(\.article)
         let texts = articles.map { a in (a.title, a.text, analyzer.language(title: a.title, text: a.text, given: a.lang)) }
         let units = StoryUnits(articles: texts, analyzer: analyzer)
-        let eligible = StoryFramer(id: 0, title: "", articles: stored, worker: worker, context: context).eligibility(units)
-        let with = OutletProfiles.articlesWith(units)
+        let eligible = StoryFramer.eligibility(units, worker: worker, context: context)
+        var with = [Int32](repeating: 0, count: units.count)
         var mineWith = [[Int32]](repeating: [Int32](repeating: 0, count: units.count), count: order.count)
         var counts = [[Int32]](repeating: [Int32](repeating: 0, count: units.count), count: order.count)
         var last = [Int32](repeating: -1, count: units.count)
@@ -178,7 +178,7 @@ struct OutletProfiler {
             for u in occurrences {
                 let i = Int(u)
                 counts[o][i] += 1
-                if last[i] != Int32(a) { last[i] = Int32(a); mineWith[o][i] += 1 }
+                if last[i] != Int32(a) { last[i] = Int32(a); with[i] += 1; mineWith[o][i] += 1 }
             }
         }
         func add(_ hash: UInt64, with m: Int32, flags: UInt8, mine: (Int) -> (Int32, Int32)) {
@@ -224,7 +224,7 @@ struct OutletProfiler {
     /// The profiles: each outlet's units at q < 0.05, quotes, coverage and resemblance.
     func profiles(_ gathered: Gathered, stories: [StoryFraming], summaries: [String: OutletSummary],
                   storylines: [StorylineCoverage], groups: [String]) throws -> ([OutletProfile], OutletMatrix, ProfileMethod) {
-        var cells = try pool(gathered, stories: stories)
+        let cells = try pool(gathered, stories: stories)
         // p, then q (Benjamini-Hochberg) over the wording units and over the quotes, apart.
         var p = [Double](repeating: 1, count: cells.count), smallest = p
         var wordingTested: [Int] = [], quotesTested: [Int] = []
@@ -270,7 +270,6 @@ struct OutletProfiler {
         }
         let shownUnits = Set(picked.joined())
         let labels = try label(shownUnits.sorted().map { (c: $0, cell: cells[$0]) }, stories: stories, outlets: gathered.outlets)
-        for c in cells.indices where cells[c].quote && !quotesOf[Int(cells[c].outlet)].contains(c) { cells[c].label = nil }
 
         // Per outlet.
         let sharedOf = Self.sharedStories(stories)

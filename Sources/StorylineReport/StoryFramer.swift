@@ -140,8 +140,11 @@ struct StoryFramer {
 
     /// Whether each unit may be tested: not made only of terms in too many of the store's
     /// articles (a store of fewer than 100 articles says nothing of which words are common).
-    func eligibility(_ units: StoryUnits) -> [Bool] {
-        let tooCommon = context.weighting.documentCount >= 100 ? Double(context.weighting.documentCount) * options.maxDocumentShare : .infinity
+    func eligibility(_ units: StoryUnits) -> [Bool] { Self.eligibility(units, worker: worker, context: context) }
+
+    static func eligibility(_ units: StoryUnits, worker: ReportBuilder.Worker, context: ReportBuilder.Context) -> [Bool] {
+        let vocabulary = context.vocabulary
+        let tooCommon = context.weighting.documentCount >= 100 ? Double(context.weighting.documentCount) * context.options.maxDocumentShare : .infinity
         var commonTerm: [Int32: Bool] = [:]
         return units.keys.map { key in
             !key.terms.allSatisfy { t in
