@@ -3,10 +3,10 @@ import StorylineCore
 import StorylineText
 import StorylineStore
 
-/// Builds the outlet profiles (``OutletProfiles``) from what the framing pass gathered: the
-/// (outlet, unit) pairs used in two stories or more, the outlets' pairwise similarities. Reads
-/// the stories once more for the pooled counts, and once more, only the stories of the units
-/// shown, for their forms and example sentences.
+/// Builds the outlet profiles (``OutletProfiles``) from what the framing pass gathered: each
+/// story's units in scratch files by unit (pooled here a bucket at a time), the outlets' pairwise
+/// similarities. Reads the stories of the units shown once more, for their forms and example
+/// sentences.
 struct OutletProfiler {
     let store: any TermCountStore & StoryStore
     let context: ReportBuilder.Context
@@ -14,14 +14,22 @@ struct OutletProfiler {
     let minArticles: Int
     let progress: ProgressReporter
 
-    /// The framing pass's part: outlets by index, the pairs used twice, the similarity sums.
+    /// The framing pass's part: outlets by index, each story's outlets, the stories' units in the
+    /// scratch files, the similarity sums.
     struct Gathered {
         var outletIndex: [String: Int32] = [:]
         var outlets: [String] = []
-        var seen: SeenTwice
         var pairs: [UInt64: (shared: Int, similarity: Double)] = [:]
+        /// Per story, in the report's order: its articles, and its outlets (global ids) with their
+        /// articles, as ranges of `storyOutlet` and `storyArticles`.
+        var storyTotal: [Int32] = []
+        var storyStart: [Int32] = [0]
+        var storyOutlet: [Int32] = []
+        var storyArticles: [Int32] = []
+        /// Nil where no profiles are made (a report of one story).
+        let spill: ProfileSpill?
 
-        init(articles: Int) { seen = SeenTwice(keys: max(articles, 1) * 400) }
+        init(profiles: Bool) throws { spill = profiles ? try ProfileSpill() : nil }
 
         mutating func index(_ outlet: String) -> Int32 {
             if let k = outletIndex[outlet] { return k }
@@ -31,12 +39,15 @@ struct OutletProfiler {
             return k
         }
 
-        /// One story's use, in story order.
-        mutating func add(_ use: OutletProfiles.Use) {
+        /// One story's use, in story order (every story, for the indices to be the report's).
+        mutating func add(_ use: OutletProfiles.Use) throws {
+            let story = Int32(storyTotal.count)
             let ids = use.outlets.map { index($0) }
-            for (o, units) in use.units.enumerated() {
-                for u in units { seen.insert(ids[o], u) }
-            }
+            storyTotal.append(use.total)
+            storyOutlet += ids
+            storyArticles += use.articles
+            storyStart.append(Int32(storyOutlet.count))
+            try spill?.append(use.encoded ?? ProfileSpill.encode(use), story: story)
             for (i, j, s) in use.similarity {
                 let (a, b) = (min(ids[i], ids[j]), max(ids[i], ids[j]))
                 let k = UInt64(UInt32(a)) << 32 | UInt64(UInt32(b))
@@ -46,177 +57,156 @@ struct OutletProfiler {
         }
     }
 
-    /// One story read for the profiles: its outlets, and its informative units (a unit of the
-    /// words' or of the people quoted) with the articles using each, and which outlets used it.
-    struct StoryCounts {
-        var story: Int32 = 0
-        var total: Int32 = 0
-        var outlets: [Int32] = []       // global ids
-        var mine: [Int32] = []          // articles per outlet
-        var units: [UInt64] = []
-        var with: [Int32] = []          // articles using each unit
-        var flags: [UInt8] = []         // 1 name, 2 number, 4 quote
-        var usedStart: [Int32] = [0]    // per unit: its range in used*
-        var usedOutlet: [Int32] = []    // index into outlets
-        var usedArticles: [Int32] = []
-        var usedCount: [Int32] = []
-        var labels: [Int: String] = [:] // a quoted person's name, by unit
-    }
-
     // MARK: The profile pass
 
-    /// Every (outlet, unit) pair the framing pass saw used twice, pooled over the stories. The
-    /// stories are read on all cores; then each core pools the pairs of its share of the outlets.
-    func pool(_ gathered: Gathered, stories: [StoryFraming]) throws -> [ProfileCell] {
-        let shards = workers.count
-        var cells = [[ProfileCell]](repeating: [], count: shards)
-        var cellOf = [CellTable](repeating: CellTable(), count: shards)
-        var records = [Int](repeating: 0, count: shards)
-        let storyIndex = Dictionary(uniqueKeysWithValues: stories.enumerated().map { ($1.id, Int32($0)) })
-        var batch: [(Int32, [StoredArticle])] = []
-        progress.begin("outlet profiles", total: stories.count)
-        func flush() {
-            var read = [StoryCounts](repeating: StoryCounts(), count: batch.count)
-            let input = batch, workers = self.workers, context = self.context
-            read.withUnsafeMutableBufferPointer { out in
-                let base = out.baseAddress!
-                Parallel.strided(input.count, workers: workers.count) { w, k in
-                    base[k] = Self.counts(input[k].1, story: input[k].0, gathered: gathered, worker: workers[w], context: context)
-                }
-            }
-            let counted = read
-            cells.withUnsafeMutableBufferPointer { cellShards in
-                cellOf.withUnsafeMutableBufferPointer { indexShards in
-                    records.withUnsafeMutableBufferPointer { recordShards in
-                        let cellBase = cellShards.baseAddress!, indexBase = indexShards.baseAddress!, recordBase = recordShards.baseAddress!
-                        Parallel.strided(shards, workers: shards) { _, shard in
-                            for story in counted {
-                                recordBase[shard] += Self.pool(story, shard: shard, of: shards, seen: gathered.seen,
-                                                               cells: &cellBase[shard], index: &indexBase[shard])
-                            }
+    /// An (outlet, unit) pair tested: its p, the smallest p its strata could give, and its cell
+    /// where p is small enough for q to be (only those are kept whole).
+    struct Tested {
+        var outlet: Int32
+        var unit: UInt64
+        var quote: Bool
+        var cell: Int32
+        var p: Double
+        var smallest: Double
+    }
+
+    /// Every (outlet, unit) pair used in two stories or more, pooled over the stories and tested
+    /// (``ProfileCell/test()``): the scratch files a bucket at a time, on all cores. The cells of
+    /// the tests with p < ``OutletProfiles/maxQ`` (q is never below p).
+    static func pool(_ gathered: Gathered, threads: Int, progress: ProgressReporter) throws -> ([Tested], [ProfileCell]) {
+        guard let spill = gathered.spill else { return ([], []) }
+        try spill.finish()
+        progress.begin("outlet profiles", total: ProfileSpill.buckets)
+        var cells = [([Tested], [ProfileCell])](repeating: ([], []), count: ProfileSpill.buckets)
+        var strata = [Int](repeating: 0, count: ProfileSpill.buckets)
+        var failed = [Error?](repeating: nil, count: threads)
+        cells.withUnsafeMutableBufferPointer { cellsOut in
+            strata.withUnsafeMutableBufferPointer { strataOut in
+                failed.withUnsafeMutableBufferPointer { failedOut in
+                    let cellBase = cellsOut.baseAddress!, strataBase = strataOut.baseAddress!, failedBase = failedOut.baseAddress!
+                    Parallel.strided(ProfileSpill.buckets, workers: threads) { w, b in
+                        guard failedBase[w] == nil else { return }
+                        do {
+                            (cellBase[b], strataBase[b]) = Self.pool(try spill.read(b), gathered)
+                        } catch {
+                            failedBase[w] = error
                         }
+                        progress.advance(1)
                     }
                 }
             }
-            progress.advance(batch.count)
-            batch.removeAll(keepingCapacity: true)
         }
-        try store.forEachStory(minArticles: minArticles, only: nil) { id, _, articles in
-            guard let k = storyIndex[id] else { return }
-            batch.append((k, articles))
-            if batch.count >= 64 { flush() }
+        if let error = failed.compactMap({ $0 }).first { throw error }
+        var tests: [Tested] = [], kept: [ProfileCell] = []
+        tests.reserveCapacity(cells.reduce(0) { $0 + $1.0.count })
+        for b in cells.indices {
+            let offset = Int32(kept.count)
+            tests += cells[b].0.map { t in var t = t; if t.cell >= 0 { t.cell += offset }; return t }
+            kept += cells[b].1
+            cells[b] = ([], [])
         }
-        flush()
-        cellOf = []
-        let all = cells.flatMap { $0 }
-        progress.end("\(all.count) outlet-unit pairs pooled over \(records.reduce(0, +)) story strata")
-        return all
+        progress.end("\(tests.count) outlet-unit pairs used in \(OutletProfiles.minStories) stories or more, pooled over "
+                     + "\(strata.reduce(0, +)) story strata (\(spill.bytes >> 20) MiB of scratch files)")
+        return (tests, kept)
     }
 
-    /// Adds one story's strata to the cells of the outlets in `shard` (of `shards`): every
-    /// outlet of the story and unit of it the outlet may have used in two stories. Returns the
-    /// strata added.
-    static func pool(_ s: StoryCounts, shard: Int, of shards: Int, seen: SeenTwice, cells: inout [ProfileCell], index table: inout CellTable) -> Int {
-        var added = 0
-        let mine = s.outlets.indices.filter { s.outlets[$0] >= 0 && Int(s.outlets[$0]) % shards == shard && s.mine[$0] < s.total }
-        guard !mine.isEmpty else { return 0 }
-        let units = s.units, with = s.with, flags = s.flags, usedStart = s.usedStart
-        let usedOutlet = s.usedOutlet, usedArticles = s.usedArticles, usedCount = s.usedCount
-        let outlets = s.outlets, articles = s.mine, total = s.total, story = s.story
-        for j in units.indices {
-            let unit = units[j], m = with[j], flag = flags[j]
-            let used = Int(usedStart[j])..<Int(usedStart[j + 1])
-            for o in mine where seen.usedTwice(outlets[o], unit) {
-                var a: Int32 = 0, count: Int32 = 0
-                for k in used where usedOutlet[k] == Int32(o) { a = usedArticles[k]; count = usedCount[k] }
-                let key = OutletProfiles.key(outlets[o], unit)
-                var c = Int(table.cell(of: key))
-                if c < 0 {
-                    c = cells.count
-                    cells.append(ProfileCell(outlet: outlets[o], unit: unit, quote: flag & 4 != 0))
-                    table.insert(key, cell: Int32(c))
+    /// One bucket's cells (``ProfileSpill``): per unit, each outlet that used it in two stories or
+    /// more, pooled over every story of the unit the outlet is in (and is not all of), in story
+    /// order; and the strata pooled.
+    static func pool(_ bytes: [UInt8], _ g: Gathered) -> (([Tested], [ProfileCell]), Int) {
+        var tests: [Tested] = [], kept: [ProfileCell] = []
+        var strata = 0
+        bytes.withUnsafeBufferPointer { bytes in
+            // Every story of a unit together, in story order (the order written).
+            let records = radixSorted(ProfileSpill.index(bytes))
+            var uses = [Int32](repeating: 0, count: g.outlets.count)
+            var slot = [Int32](repeating: -1, count: g.outlets.count)
+            var touched: [Int] = []
+            var cells: [ProfileCell] = []
+            // The unit's records read once: each one's uses in `used`, from `usedStart[r]` on.
+            var used: [ProfileSpill.Record.Use] = []
+            var usedStart: [Int] = [], read: [ProfileSpill.Record] = []
+            var i = 0
+            while i < records.count {
+                let unit = records[i].unit
+                var j = i + 1
+                while j < records.count && records[j].unit == unit { j += 1 }
+                defer { i = j }
+                // A unit of one story has no outlet that used it in two.
+                guard j - i >= OutletProfiles.minStories else { continue }
+                used.removeAll(keepingCapacity: true)
+                usedStart.removeAll(keepingCapacity: true)
+                read.removeAll(keepingCapacity: true)
+                // The outlets that used it in two of the stories where they are not all the articles.
+                for r in i..<j {
+                    let s = Int(records[r].story), base = Int(g.storyStart[s])
+                    usedStart.append(used.count)
+                    read.append(ProfileSpill.Record(bytes, records[r].start, uses: &used))
+                    for k in usedStart[r - i]..<used.count {
+                        let place = base + Int(used[k].outlet)
+                        guard g.storyArticles[place] < g.storyTotal[s] else { continue }
+                        let o = Int(g.storyOutlet[place])
+                        if uses[o] == 0 { touched.append(o) }
+                        uses[o] += 1
+                    }
                 }
-                cells[c].add(N: total, n: articles[o], m: m, a: a, count: count, name: flag & 1 != 0, digit: flag & 2 != 0, story: story)
-                if a > 0 && flag & 4 != 0, let l = s.labels[j], l.count > (cells[c].label?.count ?? 0) { cells[c].label = l }
-                added += 1
+                usedStart.append(used.count)
+                cells.removeAll(keepingCapacity: true)
+                for o in touched where uses[o] >= Int32(OutletProfiles.minStories) {
+                    slot[o] = Int32(cells.count)
+                    cells.append(ProfileCell(outlet: Int32(o), unit: unit, quote: read[0].flags & 4 != 0))
+                }
+                for o in touched { uses[o] = 0 }
+                touched.removeAll(keepingCapacity: true)
+                guard !cells.isEmpty else { continue }
+                for r in i..<j {
+                    let story = records[r].story, s = Int(story), base = Int(g.storyStart[s])
+                    let record = read[r - i]
+                    let total = g.storyTotal[s], m = record.with, flags = record.flags
+                    var last: ProfileCell.Stratum? = nil
+                    for place in base..<Int(g.storyStart[s + 1]) {
+                        let c = Int(slot[Int(g.storyOutlet[place])])
+                        let n = g.storyArticles[place]
+                        guard c >= 0 && n < total else { continue }
+                        var a: Int32 = 0, count: Int32 = 0
+                        for k in usedStart[r - i]..<usedStart[r - i + 1] where used[k].outlet == Int32(place - base) {
+                            (a, count) = (used[k].articles, used[k].count)
+                        }
+                        if last?.n != n { last = ProfileCell.Stratum(N: total, n: n, m: m) }
+                        cells[c].add(last!, a: a, count: count, name: flags & 1 != 0, digit: flags & 2 != 0, story: story)
+                        if a > 0 && flags & 4 != 0, let l = record.label(bytes), l.count > (cells[c].label?.count ?? 0) { cells[c].label = l }
+                        strata += 1
+                    }
+                }
+                for var cell in cells {
+                    slot[Int(cell.outlet)] = -1
+                    guard cell.stories >= Int32(OutletProfiles.minStories) && cell.variance > 0 else { continue }
+                    cell.test()
+                    tests.append(Tested(outlet: cell.outlet, unit: cell.unit, quote: cell.quote, cell: cell.p < OutletProfiles.maxQ ? Int32(kept.count) : -1,
+                                        p: cell.p, smallest: cell.smallest))
+                    if cell.p < OutletProfiles.maxQ { kept.append(cell) }
+                }
             }
         }
-        return added
+        return ((tests, kept), strata)
     }
 
-    /// One story's counts: per informative unit (some article but at most half of them use it;
-    /// ``OutletProfiles/informative(_:articles:)``), the articles using it and each outlet's.
-    /// Nothing for a story of one outlet.
-    static func counts(_ stored: [StoredArticle], story: Int32, gathered: Gathered, worker: ReportBuilder.Worker,
-                       context: ReportBuilder.Context) -> StoryCounts {
-        var out = StoryCounts()
-        out.story = story
-        var outletOf: [Int] = [], order: [String] = []
-        var position: [String: Int] = [:]
-        for s in stored {
-            let name = s.article.outlet
-            if position[name] == nil { position[name] = order.count; order.append(name) }
-            outletOf.append(position[name]!)
-        }
-        guard order.count >= 2 else { return out }
-        out.total = Int32(stored.count)
-        out.outlets = order.map { gathered.outletIndex[$0] ?? -1 }
-        out.mine = (0..<order.count).map { o in Int32(outletOf.filter { $0 == o }.count) }
-
-        // Units, counted by article.
-        let analyzer = worker.analyzer
-        let articles = stored.map(\.article)
-        let texts = articles.map { a in (a.title, a.text, analyzer.language(title: a.title, text: a.text, given: a.lang)) }
-        let units = StoryUnits(articles: texts, analyzer: analyzer)
-        let eligible = StoryFramer.eligibility(units, worker: worker, context: context)
-        var with = [Int32](repeating: 0, count: units.count)
-        var mineWith = [[Int32]](repeating: [Int32](repeating: 0, count: units.count), count: order.count)
-        var counts = [[Int32]](repeating: [Int32](repeating: 0, count: units.count), count: order.count)
-        var last = [Int32](repeating: -1, count: units.count)
-        for (a, occurrences) in units.occurrences.enumerated() {
-            let o = outletOf[a]
-            for u in occurrences {
-                let i = Int(u)
-                counts[o][i] += 1
-                if last[i] != Int32(a) { last[i] = Int32(a); with[i] += 1; mineWith[o][i] += 1 }
+    /// The records by unit, stably (a unit's stories stay in order): least significant byte first.
+    static func radixSorted(_ records: [(unit: UInt64, story: Int32, start: Int)]) -> [(unit: UInt64, story: Int32, start: Int)] {
+        var from = records, to = records
+        for shift in stride(from: UInt64(0), to: 64, by: 8) {
+            var counts = [Int](repeating: 0, count: 257)
+            for r in from { counts[Int(truncatingIfNeeded: r.unit >> shift) & 0xff + 1] += 1 }
+            if counts.contains(from.count) { continue }   // one digit for all: nothing to move
+            for d in 1...256 { counts[d] += counts[d - 1] }
+            for r in from {
+                let d = Int(truncatingIfNeeded: r.unit >> shift) & 0xff
+                to[counts[d]] = r
+                counts[d] += 1
             }
+            swap(&from, &to)
         }
-        func add(_ hash: UInt64, with m: Int32, flags: UInt8, mine: (Int) -> (Int32, Int32)) {
-            out.units.append(hash)
-            out.with.append(m)
-            out.flags.append(flags)
-            for o in order.indices {
-                let (a, c) = mine(o)
-                if a > 0 { out.usedOutlet.append(Int32(o)); out.usedArticles.append(a); out.usedCount.append(c) }
-            }
-            out.usedStart.append(Int32(out.usedOutlet.count))
-        }
-        for u in 0..<units.count where eligible[u] && with[u] > 0 && 2 * with[u] <= out.total {
-            add(worker.unitHash(units.keys[u]), with: with[u], flags: (units.isName(Int32(u)) ? 1 : 0) | (units.hasDigit[u] ? 2 : 0)) {
-                (mineWith[$0][u], counts[$0][u])
-            }
-        }
-
-        // People quoted, counted by article.
-        let quotes = QuoteExtractor()
-        // One person whatever the title or the case ("Mr. Stone", "STONE"): the hash's key.
-        var quotedBy: [String: (with: Int32, mine: [Int32], count: [Int32], name: String)] = [:]
-        for (a, article) in articles.enumerated() where QuoteExtractor.mayQuote(article.text) {
-            var seen = Set<String>()
-            for q in quotes.quotes(in: article.text) {
-                let person = QuoteExtractor.person(q.speaker).lowercased()
-                var entry = quotedBy[person] ?? (0, [Int32](repeating: 0, count: order.count), [Int32](repeating: 0, count: order.count), q.speaker)
-                if q.speaker.count > entry.name.count { entry.name = q.speaker }
-                entry.count[outletOf[a]] += 1
-                if seen.insert(person).inserted { entry.with += 1; entry.mine[outletOf[a]] += 1 }
-                quotedBy[person] = entry
-            }
-        }
-        for (person, entry) in quotedBy.sorted(by: { $0.key < $1.key }) where 2 * entry.with <= out.total {
-            out.labels[out.units.count] = entry.name
-            add(OutletProfiles.quoteHash(Substring(person)), with: entry.with, flags: 5) { (entry.mine[$0], entry.count[$0]) }
-        }
-        return out
+        return from
     }
 
     // MARK: Assembly
@@ -224,27 +214,15 @@ struct OutletProfiler {
     /// The profiles: each outlet's units at q < 0.05, quotes, coverage and resemblance.
     func profiles(_ gathered: Gathered, stories: [StoryFraming], summaries: [String: OutletSummary],
                   storylines: [StorylineCoverage], groups: [String]) throws -> ([OutletProfile], OutletMatrix, ProfileMethod) {
-        let cells = try pool(gathered, stories: stories)
-        // p, then q (Benjamini-Hochberg) over the wording units and over the quotes, apart.
-        var p = [Double](repeating: 1, count: cells.count), smallest = p
-        var wordingTested: [Int] = [], quotesTested: [Int] = []
-        for (c, cell) in cells.enumerated() where cell.stories >= Int32(OutletProfiles.minStories) && cell.variance > 0 {
-            if cell.quote {
-                p[c] = min(1, 2 * min(cell.tail(upper: true), cell.tail(upper: false)))
-                smallest[c] = min(1, 2 * min(cell.smallestP(upper: true), cell.smallestP(upper: false)))
-                quotesTested.append(c)
-            } else {
-                // Used no more than expected: p is at least about a half, never called.
-                p[c] = cell.observed > cell.expected ? cell.tail(upper: true) : 1
-                smallest[c] = cell.smallestP(upper: true)
-                wordingTested.append(c)
-            }
-        }
+        let (tests, cells) = try Self.pool(gathered, threads: workers.count, progress: progress)
+        // q (Benjamini-Hochberg) over the wording units and over the quotes, apart.
+        let p = tests.map(\.p), smallest = tests.map(\.smallest)
+        var wordingTested = tests.indices.filter { !tests[$0].quote }, quotesTested = tests.indices.filter { tests[$0].quote }
         // One family per outlet and part: a profile is read on its own, and under no signal at
         // all each outlet's profile shows a unit with probability at most 0.05.
         var q: [Int: Double] = [:]
         for list in [wordingTested, quotesTested] {
-            let byOutlet = Dictionary(grouping: list) { cells[$0].outlet }
+            let byOutlet = Dictionary(grouping: list) { tests[$0].outlet }
             for outlet in byOutlet.keys.sorted() {
                 let family = FalseDiscovery.testable(byOutlet[outlet]!, smallest: smallest, alpha: OutletProfiles.maxQ)
                 q.merge(FalseDiscovery.q(p, family)) { a, _ in a }
@@ -255,13 +233,20 @@ struct OutletProfiler {
         var testedOf = [Int](repeating: 0, count: gathered.outlets.count)
         var picked = [[Int]](repeating: [], count: gathered.outlets.count)
         var quotesOf = [[Int]](repeating: [], count: gathered.outlets.count)
-        for c in wordingTested {
-            testedOf[Int(cells[c].outlet)] += 1
-            if q[c]! < OutletProfiles.maxQ && cells[c].observed > cells[c].expected { picked[Int(cells[c].outlet)].append(c) }
+        // From here on, cells (q < 0.05 holds p < 0.05: kept) and their q.
+        var qOf: [Int: Double] = [:]
+        for t in wordingTested {
+            testedOf[Int(tests[t].outlet)] += 1
+            let c = Int(tests[t].cell)
+            if q[t]! < OutletProfiles.maxQ && c >= 0 && cells[c].observed > cells[c].expected { picked[Int(cells[c].outlet)].append(c); qOf[c] = q[t]! }
         }
-        for c in quotesTested where q[c]! < OutletProfiles.maxQ { quotesOf[Int(cells[c].outlet)].append(c) }
+        for t in quotesTested where q[t]! < OutletProfiles.maxQ && tests[t].cell >= 0 {
+            let c = Int(tests[t].cell)
+            quotesOf[Int(cells[c].outlet)].append(c)
+            qOf[c] = q[t]!
+        }
         let byStrength: (Int, Int) -> Bool = { a, b in
-            (p[a], -cells[a].z, cells[a].unit) < (p[b], -cells[b].z, cells[b].unit)
+            (cells[a].p, -cells[a].z, cells[a].unit) < (cells[b].p, -cells[b].z, cells[b].unit)
         }
         for o in picked.indices {
             picked[o].sort(by: byStrength)
@@ -289,7 +274,7 @@ struct OutletProfiler {
                 if let longer = candidates.filter({ d in
                     labels[d]!.stems.count > labels[c]!.stems.count && Self.contains(labels[d]!.stems, labels[c]!.stems)
                         && Double(cells[d].count) >= 0.8 * Double(cells[c].count)
-                }).max(by: { (labels[$0]!.stems.count, -p[$0]) < (labels[$1]!.stems.count, -p[$1]) }) {
+                }).max(by: { (labels[$0]!.stems.count, -cells[$0].p) < (labels[$1]!.stems.count, -cells[$1].p) }) {
                     c = longer
                 }
                 let l = labels[c]!
@@ -302,7 +287,7 @@ struct OutletProfiler {
                     unit: l.form, kind: cell.digit ? "number" : l.name ? "name" : words.count > 1 ? "phrase" : "term",
                     stories: Int(cell.stories), others_stories: Int(cell.othersStories), count: Int(cell.count),
                     ratio: Self.round(cell.expected > 0 ? cell.observed / cell.expected : 0, 100), z: Self.round(cell.z, 1000),
-                    p: Self.significant(p[c]), q: Self.significant(q[c]!), examples: l.examples))
+                    p: Self.significant(cells[c].p), q: Self.significant(qOf[c]!), examples: l.examples))
             }
             shown += wording.count
             if !wording.isEmpty { outletsWithWording += 1 }
@@ -311,7 +296,7 @@ struct OutletProfiler {
                 return ProfileQuote(speaker: cell.label ?? "?", direction: cell.observed >= cell.expected ? "more" : "less",
                                     stories: Int(cell.stories), others_stories: Int(cell.othersStories),
                                     ratio: Self.round(cell.expected > 0 ? cell.observed / cell.expected : 0, 100),
-                                    p: Self.significant(p[c]), q: Self.significant(q[c]!))
+                                    p: Self.significant(cells[c].p), q: Self.significant(qOf[c]!))
             }
             profiles.append(OutletProfile(
                 outlet: outlet, group: summary.group, stories: summary.stories, shared_stories: sharedOf[outlet] ?? 0,

@@ -26,11 +26,10 @@ import StorylineStore
 /// wording unit with probability at most 0.05 (quotes are a family of their own). A unit the
 /// outlet uses in one story only is not tested.
 ///
-/// Which units to test is decided in two passes without holding every (outlet, unit) pair: the
-/// framing pass marks each pair an outlet uses in a story in a bit set, and in a second when the
-/// first already held it (``SeenTwice``); the profile pass reads the stories again and counts the
-/// pairs that may have been used in two stories (the second set; its rare false hits are dropped
-/// by the exact count).
+/// The counts come from the framing pass, which reads each story's units anyway: what it finds of
+/// each story (``Use``) goes to scratch files by unit (``ProfileSpill``); the profile pass reads
+/// them a bucket at a time, every story of a unit together, and pools each outlet that used the
+/// unit in two stories or more (``OutletProfiler/pool(_:_:)``).
 enum OutletProfiles {
     /// Strata up to which p is exact (and distinct margins (N, n, m) among them); beyond, a
     /// shifted gamma with the law's first three moments (Pearson type III).
@@ -40,42 +39,45 @@ enum OutletProfiles {
     static let minStories = 2
     static let unitsPerOutlet = 15
 
-    /// What the framing pass learns of one story for the profiles.
+    /// What the framing pass learns of one story for the profiles: its outlets, and its
+    /// informative units (a unit of the words' or a person quoted) with the articles using each
+    /// and which outlets used it. Nothing for a story of one outlet.
     struct Use {
-        /// The story's outlets (two or more, or none: nothing to compare).
         var outlets: [String] = []
-        /// Per outlet: the hashes of the units it used, and of the people it quoted.
-        var units: [[UInt64]] = []
+        /// Per outlet: its articles in the story; and the story's articles.
+        var articles: [Int32] = []
+        var total: Int32 = 0
+        var units: [UInt64] = []
+        var with: [Int32] = []          // articles using each unit
+        var flags: [UInt8] = []         // 1 name, 2 number, 4 quote
+        var usedStart: [Int32] = [0]    // per unit: its range in used*
+        var usedOutlet: [Int32] = []    // index into outlets
+        var usedArticles: [Int32] = []
+        var usedCount: [Int32] = []
+        var labels: [Int: String] = [:] // a quoted person's name, by unit
         /// Per pair of outlets (i < j): the cosine of their TF-IDF sums in this story.
         var similarity: [(Int, Int, Double)] = []
+        /// The units' records for the scratch files, encoded by the worker (``ProfileSpill/encode(_:)``).
+        var encoded: ProfileSpill.Encoded?
+
+        /// A unit: `mine(o)` gives outlet o's articles using it and its occurrences.
+        mutating func add(_ hash: UInt64, with m: Int32, flags f: UInt8, mine: (Int) -> (Int32, Int32)) {
+            units.append(hash)
+            with.append(m)
+            flags.append(f)
+            for o in outlets.indices {
+                let (a, c) = mine(o)
+                if a > 0 { usedOutlet.append(Int32(o)); usedArticles.append(a); usedCount.append(c) }
+            }
+            usedStart.append(Int32(usedOutlet.count))
+        }
     }
 
-    /// Per unit of a story: whether the story says anything of who stresses it — some article
-    /// but at most half of them use it. Where most articles use a unit, using it is the norm,
+    /// Whether a story of `articles` articles, `m` of them using a unit, says anything of who
+    /// stresses the unit: some article but at most half of them use it. Where most articles use a unit, using it is the norm,
     /// and such a story weighs little; leaving it out (a choice made on the story's margins, not
     /// on who used the unit) keeps the test exact and spares the common words' many stories.
-    static func informative(_ units: StoryUnits, articles: Int) -> [Bool] {
-        let with = articlesWith(units)
-        return with.map { $0 > 0 && 2 * Int($0) <= articles }
-    }
-
-    /// Per unit of a story: the articles using it.
-    static func articlesWith(_ units: StoryUnits) -> [Int32] {
-        var with = [Int32](repeating: 0, count: units.count)
-        var last = [Int32](repeating: -1, count: units.count)
-        for (a, occurrences) in units.occurrences.enumerated() {
-            for u in occurrences where last[Int(u)] != Int32(a) {
-                last[Int(u)] = Int32(a)
-                with[Int(u)] += 1
-            }
-        }
-        return with
-    }
-
-    /// The key of an (outlet, unit) pair.
-    static func key(_ outlet: Int32, _ unit: UInt64) -> UInt64 {
-        Hashing.mix(unit ^ (UInt64(UInt32(bitPattern: outlet)) &* 0x9e37_79b9_7f4a_7c15))
-    }
+    static func informative(_ m: Int32, articles: Int32) -> Bool { m > 0 && 2 * m <= articles }
 
     static func method(tested: Int, shown: Int, quotesTested: Int, quotesShown: Int, outletsWithWording: Int, compared: Int) -> ProfileMethod {
         ProfileMethod(
@@ -91,105 +93,6 @@ enum OutletProfiles {
     /// A person quoted, as a unit: one hash space apart from the words'.
     static func quoteHash(_ person: Substring) -> UInt64 {
         Hashing.fnv1a("\u{1}quote " + person.lowercased())
-    }
-}
-
-/// The pooling's table: (outlet, unit) keys to their cells (open addressing, linear probing;
-/// the key and the cell side by side, one cache miss a lookup).
-struct CellTable {
-    struct Slot {
-        var key: UInt64 = 0
-        var cell: Int32 = -1
-    }
-
-    private(set) var slots: [Slot]
-    private var mask: Int
-    private(set) var count = 0
-
-    init() {
-        slots = [Slot](repeating: Slot(), count: 1 << 16)
-        mask = (1 << 16) - 1
-    }
-
-    /// The cell of `key`, or -1.
-    @inline(__always)
-    func cell(of key: UInt64) -> Int32 {
-        let k = key == 0 ? 1 : key
-        var i = Int(truncatingIfNeeded: Hashing.mix(k)) & mask
-        while slots[i].key != 0 {
-            if slots[i].key == k { return slots[i].cell }
-            i = (i + 1) & mask
-        }
-        return -1
-    }
-
-    /// Files `cell` under `key` (not yet in the table).
-    mutating func insert(_ key: UInt64, cell: Int32) {
-        let k = key == 0 ? 1 : key
-        var i = Int(truncatingIfNeeded: Hashing.mix(k)) & mask
-        while slots[i].key != 0 { i = (i + 1) & mask }
-        slots[i] = Slot(key: k, cell: cell)
-        count += 1
-        if count * 2 > slots.count { grow() }
-    }
-
-    subscript(i: Int) -> Slot {
-        get { slots[i] }
-        _modify { yield &slots[i] }
-    }
-
-    private mutating func grow() {
-        let old = slots
-        slots = [Slot](repeating: Slot(), count: old.count * 2)
-        mask = slots.count - 1
-        for s in old where s.key != 0 {
-            var i = Int(truncatingIfNeeded: Hashing.mix(s.key)) & mask
-            while slots[i].key != 0 { i = (i + 1) & mask }
-            slots[i] = s
-        }
-    }
-}
-
-/// Two bit sets of (outlet, unit) keys: set once, and set again by a later story. A key in the
-/// second was used in at least two stories (or is one of its rare false hits). Blocked: all of a
-/// unit's keys fall in one 512-bit line, so a story's outlets probe one cache line per unit.
-struct SeenTwice {
-    private var once: [UInt64]
-    private var twice: [UInt64]
-    private let lineMask: Int
-
-    /// Sized for about `keys` insertions (10 bits each), within 2^16...2^30 bits per set.
-    init(keys: Int) {
-        var bits = 1 << 16
-        while bits < keys * 10 && bits < 1 << 30 { bits <<= 1 }
-        once = [UInt64](repeating: 0, count: bits / 64)
-        twice = once
-        lineMask = bits / 512 - 1
-    }
-
-    /// Three bits in the unit's line: (word, bit) pairs.
-    @inline(__always)
-    private func probes(_ outlet: Int32, _ unit: UInt64) -> (Int, UInt64, Int, UInt64, Int, UInt64) {
-        let line = (Int(truncatingIfNeeded: unit >> 20) & lineMask) << 3
-        let h = OutletProfiles.key(outlet, unit)
-        return (line | Int(h & 7), 1 << ((h >> 3) & 63), line | Int((h >> 9) & 7), 1 << ((h >> 12) & 63),
-                line | Int((h >> 18) & 7), 1 << ((h >> 21) & 63))
-    }
-
-    /// One story's use of the pair (call once per story).
-    mutating func insert(_ outlet: Int32, _ unit: UInt64) {
-        let p = probes(outlet, unit)
-        if once[p.0] & p.1 != 0 && once[p.2] & p.3 != 0 && once[p.4] & p.5 != 0 {
-            twice[p.0] |= p.1; twice[p.2] |= p.3; twice[p.4] |= p.5
-        } else {
-            once[p.0] |= p.1; once[p.2] |= p.3; once[p.4] |= p.5
-        }
-    }
-
-    @inline(__always)
-    func usedTwice(_ outlet: Int32, _ unit: UInt64) -> Bool {
-        let p = probes(outlet, unit)
-        return twice[p.0] & p.1 != 0 && twice[p.2] & p.3 != 0 && twice[p.4] & p.5 != 0
     }
 }
 
@@ -213,6 +116,8 @@ struct ProfileCell {
     var examples: (Int32, Int32) = (-1, -1)
     /// A quoted person's name.
     var label: String?
+    /// Set by ``test()``: p, and the smallest p these strata could give.
+    var p = 1.0, smallest = 1.0
 
     init(outlet: Int32, unit: UInt64, quote: Bool) {
         self.outlet = outlet
@@ -223,16 +128,36 @@ struct ProfileCell {
     /// One story: N articles, n the outlet's, m with the unit, a the outlet's with it, `count`
     /// its occurrences there.
     mutating func add(N: Int32, n: Int32, m: Int32, a: Int32, count c: Int32, name: Bool, digit d: Bool, story: Int32) {
-        let (e, v, t) = Self.moments(N: N, n: n, m: m)
-        expected += e
-        variance += v
-        third += t
-        let none = Self.none(N: N, n: n, m: m)
-        if none > 0 { logNone += log(none); oddsSum += (1 - none) / none } else { sure += 1 }
+        add(Stratum(N: N, n: n, m: m), a: a, count: c, name: name, digit: d, story: story)
+    }
+
+    /// What a stratum's margins give, whoever used the unit: computed once for the outlets of a
+    /// story with as many articles.
+    struct Stratum {
+        let N: Int32, n: Int32, m: Int32
+        let expected: Double, variance: Double, third: Double
+        /// P(a = 0), its log, and the odds of a > 0.
+        let none: Double, logNone: Double, odds: Double
+
+        init(N: Int32, n: Int32, m: Int32) {
+            (self.N, self.n, self.m) = (N, n, m)
+            (expected, variance, third) = ProfileCell.moments(N: N, n: n, m: m)
+            none = ProfileCell.none(N: N, n: n, m: m)
+            logNone = none > 0 ? log(none) : 0
+            odds = none > 0 ? (1 - none) / none : 0
+        }
+    }
+
+    /// One story, its margins' part computed (``Stratum``).
+    mutating func add(_ s: Stratum, a: Int32, count c: Int32, name: Bool, digit d: Bool, story: Int32) {
+        expected += s.expected
+        variance += s.variance
+        third += s.third
+        if s.none > 0 { logNone += s.logNone; oddsSum += s.odds } else { sure += 1 }
         strata += 1
-        if m > a { othersStories += 1 }
+        if s.m > a { othersStories += 1 }
         if a > 0 { addUse(a: a, count: c, name: name, digit: d, story: story) }
-        if margins != nil { addMargins(N: N, n: n, m: m) }
+        if margins != nil { addMargins(N: s.N, n: s.n, m: s.m) }
     }
 
     /// P(a = 0) in a stratum: none of the outlet's n articles among the m using the unit.
@@ -286,6 +211,21 @@ struct ProfileCell {
             margins!.append(key | 1 << 48)
         }
         return true
+    }
+
+    /// p (quotes: either way, two-sided; wording: used more than expected) and the smallest p
+    /// these strata could give (``smallestP(upper:)``). The margins are dropped after: a pooled
+    /// cell keeps only what the report shows.
+    mutating func test() {
+        if quote {
+            p = min(1, 2 * min(tail(upper: true), tail(upper: false)))
+            smallest = min(1, 2 * min(smallestP(upper: true), smallestP(upper: false)))
+        } else {
+            // Used no more than expected: p is at least about a half, never called.
+            p = observed > expected ? tail(upper: true) : 1
+            smallest = smallestP(upper: true)
+        }
+        margins = nil
     }
 
     var z: Double { variance > 0 ? (observed - expected) / variance.squareRoot() : 0 }

@@ -148,9 +148,9 @@ package struct ReportBuilder {
         var allGroups = Set(options.groups?.groupOf.values.map { $0 } ?? [])
         progress.begin("report", total: 0)
 
-        var gathered = OutletProfiler.Gathered(articles: try store.documentCount())
+        var gathered = try OutletProfiler.Gathered(profiles: options.story == nil)
         var batch: [(Int64, String, [StoredArticle])] = []
-        func flush() {
+        func flush() throws {
             var framed = [(StoryFraming, Set<String>, FramingTally, OutletProfiles.Use)?](repeating: nil, count: batch.count)
             let input = batch
             framed.withUnsafeMutableBufferPointer { out in
@@ -161,7 +161,7 @@ package struct ReportBuilder {
             }
             for case let (story, groups, t, use)? in framed {
                 stories.append(story)
-                gathered.add(use)
+                try gathered.add(use)
                 allGroups.formUnion(groups)
                 tally.add(t)
             }
@@ -170,9 +170,9 @@ package struct ReportBuilder {
         }
         try store.forEachStory(minArticles: options.minArticles, only: options.story) { id, title, articles in
             batch.append((id, title, articles))
-            if batch.count >= 256 { flush() }
+            if batch.count >= 256 { try flush() }
         }
-        flush()
+        try flush()
 
         Self.adjustLoadedLanguage(&stories)
         let summaries = Self.outletSummaries(stories)

@@ -98,25 +98,63 @@ struct StoryFramer {
                 others_quote: outlets.othersQuote(besides: o)))
         }
         return (story(outlets: framed, groupOf: groupOf, bar: bar), seenGroups, tally,
-                profileUse(units, contrast, outlets: outlets, eligibleUnit: eligibleUnit))
+                profileUse(units, outlets: outlets, eligibleUnit: eligibleUnit))
     }
 
-    /// What the outlet profiles need of this story (``OutletProfiles/Use``): each outlet's units
-    /// and people quoted, and how alike each two outlets' texts are. Nothing for one outlet.
-    func profileUse(_ units: StoryUnits, _ contrast: OutletContrast, outlets: OutletSums, eligibleUnit: [Bool]) -> OutletProfiles.Use {
+    /// What the outlet profiles need of this story (``OutletProfiles/Use``): per informative
+    /// unit (eligible; some article but at most half of them use it), the articles using it and
+    /// each outlet's; the same of the people quoted; how alike each two outlets' texts are.
+    /// Nothing for one outlet.
+    func profileUse(_ units: StoryUnits, outlets: OutletSums, eligibleUnit: [Bool]) -> OutletProfiles.Use {
         guard outlets.order.count >= 2 else { return OutletProfiles.Use() }
         var use = OutletProfiles.Use(outlets: outlets.order)
-        let informative = OutletProfiles.informative(units, articles: articles.count)
-        use.units = outlets.order.indices.map { o in
-            var hashes = (0..<units.count).filter { contrast.counts[o][$0] > 0 && eligibleUnit[$0] && informative[$0] }.map { worker.unitHash(units.keys[$0]) }
-            hashes += Set((outlets.spoken[outlets.order[o]] ?? [:]).keys.map { OutletProfiles.quoteHash(QuoteExtractor.person($0)) })
-            return hashes
-        }
-        for i in outlets.order.indices {
-            for j in (i + 1)..<outlets.order.count {
-                use.similarity.append((i, j, outlets.similarity(outlets.order[i], outlets.order[j])))
+        let total = Int32(articles.count)
+        use.total = total
+        use.articles = outlets.order.map { Int32(outlets.articlesOf[$0]!.count) }
+        var outletOf = [Int](repeating: 0, count: articles.count)
+        for (o, name) in outlets.order.enumerated() { for a in outlets.articlesOf[name]! { outletOf[a] = o } }
+
+        // Units, counted by article.
+        var with = [Int32](repeating: 0, count: units.count)
+        var mineWith = [[Int32]](repeating: [Int32](repeating: 0, count: units.count), count: outlets.order.count)
+        var counts = mineWith
+        var last = [Int32](repeating: -1, count: units.count)
+        for (a, occurrences) in units.occurrences.enumerated() {
+            let o = outletOf[a]
+            for u in occurrences {
+                let i = Int(u)
+                counts[o][i] += 1
+                if last[i] != Int32(a) { last[i] = Int32(a); with[i] += 1; mineWith[o][i] += 1 }
             }
         }
+        for u in 0..<units.count where eligibleUnit[u] && OutletProfiles.informative(with[u], articles: total) {
+            use.add(worker.unitHash(units.keys[u]), with: with[u], flags: (units.isName(Int32(u)) ? 1 : 0) | (units.hasDigit[u] ? 2 : 0)) {
+                (mineWith[$0][u], counts[$0][u])
+            }
+        }
+
+        // People quoted, counted by article: one person whatever the title or the case ("Mr.
+        // Stone", "STONE"), named by the longest way it was written.
+        var quotedBy: [String: (with: Int32, mine: [Int32], count: [Int32], name: String)] = [:]
+        for (a, speakers) in outlets.speakers.enumerated() {
+            var seen = Set<String>()
+            for speaker in speakers {
+                let person = QuoteExtractor.person(speaker).lowercased()
+                let none = [Int32](repeating: 0, count: outlets.order.count)
+                var entry = quotedBy[person] ?? (0, none, none, speaker)
+                if speaker.count > entry.name.count { entry.name = speaker }
+                entry.count[outletOf[a]] += 1
+                if seen.insert(person).inserted { entry.with += 1; entry.mine[outletOf[a]] += 1 }
+                quotedBy[person] = entry
+            }
+        }
+        for (person, entry) in quotedBy.sorted(by: { $0.key < $1.key }) where OutletProfiles.informative(entry.with, articles: total) {
+            use.labels[use.units.count] = entry.name
+            use.add(OutletProfiles.quoteHash(Substring(person)), with: entry.with, flags: 5) { (entry.mine[$0], entry.count[$0]) }
+        }
+
+        use.similarity = outlets.similarities()
+        use.encoded = ProfileSpill.encode(use)
         return use
     }
 
@@ -243,6 +281,8 @@ struct OutletSums {
     var storyRow: [Int32: Double] = [:]
     var spoken: [String: [String: Int]] = [:]
     var firstQuoted: [String: String] = [:]
+    /// Per article: the speakers of its quotes, in the order of its text.
+    var speakers: [[String]] = []
 
     init(articles stored: [StoredArticle], weighting: TFIDFWeighting) {
         let quotes = QuoteExtractor()
@@ -252,10 +292,12 @@ struct OutletSums {
             articlesOf[a.outlet, default: []].append(k)
             let (ids, values) = weighting.row(s.terms ?? ArticleTerms())
             for k in ids.indices { rows[a.outlet, default: [:]][ids[k], default: 0] += Double(values[k]) }
+            speakers.append([])
             if QuoteExtractor.mayQuote(a.text) {
                 let found = quotes.quotes(in: a.text)
                 if firstQuoted[a.outlet] == nil, let q = found.first { firstQuoted[a.outlet] = q.speaker }
                 for q in found { spoken[a.outlet, default: [:]][q.speaker, default: 0] += 1 }
+                speakers[k] = found.map(\.speaker)
             }
         }
         for row in rows.values { for (k, v) in row { storyRow[k, default: 0] += v } }
@@ -270,13 +312,31 @@ struct OutletSums {
         return nOwn > 0 && nRest > 0 ? ((dot / (nOwn.squareRoot() * nRest.squareRoot())) * 1000).rounded() / 1000 : 0
     }
 
-    /// The cosine between two outlets' TF-IDF sums.
-    func similarity(_ a: String, _ b: String) -> Double {
-        let x = rows[a] ?? [:], y = rows[b] ?? [:]
-        var dot = 0.0, nx = 0.0, ny = 0.0
-        for (k, v) in x { nx += v * v; if let w = y[k] { dot += v * w } }
-        for v in y.values { ny += v * v }
-        return nx > 0 && ny > 0 ? dot / (nx.squareRoot() * ny.squareRoot()) : 0
+    /// The cosine between each two outlets' TF-IDF sums (i < j, in `order`): the sums as dense
+    /// rows over the story's terms, each pair a dot product.
+    func similarities() -> [(Int, Int, Double)] {
+        var local: [Int32: Int] = [:]
+        local.reserveCapacity(storyRow.count)
+        for k in storyRow.keys { local[k] = local.count }
+        let width = local.count
+        var dense = [Double](repeating: 0, count: width * order.count)
+        var norms = [Double](repeating: 0, count: order.count)
+        for (o, name) in order.enumerated() {
+            for (k, v) in rows[name] ?? [:] { dense[o * width + local[k]!] = v }
+            for t in 0..<width { norms[o] += dense[o * width + t] * dense[o * width + t] }
+            norms[o] = norms[o].squareRoot()
+        }
+        var out: [(Int, Int, Double)] = []
+        dense.withUnsafeBufferPointer { d in
+            for i in order.indices {
+                for j in (i + 1)..<order.count {
+                    var dot = 0.0
+                    for t in 0..<width { dot += d[i * width + t] * d[j * width + t] }
+                    out.append((i, j, norms[i] > 0 && norms[j] > 0 ? dot / (norms[i] * norms[j]) : 0))
+                }
+            }
+        }
+        return out
     }
 
     /// Whom the other outlets quote and the outlet at `o` does not (one person whatever the

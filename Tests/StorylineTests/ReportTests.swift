@@ -499,15 +499,92 @@ final class OutletProfileStatisticsTests: XCTestCase {
         XCTAssertEqual(HypergeometricSum.gammaQ(3, 7), exp(-7) * (1 + 7 + 24.5), accuracy: 1e-12)
     }
 
-    func testSeenTwiceHoldsEveryPairUsedTwiceAndFewOthers() {
-        var seen = SeenTwice(keys: 20_000)
-        var generator = SeededGenerator(seed: 7)
-        let pairs = (0..<20_000).map { _ in (Int32(generator.next() % 60), generator.next()) }
-        for (o, u) in pairs { seen.insert(o, u) }
-        for (o, u) in pairs.prefix(1_000) { seen.insert(o, u) }
-        XCTAssertTrue(pairs.prefix(1_000).allSatisfy { seen.usedTwice($0.0, $0.1) })
-        let falseHits = pairs.dropFirst(1_000).filter { seen.usedTwice($0.0, $0.1) }.count
-        XCTAssertLessThan(falseHits, 380, "under 2% of pairs used once pass as twice")
+    /// The profile pass pools from the scratch files, a bucket at a time, every story of a unit
+    /// together: it must give each (outlet, unit) pair what pooling that pair's stories one by
+    /// one, in story order, gives — for every pair used in two stories, and no other.
+    func testScratchFilesPoolWhatEachPairsStoriesGive() throws {
+        var generator = SeededGenerator(seed: 11)
+        func draw(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
+        let outletNames = (0..<6).map { "outlet \($0)" }
+        var gathered = try OutletProfiler.Gathered(profiles: true)
+        var uses: [OutletProfiles.Use] = []
+        for _ in 0..<120 {
+            var use = OutletProfiles.Use()
+            if draw(8) > 0 {
+                // 2-4 outlets of 1-3 articles; each article uses a few of 400 units (most pairs in one story
+                // or none), a third of them quote one person.
+                let names = Array(outletNames.shuffled(using: &generator).prefix(2 + draw(3)))
+                use.outlets = names
+                use.articles = names.map { _ in Int32(1 + draw(3)) }
+                use.total = use.articles.reduce(0, +)
+                var mine = [[Int32]](repeating: [Int32](repeating: 0, count: 401), count: names.count)
+                var with = [Int32](repeating: 0, count: 401)
+                for o in names.indices {
+                    for _ in 0..<use.articles[o] {
+                        for u in Set((0..<8).map { _ in draw(400) }) { mine[o][u] += 1; with[u] += 1 }
+                        if draw(3) == 0 { mine[o][400] += 1; with[400] += 1 }
+                    }
+                }
+                for u in 0..<401 where OutletProfiles.informative(with[u], articles: use.total) {
+                    // unit 400 is a person quoted
+                    if u == 400 { use.labels[use.units.count] = "Speaker \(draw(100))" }
+                    use.add(u == 400 ? OutletProfiles.quoteHash("speaker") : UInt64(u) &* 0x9e37_79b9_7f4a_7c15, with: with[u],
+                            flags: u == 400 ? 5 : UInt8(u % 3)) { (mine[$0][u], mine[$0][u] * 2) }
+                }
+            }
+            uses.append(use)
+            try gathered.add(use)
+        }
+        let (tests, kept) = try OutletProfiler.pool(gathered, threads: 2, progress: ProgressReporter(style: .silent))
+
+        // Pair by pair: every story where the outlet is and is not all the articles, in order.
+        var expected: [String: ProfileCell] = [:]
+        let hashes = Set(uses.flatMap(\.units))
+        for outlet in outletNames {
+            for unit in hashes {
+                var cell = ProfileCell(outlet: gathered.outletIndex[outlet]!, unit: unit, quote: unit == OutletProfiles.quoteHash("speaker"))
+                for (k, use) in uses.enumerated() {
+                    guard let o = use.outlets.firstIndex(of: outlet), use.articles[o] < use.total else { continue }
+                    for j in use.units.indices where use.units[j] == unit {
+                        var a: Int32 = 0, count: Int32 = 0
+                        for i in Int(use.usedStart[j])..<Int(use.usedStart[j + 1]) where use.usedOutlet[i] == Int32(o) {
+                            a = use.usedArticles[i]; count = use.usedCount[i]
+                        }
+                        cell.add(N: use.total, n: use.articles[o], m: use.with[j], a: a, count: count, name: use.flags[j] & 1 != 0,
+                                 digit: use.flags[j] & 2 != 0, story: Int32(k))
+                        if a > 0, let l = use.labels[j], l.count > (cell.label?.count ?? 0) { cell.label = l }
+                    }
+                }
+                guard cell.stories >= 2 && cell.variance > 0 else { continue }
+                cell.test()
+                expected["\(outlet) \(unit)"] = cell
+            }
+        }
+        XCTAssertGreaterThan(expected.count, 100)
+        XCTAssertGreaterThan(expected.values.filter { $0.quote }.count, 2)
+        XCTAssertEqual(tests.count, expected.count)
+        XCTAssertEqual(kept.count, expected.values.filter { $0.p < OutletProfiles.maxQ }.count)
+        XCTAssertGreaterThan(kept.count, 0)
+        for test in tests {
+            let want = try XCTUnwrap(expected["\(gathered.outlets[Int(test.outlet)]) \(test.unit)"])
+            XCTAssertEqual([test.p, test.smallest], [want.p, want.smallest])
+            XCTAssertEqual(test.quote, want.quote)
+            XCTAssertEqual(test.cell >= 0, want.p < OutletProfiles.maxQ)
+        }
+        for test in tests where test.cell >= 0 {
+            let cell = kept[Int(test.cell)]
+            XCTAssertEqual([test.p, test.smallest], [cell.p, cell.smallest])
+            XCTAssertEqual(test.outlet, cell.outlet)
+            let want = try XCTUnwrap(expected["\(gathered.outlets[Int(cell.outlet)]) \(cell.unit)"])
+            XCTAssertEqual([cell.observed, cell.expected, cell.variance, cell.third, cell.logNone, cell.oddsSum, cell.p, cell.smallest],
+                           [want.observed, want.expected, want.variance, want.third, want.logNone, want.oddsSum, want.p, want.smallest])
+            XCTAssertEqual([cell.strata, cell.stories, cell.othersStories, cell.count, cell.nameVotes, cell.sure],
+                           [want.strata, want.stories, want.othersStories, want.count, want.nameVotes, want.sure])
+            XCTAssertEqual(cell.examples.0, want.examples.0)
+            XCTAssertEqual(cell.examples.1, want.examples.1)
+            XCTAssertEqual(cell.label, want.label)
+            XCTAssertEqual(cell.digit, want.digit)
+        }
     }
 
     func testBenjaminiHochbergIsMonotoneAndAdjusts() {
