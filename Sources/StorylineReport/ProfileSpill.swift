@@ -14,7 +14,7 @@ import StorylineCore
 /// place among the story's outlets, its articles using the unit and its occurrences; for a person
 /// quoted, the name's length and bytes. A story's records are encoded by the worker that framed
 /// it (``encode(_:)``); only the chunks are appended in story order. The files live in a
-/// directory of their own under $TMPDIR, removed with the spill.
+/// directory of their own under $TMPDIR, removed with the spill (a killed report's, by the next).
 final class ProfileSpill {
     /// A fixed count, for a worker to encode a story's records without the spill.
     static let buckets = 256
@@ -29,15 +29,25 @@ final class ProfileSpill {
         buffers = [[UInt8]](repeating: [], count: Self.buckets)
         written = [Bool](repeating: false, count: Self.buckets)
         lastStory = [Int32](repeating: 0, count: Self.buckets)
+        Self.removeAbandoned()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("storyline-profiles-\(getpid())-\(UUID().uuidString)")
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw StorylineError(.io, "cannot create the outlet profiles' scratch directory", file: directory.path, underlying: "\(error)")
+        guard mkdir(directory.path, 0o700) == 0 else {
+            throw StorylineError(.io, "cannot create the outlet profiles' scratch directory ($TMPDIR chooses where)", file: directory.path,
+                                 underlying: String(cString: strerror(errno)))
         }
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
+
+    /// Removes the scratch directories of reports that were killed (their process is gone).
+    static func removeAbandoned() {
+        let tmp = FileManager.default.temporaryDirectory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix("storyline-profiles-") {
+            let fields = name.split(separator: "-")
+            guard fields.count > 2, let pid = pid_t(fields[2]), pid != getpid(), kill(pid, 0) != 0 && errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
+        }
+    }
 
     @inline(__always)
     static func bucket(of unit: UInt64) -> Int { Int(truncatingIfNeeded: Hashing.mix(unit)) & (buckets - 1) }

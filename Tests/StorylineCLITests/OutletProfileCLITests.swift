@@ -42,21 +42,29 @@ final class OutletProfileCLITests: XCTestCase {
         XCTAssertLessThanOrEqual(share, 0.05)
     }
 
-    /// The profiles pool each core's share of the outlets: the report is the same byte for byte
-    /// whatever the number of threads (and basil's profiles are not empty, so there is something
-    /// to compare).
+    /// The profiles pool the scratch files' buckets on all cores: the report is the same byte for
+    /// byte whatever the number of threads (and basil's profiles are not empty, so there is
+    /// something to compare). The scratch files go to $TMPDIR and are gone after the report; where
+    /// they cannot be made, the report stops and says where and why.
     func testProfilesDoNotDependOnTheThreadCount() throws {
         let dir = CLI.temporaryDirectory()
         let run = try CLI.run(["run", try CLI.dataset("basil.jsonl"), "--db", "basil.sqlite"], in: dir)
         XCTAssertEqual(run.status, 0, run.stderr)
+        let scratch = dir.appendingPathComponent("scratch")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         var reports: [Data] = []
         for threads in ["1", "3"] {
             let r = try CLI.run(["report", "--db", "basil.sqlite", "--out", "out\(threads)", "--format", "json"], in: dir,
-                                environment: ["STORYLINE_THREADS": threads, "SOURCE_DATE_EPOCH": "1714521600"])
+                                environment: ["STORYLINE_THREADS": threads, "SOURCE_DATE_EPOCH": "1714521600", "TMPDIR": scratch.path])
             XCTAssertEqual(r.status, 0, r.stderr)
             reports.append(try Data(contentsOf: dir.appendingPathComponent("out\(threads)/report.json")))
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path), [], "no scratch files left")
         }
         XCTAssertEqual(reports[0], reports[1], "report.json with 1 and 3 threads")
+        let blocked = try CLI.runBinary(["report", "--db", "basil.sqlite", "--out", "blocked", "--format", "json"], in: dir,
+                                        environment: ["TMPDIR": dir.appendingPathComponent("basil.sqlite").path])
+        XCTAssertNotEqual(blocked.status, 0)
+        XCTAssertTrue(blocked.stderr.contains("scratch directory ($TMPDIR chooses where)") && blocked.stderr.contains("Not a directory"), blocked.stderr)
         let parsed = try XCTUnwrap(CLI.json(String(decoding: reports[0], as: UTF8.self)) as? [String: Any])
         let profiles = try XCTUnwrap(parsed["outlet_profiles"] as? [[String: Any]])
         XCTAssertEqual(profiles.count, 3)
