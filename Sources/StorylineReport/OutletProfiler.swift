@@ -29,7 +29,7 @@ struct OutletProfiler {
         /// Nil where no profiles are made (a report of one story).
         let spill: ProfileSpill?
 
-        init(profiles: Bool) throws { spill = profiles ? try ProfileSpill() : nil }
+        init(spill: ProfileSpill?) { self.spill = spill }
 
         mutating func index(_ outlet: String) -> Int32 {
             if let k = outletIndex[outlet] { return k }
@@ -47,7 +47,7 @@ struct OutletProfiler {
             storyOutlet += ids
             storyArticles += use.articles
             storyStart.append(Int32(storyOutlet.count))
-            try spill?.append(use.encoded ?? ProfileSpill.encode(use), story: story)
+            if let spill { try spill.append(use.encoded ?? ProfileSpill.encode(use, buckets: spill.buckets), story: story) }
             for (i, j, s) in use.similarity {
                 let (a, b) = (min(ids[i], ids[j]), max(ids[i], ids[j]))
                 let k = UInt64(UInt32(a)) << 32 | UInt64(UInt32(b))
@@ -60,7 +60,8 @@ struct OutletProfiler {
     // MARK: The profile pass
 
     /// An (outlet, unit) pair tested: its p, the smallest p its strata could give, and its cell
-    /// where p is small enough for q to be (only those are kept whole).
+    /// where p is small enough for q to be below ``OutletProfiles/maxQ`` (only those are kept
+    /// whole).
     struct Tested {
         var outlet: Int32
         var unit: UInt64
@@ -72,19 +73,19 @@ struct OutletProfiler {
 
     /// Every (outlet, unit) pair used in two stories or more, pooled over the stories and tested
     /// (``ProfileCell/test()``): the scratch files a bucket at a time, on all cores. The cells of
-    /// the tests with p < ``OutletProfiles/maxQ`` (q is never below p).
+    /// the tests with p up to about ``OutletProfiles/maxQ`` (``OutletProfiles/keptBelow``).
     static func pool(_ gathered: Gathered, threads: Int, progress: ProgressReporter) throws -> ([Tested], [ProfileCell]) {
         guard let spill = gathered.spill else { return ([], []) }
         try spill.finish()
-        progress.begin("outlet profiles", total: ProfileSpill.buckets)
-        var cells = [([Tested], [ProfileCell])](repeating: ([], []), count: ProfileSpill.buckets)
-        var strata = [Int](repeating: 0, count: ProfileSpill.buckets)
+        progress.begin("outlet profiles", total: spill.buckets)
+        var cells = [([Tested], [ProfileCell])](repeating: ([], []), count: spill.buckets)
+        var strata = [Int](repeating: 0, count: spill.buckets)
         var failed = [Error?](repeating: nil, count: threads)
         cells.withUnsafeMutableBufferPointer { cellsOut in
             strata.withUnsafeMutableBufferPointer { strataOut in
                 failed.withUnsafeMutableBufferPointer { failedOut in
                     let cellBase = cellsOut.baseAddress!, strataBase = strataOut.baseAddress!, failedBase = failedOut.baseAddress!
-                    Parallel.strided(ProfileSpill.buckets, workers: threads) { w, b in
+                    Parallel.strided(spill.buckets, workers: threads) { w, b in
                         guard failedBase[w] == nil else { return }
                         do {
                             (cellBase[b], strataBase[b]) = Self.pool(try spill.read(b), gathered)
@@ -182,9 +183,9 @@ struct OutletProfiler {
                     slot[Int(cell.outlet)] = -1
                     guard cell.stories >= Int32(OutletProfiles.minStories) && cell.variance > 0 else { continue }
                     cell.test()
-                    tests.append(Tested(outlet: cell.outlet, unit: cell.unit, quote: cell.quote, cell: cell.p < OutletProfiles.maxQ ? Int32(kept.count) : -1,
+                    tests.append(Tested(outlet: cell.outlet, unit: cell.unit, quote: cell.quote, cell: cell.p <= OutletProfiles.keptBelow ? Int32(kept.count) : -1,
                                         p: cell.p, smallest: cell.smallest))
-                    if cell.p < OutletProfiles.maxQ { kept.append(cell) }
+                    if cell.p <= OutletProfiles.keptBelow { kept.append(cell) }
                 }
             }
         }

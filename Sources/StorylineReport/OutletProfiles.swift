@@ -36,6 +36,9 @@ enum OutletProfiles {
     static let exactStrata = 400
     static let exactMargins = 24
     static let maxQ = 0.05
+    /// The profile pass keeps a pair whole where p is at most this: q is never below p but for
+    /// rounding (p · n / n), so a hair above maxQ.
+    static let keptBelow = maxQ * (1 + 1e-9)
     static let minStories = 2
     static let unitsPerOutlet = 15
 

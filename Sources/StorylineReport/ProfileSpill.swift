@@ -16,21 +16,34 @@ import StorylineCore
 /// it (``encode(_:)``); only the chunks are appended in story order. The files live in a
 /// directory of their own under $TMPDIR, removed with the spill (a killed report's, by the next).
 final class ProfileSpill {
-    /// A fixed count, for a worker to encode a story's records without the spill.
-    static let buckets = 256
+    let buckets: Int
     private let directory: URL
     private var buffers: [[UInt8]]
-    private var written: [Bool]
+    /// Bytes written per bucket (to check what is read back).
+    private var written: [Int]
     private var lastStory: [Int32]
-    private let flushAt = 128 * 1024
+    private let flushAt: Int
     private(set) var bytes = 0
 
-    init() throws {
-        buffers = [[UInt8]](repeating: [], count: Self.buckets)
-        written = [Bool](repeating: false, count: Self.buckets)
-        lastStory = [Int32](repeating: 0, count: Self.buckets)
+    /// Buckets for a corpus: a power of two, 256 or more, about 3,000 articles each at most (a
+    /// bucket, read whole by one core, stays near 16 MB).
+    static func buckets(articles: Int) -> Int {
+        var b = 256
+        while b < 1 << 16 && b * 3000 < articles { b <<= 1 }
+        return b
+    }
+
+    /// `flushAt`: the bytes a bucket holds in memory before they go to its file (by default up to
+    /// 128 KiB, 64 MiB for all buckets at most).
+    init(buckets: Int, flushAt: Int? = nil) throws {
+        precondition(buckets > 0 && buckets & (buckets - 1) == 0, "a power of two")
+        self.buckets = buckets
+        self.flushAt = flushAt ?? max(8 * 1024, min(128 * 1024, (64 << 20) / buckets))
+        buffers = [[UInt8]](repeating: [], count: buckets)
+        written = [Int](repeating: 0, count: buckets)
+        lastStory = [Int32](repeating: 0, count: buckets)
         Self.removeAbandoned()
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("storyline-profiles-\(getpid())-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(Self.prefix)\(getpid())-\(UUID().uuidString)")
         guard mkdir(directory.path, 0o700) == 0 else {
             throw StorylineError(.io, "cannot create the outlet profiles' scratch directory ($TMPDIR chooses where)", file: directory.path,
                                  underlying: String(cString: strerror(errno)))
@@ -39,18 +52,26 @@ final class ProfileSpill {
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
-    /// Removes the scratch directories of reports that were killed (their process is gone).
+    /// The scratch directories' names begin with the host's name: a $TMPDIR shared by machines
+    /// holds other hosts' reports, whose processes cannot be seen from here.
+    static var prefix: String {
+        var name = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&name, name.count) == 0 ? String(cString: name) : "host"
+        return "storyline-profiles-\(host.replacingOccurrences(of: "/", with: "_"))-"
+    }
+
+    /// Removes this host's scratch directories of reports that were killed (their process gone).
     static func removeAbandoned() {
-        let tmp = FileManager.default.temporaryDirectory
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix("storyline-profiles-") {
-            let fields = name.split(separator: "-")
-            guard fields.count > 2, let pid = pid_t(fields[2]), pid != getpid(), kill(pid, 0) != 0 && errno == ESRCH else { continue }
+        let tmp = FileManager.default.temporaryDirectory, prefix = Self.prefix
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = pid_t(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid != getpid(),
+                  kill(pid, 0) != 0 && errno == ESRCH else { continue }
             try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
         }
     }
 
     @inline(__always)
-    static func bucket(of unit: UInt64) -> Int { Int(truncatingIfNeeded: Hashing.mix(unit)) & (buckets - 1) }
+    static func bucket(of unit: UInt64, buckets: Int) -> Int { Int(truncatingIfNeeded: Hashing.mix(unit)) & (buckets - 1) }
 
     private func path(_ b: Int) -> String { directory.appendingPathComponent("\(b).bin").path }
 
@@ -62,9 +83,9 @@ final class ProfileSpill {
 
     /// A story's records (``OutletProfiles/Use``), by bucket; a unit's records in the order of
     /// the story's units.
-    static func encode(_ use: OutletProfiles.Use) -> Encoded {
+    static func encode(_ use: OutletProfiles.Use, buckets: Int) -> Encoded {
         // The units by bucket, in their order within each (a counting sort).
-        let bucketOf = use.units.map(bucket(of:))
+        let bucketOf = use.units.map { bucket(of: $0, buckets: buckets) }
         var first = [Int](repeating: 0, count: buckets + 1)
         for b in bucketOf { first[b + 1] += 1 }
         for b in 0..<buckets { first[b + 1] += first[b] }
@@ -76,7 +97,7 @@ final class ProfileSpill {
             let b = bucketOf[order[k]], start = out.bytes.count
             while k < order.count && bucketOf[order[k]] == b {
                 let j = order[k]
-                var unit = use.units[j]
+                var unit = use.units[j].littleEndian
                 withUnsafeBytes(of: &unit) { out.bytes.append(contentsOf: $0) }
                 rest.removeAll(keepingCapacity: true)
                 varint(UInt64(use.with[j]), into: &rest)
@@ -122,7 +143,7 @@ final class ProfileSpill {
 
     private func flush(_ b: Int) throws {
         guard !buffers[b].isEmpty else { return }
-        guard let f = fopen(path(b), written[b] ? "ab" : "wb") else {
+        guard let f = fopen(path(b), written[b] > 0 ? "ab" : "wb") else {
             throw StorylineError(.io, "cannot write the outlet profiles' scratch file", file: path(b), underlying: String(cString: strerror(errno)))
         }
         let n = buffers[b].withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
@@ -132,31 +153,31 @@ final class ProfileSpill {
                                  file: path(b), underlying: String(cString: strerror(errno)))
         }
         bytes += n
-        written[b] = true
+        written[b] += n
         buffers[b].removeAll(keepingCapacity: true)
     }
 
     /// Writes what is still in memory; call once, after the last story.
     func finish() throws {
-        for b in 0..<Self.buckets { try flush(b) }
+        guard !buffers.isEmpty else { return }
+        for b in 0..<buckets { try flush(b) }
         buffers = []
     }
 
     /// One bucket's bytes, as written.
     func read(_ b: Int) throws -> [UInt8] {
-        guard written[b] else { return [] }
+        guard written[b] > 0 else { return [] }
         guard let f = fopen(path(b), "rb") else {
             throw StorylineError(.io, "cannot read the outlet profiles' scratch file", file: path(b), underlying: String(cString: strerror(errno)))
         }
         defer { fclose(f) }
-        fseek(f, 0, SEEK_END)
-        let size = ftell(f)
-        fseek(f, 0, SEEK_SET)
-        var data = [UInt8](repeating: 0, count: max(0, size))
+        var data = [UInt8](repeating: 0, count: written[b] + 1)
         let n = data.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, $0.count, f) }
-        guard n == data.count else {
-            throw StorylineError(.io, "cannot read the outlet profiles' scratch file", file: path(b), underlying: String(cString: strerror(errno)))
+        guard n == written[b] else {
+            throw StorylineError(.io, "the outlet profiles' scratch file holds \(n) bytes where \(written[b]) were written (changed by another process?)",
+                                 file: path(b))
         }
+        data.removeLast()
         return data
     }
 

@@ -66,7 +66,11 @@ package struct ReportBuilder {
         let options: Resolved
         let framing: FightinWords
         let loaded: LoadedWords?
-        init(vocabulary: Vocabulary, weighting: TFIDFWeighting, options: Resolved, framing: FightinWords, loaded: LoadedWords? = nil) {
+        /// The outlet profiles' scratch buckets (``ProfileSpill``); 0: no profiles.
+        let profileBuckets: Int
+        init(vocabulary: Vocabulary, weighting: TFIDFWeighting, options: Resolved, framing: FightinWords, profileBuckets: Int = 0,
+             loaded: LoadedWords? = nil) {
+            self.profileBuckets = profileBuckets
             self.vocabulary = vocabulary
             self.weighting = weighting
             self.total = Double(max(vocabulary.totalCount, 1))
@@ -139,7 +143,9 @@ package struct ReportBuilder {
                                 bootstrap: options.bootstrap ?? settings?.bootstrap ?? 0,
                                 nullRounds: options.permutations ?? settings?.permutations ?? 10)
         let framing = FightinWords(priorWeight: settings?.priorWeight ?? 500)
-        let context = Context(vocabulary: vocabulary, weighting: weighting, options: resolved, framing: framing,
+        // The outlet profiles' buckets (none for a report of one story: no profiles).
+        let profileBuckets = options.story == nil ? ProfileSpill.buckets(articles: try store.documentCount()) : 0
+        let context = Context(vocabulary: vocabulary, weighting: weighting, options: resolved, framing: framing, profileBuckets: profileBuckets,
                               loaded: try LoadedWords.load(models: models.path))
         var tally = FramingTally()
         let models = self.models
@@ -148,7 +154,7 @@ package struct ReportBuilder {
         var allGroups = Set(options.groups?.groupOf.values.map { $0 } ?? [])
         progress.begin("report", total: 0)
 
-        var gathered = try OutletProfiler.Gathered(profiles: options.story == nil)
+        var gathered = OutletProfiler.Gathered(spill: profileBuckets > 0 ? try ProfileSpill(buckets: profileBuckets) : nil)
         var batch: [(Int64, String, [StoredArticle])] = []
         func flush() throws {
             var framed = [(StoryFraming, Set<String>, FramingTally, OutletProfiles.Use)?](repeating: nil, count: batch.count)

@@ -104,9 +104,9 @@ struct StoryFramer {
     /// What the outlet profiles need of this story (``OutletProfiles/Use``): per informative
     /// unit (eligible; some article but at most half of them use it), the articles using it and
     /// each outlet's; the same of the people quoted; how alike each two outlets' texts are.
-    /// Nothing for one outlet.
+    /// Nothing for one outlet, nor where no profiles are made.
     func profileUse(_ units: StoryUnits, outlets: OutletSums, eligibleUnit: [Bool]) -> OutletProfiles.Use {
-        guard outlets.order.count >= 2 else { return OutletProfiles.Use() }
+        guard outlets.order.count >= 2 && context.profileBuckets > 0 else { return OutletProfiles.Use() }
         var use = OutletProfiles.Use(outlets: outlets.order)
         let total = Int32(articles.count)
         use.total = total
@@ -154,7 +154,7 @@ struct StoryFramer {
         }
 
         use.similarity = outlets.similarities()
-        use.encoded = ProfileSpill.encode(use)
+        use.encoded = ProfileSpill.encode(use, buckets: context.profileBuckets)
         return use
     }
 

@@ -501,18 +501,20 @@ final class OutletProfileStatisticsTests: XCTestCase {
 
     /// The profile pass pools from the scratch files, a bucket at a time, every story of a unit
     /// together: it must give each (outlet, unit) pair what pooling that pair's stories one by
-    /// one, in story order, gives — for every pair used in two stories, and no other.
+    /// one, in story order, gives — for every pair used in two stories, and no other; whatever
+    /// the threads. Small buffers (the files are appended to many times), counts and names that
+    /// take several bytes, a unit twice in one story (two hashes alike).
     func testScratchFilesPoolWhatEachPairsStoriesGive() throws {
         var generator = SeededGenerator(seed: 11)
         func draw(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
-        let outletNames = (0..<6).map { "outlet \($0)" }
-        var gathered = try OutletProfiler.Gathered(profiles: true)
+        let outletNames = (0..<8).map { "outlet \($0)" }
+        var gathered = OutletProfiler.Gathered(spill: try ProfileSpill(buckets: 16, flushAt: 512))
         var uses: [OutletProfiles.Use] = []
-        for _ in 0..<120 {
+        for _ in 0..<600 {
             var use = OutletProfiles.Use()
             if draw(8) > 0 {
                 // 2-4 outlets of 1-3 articles; each article uses a few of 400 units (most pairs in one story
-                // or none), a third of them quote one person.
+                // or none); outlet 0 quotes one person, the others now and then.
                 let names = Array(outletNames.shuffled(using: &generator).prefix(2 + draw(3)))
                 use.outlets = names
                 use.articles = names.map { _ in Int32(1 + draw(3)) }
@@ -522,20 +524,26 @@ final class OutletProfileStatisticsTests: XCTestCase {
                 for o in names.indices {
                     for _ in 0..<use.articles[o] {
                         for u in Set((0..<8).map { _ in draw(400) }) { mine[o][u] += 1; with[u] += 1 }
-                        if draw(3) == 0 { mine[o][400] += 1; with[400] += 1 }
+                        if names[o] == "outlet 0" || draw(5) == 0 { mine[o][400] += 1; with[400] += 1 }   // outlet 0 quotes them all
                     }
                 }
                 for u in 0..<401 where OutletProfiles.informative(with[u], articles: use.total) {
                     // unit 400 is a person quoted
-                    if u == 400 { use.labels[use.units.count] = "Speaker \(draw(100))" }
-                    use.add(u == 400 ? OutletProfiles.quoteHash("speaker") : UInt64(u) &* 0x9e37_79b9_7f4a_7c15, with: with[u],
-                            flags: u == 400 ? 5 : UInt8(u % 3)) { (mine[$0][u], mine[$0][u] * 2) }
+                    if u == 400 { use.labels[use.units.count] = String(repeating: "Ж", count: 40 + draw(40)) + " 🗞 \(draw(100))" }
+                    for _ in 0..<(u == 7 && draw(3) == 0 ? 2 : 1) {
+                        use.add(u == 400 ? OutletProfiles.quoteHash("speaker") : UInt64(u) &* 0x9e37_79b9_7f4a_7c15, with: with[u],
+                                flags: u == 400 ? 5 : UInt8(u % 3)) { (mine[$0][u], mine[$0][u] * 150) }
+                    }
                 }
             }
             uses.append(use)
             try gathered.add(use)
         }
-        let (tests, kept) = try OutletProfiler.pool(gathered, threads: 2, progress: ProgressReporter(style: .silent))
+        let (tests, kept) = try OutletProfiler.pool(gathered, threads: 3, progress: ProgressReporter(style: .silent))
+        let (tests1, kept1) = try OutletProfiler.pool(gathered, threads: 1, progress: ProgressReporter(style: .silent))
+        XCTAssertEqual(tests.map(\.unit), tests1.map(\.unit))
+        XCTAssertEqual(tests.map(\.p), tests1.map(\.p))
+        XCTAssertEqual(kept.map(\.observed), kept1.map(\.observed))
 
         // Pair by pair: every story where the outlet is and is not all the articles, in order.
         var expected: [String: ProfileCell] = [:]
@@ -563,13 +571,14 @@ final class OutletProfileStatisticsTests: XCTestCase {
         XCTAssertGreaterThan(expected.count, 100)
         XCTAssertGreaterThan(expected.values.filter { $0.quote }.count, 2)
         XCTAssertEqual(tests.count, expected.count)
-        XCTAssertEqual(kept.count, expected.values.filter { $0.p < OutletProfiles.maxQ }.count)
+        XCTAssertEqual(kept.count, expected.values.filter { $0.p <= OutletProfiles.keptBelow }.count)
+        XCTAssertTrue(kept.contains { ($0.label?.utf8.count ?? 0) > 127 }, "a long name kept")
         XCTAssertGreaterThan(kept.count, 0)
         for test in tests {
             let want = try XCTUnwrap(expected["\(gathered.outlets[Int(test.outlet)]) \(test.unit)"])
             XCTAssertEqual([test.p, test.smallest], [want.p, want.smallest])
             XCTAssertEqual(test.quote, want.quote)
-            XCTAssertEqual(test.cell >= 0, want.p < OutletProfiles.maxQ)
+            XCTAssertEqual(test.cell >= 0, want.p <= OutletProfiles.keptBelow)
         }
         for test in tests where test.cell >= 0 {
             let cell = kept[Int(test.cell)]
