@@ -119,7 +119,8 @@ struct ProfileCell {
     var examples: (Int32, Int32) = (-1, -1)
     /// A quoted person's name.
     var label: String?
-    /// Set by ``test()``: p, and the smallest p these strata could give.
+    /// Set by ``test()``: p (1, not computed, where the smallest is above maxQ), and the smallest p
+    /// these strata could give.
     var p = 1.0, smallest = 1.0
 
     init(outlet: Int32, unit: UInt64, quote: Bool) {
@@ -216,19 +217,24 @@ struct ProfileCell {
         return true
     }
 
-    /// p (quotes: either way, two-sided; wording: used more than expected) and the smallest p
-    /// these strata could give (``smallestP(upper:)``). The margins are dropped after: a pooled
-    /// cell keeps only what the report shows.
+    /// The smallest p these strata could give (``smallestP(upper:)``), and p (quotes: either way,
+    /// two-sided; wording: used more than expected) — left at 1 where the smallest is above
+    /// ``OutletProfiles/maxQ``: such a pair is never among the tests counted (Tarone's rule,
+    /// ``FalseDiscovery/testable(_:smallest:alpha:)``, counts none above alpha), and most pairs of
+    /// a few stories are. The margins are dropped after: a pooled cell keeps only what the report
+    /// shows.
     mutating func test() {
+        defer { margins = nil }
         if quote {
-            p = min(1, 2 * min(tail(upper: true), tail(upper: false)))
             smallest = min(1, 2 * min(smallestP(upper: true), smallestP(upper: false)))
+            guard smallest <= OutletProfiles.maxQ else { return }
+            p = min(1, 2 * min(tail(upper: true), tail(upper: false)))
         } else {
+            smallest = smallestP(upper: true)
+            guard smallest <= OutletProfiles.maxQ else { return }
             // Used no more than expected: p is at least about a half, never called.
             p = observed > expected ? tail(upper: true) : 1
-            smallest = smallestP(upper: true)
         }
-        margins = nil
     }
 
     var z: Double { variance > 0 ? (observed - expected) / variance.squareRoot() : 0 }
@@ -262,8 +268,8 @@ struct ProfileCell {
         guard exact else { return 0 }
         var logP = 0.0
         for s in marginList {
-            let law = HypergeometricSum.pmf(N: s.N, n: s.n, m: s.m).p
-            logP += Double(s.times) * log(upper ? law.last! : law.first!)
+            let extreme = upper ? min(s.n, s.m) : max(0, s.n + s.m - s.N)
+            logP += Double(s.times) * log(HypergeometricSum.probability(extreme, N: s.N, n: s.n, m: s.m))
         }
         // The most extreme outcome: every stratum at its top (used, when there are two or more);
         // at its bottom, a lower tail needs two used stories all the same.
@@ -276,43 +282,57 @@ enum HypergeometricSum {
     /// P(X = k) for k in lo...hi, X hypergeometric: `n` draws from `N` holding `m` marked.
     static func pmf(N: Int, n: Int, m: Int) -> (lo: Int, p: [Double]) {
         let lo = max(0, n + m - N), hi = min(n, m)
-        func lchoose(_ a: Int, _ b: Int) -> Double { lgamma(Double(a + 1)) - lgamma(Double(b + 1)) - lgamma(Double(a - b + 1)) }
         let total = lchoose(N, n)
         return (lo, (lo...hi).map { k in exp(lchoose(m, k) + lchoose(N - m, n - k) - total) })
     }
+
+    /// P(X = k), one term of ``pmf(N:n:m:)`` (the same arithmetic).
+    static func probability(_ k: Int, N: Int, n: Int, m: Int) -> Double {
+        exp(lchoose(m, k) + lchoose(N - m, n - k) - lchoose(N, n))
+    }
+
+    @inline(__always)
+    static func lchoose(_ a: Int, _ b: Int) -> Double { lgamma(Double(a + 1)) - lgamma(Double(b + 1)) - lgamma(Double(a - b + 1)) }
 
     /// P(Σ Xᵢ ≥ at) (`upper`) or P(Σ Xᵢ ≤ at), the strata given as distinct margins (N, n, m),
     /// each for `times` strata; with `selected`, given that two strata or more have Xᵢ > 0 (the
     /// law is carried for 0, 1 and 2+ such strata).
     static func tail(_ margins: [(N: Int, n: Int, m: Int, times: Int)], at: Int, upper: Bool, selected: Bool = false) -> Double {
         var lo = 0
-        // dist[u][k]: P(sum = lo + k, u strata with X > 0 (2: two or more))
-        var dist: [[Double]] = [[1], [0], [0]]
-        for s in margins {
-            let (l, p) = pmf(N: s.N, n: s.n, m: s.m)
+        // dist[u][k]: P(sum = lo + k, u strata with X > 0 (2: two or more)), three rows of
+        // `stride` in one buffer, and the next stratum's in another (no allocation per stratum).
+        let laws = margins.map { pmf(N: $0.N, n: $0.n, m: $0.m) }
+        let stride = 1 + zip(margins, laws).reduce(0) { $0 + $1.0.times * ($1.1.p.count - 1) }
+        var dist = [Double](repeating: 0, count: 3 * stride), next = dist
+        dist[0] = 1
+        var width = 1
+        for (s, (l, p)) in zip(margins, laws) {
             for _ in 0..<s.times {
-                let width = dist[0].count + p.count - 1
-                var next = [[Double]](repeating: [Double](repeating: 0, count: width), count: 3)
+                let wider = width + p.count - 1
+                for u in 0..<3 { for k in 0..<wider { next[u * stride + k] = 0 } }
                 for u in 0..<3 {
-                    for i in dist[u].indices where dist[u][i] > 0 {
+                    for i in 0..<width where dist[u * stride + i] > 0 {
+                        let d = dist[u * stride + i]
                         for j in p.indices {
                             let v = l + j > 0 ? min(u + 1, 2) : u
-                            next[v][i + j] += dist[u][i] * p[j]
+                            next[v * stride + i + j] += d * p[j]
                         }
                     }
                 }
-                dist = next
+                swap(&dist, &next)
+                width = wider
                 lo += l
             }
         }
         let k = at - lo
-        func mass(_ row: [Double]) -> Double {
-            upper ? row[max(0, min(k, row.count))...].reduce(0, +) : (k < 0 ? 0 : row[...min(k, row.count - 1)].reduce(0, +))
+        func mass(_ u: Int) -> Double {
+            let row = dist[(u * stride)..<(u * stride + width)]
+            return upper ? row.dropFirst(max(0, min(k, width))).reduce(0, +) : (k < 0 ? 0 : row.prefix(min(k, width - 1) + 1).reduce(0, +))
         }
-        guard selected else { return min(1, max(0, mass(dist[0]) + mass(dist[1]) + mass(dist[2]))) }
-        let total = dist[2].reduce(0, +)
+        guard selected else { return min(1, max(0, mass(0) + mass(1) + mass(2))) }
+        let total = dist[(2 * stride)..<(2 * stride + width)].reduce(0, +)
         guard total > 0 else { return 1 }
-        return min(1, max(0, mass(dist[2]) / total))
+        return min(1, max(0, mass(2) / total))
     }
 
     /// P(X ≥ at) (`upper`) or P(X ≤ at) for a count X of the given mean, variance and third central
