@@ -98,14 +98,14 @@ struct StoryFramer {
                 others_quote: outlets.othersQuote(besides: o)))
         }
         return (story(outlets: framed, groupOf: groupOf, bar: bar), seenGroups, tally,
-                profileUse(units, outlets: outlets, eligibleUnit: eligibleUnit))
+                profileUse(units, contrast, outlets: outlets, eligibleUnit: eligibleUnit))
     }
 
     /// What the outlet profiles need of this story (``OutletProfiles/Use``): per informative
     /// unit (eligible; some article but at most half of them use it), the articles using it and
     /// each outlet's; the same of the people quoted; how alike each two outlets' texts are.
     /// Nothing for one outlet, nor where no profiles are made.
-    func profileUse(_ units: StoryUnits, outlets: OutletSums, eligibleUnit: [Bool]) -> OutletProfiles.Use {
+    func profileUse(_ units: StoryUnits, _ contrast: OutletContrast, outlets: OutletSums, eligibleUnit: [Bool]) -> OutletProfiles.Use {
         guard outlets.order.count >= 2 && context.profileBuckets > 0 else { return OutletProfiles.Use() }
         var use = OutletProfiles.Use(outlets: outlets.order)
         let total = Int32(articles.count)
@@ -114,22 +114,20 @@ struct StoryFramer {
         var outletOf = [Int](repeating: 0, count: articles.count)
         for (o, name) in outlets.order.enumerated() { for a in outlets.articlesOf[name]! { outletOf[a] = o } }
 
-        // Units, counted by article.
+        // Units, counted by article (their occurrences per outlet are the contrast's).
         var with = [Int32](repeating: 0, count: units.count)
         var mineWith = [[Int32]](repeating: [Int32](repeating: 0, count: units.count), count: outlets.order.count)
-        var counts = mineWith
         var last = [Int32](repeating: -1, count: units.count)
         for (a, occurrences) in units.occurrences.enumerated() {
-            let o = outletOf[a]
-            for u in occurrences {
-                let i = Int(u)
-                counts[o][i] += 1
-                if last[i] != Int32(a) { last[i] = Int32(a); with[i] += 1; mineWith[o][i] += 1 }
+            for u in occurrences where last[Int(u)] != Int32(a) {
+                last[Int(u)] = Int32(a)
+                with[Int(u)] += 1
+                mineWith[outletOf[a]][Int(u)] += 1
             }
         }
         for u in 0..<units.count where eligibleUnit[u] && OutletProfiles.informative(with[u], articles: total) {
             use.add(worker.unitHash(units.keys[u]), with: with[u], flags: (units.isName(Int32(u)) ? 1 : 0) | (units.hasDigit[u] ? 2 : 0)) {
-                (mineWith[$0][u], counts[$0][u])
+                (mineWith[$0][u], Int32(contrast.counts[$0][u]))
             }
         }
 
@@ -178,11 +176,8 @@ struct StoryFramer {
 
     /// Whether each unit may be tested: not made only of terms in too many of the store's
     /// articles (a store of fewer than 100 articles says nothing of which words are common).
-    func eligibility(_ units: StoryUnits) -> [Bool] { Self.eligibility(units, worker: worker, context: context) }
-
-    static func eligibility(_ units: StoryUnits, worker: ReportBuilder.Worker, context: ReportBuilder.Context) -> [Bool] {
-        let vocabulary = context.vocabulary
-        let tooCommon = context.weighting.documentCount >= 100 ? Double(context.weighting.documentCount) * context.options.maxDocumentShare : .infinity
+    func eligibility(_ units: StoryUnits) -> [Bool] {
+        let tooCommon = context.weighting.documentCount >= 100 ? Double(context.weighting.documentCount) * options.maxDocumentShare : .infinity
         var commonTerm: [Int32: Bool] = [:]
         return units.keys.map { key in
             !key.terms.allSatisfy { t in
