@@ -78,36 +78,27 @@ struct OutletProfiler {
         guard let spill = gathered.spill else { return ([], []) }
         try spill.finish()
         progress.begin("outlet profiles", total: spill.buckets)
-        var cells = [([Tested], [ProfileCell])](repeating: ([], []), count: spill.buckets)
-        var strata = [Int](repeating: 0, count: spill.buckets)
-        var failed = [Error?](repeating: nil, count: threads)
-        cells.withUnsafeMutableBufferPointer { cellsOut in
-            strata.withUnsafeMutableBufferPointer { strataOut in
-                failed.withUnsafeMutableBufferPointer { failedOut in
-                    let cellBase = cellsOut.baseAddress!, strataBase = strataOut.baseAddress!, failedBase = failedOut.baseAddress!
-                    Parallel.strided(spill.buckets, workers: threads) { w, b in
-                        guard failedBase[w] == nil else { return }
-                        do {
-                            (cellBase[b], strataBase[b]) = Self.pool(try spill.read(b), gathered)
-                        } catch {
-                            failedBase[w] = error
-                        }
-                        progress.advance(1)
-                    }
-                }
+        // Per bucket: its tests, its cells kept whole, its strata; or why it could not be read.
+        var pooled = [Result<(([Tested], [ProfileCell]), Int), Error>?](repeating: nil, count: spill.buckets)
+        pooled.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            Parallel.strided(spill.buckets, workers: threads) { _, b in
+                base[b] = Result { Self.pool(try spill.read(b), gathered) }
+                progress.advance(1)
             }
         }
-        if let error = failed.compactMap({ $0 }).first { throw error }
-        var tests: [Tested] = [], kept: [ProfileCell] = []
-        tests.reserveCapacity(cells.reduce(0) { $0 + $1.0.count })
-        for b in cells.indices {
+        var tests: [Tested] = [], kept: [ProfileCell] = [], strata = 0
+        tests.reserveCapacity(pooled.reduce(0) { $0 + ((try? $1?.get().0.0.count) ?? 0) })
+        for b in pooled.indices {
+            let ((bucketTests, bucketKept), bucketStrata) = try pooled[b]!.get()
+            pooled[b] = nil
             let offset = Int32(kept.count)
-            tests += cells[b].0.map { t in var t = t; if t.cell >= 0 { t.cell += offset }; return t }
-            kept += cells[b].1
-            cells[b] = ([], [])
+            tests += bucketTests.map { t in var t = t; if t.cell >= 0 { t.cell += offset }; return t }
+            kept += bucketKept
+            strata += bucketStrata
         }
         progress.end("\(tests.count) outlet-unit pairs used in \(OutletProfiles.minStories) stories or more, pooled over "
-                     + "\(strata.reduce(0, +)) story strata (\(spill.bytes >> 20) MiB of scratch files)")
+                     + "\(strata) story strata (\(spill.bytes >> 20) MiB of scratch files)")
         return (tests, kept)
     }
 
